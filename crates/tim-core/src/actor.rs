@@ -1,0 +1,383 @@
+//! The conversation actor: owns the logged-in user's [`ConvState`], applies commands in arrival
+//! order, and group-commits their changes to the store actor.
+//!
+//! Group commit: at most one batch is in flight. While it is being committed, new commands keep
+//! changing the in-memory state and their answers wait; when the commit returns, everything that
+//! accumulated goes out as the next batch, in one durable transaction. Every answer, success or
+//! error, read or write, is released in arrival order, and a write's success only after the batch
+//! holding it is committed. If a commit fails, the state rolls back to what is on disk and the
+//! writes of the failed batch and of the batch behind it fail with `ERR_DATABASE_OPERATE_FAILED`.
+
+use std::collections::VecDeque;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use actix::prelude::*;
+use tim_types::{ConvEvent, ErrCode, LoginStatus};
+
+use crate::command::Command;
+use crate::dispatch::{Completion, Dispatcher};
+use crate::error::TimError;
+use crate::events::EventHub;
+use crate::session::Session;
+use crate::state::{ChangeSet, ConvState, EventBatch};
+use crate::store::{Close, Commit, CommitBatch, Open, StoreActor, StoreError};
+
+/// An answer waiting for the batch it belongs to: it receives that batch's commit result.
+type Deferred = Box<dyn FnOnce(&Result<(), TimError>)>;
+
+/// What the actor needs from the runtime.
+pub(crate) struct ActorDeps {
+    pub data_dir: PathBuf,
+    pub store: Addr<StoreActor>,
+    pub dispatcher: Dispatcher,
+    pub hub: Arc<EventHub>,
+    pub session: Arc<Session>,
+}
+
+struct LoggedIn {
+    user_id: String,
+    state: ConvState,
+}
+
+struct Flight {
+    changes: ChangeSet,
+    events: EventBatch,
+    answers: Vec<Deferred>,
+}
+
+pub(crate) struct ConvActor {
+    deps: ActorDeps,
+    user: Option<LoggedIn>,
+    /// The batch being committed.
+    in_flight: Option<Flight>,
+    /// Answers behind the batch in flight (they belong to the next batch).
+    waiting: Vec<Deferred>,
+    /// A login or logout waits for the batch in flight to land; later commands wait in `backlog`.
+    barrier: bool,
+    /// A login or logout is talking to the store; later commands wait in `backlog`.
+    store_call: bool,
+    backlog: VecDeque<Command>,
+    shutting_down: bool,
+    shut_down: bool,
+}
+
+impl ConvActor {
+    pub(crate) fn new(deps: ActorDeps) -> Self {
+        ConvActor {
+            deps,
+            user: None,
+            in_flight: None,
+            waiting: Vec::new(),
+            barrier: false,
+            store_call: false,
+            backlog: VecDeque::new(),
+            shutting_down: false,
+            shut_down: false,
+        }
+    }
+
+    fn held(&self) -> bool {
+        self.barrier || self.store_call
+    }
+
+    /// No batch in flight, no answer waiting and no uncommitted change.
+    fn idle(&self) -> bool {
+        self.in_flight.is_none()
+            && self.waiting.is_empty()
+            && !self.user.as_ref().is_some_and(|u| u.state.has_changes())
+    }
+
+    /// Answers a call whose result does not depend on a commit (a read, or an error found now):
+    /// at once if nothing is ahead of it, otherwise behind what is.
+    fn answer_now<T: Send + 'static>(&mut self, done: Completion<T>, result: Result<T, TimError>) {
+        if self.idle() {
+            done.complete(result);
+        } else {
+            self.waiting.push(Box::new(move |_| done.complete(result)));
+        }
+    }
+
+    /// Answers a write: success once the batch holding it commits, the commit error otherwise.
+    fn answer_after_commit<T: Send + 'static>(&mut self, done: Completion<T>, value: T) {
+        self.waiting.push(Box::new(move |commit| done.complete(commit.clone().map(|()| value))));
+    }
+
+    fn not_logged_in() -> TimError {
+        TimError::new(ErrCode::SdkNotLoggedIn, "no user is logged in")
+    }
+
+    fn process(&mut self, cmd: Command, ctx: &mut Context<Self>) {
+        if let Command::Shutdown = cmd {
+            self.shutting_down = true;
+            return self.shutdown_when_quiet(ctx);
+        }
+        if self.shutting_down || self.deps.session.is_stopping() {
+            // Shutdown has begun: the call is not carried out. Dropping it answers it with the
+            // shutdown error; keep it in line so that answer still comes after those ahead of it.
+            if self.held() {
+                self.backlog.push_back(cmd);
+            } else {
+                self.waiting.push(Box::new(move |_| drop(cmd)));
+            }
+            return;
+        }
+        if self.held() {
+            self.backlog.push_back(cmd);
+            return;
+        }
+        if cmd.is_barrier() && !self.idle() {
+            // Let the batch in flight land first; run this (and what follows) afterwards.
+            self.barrier = true;
+            self.backlog.push_front(cmd);
+            return;
+        }
+        match cmd {
+            Command::Shutdown => unreachable!("handled above"),
+            Command::Login { user_id, user_sig, done } => self.login(user_id, user_sig, done, ctx),
+            Command::Logout { done } => self.logout(done, ctx),
+            Command::GetConvList { done } => match &self.user {
+                Some(user) => {
+                    let list = user.state.list(&user.user_id);
+                    self.answer_now(done, Ok(list));
+                }
+                None => self.answer_now(done, Err(Self::not_logged_in())),
+            },
+            Command::CreateConv { key, done } => {
+                let Some(user) = self.user.as_mut() else {
+                    return self.answer_now(done, Err(Self::not_logged_in()));
+                };
+                user.state.create(&key);
+                let info = user.state.get(&key).map(|c| c.info(&user.user_id));
+                match info {
+                    Some(info) => self.answer_after_commit(done, info),
+                    None => self.answer_now(
+                        done,
+                        Err(TimError::new(ErrCode::SdkInternalError, "created conversation missing")),
+                    ),
+                }
+            }
+            Command::DeleteConv { key, done } => {
+                let Some(user) = self.user.as_mut() else {
+                    return self.answer_now(done, Err(Self::not_logged_in()));
+                };
+                match user.state.delete(&key) {
+                    Some(_) => self.answer_after_commit(done, ()),
+                    None => self.answer_now(
+                        done,
+                        Err(TimError::new(
+                            ErrCode::InvalidConversation,
+                            format!("conversation {key} does not exist"),
+                        )),
+                    ),
+                }
+            }
+            Command::SetDraft { key, draft, done } => {
+                let Some(user) = self.user.as_mut() else {
+                    return self.answer_now(done, Err(Self::not_logged_in()));
+                };
+                user.state.set_draft(&key, *draft);
+                self.answer_after_commit(done, ());
+            }
+            Command::CancelDraft { key, done } => {
+                let Some(user) = self.user.as_mut() else {
+                    return self.answer_now(done, Err(Self::not_logged_in()));
+                };
+                match user.state.cancel_draft(&key) {
+                    Ok(()) => self.answer_after_commit(done, ()),
+                    Err(_) => self.answer_now(
+                        done,
+                        Err(TimError::new(
+                            ErrCode::InvalidConversation,
+                            format!("conversation {key} does not exist"),
+                        )),
+                    ),
+                }
+            }
+        }
+        self.flush(ctx);
+    }
+
+    /// Sends what accumulated as one batch, unless a batch is already in flight.
+    fn flush(&mut self, ctx: &mut Context<Self>) {
+        if self.in_flight.is_some() {
+            return;
+        }
+        let Some(user) = self.user.as_mut().filter(|u| u.state.has_changes()) else {
+            // Nothing to write: the waiting answers are reads or errors; release them in order.
+            for deferred in std::mem::take(&mut self.waiting) {
+                deferred(&Ok(()));
+            }
+            return;
+        };
+        let changes = user.state.take_journal();
+        let after = user.state.current(&changes);
+        let events = changes.events(&after, &user.user_id);
+        let batch = CommitBatch { conversations: after, next_order_key: user.state.next_order_key() };
+        let answers = std::mem::take(&mut self.waiting);
+        self.in_flight = Some(Flight { changes, events, answers });
+        self.deps
+            .store
+            .send(Commit(batch))
+            .into_actor(self)
+            .map(|result, actor, ctx| actor.committed(flatten(result), ctx))
+            .spawn(ctx);
+    }
+
+    fn committed(&mut self, result: Result<(), StoreError>, ctx: &mut Context<Self>) {
+        let Some(flight) = self.in_flight.take() else { return };
+        match result {
+            Ok(()) => {
+                self.deps.hub.emit_batch(&self.deps.dispatcher, flight.events);
+                for deferred in flight.answers {
+                    deferred(&Ok(()));
+                }
+            }
+            Err(error) => {
+                let error = Err(TimError::database(error));
+                if let Some(user) = self.user.as_mut() {
+                    // Newest first: the changes behind the failed batch, then the batch itself.
+                    let newer = user.state.take_journal();
+                    user.state.roll_back(newer);
+                    user.state.roll_back(flight.changes);
+                }
+                for deferred in flight.answers.into_iter().chain(std::mem::take(&mut self.waiting)) {
+                    deferred(&error);
+                }
+            }
+        }
+        if self.shutting_down {
+            self.shutdown_when_quiet(ctx);
+            return;
+        }
+        self.flush(ctx);
+        self.resume(ctx);
+    }
+
+    /// Runs the commands held behind a barrier, until the next barrier.
+    fn resume(&mut self, ctx: &mut Context<Self>) {
+        if self.store_call || (self.barrier && !self.idle()) {
+            return;
+        }
+        self.barrier = false;
+        while !self.held() {
+            let Some(cmd) = self.backlog.pop_front() else { break };
+            self.process(cmd, ctx);
+        }
+    }
+
+    fn login(&mut self, user_id: String, user_sig: String, done: Completion<()>, ctx: &mut Context<Self>) {
+        if let Some(user) = &self.user {
+            let result = if user.user_id == user_id {
+                Ok(())
+            } else {
+                Err(TimError::new(
+                    ErrCode::SdkInvalidOperation,
+                    format!("already logged in as {:?}; log out first", user.user_id),
+                ))
+            };
+            return self.answer_now(done, result);
+        }
+        self.store_call = true;
+        self.deps.session.set_status(LoginStatus::Logining);
+        let open = Open { data_dir: self.deps.data_dir.clone(), user_id: user_id.clone() };
+        self.deps
+            .store
+            .send(open)
+            .into_actor(self)
+            .map(move |result, actor, ctx| {
+                match flatten(result) {
+                    Ok(loaded) => {
+                        let state = ConvState::load(loaded.conversations, loaded.next_order_key);
+                        actor.deps.session.logged_in(&user_id, &user_sig);
+                        actor.user = Some(LoggedIn { user_id, state });
+                        done.complete(Ok(()));
+                        let (hub, dispatcher) = (&actor.deps.hub, &actor.deps.dispatcher);
+                        hub.emit(dispatcher, ConvEvent::Start, Vec::new());
+                        hub.emit(dispatcher, ConvEvent::Finish, Vec::new());
+                    }
+                    Err(error) => {
+                        actor.deps.session.logged_out();
+                        done.complete(Err(TimError::database(error)));
+                    }
+                }
+                actor.store_call = false;
+                if actor.shutting_down {
+                    actor.shutdown_when_quiet(ctx);
+                } else {
+                    actor.resume(ctx);
+                }
+            })
+            .spawn(ctx);
+    }
+
+    fn logout(&mut self, done: Completion<()>, ctx: &mut Context<Self>) {
+        if self.user.is_none() {
+            return self.answer_now(done, Err(Self::not_logged_in()));
+        }
+        self.store_call = true;
+        self.deps.session.set_status(LoginStatus::Logouting);
+        self.deps
+            .store
+            .send(Close)
+            .into_actor(self)
+            .map(move |_, actor, ctx| {
+                actor.user = None;
+                actor.deps.session.logged_out();
+                done.complete(Ok(()));
+                actor.store_call = false;
+                if actor.shutting_down {
+                    actor.shutdown_when_quiet(ctx);
+                } else {
+                    actor.resume(ctx);
+                }
+            })
+            .spawn(ctx);
+    }
+
+    /// Shuts down once no store call is outstanding: the batch in flight keeps its true result;
+    /// everything not yet committed is dropped, which answers it with the shutdown error.
+    fn shutdown_when_quiet(&mut self, ctx: &mut Context<Self>) {
+        if self.shut_down || self.in_flight.is_some() || self.store_call {
+            return;
+        }
+        self.shut_down = true;
+        // Answer, in arrival order, everything that was not committed: first the answers waiting
+        // for a batch, then the commands held behind a login or logout.
+        for deferred in std::mem::take(&mut self.waiting) {
+            drop(deferred);
+        }
+        for cmd in std::mem::take(&mut self.backlog) {
+            drop(cmd);
+        }
+        self.user = None;
+        self.deps
+            .store
+            .send(Close)
+            .into_actor(self)
+            .map(|_, _, ctx| {
+                ctx.stop();
+                System::current().stop();
+            })
+            .spawn(ctx);
+    }
+}
+
+fn flatten<T>(result: Result<Result<T, StoreError>, MailboxError>) -> Result<T, StoreError> {
+    result.unwrap_or_else(|e| Err(StoreError::Redb(redb::Error::Io(std::io::Error::other(e.to_string())))))
+}
+
+impl Actor for ConvActor {
+    type Context = Context<Self>;
+}
+
+impl StreamHandler<Command> for ConvActor {
+    fn handle(&mut self, cmd: Command, ctx: &mut Context<Self>) {
+        self.process(cmd, ctx);
+    }
+
+    fn finished(&mut self, _: &mut Context<Self>) {
+        // The runtime keeps a sender until shutdown, so the stream never ends early; the actor
+        // stops through Command::Shutdown, not here.
+    }
+}

@@ -1,0 +1,59 @@
+//! The commands the client handles send to the conversation actor.
+
+use tim_types::{ConvInfo, Draft};
+
+use crate::dispatch::Completion;
+use crate::ids::ConvKey;
+
+/// One accepted call, with the completion that answers it.
+pub(crate) enum Command {
+    Login {
+        user_id: String,
+        user_sig: String,
+        done: Completion<()>,
+    },
+    Logout {
+        done: Completion<()>,
+    },
+    CreateConv {
+        key: ConvKey,
+        done: Completion<ConvInfo>,
+    },
+    DeleteConv {
+        key: ConvKey,
+        done: Completion<()>,
+    },
+    GetConvList {
+        done: Completion<Vec<ConvInfo>>,
+    },
+    SetDraft {
+        key: ConvKey,
+        draft: Box<Draft>,
+        done: Completion<()>,
+    },
+    CancelDraft {
+        key: ConvKey,
+        done: Completion<()>,
+    },
+    /// Sent by the runtime at shutdown; everything queued before it is answered with an error.
+    Shutdown,
+}
+
+impl Command {
+    /// Forgets the completion without answering (the call was refused synchronously).
+    pub(crate) fn disarm(self) {
+        match self {
+            Command::Login { done, .. } | Command::Logout { done } => done.disarm(),
+            Command::CreateConv { done, .. } => done.disarm(),
+            Command::DeleteConv { done, .. } | Command::SetDraft { done, .. } => done.disarm(),
+            Command::CancelDraft { done, .. } => done.disarm(),
+            Command::GetConvList { done } => done.disarm(),
+            Command::Shutdown => {}
+        }
+    }
+
+    /// Whether the command needs the actor idle (no commit in flight) before it runs.
+    pub(crate) fn is_barrier(&self) -> bool {
+        matches!(self, Command::Login { .. } | Command::Logout { .. })
+    }
+}

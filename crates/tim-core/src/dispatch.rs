@@ -1,0 +1,185 @@
+//! The callback thread and the exactly-once completion handle.
+//!
+//! Every callback the SDK makes to application code runs on one thread, `tim-callback`, in the
+//! order the work was queued. That gives the C contract: never inside the call, in call order,
+//! and a slow or re-entrant callback never blocks the conversation actor.
+//!
+//! A [`Completion`] is created for every accepted call. Calling it, or dropping it unanswered
+//! (for example when the SDK shuts down with the call still queued), runs its function exactly
+//! once: a dropped completion answers [`TimError::shut_down`].
+
+use std::cell::Cell;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::thread::{self, JoinHandle};
+
+use crate::error::TimError;
+
+type Job = Box<dyn FnOnce() + Send + 'static>;
+
+enum Work {
+    Run(Job),
+    Stop,
+}
+
+thread_local! {
+    static ON_CALLBACK_THREAD: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Whether the current thread is the SDK's callback thread (a call made from inside a callback).
+pub fn on_callback_thread() -> bool {
+    ON_CALLBACK_THREAD.with(Cell::get)
+}
+
+/// A handle for queueing work onto the callback thread.
+#[derive(Clone)]
+pub struct Dispatcher {
+    queue: flume::Sender<Work>,
+}
+
+/// Owns the callback thread; [`CallbackThread::stop`] runs what is queued, then joins it.
+pub struct CallbackThread {
+    queue: flume::Sender<Work>,
+    handle: Option<JoinHandle<()>>,
+}
+
+impl CallbackThread {
+    /// Starts the callback thread.
+    pub fn start() -> std::io::Result<(Self, Dispatcher)> {
+        let (queue, jobs) = flume::unbounded::<Work>();
+        let handle = thread::Builder::new().name("tim-callback".into()).spawn(move || {
+            ON_CALLBACK_THREAD.with(|flag| flag.set(true));
+            while let Ok(Work::Run(job)) = jobs.recv() {
+                // A panicking callback must not take the thread (and every later callback) down.
+                let _ = catch_unwind(AssertUnwindSafe(job));
+            }
+        })?;
+        let dispatcher = Dispatcher { queue: queue.clone() };
+        Ok((CallbackThread { queue, handle: Some(handle) }, dispatcher))
+    }
+
+    /// Runs everything queued so far, then stops the thread. When called from the callback thread
+    /// itself (an uninit inside a callback) it cannot wait for itself: the thread finishes the
+    /// queue after the current callback returns.
+    pub fn stop(mut self) {
+        let _ = self.queue.send(Work::Stop);
+        if let Some(handle) = self.handle.take() {
+            if !on_callback_thread() {
+                let _ = handle.join();
+            }
+        }
+    }
+}
+
+impl Dispatcher {
+    /// Queues `job` to run on the callback thread. If the thread is gone (the SDK was shut down)
+    /// the job runs here, so that nothing promised is ever skipped.
+    pub fn dispatch(&self, job: impl FnOnce() + Send + 'static) {
+        if let Err(flume::SendError(Work::Run(job))) = self.queue.send(Work::Run(Box::new(job))) {
+            let _ = catch_unwind(AssertUnwindSafe(job));
+        }
+    }
+}
+
+type Answer<T> = Box<dyn FnOnce(Result<T, TimError>) + Send + 'static>;
+
+/// How a completion delivers its answer.
+enum Delivery {
+    /// On the callback thread, in queue order (callbacks to application code).
+    Dispatched(Dispatcher),
+    /// Right where it is answered (a channel send to a waiting caller; never blocks).
+    Direct,
+}
+
+/// The answer to one accepted call: runs its function exactly once.
+pub struct Completion<T: Send + 'static> {
+    answer: Option<Answer<T>>,
+    delivery: Delivery,
+}
+
+impl<T: Send + 'static> Completion<T> {
+    /// A completion whose function runs on the callback thread.
+    pub fn dispatched(
+        dispatcher: &Dispatcher,
+        answer: impl FnOnce(Result<T, TimError>) + Send + 'static,
+    ) -> Self {
+        Completion { answer: Some(Box::new(answer)), delivery: Delivery::Dispatched(dispatcher.clone()) }
+    }
+
+    /// A completion whose function runs where it is answered; use only for functions that never
+    /// block (a send on an unbounded or one-slot channel).
+    pub fn direct(answer: impl FnOnce(Result<T, TimError>) + Send + 'static) -> Self {
+        Completion { answer: Some(Box::new(answer)), delivery: Delivery::Direct }
+    }
+
+    /// Answers the call.
+    pub fn complete(mut self, result: Result<T, TimError>) {
+        self.deliver(result);
+    }
+
+    /// Forgets the call without answering: only for a call that was refused before it was queued,
+    /// whose caller was told so synchronously.
+    pub fn disarm(mut self) {
+        self.answer = None;
+    }
+
+    fn deliver(&mut self, result: Result<T, TimError>) {
+        let Some(answer) = self.answer.take() else { return };
+        match &self.delivery {
+            Delivery::Dispatched(dispatcher) => dispatcher.dispatch(move || answer(result)),
+            Delivery::Direct => answer(result),
+        }
+    }
+}
+
+impl<T: Send + 'static> Drop for Completion<T> {
+    fn drop(&mut self) {
+        self.deliver(Err(TimError::shut_down()));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::{Arc, Mutex};
+
+    #[test]
+    fn dispatched_work_runs_in_order_on_the_callback_thread() {
+        let (thread, dispatcher) = CallbackThread::start().unwrap();
+        let seen = Arc::new(Mutex::new(Vec::new()));
+        for i in 0..100 {
+            let seen = seen.clone();
+            dispatcher.dispatch(move || {
+                assert!(on_callback_thread());
+                seen.lock().unwrap().push(i);
+            });
+        }
+        thread.stop();
+        assert_eq!(*seen.lock().unwrap(), (0..100).collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn a_dropped_completion_answers_once_with_the_shutdown_error() {
+        let (thread, dispatcher) = CallbackThread::start().unwrap();
+        let answers = Arc::new(Mutex::new(Vec::new()));
+        let sink = answers.clone();
+        let completion = Completion::<u32>::dispatched(&dispatcher, move |r| sink.lock().unwrap().push(r));
+        drop(completion);
+        let sink = answers.clone();
+        Completion::<u32>::dispatched(&dispatcher, move |r| sink.lock().unwrap().push(r)).complete(Ok(7));
+        let sink = answers.clone();
+        Completion::<u32>::dispatched(&dispatcher, move |r| sink.lock().unwrap().push(r)).disarm();
+        thread.stop();
+        assert_eq!(*answers.lock().unwrap(), vec![Err(TimError::shut_down()), Ok(7)]);
+    }
+
+    #[test]
+    fn a_panicking_callback_does_not_stop_the_thread() {
+        let (thread, dispatcher) = CallbackThread::start().unwrap();
+        let ran = Arc::new(Mutex::new(false));
+        dispatcher.dispatch(|| panic!("app bug"));
+        let flag = ran.clone();
+        dispatcher.dispatch(move || *flag.lock().unwrap() = true);
+        thread.stop();
+        assert!(*ran.lock().unwrap());
+    }
+}

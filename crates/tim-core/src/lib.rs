@@ -1,0 +1,28 @@
+//! The conversation engine behind the TIM conversation API, usable from Rust without C.
+//!
+//! - [`Sdk`] starts the threads: the actix System with the conversation actor (`tim-actix`), the
+//!   redb store actor (`tim-store`) and the callback thread (`tim-callback`).
+//! - [`Client`] is the API: login, conversations, drafts, events.
+//! - [`state`] is the sans-I/O conversation state the actor wraps; [`store`] the redb persistence.
+//!
+//! Invariants: a success reported to a caller means the change is committed durably; every
+//! accepted call is answered exactly once, in call order; this crate produces no JSON text.
+
+mod actor;
+mod client;
+mod command;
+pub mod dispatch;
+mod error;
+mod events;
+mod ids;
+mod runtime;
+mod session;
+pub mod state;
+pub mod store;
+
+pub use client::Client;
+pub use error::{CallError, Error, TimError};
+pub use events::ConvEventHandler;
+pub use ids::{ConvKey, check_id};
+pub use runtime::{Sdk, SdkConfig};
+pub use tim_types;

@@ -1,0 +1,129 @@
+//! Starting and stopping the SDK: the actix System on its own thread, the store actor, the
+//! callback thread, and an orderly shutdown that answers every pending call exactly once.
+//!
+//! Threads: `tim-actix` runs the System and the conversation actor (never blocks); `tim-store`
+//! runs the store actor (blocks on redb and fsync); `tim-callback` runs application callbacks.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::thread::{self, JoinHandle};
+
+use actix::prelude::*;
+
+use crate::actor::{ActorDeps, ConvActor};
+use crate::client::{Client, Shared};
+use crate::command::Command;
+use crate::dispatch::CallbackThread;
+use crate::events::EventHub;
+use crate::session::Session;
+use crate::store::StoreActor;
+
+/// How to start the SDK.
+#[derive(Debug, Clone)]
+pub struct SdkConfig {
+    /// The folder that holds the per-user stores (`sdk_config_config_file_path`).
+    pub data_dir: PathBuf,
+    /// The app ID given to `TIMInit`; kept for reference.
+    pub sdk_app_id: u64,
+}
+
+impl SdkConfig {
+    /// A configuration with the given data folder.
+    pub fn new(data_dir: impl Into<PathBuf>) -> Self {
+        SdkConfig { data_dir: data_dir.into(), sdk_app_id: 0 }
+    }
+}
+
+/// A running SDK instance. Dropping it shuts it down.
+pub struct Sdk {
+    client: Client,
+    actix_thread: Option<JoinHandle<()>>,
+    store_closed: flume::Receiver<()>,
+    callback_thread: Option<CallbackThread>,
+    unread_commands: flume::Receiver<Command>,
+}
+
+impl Sdk {
+    /// Starts the threads and actors. No store is opened until a user logs in.
+    pub fn start(config: SdkConfig) -> std::io::Result<Sdk> {
+        let (callback_thread, dispatcher) = CallbackThread::start()?;
+        let (ingress, commands) = flume::unbounded::<Command>();
+        let session = Arc::new(Session::default());
+        let hub = Arc::new(EventHub::default());
+        let (started_tx, started_rx) = std::sync::mpsc::channel();
+
+        let deps_session = session.clone();
+        let deps_hub = hub.clone();
+        let deps_dispatcher = dispatcher.clone();
+        let actor_commands = commands.clone();
+        let data_dir = config.data_dir.clone();
+        let actix_thread = thread::Builder::new().name("tim-actix".into()).spawn(move || {
+            let system = System::new();
+            system.block_on(async move {
+                let (store, store_closed) = StoreActor::start();
+                ConvActor::create(move |ctx| {
+                    ctx.add_stream(actor_commands.into_stream());
+                    ConvActor::new(ActorDeps {
+                        data_dir,
+                        store,
+                        dispatcher: deps_dispatcher,
+                        hub: deps_hub,
+                        session: deps_session,
+                    })
+                });
+                let _ = started_tx.send(store_closed);
+            });
+            let _ = system.run();
+        })?;
+        let store_closed =
+            started_rx.recv().map_err(|_| std::io::Error::other("the actor system failed to start"))?;
+
+        let client = Client::new(Arc::new(Shared::new(ingress, session, dispatcher, hub)));
+        Ok(Sdk {
+            client,
+            actix_thread: Some(actix_thread),
+            store_closed,
+            callback_thread: Some(callback_thread),
+            unread_commands: commands,
+        })
+    }
+
+    /// A handle for making calls; cheap to clone and usable from any thread.
+    pub fn client(&self) -> Client {
+        self.client.clone()
+    }
+
+    /// Shuts down: refuses new calls, lets the batch being committed land (its calls succeed),
+    /// answers every other pending call with `ERR_SDK_NOT_INITIALIZED`, closes the store
+    /// (releasing its file lock), runs the queued callbacks and joins the threads. Called from
+    /// inside a callback it cannot join the callback thread, which then finishes by itself.
+    pub fn shutdown(mut self) {
+        self.stop();
+    }
+
+    fn stop(&mut self) {
+        let Some(actix_thread) = self.actix_thread.take() else { return };
+        let shared = self.client.shared();
+        shared.close_gate();
+        shared.session.begin_stop();
+        let _ = shared.ingress.send(Command::Shutdown);
+        let _ = actix_thread.join();
+        // Disconnects once the store actor and its file handle are gone.
+        let _ = self.store_closed.recv();
+        // Commands the actor never read are dropped here, answering them with the shutdown error
+        // while the callback thread still runs.
+        for cmd in self.unread_commands.drain() {
+            drop(cmd);
+        }
+        shared.session.logged_out();
+        if let Some(callbacks) = self.callback_thread.take() {
+            callbacks.stop();
+        }
+    }
+}
+
+impl Drop for Sdk {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}

@@ -1,0 +1,97 @@
+//! The login state, readable synchronously from any thread (`TIMGetLoginStatus`,
+//! `TIMGetLoginUserID`, and the `TIM_ERR_NOTLOGIN` check every conversation call makes).
+
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, AtomicI32, Ordering};
+
+use tim_types::LoginStatus;
+
+use crate::error::CallError;
+
+/// Login state shared by the client handles and the conversation actor.
+#[derive(Debug)]
+pub struct Session {
+    status: AtomicI32,
+    user_id: Mutex<Option<String>>,
+    /// The user signature given at login: kept (for a future server transport), never verified.
+    user_sig: Mutex<Option<String>>,
+    stopping: AtomicBool,
+}
+
+impl Default for Session {
+    fn default() -> Self {
+        Session {
+            status: AtomicI32::new(LoginStatus::UnLogined.value()),
+            user_id: Mutex::new(None),
+            user_sig: Mutex::new(None),
+            stopping: AtomicBool::new(false),
+        }
+    }
+}
+
+impl Session {
+    /// The current login status.
+    pub fn status(&self) -> LoginStatus {
+        LoginStatus::from_value(self.status.load(Ordering::Acquire).into()).unwrap_or(LoginStatus::UnLogined)
+    }
+
+    /// The logged-in user, once the login completed.
+    pub fn user_id(&self) -> Option<String> {
+        self.user_id.lock().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
+    /// Conversation calls are accepted while logged in or while a login is queued ahead of them
+    /// (they are carried out after it, in order).
+    pub fn require_login(&self) -> Result<(), CallError> {
+        match self.status() {
+            LoginStatus::Logined | LoginStatus::Logining => Ok(()),
+            _ => Err(CallError::NotLogin),
+        }
+    }
+
+    /// A login was accepted: from "not logged in" the status becomes "logging in".
+    pub fn begin_login(&self) {
+        let _ = self.status.compare_exchange(
+            LoginStatus::UnLogined.value(),
+            LoginStatus::Logining.value(),
+            Ordering::AcqRel,
+            Ordering::Acquire,
+        );
+    }
+
+    /// A logout was accepted.
+    pub fn begin_logout(&self) -> Result<(), CallError> {
+        self.require_login()?;
+        self.set_status(LoginStatus::Logouting);
+        Ok(())
+    }
+
+    pub(crate) fn set_status(&self, status: LoginStatus) {
+        self.status.store(status.value(), Ordering::Release);
+    }
+
+    /// The user signature of the current login.
+    pub fn user_sig(&self) -> Option<String> {
+        self.user_sig.lock().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
+    pub(crate) fn logged_in(&self, user_id: &str, user_sig: &str) {
+        *self.user_id.lock().unwrap_or_else(|e| e.into_inner()) = Some(user_id.to_owned());
+        *self.user_sig.lock().unwrap_or_else(|e| e.into_inner()) = Some(user_sig.to_owned());
+        self.set_status(LoginStatus::Logined);
+    }
+
+    pub(crate) fn logged_out(&self) {
+        *self.user_id.lock().unwrap_or_else(|e| e.into_inner()) = None;
+        *self.user_sig.lock().unwrap_or_else(|e| e.into_inner()) = None;
+        self.set_status(LoginStatus::UnLogined);
+    }
+
+    pub(crate) fn begin_stop(&self) {
+        self.stopping.store(true, Ordering::Release);
+    }
+
+    pub(crate) fn is_stopping(&self) -> bool {
+        self.stopping.load(Ordering::Acquire)
+    }
+}

@@ -1,0 +1,176 @@
+//! The conversation state of the logged-in user, sans I/O: a map keyed by (type, ID), an ordered
+//! index for the list, the order-key counter, and a journal of what changed since the last flush.
+//!
+//! Nothing here knows about actix, redb or threads; the conversation actor is a thin shell that
+//! feeds commands in and ships the journal to the store. Unit tests drive it directly.
+
+mod changes;
+mod conversation;
+mod order;
+
+pub use changes::{ChangeSet, EventBatch};
+pub use conversation::{ConvKeyRecord, Conversation, PINNED_BIT};
+
+use std::collections::HashMap;
+
+use tim_types::{ConvInfo, Draft};
+
+use crate::ids::ConvKey;
+use order::{OrderEntry, OrderIndex};
+
+/// The conversations of one user, in memory.
+#[derive(Debug, Default)]
+pub struct ConvState {
+    convs: HashMap<ConvKey, Conversation>,
+    order: OrderIndex,
+    next_order_key: u64,
+    journal: ChangeSet,
+}
+
+/// The operation needs a conversation that does not exist.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NoSuchConversation;
+
+impl ConvState {
+    /// Rebuilds the state from stored conversations. `next_order_key` is the stored counter; it is
+    /// raised past every stored order key so that keys stay unique even if the counter was lost.
+    pub fn load(conversations: impl IntoIterator<Item = Conversation>, next_order_key: u64) -> Self {
+        let mut state = ConvState { next_order_key: next_order_key.max(1), ..Default::default() };
+        for conv in conversations {
+            state.next_order_key = state.next_order_key.max(conv.order_key + 1);
+            state.order.insert(OrderEntry::of(&conv));
+            state.convs.insert(conv.conv_key(), conv);
+        }
+        state
+    }
+
+    /// The number of conversations.
+    pub fn len(&self) -> usize {
+        self.convs.len()
+    }
+
+    /// Whether there are no conversations.
+    pub fn is_empty(&self) -> bool {
+        self.convs.is_empty()
+    }
+
+    /// The conversation with this key.
+    pub fn get(&self, key: &ConvKey) -> Option<&Conversation> {
+        self.convs.get(key)
+    }
+
+    /// The conversations in list order: pinned first, then by order key, newest first.
+    pub fn iter_ordered(&self) -> impl Iterator<Item = &Conversation> + '_ {
+        self.order.iter().map(|entry| &self.convs[&entry.key])
+    }
+
+    /// The ConvInfo list in list order.
+    pub fn list(&self, owner: &str) -> Vec<ConvInfo> {
+        self.iter_ordered().map(|c| c.info(owner)).collect()
+    }
+
+    /// The next order key the counter will hand out.
+    pub fn next_order_key(&self) -> u64 {
+        self.next_order_key
+    }
+
+    /// Creates the conversation if it does not exist. Returns whether it was created.
+    pub fn create(&mut self, key: &ConvKey) -> bool {
+        if self.convs.contains_key(key) {
+            return false;
+        }
+        let order_key = self.take_order_key();
+        self.put(Conversation::new(key, order_key));
+        true
+    }
+
+    /// Deletes the conversation (and with it its draft). Returns it, or `None` if it did not exist.
+    pub fn delete(&mut self, key: &ConvKey) -> Option<Conversation> {
+        let conv = self.convs.get(key)?;
+        self.journal.record(key, Some(conv));
+        self.order.remove(&OrderEntry::of(conv));
+        self.convs.remove(key)
+    }
+
+    /// Sets the draft, creating the conversation if needed; the conversation moves up the list as
+    /// Tencent's orderKey does. Returns whether the conversation was created.
+    pub fn set_draft(&mut self, key: &ConvKey, draft: Draft) -> bool {
+        let created = self.create(key);
+        let order_key = if created { None } else { Some(self.take_order_key()) };
+        self.update(key, |conv| {
+            conv.draft = Some(draft);
+            if let Some(order_key) = order_key {
+                conv.order_key = order_key;
+            }
+        });
+        created
+    }
+
+    /// Removes the draft. The conversation keeps its place in the list.
+    pub fn cancel_draft(&mut self, key: &ConvKey) -> Result<(), NoSuchConversation> {
+        if !self.convs.contains_key(key) {
+            return Err(NoSuchConversation);
+        }
+        if self.convs[key].draft.is_some() {
+            self.update(key, |conv| conv.draft = None);
+        }
+        Ok(())
+    }
+
+    /// Takes what changed since the last call: the state before each touched conversation.
+    pub fn take_journal(&mut self) -> ChangeSet {
+        std::mem::take(&mut self.journal)
+    }
+
+    /// Whether anything changed since the last [`ConvState::take_journal`].
+    pub fn has_changes(&self) -> bool {
+        !self.journal.is_empty()
+    }
+
+    /// The current value of every conversation the change set touched (`None`: deleted).
+    pub fn current(&self, changes: &ChangeSet) -> Vec<(ConvKey, Option<Conversation>)> {
+        changes.keys().map(|key| (key.clone(), self.convs.get(key).cloned())).collect()
+    }
+
+    /// Undoes a change set: every touched conversation goes back to its state before it. Undo the
+    /// newest change set first when undoing several.
+    pub fn roll_back(&mut self, changes: ChangeSet) {
+        for (key, before) in changes.into_befores() {
+            if let Some(now) = self.convs.remove(&key) {
+                self.order.remove(&OrderEntry::of(&now));
+            }
+            if let Some(before) = before {
+                self.order.insert(OrderEntry::of(&before));
+                self.convs.insert(key, before);
+            }
+        }
+    }
+
+    fn take_order_key(&mut self) -> u64 {
+        let key = self.next_order_key;
+        self.next_order_key += 1;
+        key
+    }
+
+    fn put(&mut self, conv: Conversation) {
+        let key = conv.conv_key();
+        let old = self.convs.get(&key);
+        self.journal.record(&key, old);
+        if let Some(old) = old {
+            self.order.remove(&OrderEntry::of(old));
+        }
+        self.order.insert(OrderEntry::of(&conv));
+        self.convs.insert(key, conv);
+    }
+
+    fn update(&mut self, key: &ConvKey, change: impl FnOnce(&mut Conversation)) {
+        if let Some(conv) = self.convs.get(key) {
+            let mut conv = conv.clone();
+            change(&mut conv);
+            self.put(conv);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

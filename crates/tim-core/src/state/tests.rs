@@ -1,0 +1,132 @@
+//! Unit tests of the sans-I/O conversation state.
+
+use tim_types::{Draft, Elem, Message};
+
+use super::*;
+
+fn key(id: &str) -> ConvKey {
+    ConvKey::c2c(id).unwrap()
+}
+
+fn draft(text: &str) -> Draft {
+    Draft {
+        draft_msg: Message::from_elems(vec![Elem::text(text)]),
+        draft_user_define: String::new(),
+        draft_edit_time: 1,
+    }
+}
+
+fn ids(state: &ConvState) -> Vec<String> {
+    state.iter_ordered().map(|c| c.key.conv_id.clone()).collect()
+}
+
+#[test]
+fn newer_conversations_come_first() {
+    let mut state = ConvState::default();
+    for id in ["a", "b", "c"] {
+        assert!(state.create(&key(id)));
+    }
+    assert!(!state.create(&key("a")), "creating twice obtains the existing one");
+    assert_eq!(ids(&state), ["c", "b", "a"]);
+}
+
+#[test]
+fn a_c2c_and_a_group_may_share_an_id() {
+    let mut state = ConvState::default();
+    state.create(&ConvKey::c2c("x").unwrap());
+    state.create(&ConvKey::group("x").unwrap());
+    assert_eq!(state.len(), 2);
+}
+
+#[test]
+fn setting_a_draft_moves_the_conversation_up_and_cancelling_keeps_its_place() {
+    let mut state = ConvState::default();
+    for id in ["a", "b", "c"] {
+        state.create(&key(id));
+    }
+    assert!(!state.set_draft(&key("a"), draft("hi")));
+    assert_eq!(ids(&state), ["a", "c", "b"]);
+    state.cancel_draft(&key("a")).unwrap();
+    assert_eq!(ids(&state), ["a", "c", "b"]);
+    assert!(state.get(&key("a")).unwrap().draft.is_none());
+    assert_eq!(state.cancel_draft(&key("zz")), Err(NoSuchConversation));
+}
+
+#[test]
+fn a_draft_on_a_missing_conversation_creates_it() {
+    let mut state = ConvState::default();
+    assert!(state.set_draft(&key("n"), draft("x")));
+    assert_eq!(state.get(&key("n")).unwrap().draft, Some(draft("x")));
+}
+
+#[test]
+fn events_report_the_net_change_of_a_batch() {
+    let mut state = ConvState::default();
+    state.create(&key("kept"));
+    state.create(&key("gone"));
+    state.take_journal();
+
+    state.create(&key("new"));
+    state.set_draft(&key("new"), draft("d"));
+    state.set_draft(&key("kept"), draft("d"));
+    state.delete(&key("gone"));
+    state.create(&key("flash"));
+    state.delete(&key("flash"));
+    state.create(&key("kept"));
+    let journal = state.take_journal();
+    let after = state.current(&journal);
+    let events = journal.events(&after, "me");
+
+    let id = |infos: &[tim_types::ConvInfo]| infos.iter().map(|i| i.conv_id.clone()).collect::<Vec<_>>();
+    assert_eq!(id(&events.added), ["new"]);
+    assert!(events.added[0].conv_is_has_draft);
+    assert_eq!(id(&events.updated), ["kept"]);
+    assert_eq!(id(&events.deleted), ["gone"]);
+}
+
+#[test]
+fn no_visible_change_means_no_event() {
+    let mut state = ConvState::default();
+    state.create(&key("a"));
+    state.take_journal();
+    state.cancel_draft(&key("a")).unwrap();
+    state.create(&key("a"));
+    assert!(!state.has_changes());
+    let journal = state.take_journal();
+    assert!(journal.events(&state.current(&journal), "me").is_empty());
+}
+
+#[test]
+fn rolling_back_restores_the_state_and_the_order() {
+    let mut state = ConvState::default();
+    state.create(&key("a"));
+    state.create(&key("b"));
+    state.take_journal();
+    let before = ids(&state);
+
+    state.set_draft(&key("a"), draft("x"));
+    state.delete(&key("b"));
+    state.create(&key("c"));
+    let first = state.take_journal();
+    state.set_draft(&key("c"), draft("y"));
+    state.create(&key("d"));
+    let second = state.take_journal();
+
+    state.roll_back(second);
+    state.roll_back(first);
+    assert_eq!(ids(&state), before);
+    assert!(state.get(&key("a")).unwrap().draft.is_none());
+}
+
+#[test]
+fn loading_keeps_order_keys_unique() {
+    let mut a = Conversation::new(&key("a"), 10);
+    a.pinned = true;
+    let b = Conversation::new(&key("b"), 20);
+    let mut state = ConvState::load([a, b], 3);
+    assert_eq!(ids(&state), ["a", "b"], "pinned first");
+    assert_eq!(state.next_order_key(), 21);
+    state.create(&key("c"));
+    assert_eq!(ids(&state), ["a", "c", "b"]);
+    assert_eq!(state.get(&key("a")).unwrap().active_time(), 10 | PINNED_BIT);
+}

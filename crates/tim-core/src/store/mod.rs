@@ -1,0 +1,97 @@
+//! Persistence: the redb store of the logged-in user, owned by the store actor.
+//!
+//! The store actor runs in an actix [`SyncArbiter`] on its own thread (`tim-store`), so blocking
+//! redb work never runs on the arbiter thread of the conversation actor. One actor owns the one
+//! open [`Store`]; the conversation actor sends it whole batches (group commit) and answers its
+//! callers only after the batch is committed.
+
+mod path;
+mod redb_store;
+mod schema;
+
+pub use path::{USERS_DIR, user_store_file_name, user_store_path};
+pub use redb_store::{CommitBatch, Loaded, Store, StoreError};
+pub use schema::SCHEMA_VERSION;
+
+use std::path::PathBuf;
+
+use actix::{Actor, Addr, Handler, Message, SyncArbiter, SyncContext};
+
+/// Opens the store of a user, closing any other, and loads it.
+pub struct Open {
+    /// The data folder.
+    pub data_dir: PathBuf,
+    /// The user.
+    pub user_id: String,
+}
+
+impl Message for Open {
+    type Result = Result<Loaded, StoreError>;
+}
+
+/// Commits one batch durably.
+pub struct Commit(pub CommitBatch);
+
+impl Message for Commit {
+    type Result = Result<(), StoreError>;
+}
+
+/// Closes the open store, releasing its file lock.
+pub struct Close;
+
+impl Message for Close {
+    type Result = ();
+}
+
+/// The actor that owns the open store.
+pub struct StoreActor {
+    store: Option<Store>,
+    /// Dropped with the actor; lets shutdown wait until the file is closed.
+    _alive: flume::Sender<()>,
+}
+
+impl StoreActor {
+    /// Starts the store actor on its own thread. The returned receiver disconnects once the actor
+    /// and its thread's copy of the factory are gone, i.e. once the store file is closed.
+    pub fn start() -> (Addr<StoreActor>, flume::Receiver<()>) {
+        let (alive, closed) = flume::bounded::<()>(1);
+        let addr = SyncArbiter::start_with_thread_builder(
+            1,
+            || std::thread::Builder::new().name("tim-store".into()),
+            move || StoreActor { store: None, _alive: alive.clone() },
+        );
+        (addr, closed)
+    }
+}
+
+impl Actor for StoreActor {
+    type Context = SyncContext<Self>;
+}
+
+impl Handler<Open> for StoreActor {
+    type Result = Result<Loaded, StoreError>;
+
+    fn handle(&mut self, msg: Open, _: &mut Self::Context) -> Self::Result {
+        // Close first: the same user's file may be reopened, and redb refuses a second handle.
+        self.store = None;
+        let (store, loaded) = Store::open(&msg.data_dir, &msg.user_id)?;
+        self.store = Some(store);
+        Ok(loaded)
+    }
+}
+
+impl Handler<Commit> for StoreActor {
+    type Result = Result<(), StoreError>;
+
+    fn handle(&mut self, msg: Commit, _: &mut Self::Context) -> Self::Result {
+        self.store.as_ref().ok_or(StoreError::NotOpen)?.commit(&msg.0)
+    }
+}
+
+impl Handler<Close> for StoreActor {
+    type Result = ();
+
+    fn handle(&mut self, _: Close, _: &mut Self::Context) {
+        self.store = None;
+    }
+}

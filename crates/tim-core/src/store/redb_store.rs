@@ -1,0 +1,230 @@
+//! The redb store of one user: open (creating or checking the file), load, commit a batch.
+//!
+//! Plain blocking code with no actix in it; the store actor runs it on its own thread.
+//! Every commit is one `Durability::Immediate` transaction: when [`Store::commit`] returns `Ok`,
+//! the batch is on disk.
+
+use std::path::{Path, PathBuf};
+
+use redb::{Database, DatabaseError, ReadableDatabase, ReadableTable, ReadableTableMetadata};
+
+use super::path::user_store_path;
+use super::schema::*;
+use crate::ids::ConvKey;
+use crate::state::Conversation;
+
+/// Why the store failed.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The file is open elsewhere (another process, or the CLI while the app runs).
+    #[error("the store {0} is already open in another process or handle")]
+    AlreadyOpen(PathBuf),
+    /// The file was written by a newer build.
+    #[error("the store has schema version {found}, newer than {SCHEMA_VERSION}")]
+    NewerSchema {
+        /// The version found.
+        found: u64,
+    },
+    /// The file belongs to another user.
+    #[error("the store belongs to another user")]
+    WrongOwner,
+    /// A record could not be read.
+    #[error("corrupt record {key}: {detail}")]
+    Corrupt {
+        /// Which record.
+        key: String,
+        /// What was wrong.
+        detail: String,
+    },
+    /// No store is open (no user logged in).
+    #[error("no store is open")]
+    NotOpen,
+    /// Creating the folder failed.
+    #[error("cannot create {path}: {source}")]
+    Io {
+        /// The folder.
+        path: PathBuf,
+        /// The error.
+        source: std::io::Error,
+    },
+    /// redb failed.
+    #[error("redb: {0}")]
+    Redb(#[from] redb::Error),
+}
+
+macro_rules! from_redb {
+    ($($t:ty),*) => { $( impl From<$t> for StoreError {
+        fn from(e: $t) -> Self { StoreError::Redb(e.into()) }
+    } )* };
+}
+from_redb!(redb::TransactionError, redb::TableError, redb::StorageError, redb::CommitError);
+
+/// What a store holds when it is opened.
+#[derive(Debug, Default)]
+pub struct Loaded {
+    /// Every conversation.
+    pub conversations: Vec<Conversation>,
+    /// The order-key counter.
+    pub next_order_key: u64,
+}
+
+/// One group commit: the new state of every conversation touched (`None`: deleted).
+#[derive(Debug, Default)]
+pub struct CommitBatch {
+    /// Conversations to write or remove.
+    pub conversations: Vec<(ConvKey, Option<Conversation>)>,
+    /// The order-key counter after the batch.
+    pub next_order_key: u64,
+}
+
+/// An open user store.
+pub struct Store {
+    db: Database,
+}
+
+fn conv_key(key: &ConvKey) -> (u8, &str) {
+    (key.conv_type.value() as u8, key.conv_id.as_str())
+}
+
+impl Store {
+    /// Opens (or creates) the store of `user_id` under `data_dir` and loads it.
+    pub fn open(data_dir: &Path, user_id: &str) -> Result<(Store, Loaded), StoreError> {
+        let path = user_store_path(data_dir, user_id);
+        let folder = path.parent().unwrap_or(data_dir);
+        std::fs::create_dir_all(folder)
+            .map_err(|source| StoreError::Io { path: folder.to_owned(), source })?;
+        let db = match Database::create(&path) {
+            Ok(db) => db,
+            Err(DatabaseError::DatabaseAlreadyOpen) => return Err(StoreError::AlreadyOpen(path)),
+            Err(e) => return Err(StoreError::Redb(e.into())),
+        };
+        let store = Store { db };
+        store.initialize(user_id)?;
+        let loaded = store.load()?;
+        Ok((store, loaded))
+    }
+
+    fn initialize(&self, user_id: &str) -> Result<(), StoreError> {
+        let txn = self.db.begin_write()?;
+        {
+            let mut meta = txn.open_table(META)?;
+            let version = meta.get(META_SCHEMA_VERSION)?.map(|v| read_u64(v.value()));
+            match version {
+                Some(found) if found > SCHEMA_VERSION => return Err(StoreError::NewerSchema { found }),
+                Some(_) => {
+                    let owner = meta.get(META_USER_ID)?.map(|v| v.value().to_vec());
+                    if owner.as_deref() != Some(user_id.as_bytes()) {
+                        return Err(StoreError::WrongOwner);
+                    }
+                }
+                None => {
+                    meta.insert(META_SCHEMA_VERSION, SCHEMA_VERSION.to_le_bytes().as_slice())?;
+                    meta.insert(META_USER_ID, user_id.as_bytes())?;
+                    meta.insert(META_NEXT_ORDER_KEY, 1u64.to_le_bytes().as_slice())?;
+                }
+            }
+            txn.open_table(CONVERSATIONS)?;
+        }
+        txn.commit()?;
+        Ok(())
+    }
+
+    fn load(&self) -> Result<Loaded, StoreError> {
+        let txn = self.db.begin_read().map_err(redb::Error::from)?;
+        let meta = txn.open_table(META)?;
+        let next_order_key = meta.get(META_NEXT_ORDER_KEY)?.map(|v| read_u64(v.value())).unwrap_or(1);
+        let table = txn.open_table(CONVERSATIONS)?;
+        let mut conversations = Vec::with_capacity(table.len()? as usize);
+        for row in table.iter()? {
+            let (key, value) = row?;
+            let (conv_type, conv_id) = key.value();
+            let conv: Conversation = serde_json::from_slice(value.value()).map_err(|e| {
+                StoreError::Corrupt { key: format!("{conv_type}/{conv_id}"), detail: e.to_string() }
+            })?;
+            if conv.key.conv_type.value() as u8 != conv_type || conv.key.conv_id != conv_id {
+                return Err(StoreError::Corrupt {
+                    key: format!("{conv_type}/{conv_id}"),
+                    detail: "record does not match its key".into(),
+                });
+            }
+            conversations.push(conv);
+        }
+        Ok(Loaded { conversations, next_order_key })
+    }
+
+    /// Writes a batch in one durable transaction.
+    pub fn commit(&self, batch: &CommitBatch) -> Result<(), StoreError> {
+        let txn = self.db.begin_write()?;
+        {
+            let mut table = txn.open_table(CONVERSATIONS)?;
+            for (key, conv) in &batch.conversations {
+                match conv {
+                    Some(conv) => {
+                        let bytes = serde_json::to_vec(conv).map_err(|e| StoreError::Corrupt {
+                            key: key.to_string(),
+                            detail: e.to_string(),
+                        })?;
+                        table.insert(conv_key(key), bytes.as_slice())?;
+                    }
+                    None => {
+                        table.remove(conv_key(key))?;
+                    }
+                }
+            }
+            let mut meta = txn.open_table(META)?;
+            meta.insert(META_NEXT_ORDER_KEY, batch.next_order_key.to_le_bytes().as_slice())?;
+        }
+        txn.commit()?;
+        Ok(())
+    }
+}
+
+fn read_u64(bytes: &[u8]) -> u64 {
+    bytes.try_into().map(u64::from_le_bytes).unwrap_or(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_commit_survives_reopening() {
+        let dir = tempfile::tempdir().unwrap();
+        let key = ConvKey::group("g").unwrap();
+        {
+            let (store, loaded) = Store::open(dir.path(), "alice").unwrap();
+            assert!(loaded.conversations.is_empty());
+            let batch = CommitBatch {
+                conversations: vec![(key.clone(), Some(Conversation::new(&key, 5)))],
+                next_order_key: 6,
+            };
+            store.commit(&batch).unwrap();
+        }
+        let (_store, loaded) = Store::open(dir.path(), "alice").unwrap();
+        assert_eq!(loaded.conversations, vec![Conversation::new(&key, 5)]);
+        assert_eq!(loaded.next_order_key, 6);
+    }
+
+    #[test]
+    fn a_second_open_is_refused_while_the_first_is_alive() {
+        let dir = tempfile::tempdir().unwrap();
+        let _first = Store::open(dir.path(), "alice").unwrap();
+        assert!(matches!(Store::open(dir.path(), "alice"), Err(StoreError::AlreadyOpen(_))));
+    }
+
+    #[test]
+    fn users_do_not_share_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let key = ConvKey::c2c("x").unwrap();
+        {
+            let (store, _) = Store::open(dir.path(), "a/b").unwrap();
+            let batch = CommitBatch {
+                conversations: vec![(key.clone(), Some(Conversation::new(&key, 1)))],
+                next_order_key: 2,
+            };
+            store.commit(&batch).unwrap();
+        }
+        let (_store, loaded) = Store::open(dir.path(), "a_b").unwrap();
+        assert!(loaded.conversations.is_empty());
+    }
+}

@@ -1,0 +1,278 @@
+//! End-to-end tests of the Rust API: real threads, real actors, real redb files.
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use tim_core::{CallError, Client, ConvKey, Error, Sdk, SdkConfig, TimError};
+use tim_types::{ConvEvent, ConvInfo, Draft, Elem, ErrCode, LoginStatus, Message};
+
+fn block<F: std::future::Future>(f: F) -> F::Output {
+    futures_lite_block_on(f)
+}
+
+/// A minimal executor: the async API resolves through flume, which wakes this thread.
+fn futures_lite_block_on<F: std::future::Future>(f: F) -> F::Output {
+    use std::task::{Context, Poll, Wake, Waker};
+    struct Unpark(std::thread::Thread);
+    impl Wake for Unpark {
+        fn wake(self: Arc<Self>) {
+            self.0.unpark();
+        }
+    }
+    let waker = Waker::from(Arc::new(Unpark(std::thread::current())));
+    let mut cx = Context::from_waker(&waker);
+    let mut f = std::pin::pin!(f);
+    loop {
+        if let Poll::Ready(v) = f.as_mut().poll(&mut cx) {
+            return v;
+        }
+        std::thread::park_timeout(Duration::from_millis(50));
+    }
+}
+
+fn start(dir: &std::path::Path) -> Sdk {
+    Sdk::start(SdkConfig::new(dir)).unwrap()
+}
+
+fn login(client: &Client, user: &str) {
+    block(client.login(user, "sig")).unwrap();
+}
+
+fn draft(text: &str) -> Draft {
+    Draft {
+        draft_msg: Message::from_elems(vec![Elem::text(text)]),
+        draft_user_define: "ud".into(),
+        draft_edit_time: 1_700_000_000,
+    }
+}
+
+fn ids(list: &[ConvInfo]) -> Vec<String> {
+    list.iter().map(|c| c.conv_id.clone()).collect()
+}
+
+#[test]
+fn calls_before_login_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let sdk = start(dir.path());
+    let client = sdk.client();
+    assert_eq!(client.login_status(), LoginStatus::UnLogined);
+    let err = block(client.conversation_list()).unwrap_err();
+    assert_eq!(err, Error::Rejected(CallError::NotLogin));
+    assert_eq!(client.set_draft_blocking(ConvKey::c2c("x").unwrap(), draft("d")), Err(CallError::NotLogin));
+    assert_eq!(block(client.logout()).unwrap_err(), Error::Rejected(CallError::NotLogin));
+}
+
+#[test]
+fn conversations_drafts_and_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let sdk = start(dir.path());
+    let client = sdk.client();
+    login(&client, "alice");
+    assert_eq!(client.login_status(), LoginStatus::Logined);
+    assert_eq!(client.login_user_id().as_deref(), Some("alice"));
+
+    let a = block(client.create_conversation(ConvKey::c2c("a").unwrap())).unwrap();
+    assert_eq!(a.conv_owner, "alice");
+    block(client.create_conversation(ConvKey::group("g").unwrap())).unwrap();
+    block(client.create_conversation(ConvKey::c2c("b").unwrap())).unwrap();
+    let again = block(client.create_conversation(ConvKey::c2c("a").unwrap())).unwrap();
+    assert_eq!(again, a, "creating an existing conversation obtains it unchanged");
+    assert_eq!(ids(&block(client.conversation_list()).unwrap()), ["b", "g", "a"]);
+
+    client.set_draft_blocking(ConvKey::c2c("a").unwrap(), draft("hello")).unwrap();
+    let list = block(client.conversation_list()).unwrap();
+    assert_eq!(ids(&list), ["a", "b", "g"]);
+    assert!(list[0].conv_is_has_draft);
+    assert_eq!(list[0].conv_draft, Some(draft("hello")));
+
+    client.cancel_draft_blocking(ConvKey::c2c("a").unwrap()).unwrap();
+    assert_eq!(client.cancel_draft_blocking(ConvKey::c2c("zz").unwrap()), Err(CallError::Conv));
+    block(client.delete_conversation(ConvKey::group("g").unwrap())).unwrap();
+    let missing = block(client.delete_conversation(ConvKey::group("g").unwrap())).unwrap_err();
+    assert_eq!(missing.code(), ErrCode::InvalidConversation.value());
+    let list = block(client.conversation_list()).unwrap();
+    assert_eq!(ids(&list), ["a", "b"]);
+    assert!(!list[0].conv_is_has_draft);
+}
+
+#[test]
+fn everything_acknowledged_survives_a_restart() {
+    let dir = tempfile::tempdir().unwrap();
+    let before = {
+        let sdk = start(dir.path());
+        let client = sdk.client();
+        login(&client, "alice");
+        for i in 0..20 {
+            block(client.create_conversation(ConvKey::c2c(format!("u{i}")).unwrap())).unwrap();
+        }
+        client.set_draft_blocking(ConvKey::group("g").unwrap(), draft(&"长".repeat(50_000))).unwrap();
+        block(client.delete_conversation(ConvKey::c2c("u3").unwrap())).unwrap();
+        let list = block(client.conversation_list()).unwrap();
+        sdk.shutdown();
+        list
+    };
+    let sdk = start(dir.path());
+    let client = sdk.client();
+    login(&client, "alice");
+    assert_eq!(block(client.conversation_list()).unwrap(), before);
+    block(client.create_conversation(ConvKey::c2c("new").unwrap())).unwrap();
+    assert_eq!(block(client.conversation_list()).unwrap()[0].conv_id, "new", "order keys keep growing");
+}
+
+#[test]
+fn users_are_isolated_and_logout_switches_stores() {
+    let dir = tempfile::tempdir().unwrap();
+    let sdk = start(dir.path());
+    let client = sdk.client();
+    login(&client, "alice");
+    block(client.create_conversation(ConvKey::c2c("secret").unwrap())).unwrap();
+    let other = block(client.login("bob", "s")).unwrap_err();
+    assert_eq!(other.code(), ErrCode::SdkInvalidOperation.value());
+    block(client.logout()).unwrap();
+    assert_eq!(client.login_status(), LoginStatus::UnLogined);
+    login(&client, "bob");
+    assert!(block(client.conversation_list()).unwrap().is_empty());
+    block(client.logout()).unwrap();
+    login(&client, "alice");
+    assert_eq!(ids(&block(client.conversation_list()).unwrap()), ["secret"]);
+}
+
+#[test]
+fn hostile_user_ids_stay_inside_the_data_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let sdk = start(&data);
+    let client = sdk.client();
+    let long = "y".repeat(500);
+    for user in ["../x", "/", "a\0b", long.as_str(), "ユーザー", "..", "\\..\\x"] {
+        login(&client, user);
+        block(client.create_conversation(ConvKey::c2c("c").unwrap())).unwrap();
+        block(client.logout()).unwrap();
+    }
+    drop(sdk);
+    let outside: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+    assert_eq!(outside, ["data"]);
+    let users = std::fs::read_dir(data.join(tim_core::store::USERS_DIR)).unwrap().count();
+    assert_eq!(users, 7);
+}
+
+#[test]
+fn callbacks_run_in_call_order_on_the_callback_thread() {
+    let dir = tempfile::tempdir().unwrap();
+    let sdk = start(dir.path());
+    let client = sdk.client();
+    login(&client, "alice");
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let caller = std::thread::current().id();
+    for i in 0..300 {
+        let seen = seen.clone();
+        let key = ConvKey::c2c(format!("c{}", i % 17)).unwrap();
+        let record = move |_: bool| {
+            assert!(tim_core::dispatch::on_callback_thread());
+            assert_ne!(std::thread::current().id(), caller);
+            seen.lock().unwrap().push(i);
+        };
+        match i % 3 {
+            0 => client.create_conversation_with(key, move |r| record(r.is_ok())).unwrap(),
+            1 => client.conversation_list_with(move |r| record(r.is_ok())).unwrap(),
+            _ => client.delete_conversation_with(key, move |r| record(r.is_ok())).unwrap(),
+        }
+    }
+    sdk.shutdown();
+    assert_eq!(*seen.lock().unwrap(), (0..300).collect::<Vec<_>>());
+}
+
+#[test]
+fn shutdown_answers_every_pending_call_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let sdk = start(dir.path());
+    let client = sdk.client();
+    login(&client, "alice");
+    let answers = Arc::new(Mutex::new(Vec::<Result<(), TimError>>::new()));
+    for i in 0..500 {
+        let answers = answers.clone();
+        client
+            .create_conversation_with(ConvKey::c2c(format!("p{i}")).unwrap(), move |r| {
+                answers.lock().unwrap().push(r.map(|_| ()))
+            })
+            .unwrap();
+    }
+    sdk.shutdown();
+    let answers = answers.lock().unwrap();
+    assert_eq!(answers.len(), 500);
+    let succeeded = answers.iter().filter(|r| r.is_ok()).count();
+    for failed in answers.iter().filter_map(|r| r.as_ref().err()) {
+        assert_eq!(failed.code, ErrCode::SdkNotInitialized.value());
+    }
+    // What succeeded is durable; what failed is not stored.
+    let sdk = start(dir.path());
+    let client = sdk.client();
+    login(&client, "alice");
+    assert_eq!(block(client.conversation_list()).unwrap().len(), succeeded);
+    assert_eq!(client.create_conversation_with(ConvKey::c2c("x").unwrap(), |_| {}), Ok(()));
+    let stale = client.clone();
+    sdk.shutdown();
+    assert_eq!(stale.conversation_list_with(|_| panic!("must not run")), Err(CallError::SdkUninit));
+}
+
+#[test]
+fn events_are_batched_and_silent_when_nothing_changed() {
+    let dir = tempfile::tempdir().unwrap();
+    let sdk = start(dir.path());
+    let client = sdk.client();
+    let events = Arc::new(Mutex::new(Vec::<(ConvEvent, Vec<String>)>::new()));
+    let sink = events.clone();
+    client.set_conv_event_handler(Some(Arc::new(move |event, infos: &[ConvInfo]| {
+        sink.lock().unwrap().push((event, ids(infos)));
+    })));
+    login(&client, "alice");
+    block(client.create_conversation(ConvKey::c2c("a").unwrap())).unwrap();
+    block(client.create_conversation(ConvKey::c2c("a").unwrap())).unwrap();
+    client.set_draft_blocking(ConvKey::c2c("a").unwrap(), draft("x")).unwrap();
+    client.cancel_draft_blocking(ConvKey::c2c("a").unwrap()).unwrap();
+    client.set_draft_blocking(ConvKey::c2c("b").unwrap(), draft("x")).unwrap();
+    block(client.delete_conversation(ConvKey::c2c("a").unwrap())).unwrap();
+    block(client.conversation_list()).unwrap();
+    sdk.shutdown();
+    let s = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+    assert_eq!(
+        *events.lock().unwrap(),
+        vec![
+            (ConvEvent::Start, vec![]),
+            (ConvEvent::Finish, vec![]),
+            (ConvEvent::Add, s(&["a"])),
+            (ConvEvent::Update, s(&["a"])),
+            (ConvEvent::Update, s(&["a"])),
+            (ConvEvent::Add, s(&["b"])),
+            (ConvEvent::Del, s(&["a"])),
+        ]
+    );
+}
+
+#[test]
+fn concurrent_drafts_share_commits() {
+    let dir = tempfile::tempdir().unwrap();
+    let sdk = start(dir.path());
+    let client = sdk.client();
+    login(&client, "alice");
+    let threads: Vec<_> = (0..8)
+        .map(|t| {
+            let client = client.clone();
+            std::thread::spawn(move || {
+                for i in 0..25 {
+                    client
+                        .set_draft_blocking(ConvKey::c2c(format!("t{t}")).unwrap(), draft(&i.to_string()))
+                        .unwrap();
+                }
+            })
+        })
+        .collect();
+    for t in threads {
+        t.join().unwrap();
+    }
+    let list = block(client.conversation_list()).unwrap();
+    assert_eq!(list.len(), 8);
+    for conv in &list {
+        assert_eq!(conv.conv_draft, Some(draft("24")));
+    }
+}

@@ -1,0 +1,18 @@
+//! Size limits that every entry point enforces before anything is queued or stored.
+//!
+//! The TIM documentation names few input limits; these are ours, chosen so that no single call can
+//! make the store or the memory of the conversation actor grow without bound. Oversize input is
+//! rejected with `TIM_ERR_PARAM` and changes nothing.
+
+/// The longest conversation ID or user ID accepted, in bytes of UTF-8.
+pub const MAX_ID_BYTES: usize = 1024;
+
+/// The longest user ID accepted by the C `TIMLogin`: `TIMGetLoginUserID` writes the ID and its NUL
+/// into a caller buffer that the TIM documentation sizes at 128 bytes.
+pub const MAX_C_USER_ID_BYTES: usize = 127;
+
+/// The largest JSON parameter accepted by any call, in bytes (drafts with large text fit easily).
+pub const MAX_JSON_BYTES: usize = 4 * 1024 * 1024;
+
+/// The size of the buffer `TIMGetLoginUserID` may write into, terminating NUL included.
+pub const LOGIN_USER_ID_BUFFER_BYTES: usize = 128;

@@ -1,0 +1,126 @@
+//! `Message`: the message object inside drafts and `conv_last_msg`.
+//!
+//! The keys the engine reasons about are typed; every other key is kept in [`Message::extra`] and
+//! written back unchanged, so an app's data survives a round trip through the store.
+
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+use super::Elem;
+use crate::enums::{ConvType, MsgStatus};
+
+/// A message (reference §6). Only `message_elem_array` is required.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Message {
+    /// The elements, in order.
+    pub message_elem_array: Vec<Elem>,
+    /// The conversation ID.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message_conv_id: Option<String>,
+    /// The conversation type.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message_conv_type: Option<ConvType>,
+    /// The sender's user ID.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message_sender: Option<String>,
+    /// Priority (`TIMMsgPriority`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message_priority: Option<u32>,
+    /// Client time, UTC seconds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message_client_time: Option<u64>,
+    /// Server time, UTC seconds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message_server_time: Option<u64>,
+    /// Whether the logged-in user sent it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message_is_from_self: Option<bool>,
+    /// Platform of the sender (`TIMPlatform`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message_platform: Option<u32>,
+    /// Whether it was read.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message_is_read: Option<bool>,
+    /// Whether it was received online.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message_is_online_msg: Option<bool>,
+    /// Whether the peer read it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message_is_peer_read: Option<bool>,
+    /// State of the message.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message_status: Option<MsgStatus>,
+    /// The older numeric ID.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message_unique_id: Option<u64>,
+    /// The message ID.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message_msg_id: Option<String>,
+    /// Random number.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message_rand: Option<u64>,
+    /// Sequence number.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message_seq: Option<u64>,
+    /// Local custom integer.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message_custom_int: Option<u32>,
+    /// Local custom string.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message_custom_str: Option<String>,
+    /// Cloud custom string.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message_cloud_custom_str: Option<String>,
+    /// Whether it does not count as unread.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message_is_excluded_from_unread_count: Option<bool>,
+    /// Whether it may not stand as the conversation's last message.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message_excluded_from_last_message: Option<bool>,
+    /// Users @-mentioned (group messages).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message_group_at_user_array: Option<Vec<String>>,
+    /// Profile of the sender.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message_sender_profile: Option<Map<String, Value>>,
+    /// Whether a read receipt is wanted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message_need_read_receipt: Option<bool>,
+    /// Every key this model does not name, kept as given.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+impl Message {
+    /// A message of the given elements and nothing else.
+    pub fn from_elems(elems: Vec<Elem>) -> Self {
+        Message {
+            message_elem_array: elems,
+            message_conv_id: None,
+            message_conv_type: None,
+            message_sender: None,
+            message_priority: None,
+            message_client_time: None,
+            message_server_time: None,
+            message_is_from_self: None,
+            message_platform: None,
+            message_is_read: None,
+            message_is_online_msg: None,
+            message_is_peer_read: None,
+            message_status: None,
+            message_unique_id: None,
+            message_msg_id: None,
+            message_rand: None,
+            message_seq: None,
+            message_custom_int: None,
+            message_custom_str: None,
+            message_cloud_custom_str: None,
+            message_is_excluded_from_unread_count: None,
+            message_excluded_from_last_message: None,
+            message_group_at_user_array: None,
+            message_sender_profile: None,
+            message_need_read_receipt: None,
+            extra: Map::new(),
+        }
+    }
+}
