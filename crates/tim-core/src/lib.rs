@@ -9,6 +9,7 @@
 //! accepted call is answered exactly once, in call order; this crate produces no JSON text.
 
 mod actor;
+mod block_on;
 mod client;
 mod command;
 pub mod dispatch;
@@ -20,6 +21,7 @@ mod session;
 pub mod state;
 pub mod store;
 
+pub use block_on::block_on;
 pub use client::Client;
 pub use error::{CallError, Error, TimError};
 pub use events::ConvEventHandler;

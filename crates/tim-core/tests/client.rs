@@ -1,33 +1,12 @@
 //! End-to-end tests of the Rust API: real threads, real actors, real redb files.
 
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
 
 use tim_core::{CallError, Client, ConvKey, Error, Sdk, SdkConfig, TimError};
 use tim_types::{ConvEvent, ConvInfo, Draft, Elem, ErrCode, LoginStatus, Message};
 
 fn block<F: std::future::Future>(f: F) -> F::Output {
-    futures_lite_block_on(f)
-}
-
-/// A minimal executor: the async API resolves through flume, which wakes this thread.
-fn futures_lite_block_on<F: std::future::Future>(f: F) -> F::Output {
-    use std::task::{Context, Poll, Wake, Waker};
-    struct Unpark(std::thread::Thread);
-    impl Wake for Unpark {
-        fn wake(self: Arc<Self>) {
-            self.0.unpark();
-        }
-    }
-    let waker = Waker::from(Arc::new(Unpark(std::thread::current())));
-    let mut cx = Context::from_waker(&waker);
-    let mut f = std::pin::pin!(f);
-    loop {
-        if let Poll::Ready(v) = f.as_mut().poll(&mut cx) {
-            return v;
-        }
-        std::thread::park_timeout(Duration::from_millis(50));
-    }
+    tim_core::block_on(f)
 }
 
 fn start(dir: &std::path::Path) -> Sdk {

@@ -1,0 +1,25 @@
+//! `tim`: the command-line tool over the same Rust API and store as the C library.
+//!
+//! It opens the data folder the app uses (`--data-dir`, default `tim-data`), logs in `--user`
+//! locally, runs one command and prints the JSON the C callbacks deliver (`--json`) or a table.
+//! While an app has the same user's store open, the file is locked and the tool says so.
+
+mod args;
+mod commands;
+mod output;
+mod session;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+fn main() -> ExitCode {
+    let args = args::Cli::parse();
+    match commands::run(args) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("tim: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}

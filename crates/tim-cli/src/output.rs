@@ -1,0 +1,65 @@
+//! Printing results: the callback JSON with `--json`, a table otherwise.
+
+use tim_types::{ConvInfo, ConvType, Elem};
+
+/// Prints a list of conversations.
+pub fn print_list(list: &[ConvInfo], json: bool) {
+    if json {
+        println!("{}", serde_json::to_string_pretty(list).unwrap_or_default());
+        return;
+    }
+    println!("{:<4} {:<6} {:<24} {:>6} {:<6} {:<30}", "#", "type", "id", "unread", "pinned", "draft");
+    for (n, conv) in list.iter().enumerate() {
+        println!(
+            "{:<4} {:<6} {:<24} {:>6} {:<6} {:<30}",
+            n + 1,
+            kind(conv.conv_type),
+            clip(&conv.conv_id, 24),
+            conv.conv_unread_num,
+            if conv.conv_is_pinned { "yes" } else { "" },
+            clip(&draft_text(conv), 30),
+        );
+    }
+    println!("{} conversation(s)", list.len());
+}
+
+/// Prints one conversation.
+pub fn print_one(conv: &ConvInfo, json: bool) {
+    if json {
+        println!("{}", serde_json::to_string_pretty(conv).unwrap_or_default());
+    } else {
+        print_list(std::slice::from_ref(conv), false);
+    }
+}
+
+fn kind(conv_type: ConvType) -> &'static str {
+    match conv_type {
+        ConvType::Group => "group",
+        _ => "c2c",
+    }
+}
+
+fn draft_text(conv: &ConvInfo) -> String {
+    let Some(draft) = &conv.conv_draft else { return String::new() };
+    draft
+        .draft_msg
+        .message_elem_array
+        .iter()
+        .map(|elem| match elem {
+            Elem::Text(text) => text.text_elem_content.clone(),
+            other => format!("[elem {}]", other.elem_type().value()),
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn clip(text: &str, width: usize) -> String {
+    let flat: String = text.chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
+    if flat.chars().count() <= width {
+        flat
+    } else {
+        let mut out: String = flat.chars().take(width - 1).collect();
+        out.push('…');
+        out
+    }
+}

@@ -1,0 +1,34 @@
+//! Opening the store for one command: start the SDK, log the user in, shut down at the end.
+
+use std::path::Path;
+
+use tim_core::{Client, Sdk, SdkConfig, block_on};
+
+/// A running SDK with a user logged in; shuts down (closing the store) when dropped.
+pub struct Session {
+    sdk: Option<Sdk>,
+    client: Client,
+}
+
+impl Session {
+    /// Starts the SDK on `data_dir` and logs `user` in.
+    pub fn open(data_dir: &Path, user: &str) -> Result<Self, String> {
+        let sdk = Sdk::start(SdkConfig::new(data_dir)).map_err(|e| format!("cannot start: {e}"))?;
+        let client = sdk.client();
+        block_on(client.login(user, "")).map_err(|e| format!("cannot open the store of {user:?}: {e}"))?;
+        Ok(Session { sdk: Some(sdk), client })
+    }
+
+    /// The API.
+    pub fn client(&self) -> &Client {
+        &self.client
+    }
+}
+
+impl Drop for Session {
+    fn drop(&mut self) {
+        if let Some(sdk) = self.sdk.take() {
+            sdk.shutdown();
+        }
+    }
+}

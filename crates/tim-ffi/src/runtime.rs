@@ -1,0 +1,76 @@
+//! The one SDK instance behind the C API, between `TIMInit` and `TIMUninit`, and the C event
+//! callbacks that outlive it.
+//!
+//! Calls take a [`Client`] clone under a short lock and never hold the lock while working, so a
+//! callback may call any `TIM*` function, `TIMUninit` included.
+
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use tim_core::{CallError, Client, Sdk, SdkConfig};
+use tim_types::ConvEvent;
+
+use crate::callback::c_string;
+use crate::json;
+use crate::types::{TIMConvEventCallback, UserData};
+
+static SDK: Mutex<Option<Sdk>> = Mutex::new(None);
+
+/// The registered `TIMConvEventCallback`; kept across `TIMUninit`/`TIMInit`.
+static CONV_EVENT_CALLBACK: Mutex<Option<(TIMConvEventCallback, UserData)>> = Mutex::new(None);
+
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// The running SDK's client, or `TIM_ERR_SDKUNINIT`.
+pub fn client() -> Result<Client, CallError> {
+    lock(&SDK).as_ref().map(Sdk::client).ok_or(CallError::SdkUninit)
+}
+
+/// Whether the SDK is initialized.
+pub fn is_initialized() -> bool {
+    lock(&SDK).is_some()
+}
+
+/// Starts the SDK unless it runs already (a second `TIMInit` keeps the running instance).
+pub fn init(config: SdkConfig) -> std::io::Result<()> {
+    let mut slot = lock(&SDK);
+    if slot.is_some() {
+        return Ok(());
+    }
+    let sdk = Sdk::start(config)?;
+    sdk.client().set_conv_event_handler(Some(Arc::new(forward_conv_event)));
+    *slot = Some(sdk);
+    Ok(())
+}
+
+/// Stops the SDK; `false` if it was not running. The lock is released before shutting down, so
+/// callbacks still being delivered may call in (and get `TIM_ERR_SDKUNINIT`).
+pub fn uninit() -> bool {
+    let sdk = lock(&SDK).take();
+    match sdk {
+        Some(sdk) => {
+            sdk.shutdown();
+            true
+        }
+        None => false,
+    }
+}
+
+/// Registers (or with NULL clears) the C conversation event callback.
+pub fn set_conv_event_callback(cb: TIMConvEventCallback, user_data: UserData) {
+    *lock(&CONV_EVENT_CALLBACK) = cb.map(|cb| (Some(cb), user_data));
+}
+
+/// Runs on the callback thread for every conversation event: looks up the C callback at that
+/// moment (so clearing it takes effect at once) and calls it with the JSON payload.
+fn forward_conv_event(event: ConvEvent, infos: &[tim_types::ConvInfo]) {
+    let Some((Some(cb), user_data)) = *lock(&CONV_EVENT_CALLBACK) else { return };
+    let payload = match event {
+        ConvEvent::Start | ConvEvent::Finish => String::new(),
+        _ => json::conv_list(infos),
+    };
+    let payload = c_string(&payload);
+    // SAFETY: the application registered `cb` with this signature; the string outlives the call.
+    unsafe { cb(event.value(), payload.as_ptr(), user_data.0) };
+}

@@ -1,0 +1,40 @@
+//! The C types of the API, named as the header names them.
+//!
+//! Enums arrive as plain `c_int` (never as a Rust enum: C may pass any value); callbacks are
+//! nullable function pointers, NULL meaning "no callback".
+
+use std::ffi::{c_char, c_int, c_void};
+
+/// `enum TIMConvType` as it crosses the ABI.
+pub type TIMConvType = c_int;
+
+/// `enum TIMLoginStatus` as it crosses the ABI.
+pub type TIMLoginStatus = c_int;
+
+/// `enum TIMConvEvent` as it crosses the ABI.
+pub type TIMConvEvent = c_int;
+
+/// `void (*TIMCommCallback)(int32_t code, const char* desc, const char* json_params, const void* user_data)`.
+pub type TIMCommCallback = Option<
+    unsafe extern "C" fn(
+        code: i32,
+        desc: *const c_char,
+        json_params: *const c_char,
+        user_data: *const c_void,
+    ),
+>;
+
+/// `void (*TIMConvEventCallback)(enum TIMConvEvent conv_event, const char* json_conv_array, const void* user_data)`.
+pub type TIMConvEventCallback = Option<
+    unsafe extern "C" fn(conv_event: TIMConvEvent, json_conv_array: *const c_char, user_data: *const c_void),
+>;
+
+/// The caller's `user_data`, carried to the callback thread untouched.
+#[derive(Debug, Clone, Copy)]
+pub struct UserData(pub *const c_void);
+
+// SAFETY: the pointer is never dereferenced by the SDK; it is only handed back to the caller's
+// callback, and the TIM contract makes the caller responsible for its validity on any thread.
+unsafe impl Send for UserData {}
+// SAFETY: as above; the SDK only copies the pointer value.
+unsafe impl Sync for UserData {}
