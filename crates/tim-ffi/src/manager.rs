@@ -8,7 +8,7 @@ use serde::Deserialize;
 use tim_core::{CallError, SdkConfig};
 use tim_types::LoginStatus;
 use tim_types::limits::{LOGIN_USER_ID_BUFFER_BYTES, MAX_C_USER_ID_BYTES};
-use tim_types::parse::parse_json;
+use tim_types::parse::parse_json_object;
 
 use crate::boundary::{guard, guard_result, optional_str, required_str};
 use crate::callback::CommCallback;
@@ -39,7 +39,7 @@ fn parse_config(sdk_app_id: u64, text: Option<&str>) -> Result<SdkConfig, CallEr
             sdk_config_log_file_path: None,
             sdk_config_main_thread_id: None,
         },
-        Some(text) => parse_json::<SdkConfigParam>(text)?,
+        Some(text) => parse_json_object::<SdkConfigParam>(text)?,
     };
     let data_dir = match param.sdk_config_config_file_path.as_deref() {
         None | Some("") => PathBuf::from(DEFAULT_DATA_DIR),

@@ -207,6 +207,32 @@ keys! {
     /// Local path of the snapshot of a video element.
     kTIMVideoElemImagePath => VIDEO_ELEM_IMAGE_PATH = "video_elem_image_path";
 
+    // MsgGetMsgListParam (input of TIMMsgGetMsgList).
+    /// Start after this message (not included); absent: start at the newest (or oldest, forward).
+    kTIMMsgGetMsgListParamLastMsg => MSG_GETMSGLIST_PARAM_LAST_MSG = "msg_getmsglist_param_last_msg";
+    /// How many messages at most.
+    kTIMMsgGetMsgListParamCount => MSG_GETMSGLIST_PARAM_COUNT = "msg_getmsglist_param_count";
+    /// Also fetch from the cloud (there is no cloud here: local only).
+    kTIMMsgGetMsgListParamIsRamble => MSG_GETMSGLIST_PARAM_IS_RAMBLE = "msg_getmsglist_param_is_ramble";
+    /// true: newer than the start, oldest first; false (default): older, newest first.
+    kTIMMsgGetMsgListParamIsForward => MSG_GETMSGLIST_PARAM_IS_FORWARD = "msg_getmsglist_param_is_forward";
+    /// Group only: start at this sequence (included).
+    kTIMMsgGetMsgListParamLastMsgSeq => MSG_GETMSGLIST_PARAM_LAST_MSG_SEQ = "msg_getmsglist_param_last_msg_seq";
+    /// Only messages at or after this UTC second.
+    kTIMMsgGetMsgListParamTimeBegin => MSG_GETMSGLIST_PARAM_TIME_BEGIN = "msg_getmsglist_param_time_begin";
+    /// With the time begin: only messages within this many seconds after it.
+    kTIMMsgGetMsgListParamTimePeriod => MSG_GETMSGLIST_PARAM_TIME_PERIOD = "msg_getmsglist_param_time_period";
+    /// Only messages holding an element of these types; empty: all.
+    kTIMMsgGetMsgListMessageTypeArray => MSG_GETMSGLIST_PARAM_MESSAGE_TYPE_ARRAY = "msg_getmsglist_param_message_type_array";
+    /// Group only: exactly the messages of these sequences.
+    kTIMMsgGetMsgListParamMessageSeqArray => MSG_GETMSGLIST_PARAM_MESSAGE_SEQ_ARRAY = "msg_getmsglist_param_message_seq_array";
+
+    // MsgDeleteParam (input of TIMMsgDelete).
+    /// The message to delete (its `message_msg_id` identifies it).
+    kTIMMsgDeleteParamMsg => MSG_DELETE_PARAM_MSG = "msg_delete_param_msg";
+    /// Also delete in the cloud (there is no cloud here: local only).
+    kTIMMsgDeleteParamIsRamble => MSG_DELETE_PARAM_IS_RAMBLE = "msg_delete_param_is_ramble";
+
     // Mentions.
     /// The user ID that means "@ everyone" in `message_group_at_user_array`.
     kImSDK_MessageAtALL => MESSAGE_AT_ALL = "__kImSDK_MessageAtALL__";

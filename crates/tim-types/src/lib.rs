@@ -16,6 +16,8 @@ pub mod limits;
 pub mod model;
 pub mod parse;
 
-pub use enums::{ConvEvent, ConvType, ElemType, ErrCode, LoginStatus, ReceiveMessageOpt, TimResult};
-pub use model::{ConvInfo, Draft, Elem, GroupAtInfo, Message};
+pub use enums::{
+    ConvEvent, ConvType, ElemType, ErrCode, GroupAtType, LoginStatus, MsgStatus, ReceiveMessageOpt, TimResult,
+};
+pub use model::{ConvInfo, Draft, Elem, GetMsgListParam, GroupAtInfo, Message, MsgDeleteParam};
 pub use parse::{ParseError, parse_draft_param};

@@ -3,6 +3,7 @@
 use serde::{Deserialize, Serialize};
 use tim_types::{ConvInfo, ConvType, Draft, GroupAtInfo, Message, ReceiveMessageOpt};
 
+use super::messages::{MsgPos, present_is_read};
 use crate::ids::ConvKey;
 
 /// Bit 62 of `conv_active_time` marks a pinned conversation, as in Tencent's header examples.
@@ -14,7 +15,7 @@ pub struct Conversation {
     /// Type and ID.
     pub key: ConvKeyRecord,
     /// The order key: a counter that grows when the conversation becomes active (created, draft
-    /// set; later messages). Larger sorts first.
+    /// set, a newest message sent or received). Larger sorts first.
     pub order_key: u64,
     /// Pinned conversations sort before all others.
     #[serde(default)]
@@ -25,12 +26,27 @@ pub struct Conversation {
     /// The receive option.
     #[serde(default = "default_recv_opt")]
     pub recv_opt: ReceiveMessageOpt,
-    /// Unread messages.
+    /// Unread messages: incoming, counting messages positioned after `read_mark`.
     #[serde(default)]
     pub unread: u64,
-    /// The last message.
+    /// The last message: the newest that is not excluded from being the last message.
     #[serde(default)]
     pub last_msg: Option<Message>,
+    /// Position of `last_msg`.
+    #[serde(default)]
+    pub last_pos: Option<MsgPos>,
+    /// Position of the newest message of any kind.
+    #[serde(default)]
+    pub newest: Option<MsgPos>,
+    /// Messages at or before this position are read.
+    #[serde(default)]
+    pub read_mark: Option<MsgPos>,
+    /// Sequence of the newest read message.
+    #[serde(default)]
+    pub read_seq: u64,
+    /// The largest message sequence seen; new messages without one get the next.
+    #[serde(default)]
+    pub max_seq: u64,
     /// @ reminders.
     #[serde(default)]
     pub group_at: Vec<GroupAtInfo>,
@@ -69,6 +85,11 @@ impl Conversation {
             recv_opt: ReceiveMessageOpt::Receive,
             unread: 0,
             last_msg: None,
+            last_pos: None,
+            newest: None,
+            read_mark: None,
+            read_seq: 0,
+            max_seq: 0,
             group_at: Vec::new(),
             marks: 0,
             custom_data: String::new(),
@@ -86,16 +107,29 @@ impl Conversation {
         if self.pinned { self.order_key | PINNED_BIT } else { self.order_key }
     }
 
+    /// What this conversation adds to the total unread count: its unread messages when it
+    /// receives normally, nothing when muted in any way.
+    pub fn unread_contribution(&self) -> u64 {
+        if self.recv_opt == ReceiveMessageOpt::Receive { self.unread } else { 0 }
+    }
+
     /// The ConvInfo the API reports for this conversation, owned by `owner`.
     pub fn info(&self, owner: &str) -> ConvInfo {
+        let last_msg = self.last_msg.clone().map(|mut msg| {
+            if let Some(pos) = self.last_pos {
+                present_is_read(&mut msg, pos, self.read_mark);
+            }
+            msg
+        });
+        let is_group = self.key.conv_type == ConvType::Group;
         ConvInfo {
             conv_id: self.key.conv_id.clone(),
             conv_type: self.key.conv_type,
             conv_owner: owner.to_owned(),
             conv_unread_num: self.unread,
             conv_active_time: self.active_time(),
-            conv_is_has_lastmsg: self.last_msg.is_some(),
-            conv_last_msg: self.last_msg.clone(),
+            conv_is_has_lastmsg: last_msg.is_some(),
+            conv_last_msg: last_msg,
             conv_is_has_draft: self.draft.is_some(),
             conv_draft: self.draft.clone(),
             conv_recv_opt: self.recv_opt,
@@ -105,6 +139,8 @@ impl Conversation {
             conv_mark_array: (0..64).map(|bit| 1u64 << bit).filter(|m| self.marks & m != 0).collect(),
             conv_custom_data: self.custom_data.clone(),
             conv_conversation_group_array: self.groups.clone(),
+            conv_c2c_read_timestamp: if is_group { 0 } else { self.read_mark.map_or(0, |p| p.time) },
+            conv_group_read_sequence: if is_group { self.read_seq } else { 0 },
         }
     }
 }

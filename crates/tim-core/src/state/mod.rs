@@ -6,6 +6,7 @@
 
 mod changes;
 mod conversation;
+pub mod messages;
 mod order;
 
 pub use changes::{ChangeSet, EventBatch};
@@ -13,7 +14,7 @@ pub use conversation::{ConvKeyRecord, Conversation, PINNED_BIT};
 
 use std::collections::HashMap;
 
-use tim_types::{ConvInfo, Draft};
+use tim_types::{ConvInfo, ConvType, Draft, ReceiveMessageOpt};
 
 use crate::ids::ConvKey;
 use order::{OrderEntry, OrderIndex};
@@ -24,6 +25,8 @@ pub struct ConvState {
     convs: HashMap<ConvKey, Conversation>,
     order: OrderIndex,
     next_order_key: u64,
+    /// Sum of every conversation's [`Conversation::unread_contribution`], kept by [`Self::install`].
+    total_unread: u64,
     journal: ChangeSet,
 }
 
@@ -38,10 +41,45 @@ impl ConvState {
         let mut state = ConvState { next_order_key: next_order_key.max(1), ..Default::default() };
         for conv in conversations {
             state.next_order_key = state.next_order_key.max(conv.order_key + 1);
-            state.order.insert(OrderEntry::of(&conv));
-            state.convs.insert(conv.conv_key(), conv);
+            state.install(conv.conv_key(), Some(conv));
         }
         state
+    }
+
+    /// The total unread count: unread messages of the conversations that receive normally.
+    pub fn total_unread(&self) -> u64 {
+        self.total_unread
+    }
+
+    /// The one place the map changes: keeps the order index and the total unread count in step.
+    fn install(&mut self, key: ConvKey, conv: Option<Conversation>) -> Option<Conversation> {
+        let old = self.convs.remove(&key);
+        if let Some(old) = &old {
+            self.total_unread -= old.unread_contribution();
+            self.order.remove(&OrderEntry::of(old));
+        }
+        if let Some(conv) = conv {
+            self.total_unread += conv.unread_contribution();
+            self.order.insert(OrderEntry::of(&conv));
+            self.convs.insert(key, conv);
+        }
+        old
+    }
+
+    /// Takes conversations as the store committed them (message operations run inside the store
+    /// transaction). Returns the change set, for events; it is already durable, not journaled.
+    pub fn apply_committed(
+        &mut self,
+        committed: &[(ConvKey, Option<Conversation>)],
+        next_order_key: u64,
+    ) -> ChangeSet {
+        let mut changes = ChangeSet::default();
+        for (key, conv) in committed {
+            changes.record(key, self.convs.get(key));
+            self.install(key.clone(), conv.clone());
+        }
+        self.next_order_key = self.next_order_key.max(next_order_key);
+        changes
     }
 
     /// The number of conversations.
@@ -88,8 +126,7 @@ impl ConvState {
     pub fn delete(&mut self, key: &ConvKey) -> Option<Conversation> {
         let conv = self.convs.get(key)?;
         self.journal.record(key, Some(conv));
-        self.order.remove(&OrderEntry::of(conv));
-        self.convs.remove(key)
+        self.install(key.clone(), None)
     }
 
     /// Sets the draft, creating the conversation if needed; the conversation moves up the list as
@@ -117,6 +154,45 @@ impl ConvState {
         Ok(())
     }
 
+    /// Sets the receive option of an existing conversation. Returns whether it exists.
+    pub fn set_recv_opt(&mut self, key: &ConvKey, opt: ReceiveMessageOpt) -> bool {
+        match self.convs.get(key) {
+            None => false,
+            Some(conv) if conv.recv_opt == opt => true,
+            Some(_) => {
+                self.update(key, |conv| conv.recv_opt = opt);
+                true
+            }
+        }
+    }
+
+    /// Marks every message of the conversation read. Returns whether it exists.
+    pub fn mark_read(&mut self, key: &ConvKey) -> bool {
+        match self.convs.get(key) {
+            None => false,
+            Some(conv) if !messages::has_unread_state(conv) => true,
+            Some(_) => {
+                self.update(key, messages::apply_read_all);
+                true
+            }
+        }
+    }
+
+    /// Marks every message read in every conversation of `conv_type` (all types with `None`).
+    pub fn mark_read_all(&mut self, conv_type: Option<ConvType>) {
+        let keys: Vec<ConvKey> = self
+            .convs
+            .iter()
+            .filter(|(key, conv)| {
+                conv_type.is_none_or(|t| key.conv_type == t) && messages::has_unread_state(conv)
+            })
+            .map(|(key, _)| key.clone())
+            .collect();
+        for key in keys {
+            self.update(&key, messages::apply_read_all);
+        }
+    }
+
     /// Takes what changed since the last call: the state before each touched conversation.
     pub fn take_journal(&mut self) -> ChangeSet {
         std::mem::take(&mut self.journal)
@@ -136,13 +212,7 @@ impl ConvState {
     /// newest change set first when undoing several.
     pub fn roll_back(&mut self, changes: ChangeSet) {
         for (key, before) in changes.into_befores() {
-            if let Some(now) = self.convs.remove(&key) {
-                self.order.remove(&OrderEntry::of(&now));
-            }
-            if let Some(before) = before {
-                self.order.insert(OrderEntry::of(&before));
-                self.convs.insert(key, before);
-            }
+            self.install(key, before);
         }
     }
 
@@ -154,13 +224,8 @@ impl ConvState {
 
     fn put(&mut self, conv: Conversation) {
         let key = conv.conv_key();
-        let old = self.convs.get(&key);
-        self.journal.record(&key, old);
-        if let Some(old) = old {
-            self.order.remove(&OrderEntry::of(old));
-        }
-        self.order.insert(OrderEntry::of(&conv));
-        self.convs.insert(key, conv);
+        self.journal.record(&key, self.convs.get(&key));
+        self.install(key, Some(conv));
     }
 
     fn update(&mut self, key: &ConvKey, change: impl FnOnce(&mut Conversation)) {

@@ -51,4 +51,10 @@ pub struct ConvInfo {
     pub conv_custom_data: String,
     /// Names of the conversation groups it belongs to.
     pub conv_conversation_group_array: Vec<String>,
+    /// C2C: UTC seconds up to which messages were read (0: none).
+    #[serde(default)]
+    pub conv_c2c_read_timestamp: u64,
+    /// Group: sequence up to which messages were read (0: none).
+    #[serde(default)]
+    pub conv_group_read_sequence: u64,
 }

@@ -7,6 +7,7 @@ mod conv;
 mod draft;
 mod elem;
 mod message;
+mod params;
 
 pub use conv::{ConvInfo, GroupAtInfo};
 pub use draft::Draft;
@@ -14,3 +15,4 @@ pub use elem::{
     CustomElem, Elem, FaceElem, FileElem, ImageElem, LocationElem, SoundElem, TextElem, VideoElem,
 };
 pub use message::Message;
+pub use params::{GetMsgListParam, MsgDeleteParam};

@@ -1,0 +1,322 @@
+//! How messages change a conversation: pure functions over [`Conversation`], used by the store
+//! inside the same redb transaction that writes the messages, so a conversation's last message,
+//! unread count, @ reminders and order can never disagree with its stored messages.
+//!
+//! Unread rule: a message *counts* when it is not from the logged-in user, not
+//! `message_is_excluded_from_unread_count` and not delivered already read. The unread count is
+//! the number of counting messages positioned after the conversation's read mark. Every change
+//! below keeps that equality, and `tim doctor` checks it against the stored messages.
+
+use serde::{Deserialize, Serialize};
+use tim_types::keys::MESSAGE_AT_ALL;
+use tim_types::{ConvType, GroupAtInfo, GroupAtType, Message, MsgStatus};
+
+use super::Conversation;
+use crate::ids::ConvKey;
+
+/// Where a message sits in its conversation: its time, then a per-user counter that breaks ties
+/// and makes every position unique. History is ordered by position.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct MsgPos {
+    /// UTC seconds (the server time of the message).
+    pub time: u64,
+    /// A counter unique per user store.
+    pub uid: u64,
+}
+
+/// How a message entered the store.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Origin {
+    /// Sent by the logged-in user (`TIMMsgSendMessage`).
+    Sent,
+    /// Saved locally (`TIMMsgSaveMsg`).
+    Saved,
+    /// Imported (`TIMMsgImportMsgList`).
+    Imported,
+    /// Received from another user through a transport.
+    Received,
+}
+
+/// A stored message with what the engine needs to reason about it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MessageRecord {
+    /// Its position.
+    pub pos: MsgPos,
+    /// Whether it counts as unread while after the read mark.
+    pub counts_unread: bool,
+    /// The message, every ID, time and sequence filled in.
+    pub msg: Message,
+}
+
+impl MessageRecord {
+    /// The message ID (always present in a record).
+    pub fn msg_id(&self) -> &str {
+        self.msg.message_msg_id.as_deref().unwrap_or_default()
+    }
+
+    /// The sequence (always present in a record).
+    pub fn seq(&self) -> u64 {
+        self.msg.message_seq.unwrap_or_default()
+    }
+
+    /// Whether it may stand as the conversation's last message.
+    pub fn can_be_last(&self) -> bool {
+        self.msg.message_excluded_from_last_message != Some(true)
+    }
+
+    /// The message as the API reports it to its owner.
+    pub fn present(&self, read_mark: Option<MsgPos>) -> Message {
+        let mut msg = self.msg.clone();
+        present_is_read(&mut msg, self.pos, read_mark);
+        msg
+    }
+}
+
+/// Sets `message_is_read` of an incoming message that the read mark has passed.
+pub fn present_is_read(msg: &mut Message, pos: MsgPos, read_mark: Option<MsgPos>) {
+    if msg.message_is_from_self != Some(true) && Some(pos) <= read_mark {
+        msg.message_is_read = Some(true);
+    }
+}
+
+/// What the store knows when it files a new message.
+pub struct Filing<'a> {
+    /// The logged-in user.
+    pub self_id: &'a str,
+    /// Now, UTC seconds.
+    pub now: u64,
+    /// The position counter value for this message.
+    pub uid: u64,
+}
+
+/// Fills in a message entering `conv` (its IDs, times, sequence, sender and status) and decides
+/// whether it counts as unread.
+pub fn file_message(
+    mut msg: Message,
+    origin: Origin,
+    key: &ConvKey,
+    conv: &Conversation,
+    f: &Filing,
+) -> MessageRecord {
+    msg.message_conv_id = Some(key.conv_id.clone());
+    msg.message_conv_type = Some(key.conv_type);
+    let sender = match origin {
+        Origin::Sent => f.self_id.to_owned(),
+        _ => msg.message_sender.clone().unwrap_or_else(|| f.self_id.to_owned()),
+    };
+    let from_self = sender == f.self_id;
+    msg.message_sender = Some(sender);
+    msg.message_is_from_self = Some(from_self);
+    let server_time = match origin {
+        Origin::Sent => f.now,
+        _ => msg.message_server_time.or(msg.message_client_time).unwrap_or(f.now),
+    };
+    msg.message_server_time = Some(server_time);
+    msg.message_client_time = Some(msg.message_client_time.unwrap_or(server_time));
+    msg.message_seq = Some(msg.message_seq.unwrap_or(conv.max_seq + 1));
+    if msg.message_msg_id.as_deref().is_none_or(str::is_empty) {
+        msg.message_msg_id = Some(format!(
+            "{:x}-{}-{:x}",
+            f.uid,
+            server_time,
+            f.uid.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 32
+        ));
+    }
+    msg.message_rand = Some(msg.message_rand.unwrap_or(f.uid.wrapping_mul(0x2545_F491_4F6C_DD1D) >> 32));
+    msg.message_unique_id = Some(f.uid);
+    msg.message_status = Some(match origin {
+        Origin::Sent | Origin::Received => MsgStatus::SendSucc,
+        Origin::Saved => msg.message_status.unwrap_or(MsgStatus::SendSucc),
+        Origin::Imported => msg.message_status.unwrap_or(MsgStatus::LocalImported),
+    });
+    let delivered_read = from_self || msg.message_is_read == Some(true);
+    msg.message_is_read = Some(delivered_read);
+    let counts_unread = !delivered_read && msg.message_is_excluded_from_unread_count != Some(true);
+    MessageRecord { pos: MsgPos { time: server_time, uid: f.uid }, counts_unread, msg }
+}
+
+fn after_read_mark(conv: &Conversation, pos: MsgPos) -> bool {
+    Some(pos) > conv.read_mark
+}
+
+/// The kind of @ reminder a group message holds for `self_id`, if any.
+fn mention(msg: &Message, self_id: &str) -> Option<GroupAtType> {
+    let users = msg.message_group_at_user_array.as_ref()?;
+    let at_all = users.iter().any(|u| u == MESSAGE_AT_ALL);
+    let at_me = users.iter().any(|u| u == self_id);
+    match (at_all, at_me) {
+        (true, true) => Some(GroupAtType::AtAllAtMe),
+        (true, false) => Some(GroupAtType::AtAll),
+        (false, true) => Some(GroupAtType::AtMe),
+        (false, false) => None,
+    }
+}
+
+/// Applies a newly stored message to its conversation. A message newer than all others moves the
+/// conversation up (`next_order_key` hands out the new order key).
+pub fn apply_insert(conv: &mut Conversation, rec: &MessageRecord, self_id: &str, next_order_key: &mut u64) {
+    if rec.counts_unread && after_read_mark(conv, rec.pos) {
+        conv.unread += 1;
+        if conv.key.conv_type == ConvType::Group {
+            if let Some(at_type) = mention(&rec.msg, self_id) {
+                conv.group_at.push(GroupAtInfo {
+                    conv_group_at_info_seq: rec.seq(),
+                    conv_group_at_info_at_type: at_type,
+                });
+            }
+        }
+    }
+    conv.max_seq = conv.max_seq.max(rec.seq());
+    if Some(rec.pos) > conv.newest {
+        conv.newest = Some(rec.pos);
+        conv.order_key = *next_order_key;
+        *next_order_key += 1;
+    }
+    if rec.can_be_last() && Some(rec.pos) > conv.last_pos {
+        conv.last_pos = Some(rec.pos);
+        conv.last_msg = Some(rec.msg.clone());
+    }
+}
+
+/// Applies the deletion of a stored message. `new_last` is the newest remaining message that may
+/// be the last message and `new_newest` the newest remaining position (the store finds them).
+pub fn apply_delete(
+    conv: &mut Conversation,
+    rec: &MessageRecord,
+    new_last: Option<&MessageRecord>,
+    new_newest: Option<MsgPos>,
+) {
+    if rec.counts_unread && after_read_mark(conv, rec.pos) {
+        conv.unread = conv.unread.saturating_sub(1);
+        let seq = rec.seq();
+        conv.group_at.retain(|at| at.conv_group_at_info_seq != seq);
+    }
+    conv.newest = new_newest;
+    if conv.last_pos == Some(rec.pos) {
+        conv.last_pos = new_last.map(|r| r.pos);
+        conv.last_msg = new_last.map(|r| r.msg.clone());
+    }
+}
+
+/// Applies the removal of every message of the conversation; it keeps its place in the list.
+pub fn apply_clear(conv: &mut Conversation) {
+    conv.unread = 0;
+    conv.last_msg = None;
+    conv.last_pos = None;
+    conv.newest = None;
+    conv.read_mark = None;
+    conv.group_at.clear();
+}
+
+/// Whether marking the conversation read would change anything.
+pub fn has_unread_state(conv: &Conversation) -> bool {
+    conv.unread > 0 || !conv.group_at.is_empty() || conv.newest > conv.read_mark
+}
+
+/// Marks every message of the conversation read.
+pub fn apply_read_all(conv: &mut Conversation) {
+    conv.read_mark = conv.read_mark.max(conv.newest);
+    conv.read_seq = conv.read_seq.max(conv.max_seq);
+    conv.unread = 0;
+    conv.group_at.clear();
+}
+
+/// Marks messages up to `mark` read; `unread_after` is the number of counting messages after the
+/// new mark and `read_seq` the sequence of the newest message read (the store counts them).
+pub fn apply_read_up_to(conv: &mut Conversation, mark: MsgPos, unread_after: u64, read_seq: u64) {
+    if Some(mark) <= conv.read_mark {
+        return;
+    }
+    conv.read_mark = Some(mark);
+    conv.read_seq = conv.read_seq.max(read_seq);
+    conv.unread = unread_after;
+    let read_seq = conv.read_seq;
+    conv.group_at.retain(|at| at.conv_group_at_info_seq > read_seq);
+}
+
+#[cfg(test)]
+mod tests {
+    use tim_types::Elem;
+
+    use super::*;
+
+    fn incoming(sender: &str, time: u64) -> Message {
+        let mut msg = Message::from_elems(vec![Elem::text("hi")]);
+        msg.message_sender = Some(sender.into());
+        msg.message_server_time = Some(time);
+        msg
+    }
+
+    fn file(
+        conv: &mut Conversation,
+        msg: Message,
+        origin: Origin,
+        uid: u64,
+        counter: &mut u64,
+    ) -> MessageRecord {
+        let key = conv.conv_key();
+        let rec = file_message(msg, origin, &key, conv, &Filing { self_id: "me", now: 100, uid });
+        apply_insert(conv, &rec, "me", counter);
+        rec
+    }
+
+    #[test]
+    fn unread_counts_only_incoming_counting_messages() {
+        let key = ConvKey::c2c("bob").unwrap();
+        let mut conv = Conversation::new(&key, 1);
+        let mut counter = 2;
+        file(&mut conv, incoming("bob", 10), Origin::Received, 1, &mut counter);
+        file(&mut conv, Message::from_elems(vec![Elem::text("mine")]), Origin::Sent, 2, &mut counter);
+        let mut excluded = incoming("bob", 11);
+        excluded.message_is_excluded_from_unread_count = Some(true);
+        file(&mut conv, excluded, Origin::Received, 3, &mut counter);
+        let mut read = incoming("bob", 12);
+        read.message_is_read = Some(true);
+        file(&mut conv, read, Origin::Received, 4, &mut counter);
+        assert_eq!(conv.unread, 1);
+        assert_eq!(conv.max_seq, 4);
+        assert_eq!(conv.order_key, 3, "only the two messages newer than all before moved it up");
+        apply_read_all(&mut conv);
+        assert_eq!(conv.unread, 0);
+        assert!(!has_unread_state(&conv));
+    }
+
+    #[test]
+    fn last_message_skips_excluded_and_older_messages() {
+        let key = ConvKey::c2c("bob").unwrap();
+        let mut conv = Conversation::new(&key, 1);
+        let mut counter = 2;
+        let newest = file(&mut conv, incoming("bob", 50), Origin::Received, 1, &mut counter);
+        let mut hidden = incoming("bob", 60);
+        hidden.message_excluded_from_last_message = Some(true);
+        let hidden = file(&mut conv, hidden, Origin::Received, 2, &mut counter);
+        file(&mut conv, incoming("bob", 5), Origin::Imported, 3, &mut counter);
+        assert_eq!(conv.last_pos, Some(newest.pos));
+        assert_eq!(conv.newest, Some(hidden.pos));
+        assert_eq!(conv.order_key, 3, "the old import did not move it");
+        apply_delete(&mut conv, &newest, None, Some(hidden.pos));
+        assert_eq!(conv.last_msg, None);
+        assert_eq!(conv.unread, 2);
+    }
+
+    #[test]
+    fn mentions_fill_and_reading_clears_at_info() {
+        let key = ConvKey::group("g").unwrap();
+        let mut conv = Conversation::new(&key, 1);
+        let mut counter = 2;
+        let mut at = incoming("bob", 10);
+        at.message_group_at_user_array = Some(vec!["me".into(), MESSAGE_AT_ALL.into()]);
+        let rec = file(&mut conv, at, Origin::Received, 1, &mut counter);
+        assert_eq!(
+            conv.group_at,
+            vec![GroupAtInfo {
+                conv_group_at_info_seq: rec.seq(),
+                conv_group_at_info_at_type: GroupAtType::AtAllAtMe
+            }]
+        );
+        apply_read_up_to(&mut conv, rec.pos, 0, rec.seq());
+        assert!(conv.group_at.is_empty());
+        assert_eq!(conv.info("me").conv_group_read_sequence, 1);
+        assert_eq!(rec.present(conv.read_mark).message_is_read, Some(true));
+    }
+}

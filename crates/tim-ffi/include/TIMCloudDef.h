@@ -1,0 +1,396 @@
+/**
+ * @file TIMCloudDef.h
+ * @brief Enums and JSON key constants of the TIM conversation C API.
+ *
+ * Enums: `TIMResult` (the synchronous return value of every call), `TIMConvType`,
+ * `TIMReceiveMessageOpt`, `TIMConvEvent`, `TIMElemType`, `TIMMsgStatus`, `TIMLoginStatus` and
+ * `TIMGroupAtType`. The error codes delivered to callbacks are in `TIMErrorCode.h`.
+ *
+ * JSON keys: every parameter and result of the API is a UTF-8 JSON string; the keys are declared
+ * below as `static const char*` variables (as in Tencent's headers), for example
+ * `static const char* kTIMConvId = "conv_id";`. Use the constants rather than the literals.
+ *
+ * Enum values cross the API as plain `int` (parameters) and as JSON numbers (inside JSON).
+ *
+ * These names and values are checked against the Rust tables in `tim-types` by
+ * `cargo xtask check-header` and by the `tim-tests` test suite.
+ */
+#ifndef TIM_CLOUD_DEF_H_
+#define TIM_CLOUD_DEF_H_
+
+#include "TIMCloudComm.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ======================================================================================== */
+/*                                           Enums                                          */
+/* ======================================================================================== */
+
+/** The synchronous return value of every call (`TIMResult`). */
+enum TIMResult {
+    /** The call was accepted; for asynchronous calls the callback will run exactly once. */
+    TIM_SUCC = 0,
+    /** `TIMInit` has not been called (or `TIMUninit` has). */
+    TIM_ERR_SDKUNINIT = -1,
+    /** No user is logged in. */
+    TIM_ERR_NOTLOGIN = -2,
+    /** A JSON parameter is not JSON. */
+    TIM_ERR_JSON = -3,
+    /** A parameter is missing, malformed, of the wrong JSON type or out of range. */
+    TIM_ERR_PARAM = -4,
+    /** The conversation does not exist. */
+    TIM_ERR_CONV = -5,
+    /** The group does not exist. */
+    TIM_ERR_GROUP = -6
+};
+
+/** The kind of a conversation (`TIMConvType`). */
+enum TIMConvType {
+    /** Not a conversation; rejected by every call. */
+    kTIMConv_Invalid = 0,
+    /** A one-to-one chat; the conversation ID is the peer's user ID. */
+    kTIMConv_C2C = 1,
+    /** A group chat; the conversation ID is the group ID. */
+    kTIMConv_Group = 2,
+    /** The deprecated system conversation; rejected by every call. */
+    kTIMConv_System = 3
+};
+
+/** How messages of a conversation are received (`TIMReceiveMessageOpt`). */
+enum TIMReceiveMessageOpt {
+    /** Receive, and push when offline. */
+    kTIMRecvMsgOpt_Receive = 0,
+    /** Do not receive. */
+    kTIMRecvMsgOpt_Not_Receive = 1,
+    /** Receive online, no offline push. */
+    kTIMRecvMsgOpt_Not_Notify = 2,
+    /** Receive online; push offline only for @ messages. */
+    kTIMRecvMsgOpt_Not_Notify_Except_At = 3,
+    /** Receive only @ messages. */
+    kTIMRecvMsgOpt_Not_Receive_Except_At = 4
+};
+
+/** What a conversation event callback reports (`TIMConvEvent`). */
+enum TIMConvEvent {
+    /** Conversations were added; the payload is an array of ConvInfo. */
+    kTIMConvEvent_Add = 0,
+    /** Conversations were deleted; the payload is an array of ConvInfo as they were. */
+    kTIMConvEvent_Del = 1,
+    /** Conversations changed; the payload is an array of ConvInfo. */
+    kTIMConvEvent_Update = 2,
+    /** Loading of the conversation list started; the payload is an empty string. */
+    kTIMConvEvent_Start = 3,
+    /** Loading of the conversation list finished; the payload is an empty string. */
+    kTIMConvEvent_Finish = 4
+};
+
+/** The type of a message element (`TIMElemType`). */
+enum TIMElemType {
+    /** Text. */
+    kTIMElem_Text = 0,
+    /** Image. */
+    kTIMElem_Image = 1,
+    /** Sound. */
+    kTIMElem_Sound = 2,
+    /** Custom data. */
+    kTIMElem_Custom = 3,
+    /** File. */
+    kTIMElem_File = 4,
+    /** Group tips (system generated). */
+    kTIMElem_GroupTips = 5,
+    /** Face (sticker). */
+    kTIMElem_Face = 6,
+    /** Location. */
+    kTIMElem_Location = 7,
+    /** Group system report (system generated). */
+    kTIMElem_GroupReport = 8,
+    /** Video. */
+    kTIMElem_Video = 9,
+    /** Friend change notice. */
+    kTIMElem_FriendChange = 10,
+    /** Profile change notice. */
+    kTIMElem_ProfileChange = 11,
+    /** Merged (forwarded) messages. */
+    kTIMElem_Merge = 12,
+    /** Not a valid element. */
+    kTIMElem_Invalid = -1
+};
+
+/** The state of a message (`TIMMsgStatus`). */
+enum TIMMsgStatus {
+    /** Being sent. */
+    kTIMMsg_Sending = 1,
+    /** Sent. */
+    kTIMMsg_SendSucc = 2,
+    /** Sending failed. */
+    kTIMMsg_SendFail = 3,
+    /** Deleted. */
+    kTIMMsg_Deleted = 4,
+    /** Imported locally. */
+    kTIMMsg_LocalImported = 5,
+    /** Revoked. */
+    kTIMMsg_Revoked = 6,
+    /** Sending cancelled. */
+    kTIMMsg_Cancel = 7
+};
+
+/** The login state reported by `TIMGetLoginStatus` (`TIMLoginStatus`). */
+enum TIMLoginStatus {
+    /** Logged in. */
+    kTIMLoginStatus_Logined = 1,
+    /** Logging in. */
+    kTIMLoginStatus_Logining = 2,
+    /** Not logged in. */
+    kTIMLoginStatus_UnLogined = 3,
+    /** Logging out. */
+    kTIMLoginStatus_Logouting = 4
+};
+
+/** The kind of an @ reminder in `conv_group_at_info_array` (`TIMGroupAtType`). */
+enum TIMGroupAtType {
+    /** Somebody @-mentioned me. */
+    kTIMGroup_At_Me = 1,
+    /** Somebody @-mentioned everyone. */
+    kTIMGroup_At_All = 2,
+    /** Both. */
+    kTIMGroup_At_All_At_ME = 3
+};
+
+/* ======================================================================================== */
+/*                                       JSON key constants                                 */
+/* ======================================================================================== */
+
+/*
+ * The constants are `static const char*` variables, so every translation unit gets its own copy
+ * and most of them are unused. GCC and Clang would warn (-Wunused-variable); the warning is
+ * switched off for exactly these declarations and the caller's settings are restored after them.
+ */
+#if defined(__GNUC__) || defined(__clang__)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wunused-variable"
+#endif
+/* ---- SdkConfig (input of TIMInit) ---- */
+/** Folder where the SDK keeps its data (one store file per user). */
+static const char* kTIMSdkConfigConfigFilePath = "sdk_config_config_file_path";
+/** Folder for log files. */
+static const char* kTIMSdkConfigLogFilePath = "sdk_config_log_file_path";
+/** The thread ID callbacks are posted to (Windows only; accepted and ignored). */
+static const char* kTIMSdkConfigMainThreadID = "sdk_config_main_thread_id";
+
+/* ---- ConvInfo (output) ---- */
+/** Conversation ID: the peer's user ID or the group ID. */
+static const char* kTIMConvId = "conv_id";
+/** Conversation type (`TIMConvType`). */
+static const char* kTIMConvType = "conv_type";
+/** The owner of the conversation (deprecated by Tencent; here the logged-in user). */
+static const char* kTIMConvOwner = "conv_owner";
+/** Unread message count. */
+static const char* kTIMConvUnReadNum = "conv_unread_num";
+/** The order key of the conversation; larger sorts first (bit 62 set when pinned). */
+static const char* kTIMConvActiveTime = "conv_active_time";
+/** Whether the conversation has a last message. */
+static const char* kTIMConvIsHasLastMsg = "conv_is_has_lastmsg";
+/** The last message. */
+static const char* kTIMConvLastMsg = "conv_last_msg";
+/** Whether the conversation has a draft. */
+static const char* kTIMConvIsHasDraft = "conv_is_has_draft";
+/** The draft, when there is one. */
+static const char* kTIMConvDraft = "conv_draft";
+/** Receive option (`TIMReceiveMessageOpt`). */
+static const char* kTIMConvRecvOpt = "conv_recv_opt";
+/** @ reminders of a group conversation. */
+static const char* kTIMConvGroupAtInfoArray = "conv_group_at_info_array";
+/** Whether the conversation is pinned. */
+static const char* kTIMConvIsPinned = "conv_is_pinned";
+/** The name to show. */
+static const char* kTIMConvShowName = "conv_show_name";
+/** Marks of the conversation. */
+static const char* kTIMConvMarkArray = "conv_mark_array";
+/** Custom data of the conversation. */
+static const char* kTIMConvCustomData = "conv_custom_data";
+/** Conversation groups the conversation belongs to. */
+static const char* kTIMConvConversationGroupArray = "conv_conversation_group_array";
+/** C2C read time. */
+static const char* kTIMConvC2CReadTimestamp = "conv_c2c_read_timestamp";
+/** Group read sequence. */
+static const char* kTIMConvGroupReadSequence = "conv_group_read_sequence";
+/** Avatar URL. */
+static const char* kTIMConvFaceUrl = "conv_face_url";
+/** Group type (`TIMGroupType`). */
+static const char* kTIMConvGroupType = "conv_group_type";
+
+/* ---- Draft ---- */
+/** The draft message. */
+static const char* kTIMDraftMsg = "draft_msg";
+/** User-defined data of the draft. */
+static const char* kTIMDraftUserDefine = "draft_user_define";
+/** UTC seconds of the last edit. */
+static const char* kTIMDraftEditTime = "draft_edit_time";
+
+/* ---- GroupAtInfo ---- */
+/** Sequence of the @ message. */
+static const char* kTIMGroupAtInfoSeq = "conv_group_at_info_seq";
+/** Kind of @ (`TIMGroupAtType`). */
+static const char* kTIMGroupAtInfoAtType = "conv_group_at_info_at_type";
+
+/* ---- GetConversationListParam and results ---- */
+/** Conversation ID of a TIMConvGetConvInfo request element. */
+static const char* kTIMGetConversationListParamConvId = "get_conversation_list_param_conv_id";
+/** Conversation type of a TIMConvGetConvInfo request element. */
+static const char* kTIMGetConversationListParamConvType = "get_conversation_list_param_conv_type";
+/** Total unread count. */
+static const char* kTIMConvGetTotalUnreadMessageCountResultUnreadCount = "conv_get_total_unread_message_count_result_unread_count";
+
+/* ---- Message ---- */
+/** Elements of a message. */
+static const char* kTIMMsgElemArray = "message_elem_array";
+/** Conversation ID of a message. */
+static const char* kTIMMsgConvId = "message_conv_id";
+/** Conversation type of a message. */
+static const char* kTIMMsgConvType = "message_conv_type";
+/** Sender of a message. */
+static const char* kTIMMsgSender = "message_sender";
+/** Priority of a message. */
+static const char* kTIMMsgPriority = "message_priority";
+/** Client time of a message. */
+static const char* kTIMMsgClientTime = "message_client_time";
+/** Server time of a message. */
+static const char* kTIMMsgServerTime = "message_server_time";
+/** Whether I sent the message (Tencent's constant name keeps the typo). */
+static const char* kTIMMsgIsFormSelf = "message_is_from_self";
+/** Platform of the sender. */
+static const char* kTIMMsgPlatform = "message_platform";
+/** Whether the message was read. */
+static const char* kTIMMsgIsRead = "message_is_read";
+/** Whether the message was received online. */
+static const char* kTIMMsgIsOnlineMsg = "message_is_online_msg";
+/** Whether the peer read the message. */
+static const char* kTIMMsgIsPeerRead = "message_is_peer_read";
+/** Message state (`TIMMsgStatus`). */
+static const char* kTIMMsgStatus = "message_status";
+/** The older numeric message ID. */
+static const char* kTIMMsgUniqueId = "message_unique_id";
+/** The message ID. */
+static const char* kTIMMsgMsgId = "message_msg_id";
+/** Random number of a message. */
+static const char* kTIMMsgRand = "message_rand";
+/** Sequence number of a message. */
+static const char* kTIMMsgSeq = "message_seq";
+/** Local custom integer. */
+static const char* kTIMMsgCustomInt = "message_custom_int";
+/** Local custom string. */
+static const char* kTIMMsgCustomStr = "message_custom_str";
+/** Cloud custom string. */
+static const char* kTIMMsgCloudCustomStr = "message_cloud_custom_str";
+/** Whether the message is excluded from unread counts. */
+static const char* kTIMMsgIsExcludedFromUnreadCount = "message_is_excluded_from_unread_count";
+/** Whether the message is excluded from being the last message. */
+static const char* kTIMMsgExcludedFromLastMessage = "message_excluded_from_last_message";
+/** Users @-mentioned by a group message. */
+static const char* kTIMMsgGroupAtUserArray = "message_group_at_user_array";
+/** Profile of the sender. */
+static const char* kTIMMsgSenderProfile = "message_sender_profile";
+/** Whether a read receipt is wanted. */
+static const char* kTIMMsgNeedReadReceipt = "message_need_read_receipt";
+/** Whether the peer sent a read receipt. */
+static const char* kTIMMsgReceiptPeerRead = "message_receipt_peer_read";
+
+/* ---- Elements ---- */
+/** Type of an element (`TIMElemType`). */
+static const char* kTIMElemType = "elem_type";
+/** Text of a text element. */
+static const char* kTIMTextElemContent = "text_elem_content";
+/** Data of a custom element. */
+static const char* kTIMCustomElemData = "custom_elem_data";
+/** Description of a custom element. */
+static const char* kTIMCustomElemDesc = "custom_elem_desc";
+/** Extension of a custom element. */
+static const char* kTIMCustomElemExt = "custom_elem_ext";
+/** Sound of a custom element. */
+static const char* kTIMCustomElemSound = "custom_elem_sound";
+/** Index of a face element. */
+static const char* kTIMFaceElemIndex = "face_elem_index";
+/** Data of a face element. */
+static const char* kTIMFaceElemBuf = "face_elem_buf";
+/** Description of a location element. */
+static const char* kTIMLocationElemDesc = "location_elem_desc";
+/** Longitude of a location element. */
+static const char* kTIMLocationElemLongitude = "location_elem_longitude";
+/** Latitude of a location element. */
+static const char* kTIMLocationElemLatitude = "location_elem_latitude";
+/** Original path of an image element. */
+static const char* kTIMImageElemOrigPath = "image_elem_orig_path";
+/** Compression level of an image element. */
+static const char* kTIMImageElemLevel = "image_elem_level";
+/** Local path of a sound element. */
+static const char* kTIMSoundElemFilePath = "sound_elem_file_path";
+/** Size of a sound element. */
+static const char* kTIMSoundElemFileSize = "sound_elem_file_size";
+/** Duration of a sound element, in seconds. */
+static const char* kTIMSoundElemFileTime = "sound_elem_file_time";
+/** Local path of a file element. */
+static const char* kTIMFileElemFilePath = "file_elem_file_path";
+/** Name of a file element. */
+static const char* kTIMFileElemFileName = "file_elem_file_name";
+/** Size of a file element. */
+static const char* kTIMFileElemFileSize = "file_elem_file_size";
+/** Type of the video of a video element. */
+static const char* kTIMVideoElemVideoType = "video_elem_video_type";
+/** Size of the video of a video element. */
+static const char* kTIMVideoElemVideoSize = "video_elem_video_size";
+/** Duration of the video of a video element. */
+static const char* kTIMVideoElemVideoDuration = "video_elem_video_duration";
+/** Local path of the video of a video element. */
+static const char* kTIMVideoElemVideoPath = "video_elem_video_path";
+/** Image type of the snapshot of a video element. */
+static const char* kTIMVideoElemImageType = "video_elem_image_type";
+/** Size of the snapshot of a video element. */
+static const char* kTIMVideoElemImageSize = "video_elem_image_size";
+/** Width of the snapshot of a video element. */
+static const char* kTIMVideoElemImageWidth = "video_elem_image_width";
+/** Height of the snapshot of a video element. */
+static const char* kTIMVideoElemImageHeight = "video_elem_image_height";
+/** Local path of the snapshot of a video element. */
+static const char* kTIMVideoElemImagePath = "video_elem_image_path";
+
+/* ---- MsgGetMsgListParam (input of TIMMsgGetMsgList) ---- */
+/** Message object: start after this message (not included); absent: start at the newest. */
+static const char* kTIMMsgGetMsgListParamLastMsg = "msg_getmsglist_param_last_msg";
+/** uint: how many messages at most (default 20). */
+static const char* kTIMMsgGetMsgListParamCount = "msg_getmsglist_param_count";
+/** bool: also fetch from the cloud (accepted and ignored: local only). */
+static const char* kTIMMsgGetMsgListParamIsRamble = "msg_getmsglist_param_is_ramble";
+/** bool: true = newer messages, oldest first; false (default) = older messages, newest first. */
+static const char* kTIMMsgGetMsgListParamIsForward = "msg_getmsglist_param_is_forward";
+/** uint64: start at this sequence (included). */
+static const char* kTIMMsgGetMsgListParamLastMsgSeq = "msg_getmsglist_param_last_msg_seq";
+/** uint64: only messages at or after this UTC second. */
+static const char* kTIMMsgGetMsgListParamTimeBegin = "msg_getmsglist_param_time_begin";
+/** uint64: with the time begin, only messages within this many seconds after it. */
+static const char* kTIMMsgGetMsgListParamTimePeriod = "msg_getmsglist_param_time_period";
+/** array of uint: only messages holding an element of these types; empty = all. */
+static const char* kTIMMsgGetMsgListMessageTypeArray = "msg_getmsglist_param_message_type_array";
+/** array of uint64: exactly the messages of these sequences. */
+static const char* kTIMMsgGetMsgListParamMessageSeqArray = "msg_getmsglist_param_message_seq_array";
+
+/* ---- MsgDeleteParam (input of TIMMsgDelete) ---- */
+/** Message object: the message to delete (identified by `message_msg_id`). */
+static const char* kTIMMsgDeleteParamMsg = "msg_delete_param_msg";
+/** bool: also delete in the cloud (accepted and ignored: local only). */
+static const char* kTIMMsgDeleteParamIsRamble = "msg_delete_param_is_ramble";
+
+/* ---- Mentions ---- */
+/** The user ID that means "@ everyone" in `message_group_at_user_array`. */
+static const char* kImSDK_MessageAtALL = "__kImSDK_MessageAtALL__";
+
+#if defined(__GNUC__) || defined(__clang__)
+#pragma GCC diagnostic pop
+#endif
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* TIM_CLOUD_DEF_H_ */

@@ -1,0 +1,48 @@
+//! Input parameters of the message calls.
+
+use serde::{Deserialize, Serialize};
+
+use super::Message;
+use crate::enums::ElemType;
+
+/// The input of `TIMMsgGetMsgList` (`MsgGetMsgListParam`).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct GetMsgListParam {
+    /// Start after this message (not included).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub msg_getmsglist_param_last_msg: Option<Message>,
+    /// How many messages at most (default 20).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub msg_getmsglist_param_count: Option<u32>,
+    /// Also fetch from the cloud; accepted and ignored (local only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub msg_getmsglist_param_is_ramble: Option<bool>,
+    /// true: newer messages, oldest first; false: older messages, newest first.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub msg_getmsglist_param_is_forward: Option<bool>,
+    /// Start at this sequence (included).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub msg_getmsglist_param_last_msg_seq: Option<u64>,
+    /// Lower time bound, UTC seconds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub msg_getmsglist_param_time_begin: Option<u64>,
+    /// Length of the time window after the lower bound, seconds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub msg_getmsglist_param_time_period: Option<u64>,
+    /// Element types to keep.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub msg_getmsglist_param_message_type_array: Option<Vec<ElemType>>,
+    /// Exactly these sequences.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub msg_getmsglist_param_message_seq_array: Option<Vec<u64>>,
+}
+
+/// The input of `TIMMsgDelete` (`MsgDeleteParam`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MsgDeleteParam {
+    /// The message to delete.
+    pub msg_delete_param_msg: Message,
+    /// Also delete in the cloud; accepted and ignored.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub msg_delete_param_is_ramble: Option<bool>,
+}

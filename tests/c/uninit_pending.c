@@ -1,0 +1,112 @@
+/*
+ * uninit_pending.c: 500 asynchronous calls, then TIMUninit() at once. When TIMUninit returns,
+ * every callback has run exactly once (with success or an error code); none runs afterwards.
+ * Then Init -> Login works again, twice.
+ *
+ * Usage: uninit_pending <empty data directory>. Exit 0 on success; "FAIL: ..." and exit 1
+ * otherwise.
+ */
+#include "harness.h"
+
+#define CALLS 500
+
+static int counts[CALLS];
+static int total;
+static int errors_seen;
+static int on_main;
+
+static void pending_cb(int32_t code, const char* desc, const char* json_params, const void* user_data) {
+    uintptr_t index = (uintptr_t)user_data;
+    int main_thread = pthread_equal(pthread_self(), h_main_thread);
+    (void)desc;
+    (void)json_params;
+    h_lock();
+    if (index >= 1 && index <= CALLS) counts[index - 1]++;
+    total++;
+    if (code != ERR_SUCC) errors_seen++;
+    if (main_thread) on_main++;
+    h_unlock();
+}
+
+static void round_trip(int round) {
+    int accepted[CALLS];
+    int i, n_accepted = 0, snapshot;
+    char id[64];
+    char* list;
+
+    memset(counts, 0, sizeof counts);
+    total = 0;
+    errors_seen = 0;
+    CHECK_INT(h_init(), TIM_SUCC);
+    h_login("pending-user");
+    for (i = 0; i < CALLS; i++) {
+        const void* ud = (const void*)(uintptr_t)(i + 1);
+        int rc;
+        if (i % 3 == 2) {
+            rc = TIMConvGetConvList(pending_cb, ud);
+        } else {
+            sprintf(id, "r%d-c%d", round, i);
+            rc = TIMConvCreate(id, (i % 2) ? kTIMConv_Group : kTIMConv_C2C, pending_cb, ud);
+        }
+        accepted[i] = rc == TIM_SUCC;
+        CHECK_MSG(rc == TIM_SUCC, "round %d call %d returned %d", round, i, rc);
+        n_accepted += accepted[i];
+    }
+    CHECK_INT(TIMUninit(), TIM_SUCC);
+
+    /* Right after TIMUninit returned: every callback ran exactly once. */
+    h_lock();
+    snapshot = total;
+    for (i = 0; i < CALLS; i++) {
+        if (counts[i] != accepted[i]) {
+            int c = counts[i];
+            h_unlock();
+            FAIL("round %d call %d: %d callbacks when TIMUninit returned, expected %d", round, i, c, accepted[i]);
+        }
+    }
+    h_unlock();
+    CHECK_INT(snapshot, n_accepted);
+    h_log("round %d: %d callbacks before TIMUninit returned, %d with an error code", round, snapshot, errors_seen);
+
+    /* And none afterwards. */
+    h_sleep_ms(300);
+    h_lock();
+    i = total;
+    h_unlock();
+    CHECK_MSG(i == snapshot, "round %d: %d callbacks ran after TIMUninit returned", round, i - snapshot);
+    CHECK_INT(on_main, 0);
+
+    /* The SDK is uninitialised now. */
+    CHECK_INT(TIMConvGetConvList(h_comm_cb, h_new_slot()), TIM_ERR_SDKUNINIT);
+    CHECK_INT(TIMGetLoginStatus(), kTIMLoginStatus_UnLogined);
+
+    /* Init again: login and calls work; what was stored before is intact and readable. */
+    CHECK_INT(h_init(), TIM_SUCC);
+    h_login("pending-user");
+    sprintf(id, "after-round-%d", round);
+    h_create(id, kTIMConv_C2C);
+    list = h_list();
+    CHECK(h_json_find_conv(list, id, kTIMConv_C2C) != NULL);
+    free(list);
+    h_logout();
+    CHECK_INT(TIMUninit(), TIM_SUCC);
+}
+
+int main(int argc, char** argv) {
+    char* list;
+    h_setup(argc, argv);
+    round_trip(1);
+    round_trip(2);
+
+    /* A last Init -> Login: both rounds' marker conversations are there. */
+    CHECK_INT(h_init(), TIM_SUCC);
+    h_login("pending-user");
+    list = h_list();
+    CHECK(h_json_find_conv(list, "after-round-1", kTIMConv_C2C) != NULL);
+    CHECK(h_json_find_conv(list, "after-round-2", kTIMConv_C2C) != NULL);
+    free(list);
+    CHECK_INT(TIMUninit(), TIM_SUCC); /* uninit while logged in */
+    h_check_no_bad_user_data();
+    printf("uninit_pending: OK\n");
+    return 0;
+}

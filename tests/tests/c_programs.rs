@@ -1,0 +1,317 @@
+//! Builds the C and C++ programs of `tests/c/` against the hand-written headers and the release
+//! build of `tim-ffi`, and runs each with a fresh data folder.
+//!
+//! - The library is built once per test process with `$CARGO build --release -p tim-ffi`.
+//! - Every `tests/c/*.c` is compiled with `gcc -std=c99 -Wall -Wextra -Werror -pedantic` and run;
+//!   then compiled again with `-fsanitize=address,undefined` and run again.
+//! - `tests/c/seed_examples.cpp` (the seed's examples, verbatim) is compiled with `g++ -std=c++11`
+//!   and jsoncpp, and run.
+//! - `nm -D` must list every function `TIMCloud.h` declares, and `libtim_ffi.a` must exist.
+//!
+//! Each program is its own test, so a failure names it. A program must exit 0; its output is
+//! printed when it does not, or when it runs longer than the timeout.
+
+use std::ffi::OsString;
+use std::fs::{self, File};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::sync::OnceLock;
+use std::time::{Duration, Instant};
+
+use tim_tests::header_check::declared_functions;
+use tim_tests::workspace_root;
+
+/// How long one program may run.
+const RUN_TIMEOUT: Duration = Duration::from_secs(180);
+
+/// The C flags every program must compile with.
+const C_FLAGS: &[&str] = &["-std=c99", "-Wall", "-Wextra", "-Werror", "-pedantic", "-g"];
+
+/// The extra flags of the sanitizer builds.
+const SANITIZE_FLAGS: &[&str] =
+    &["-fsanitize=address,undefined", "-fno-sanitize-recover=undefined", "-fno-omit-frame-pointer"];
+
+/// The jsoncpp header the C++ program needs.
+const JSONCPP_HEADER: &str = "/usr/include/jsoncpp/json/json.h";
+
+/// The 13 functions of the conversation API, which the library must export.
+const REQUIRED_EXPORTS: &[&str] = &[
+    "TIMInit",
+    "TIMUninit",
+    "TIMGetSDKVersion",
+    "TIMLogin",
+    "TIMLogout",
+    "TIMGetLoginUserID",
+    "TIMGetLoginStatus",
+    "TIMSetConvEventCallback",
+    "TIMConvCreate",
+    "TIMConvDelete",
+    "TIMConvGetConvList",
+    "TIMConvSetDraft",
+    "TIMConvCancelDraft",
+];
+
+/// The target folder (`$CARGO_TARGET_DIR` or `<root>/target`).
+fn target_dir() -> PathBuf {
+    match std::env::var_os("CARGO_TARGET_DIR") {
+        Some(dir) => {
+            let dir = PathBuf::from(dir);
+            if dir.is_absolute() { dir } else { workspace_root().join(dir) }
+        }
+        None => workspace_root().join("target"),
+    }
+}
+
+/// `<target>/release`, after building the library there once.
+fn release_dir() -> &'static Path {
+    static BUILT: OnceLock<Result<PathBuf, String>> = OnceLock::new();
+    let built = BUILT.get_or_init(|| {
+        let cargo = std::env::var_os("CARGO").unwrap_or_else(|| OsString::from("cargo"));
+        let output = Command::new(&cargo)
+            .args(["build", "--release", "-p", "tim-ffi"])
+            .current_dir(workspace_root())
+            .output()
+            .map_err(|e| format!("cannot run {}: {e}", cargo.to_string_lossy()))?;
+        if !output.status.success() {
+            return Err(format!(
+                "`cargo build --release -p tim-ffi` failed ({}):\n{}",
+                output.status,
+                String::from_utf8_lossy(&output.stderr)
+            ));
+        }
+        let dir = target_dir().join("release");
+        if !dir.join("libtim_ffi.so").is_file() {
+            return Err(format!("{} was not built", dir.join("libtim_ffi.so").display()));
+        }
+        Ok(dir)
+    });
+    match built {
+        Ok(dir) => dir,
+        Err(e) => panic!("{e}"),
+    }
+}
+
+fn include_dir() -> PathBuf {
+    workspace_root().join("crates/tim-ffi/include")
+}
+
+fn c_dir() -> PathBuf {
+    workspace_root().join("tests/c")
+}
+
+/// Runs a compiler command; panics with its output on failure.
+fn compile(mut cmd: Command, what: &str) {
+    let output = cmd.output().unwrap_or_else(|e| panic!("cannot run the compiler for {what}: {e}"));
+    if !output.status.success() {
+        panic!(
+            "compiling {what} failed ({}):\n{:?}\n{}{}",
+            output.status,
+            cmd,
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+}
+
+/// The linker flags for the library: `-L<release> -ltim_ffi -Wl,-rpath,<release>`.
+fn link_flags(release: &Path) -> Vec<OsString> {
+    let mut rpath = OsString::from("-Wl,-rpath,");
+    rpath.push(release);
+    let mut l = OsString::from("-L");
+    l.push(release);
+    vec![l, "-ltim_ffi".into(), rpath]
+}
+
+/// Compiles `tests/c/<name>.c` into `out`, optionally with the sanitizers.
+fn build_c(name: &str, out: &Path, sanitize: bool) {
+    let release = release_dir();
+    let mut cmd = Command::new("gcc");
+    cmd.args(C_FLAGS);
+    if sanitize {
+        cmd.args(SANITIZE_FLAGS);
+    }
+    cmd.arg("-I").arg(include_dir()).arg("-o").arg(out).arg(c_dir().join(format!("{name}.c")));
+    cmd.args(link_flags(release)).arg("-lpthread");
+    compile(cmd, &format!("{name}.c"));
+}
+
+/// Runs a program with a fresh, empty data folder; panics with its output unless it exits 0.
+fn run_program(exe: &Path, what: &str, envs: &[(&str, &str)]) {
+    let work = tempfile::tempdir().expect("temp dir");
+    let data = work.path().join("data");
+    fs::create_dir(&data).expect("data dir");
+    let stdout_path = work.path().join("stdout.txt");
+    let stderr_path = work.path().join("stderr.txt");
+    let mut cmd = Command::new(exe);
+    cmd.arg(&data)
+        .stdin(Stdio::null())
+        .stdout(File::create(&stdout_path).expect("stdout file"))
+        .stderr(File::create(&stderr_path).expect("stderr file"))
+        .env("RUST_BACKTRACE", "1");
+    for (k, v) in envs {
+        cmd.env(k, v);
+    }
+    let mut child = cmd.spawn().unwrap_or_else(|e| panic!("cannot start {what}: {e}"));
+    let started = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("wait") {
+            break Some(status);
+        }
+        if started.elapsed() > RUN_TIMEOUT {
+            let _ = child.kill();
+            let _ = child.wait();
+            break None;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    let stdout = fs::read_to_string(&stdout_path).unwrap_or_default();
+    let stderr = fs::read_to_string(&stderr_path).unwrap_or_default();
+    let tail = |s: &str| {
+        let start = s.len().saturating_sub(20_000);
+        let start = (start..s.len()).find(|&i| s.is_char_boundary(i)).unwrap_or(s.len());
+        s[start..].to_owned()
+    };
+    match status {
+        Some(status) if status.success() => {
+            print!("{stdout}");
+        }
+        Some(status) => panic!(
+            "{what} failed ({status})\n--- stdout ---\n{}\n--- stderr ---\n{}",
+            tail(&stdout),
+            tail(&stderr)
+        ),
+        None => panic!(
+            "{what} did not finish within {} s (deadlock?)\n--- stdout ---\n{}\n--- stderr ---\n{}",
+            RUN_TIMEOUT.as_secs(),
+            tail(&stdout),
+            tail(&stderr)
+        ),
+    }
+}
+
+/// Builds and runs `tests/c/<name>.c`, plain or with the sanitizers.
+fn c_program(name: &str, sanitize: bool) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let exe = dir.path().join(name);
+    build_c(name, &exe, sanitize);
+    if sanitize {
+        run_program(
+            &exe,
+            &format!("{name} (ASan/UBSan)"),
+            &[
+                // The Rust library keeps global state for the life of the process.
+                ("ASAN_OPTIONS", "detect_leaks=0:abort_on_error=0:halt_on_error=1"),
+                ("UBSAN_OPTIONS", "print_stacktrace=1:halt_on_error=1"),
+            ],
+        );
+    } else {
+        run_program(&exe, name, &[]);
+    }
+}
+
+macro_rules! c_tests {
+    ($( $name:ident ),+ $(,)?) => {
+        mod c {
+            //! The C programs, built with the strict C99 flags and run.
+            $(
+                #[test]
+                fn $name() {
+                    super::c_program(stringify!($name), false);
+                }
+            )+
+        }
+        mod c_sanitized {
+            //! The C programs, built again with AddressSanitizer and UBSan and run.
+            $(
+                #[test]
+                fn $name() {
+                    super::c_program(stringify!($name), true);
+                }
+            )+
+        }
+
+        /// Every `tests/c/*.c` has a test above.
+        #[test]
+        fn every_c_program_has_a_test() {
+            let known = [$( stringify!($name) ),+];
+            for entry in fs::read_dir(c_dir()).expect("tests/c") {
+                let path = entry.expect("entry").path();
+                if path.extension().is_some_and(|e| e == "c") {
+                    let stem = path.file_stem().unwrap().to_string_lossy().into_owned();
+                    assert!(known.contains(&stem.as_str()), "tests/c/{stem}.c has no test in c_programs.rs");
+                }
+            }
+        }
+    };
+}
+
+c_tests!(happy_path, errors, reentrancy, threads, uninit_pending, persistence);
+
+/// The compiler flags for jsoncpp: `pkg-config --cflags jsoncpp`, or `/usr/include/jsoncpp`.
+fn jsoncpp_cflags() -> Vec<String> {
+    if let Ok(out) = Command::new("pkg-config").args(["--cflags", "jsoncpp"]).output()
+        && out.status.success()
+    {
+        let flags: Vec<String> =
+            String::from_utf8_lossy(&out.stdout).split_whitespace().map(str::to_owned).collect();
+        if !flags.is_empty() {
+            return flags;
+        }
+    }
+    vec!["-I/usr/include/jsoncpp".to_owned()]
+}
+
+#[test]
+fn cpp_seed_examples() {
+    let have_header = Path::new(JSONCPP_HEADER).is_file()
+        || Command::new("pkg-config").args(["--exists", "jsoncpp"]).status().is_ok_and(|s| s.success());
+    assert!(
+        have_header,
+        "jsoncpp is not installed ({JSONCPP_HEADER} is missing): run `cargo xtask ci`, which installs \
+         libjsoncpp-dev (or `apt-get install -y g++ libjsoncpp-dev pkg-config`)"
+    );
+    let release = release_dir();
+    let dir = tempfile::tempdir().expect("temp dir");
+    let exe = dir.path().join("seed_examples");
+    let mut cmd = Command::new("g++");
+    cmd.args(["-std=c++11", "-Wall", "-Wextra", "-Werror", "-Wno-unused-parameter", "-g"])
+        .arg("-I")
+        .arg(include_dir())
+        .args(jsoncpp_cflags())
+        .arg("-o")
+        .arg(&exe)
+        .arg(c_dir().join("seed_examples.cpp"))
+        .args(link_flags(release))
+        .args(["-ljsoncpp", "-pthread"]);
+    compile(cmd, "seed_examples.cpp");
+    run_program(&exe, "seed_examples", &[]);
+}
+
+#[test]
+fn the_library_exports_every_declared_function() {
+    let release = release_dir();
+    let so = release.join("libtim_ffi.so");
+    let output = Command::new("nm")
+        .args(["-D", "--defined-only"])
+        .arg(&so)
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run nm: {e}"));
+    assert!(output.status.success(), "nm failed: {}", String::from_utf8_lossy(&output.stderr));
+    let text = String::from_utf8_lossy(&output.stdout);
+    let symbols: Vec<&str> = text.lines().filter_map(|l| l.split_whitespace().last()).collect();
+    let declared = declared_functions(&workspace_root()).expect("headers parse");
+    let mut names: Vec<&str> = declared.iter().map(|d| d.name.as_str()).collect();
+    for required in REQUIRED_EXPORTS {
+        assert!(names.contains(required), "{required} is not declared in TIMCloud.h");
+    }
+    names.sort_unstable();
+    let missing: Vec<&&str> = names.iter().filter(|n| !symbols.contains(n)).collect();
+    assert!(missing.is_empty(), "{} does not export {missing:?}", so.display());
+}
+
+#[test]
+fn the_static_library_is_built() {
+    let release = release_dir();
+    let a = release.join("libtim_ffi.a");
+    assert!(a.is_file(), "{} is missing", a.display());
+}

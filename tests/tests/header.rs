@@ -1,0 +1,111 @@
+//! The C headers agree with `tim-types` (keys, enums) and with the exports of `tim-ffi`.
+//!
+//! The same check runs as `cargo xtask check-header`; the parsers' own tests (that a wrong
+//! header or Rust snippet is reported) are in `src/header_check.rs`, and one is repeated here so
+//! this file shows that the check can fail.
+
+use tim_tests::header_check::{SourceFile, check_sources, declared_functions};
+use tim_tests::{check_headers, workspace_root};
+
+/// The functions `TIMCloud.h` must declare (later work adds more).
+const REQUIRED_FUNCTIONS: &[&str] = &[
+    "TIMInit",
+    "TIMUninit",
+    "TIMGetSDKVersion",
+    "TIMLogin",
+    "TIMLogout",
+    "TIMGetLoginUserID",
+    "TIMGetLoginStatus",
+    "TIMSetConvEventCallback",
+    "TIMConvCreate",
+    "TIMConvDelete",
+    "TIMConvGetConvList",
+    "TIMConvSetDraft",
+    "TIMConvCancelDraft",
+];
+
+#[test]
+fn headers_match_the_rust_tables_and_exports() {
+    if let Err(errors) = check_headers(&workspace_root()) {
+        panic!("{} header mismatch(es):\n  {}", errors.len(), errors.join("\n  "));
+    }
+}
+
+#[test]
+fn the_header_declares_the_required_functions() {
+    let declared = declared_functions(&workspace_root()).expect("headers parse");
+    for name in REQUIRED_FUNCTIONS {
+        assert!(declared.iter().any(|d| d.name == *name), "{name} is not declared");
+    }
+}
+
+#[test]
+fn the_check_reports_a_wrong_header_and_a_wrong_export() {
+    let headers = [SourceFile::new(
+        "TIMCloud.h",
+        "static const char* kTIMConvId = \"convid\";\n\
+         TIM_DECL int TIMConvCancelDraft(const char* conv_id, enum TIMConvType conv_type);\n",
+    )];
+    let rust = [SourceFile::new(
+        "crates/tim-ffi/src/conv.rs",
+        "#[unsafe(no_mangle)]\npub extern \"C\" fn TIMConvCancelDraft(conv_id: *const c_char) -> c_int { 0 }\n",
+    )];
+    let errors = check_sources(&headers, &rust, tim_types::keys::ALL, tim_types::enums::ALL);
+    let has = |needle: &str| errors.iter().any(|e| e.contains(needle));
+    assert!(has("key kTIMConvId: value \"convid\""), "{errors:#?}");
+    assert!(has("key kTIMConvType: missing"), "{errors:#?}");
+    assert!(has("enum TIMConvType: missing"), "{errors:#?}");
+    assert!(has("function TIMConvCancelDraft: 2 parameters in the header"), "{errors:#?}");
+}
+
+/// The Rust side of the 13 functions as `tim-ffi` is expected to write them (the aliases and
+/// signatures the check accepts). Kept here so that the header and this expectation are checked
+/// against each other even before `tim-ffi` exports anything.
+const EXPECTED_FFI: &str = r##"
+use std::ffi::{c_char, c_int, c_void};
+
+pub type TIMConvType = c_int;
+pub type TIMConvEvent = c_int;
+pub type TIMLoginStatus = c_int;
+pub type TIMCommCallback = Option<
+    unsafe extern "C" fn(code: i32, desc: *const c_char, json_params: *const c_char, user_data: *const c_void),
+>;
+pub type TIMConvEventCallback = Option<
+    unsafe extern "C" fn(conv_event: TIMConvEvent, json_conv_array: *const c_char, user_data: *const c_void),
+>;
+
+#[unsafe(no_mangle)]
+pub extern "C" fn TIMInit(sdk_app_id: u64, json_sdk_config: *const c_char) -> c_int { 0 }
+#[unsafe(no_mangle)]
+pub extern "C" fn TIMUninit() -> c_int { 0 }
+#[unsafe(no_mangle)]
+pub extern "C" fn TIMGetSDKVersion() -> *const c_char { todo!() }
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn TIMLogin(user_id: *const c_char, user_sig: *const c_char, cb: TIMCommCallback, user_data: *const c_void) -> c_int { 0 }
+#[unsafe(no_mangle)]
+pub extern "C" fn TIMLogout(cb: TIMCommCallback, user_data: *const c_void) -> c_int { 0 }
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn TIMGetLoginUserID(user_id_buffer: *mut c_char) -> c_int { 0 }
+#[unsafe(no_mangle)]
+pub extern "C" fn TIMGetLoginStatus() -> TIMLoginStatus { 3 }
+#[unsafe(no_mangle)]
+pub extern "C" fn TIMSetConvEventCallback(cb: TIMConvEventCallback, user_data: *const c_void) {}
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn TIMConvCreate(conv_id: *const c_char, conv_type: TIMConvType, cb: TIMCommCallback, user_data: *const c_void) -> c_int { 0 }
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn TIMConvDelete(conv_id: *const c_char, conv_type: TIMConvType, cb: TIMCommCallback, user_data: *const c_void) -> c_int { 0 }
+#[unsafe(no_mangle)]
+pub extern "C" fn TIMConvGetConvList(cb: TIMCommCallback, user_data: *const c_void) -> c_int { 0 }
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn TIMConvSetDraft(conv_id: *const c_char, conv_type: TIMConvType, json_draft_param: *const c_char) -> c_int { 0 }
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn TIMConvCancelDraft(conv_id: *const c_char, conv_type: TIMConvType) -> c_int { 0 }
+"##;
+
+#[test]
+fn the_expected_rust_signatures_match_the_header() {
+    let headers = tim_tests::header_check::read_headers(&workspace_root()).expect("read headers");
+    let rust = [SourceFile::new("expected_ffi.rs", EXPECTED_FFI)];
+    let errors = check_sources(&headers, &rust, tim_types::keys::ALL, tim_types::enums::ALL);
+    assert!(errors.is_empty(), "{errors:#?}");
+}
