@@ -30,6 +30,18 @@ pub enum Command {
     /// Drafts.
     #[command(subcommand)]
     Draft(DraftCommand),
+    /// Messages.
+    #[command(subcommand)]
+    Msg(MsgCommand),
+    /// The total unread count and the unread count of each conversation that has any.
+    Unread,
+    /// Recount every conversation's unread count and last message from the stored messages and
+    /// report mismatches (exit status 1 when there are any).
+    Doctor {
+        /// Correct the mismatches.
+        #[arg(long)]
+        fix: bool,
+    },
     /// Fill the data folder with a few conversations and drafts (user `demo` unless --user) and
     /// print the list.
     Demo,
@@ -65,6 +77,79 @@ pub enum ConvCommand {
     List,
     /// Show one conversation.
     Show(Target),
+    /// Mark messages read: one conversation, or every conversation with --all.
+    Read {
+        /// Which conversation (omit with --all).
+        #[arg(required_unless_present = "all")]
+        id: Option<String>,
+        /// The conversation type.
+        #[arg(long = "type", value_enum, default_value_t = Kind::C2c)]
+        kind: Kind,
+        /// Every conversation.
+        #[arg(long, conflicts_with = "id")]
+        all: bool,
+    },
+}
+
+/// `tim msg ...`
+#[derive(Debug, Subcommand)]
+pub enum MsgCommand {
+    /// Send a text message.
+    Send {
+        /// Which conversation.
+        #[command(flatten)]
+        target: Target,
+        /// The text.
+        #[arg(long)]
+        text: String,
+    },
+    /// Store a text message from another user, as if it came from the network.
+    Receive {
+        /// Which conversation (C2C: the sender's conversation unless --group).
+        #[command(flatten)]
+        target: Target,
+        /// The sender (default: the conversation ID, for C2C).
+        #[arg(long)]
+        from: Option<String>,
+        /// The text.
+        #[arg(long)]
+        text: String,
+    },
+    /// Import a JSON array of messages (as TIMMsgImportMsgList takes them) from a file.
+    Import {
+        /// Which conversation.
+        #[command(flatten)]
+        target: Target,
+        /// The file holding the JSON array.
+        #[arg(long)]
+        file: std::path::PathBuf,
+        /// Messages per transaction.
+        #[arg(long, default_value_t = 1000)]
+        chunk: usize,
+    },
+    /// List history, newest first.
+    List {
+        /// Which conversation.
+        #[command(flatten)]
+        target: Target,
+        /// How many.
+        #[arg(long, default_value_t = 20)]
+        count: usize,
+        /// Oldest first, from the start of the history (or after --after).
+        #[arg(long)]
+        forward: bool,
+        /// Start after this message ID.
+        #[arg(long)]
+        after: Option<String>,
+    },
+    /// Delete one message.
+    Delete {
+        /// Which conversation.
+        #[command(flatten)]
+        target: Target,
+        /// The message ID.
+        msg_id: String,
+    },
 }
 
 /// `tim draft ...`

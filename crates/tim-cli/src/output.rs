@@ -1,6 +1,6 @@
 //! Printing results: the callback JSON with `--json`, a table otherwise.
 
-use tim_types::{ConvInfo, ConvType, Elem};
+use tim_types::{ConvInfo, ConvType, Elem, Message};
 
 /// Prints a list of conversations.
 pub fn print_list(list: &[ConvInfo], json: bool) {
@@ -8,16 +8,21 @@ pub fn print_list(list: &[ConvInfo], json: bool) {
         println!("{}", serde_json::to_string_pretty(list).unwrap_or_default());
         return;
     }
-    println!("{:<4} {:<6} {:<24} {:>6} {:<6} {:<30}", "#", "type", "id", "unread", "pinned", "draft");
+    println!(
+        "{:<4} {:<6} {:<24} {:>6} {:<6} {:<30} {:<30}",
+        "#", "type", "id", "unread", "pinned", "draft", "last message"
+    );
     for (n, conv) in list.iter().enumerate() {
+        let last = conv.conv_last_msg.as_ref().map(|m| elems_text(&m.message_elem_array)).unwrap_or_default();
         println!(
-            "{:<4} {:<6} {:<24} {:>6} {:<6} {:<30}",
+            "{:<4} {:<6} {:<24} {:>6} {:<6} {:<30} {:<30}",
             n + 1,
             kind(conv.conv_type),
             clip(&conv.conv_id, 24),
             conv.conv_unread_num,
             if conv.conv_is_pinned { "yes" } else { "" },
             clip(&draft_text(conv), 30),
+            clip(&last, 30),
         );
     }
     println!("{} conversation(s)", list.len());
@@ -32,6 +37,25 @@ pub fn print_one(conv: &ConvInfo, json: bool) {
     }
 }
 
+/// Prints messages.
+pub fn print_messages(list: &[Message], json: bool) {
+    if json {
+        println!("{}", serde_json::to_string_pretty(list).unwrap_or_default());
+        return;
+    }
+    for msg in list {
+        println!(
+            "{:<8} {:<12} {:<5} {}  [{}]",
+            msg.message_seq.unwrap_or_default(),
+            clip(msg.message_sender.as_deref().unwrap_or_default(), 12),
+            if msg.message_is_read == Some(true) { "read" } else { "new" },
+            clip(&elems_text(&msg.message_elem_array), 60),
+            msg.message_msg_id.as_deref().unwrap_or_default(),
+        );
+    }
+    println!("{} message(s)", list.len());
+}
+
 fn kind(conv_type: ConvType) -> &'static str {
     match conv_type {
         ConvType::Group => "group",
@@ -41,9 +65,11 @@ fn kind(conv_type: ConvType) -> &'static str {
 
 fn draft_text(conv: &ConvInfo) -> String {
     let Some(draft) = &conv.conv_draft else { return String::new() };
-    draft
-        .draft_msg
-        .message_elem_array
+    elems_text(&draft.draft_msg.message_elem_array)
+}
+
+fn elems_text(elems: &[Elem]) -> String {
+    elems
         .iter()
         .map(|elem| match elem {
             Elem::Text(text) => text.text_elem_content.clone(),

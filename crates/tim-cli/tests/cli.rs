@@ -24,7 +24,11 @@ fn demo_then_list_show_and_edit() {
 
     let list = ok_json(dir.path(), &["--user", "demo", "--json", "conv", "list"]);
     let ids: Vec<_> = list.as_array().unwrap().iter().map(|c| c["conv_id"].as_str().unwrap()).collect();
-    assert_eq!(ids, ["project-x", "alice", "bob", "Windows-Group-01", "Windows-02"]);
+    assert_eq!(ids, ["bob", "project-x", "alice", "Windows-Group-01", "Windows-02"]);
+    let again = tim(dir.path(), &["demo"]);
+    assert!(again.status.success(), "demo can run twice: {}", String::from_utf8_lossy(&again.stderr));
+    let unread = ok_json(dir.path(), &["--user", "demo", "--json", "unread"]);
+    assert_eq!(unread["conv_get_total_unread_message_count_result_unread_count"], 3, "{unread}");
 
     let out = tim(dir.path(), &["--user", "demo", "draft", "set", "bob", "--text", "hi bob"]);
     assert!(out.status.success());
@@ -42,6 +46,54 @@ fn demo_then_list_show_and_edit() {
     let list = ok_json(dir.path(), &["--user", "demo", "--json", "conv", "list"]);
     assert_eq!(list.as_array().unwrap().len(), 4);
     assert_eq!(list[0]["conv_is_has_draft"], false);
+}
+
+#[test]
+fn messages_unread_and_doctor() {
+    let dir = tempfile::tempdir().unwrap();
+    fn u<'a>(args: &[&'a str]) -> Vec<&'a str> {
+        [&["--user", "me", "--json"][..], args].concat()
+    }
+    let got = ok_json(dir.path(), &u(&["msg", "receive", "ann", "--text", "one"]));
+    assert_eq!(got[0]["message_sender"], "ann");
+    ok_json(dir.path(), &u(&["msg", "receive", "ann", "--text", "two"]));
+    let sent = ok_json(dir.path(), &u(&["msg", "send", "ann", "--text", "mine"]));
+    let sent_id = sent[0]["message_msg_id"].as_str().unwrap().to_owned();
+    let unread = ok_json(dir.path(), &u(&["unread"]));
+    assert_eq!(unread["conv_get_total_unread_message_count_result_unread_count"], 2);
+
+    let history = ok_json(dir.path(), &u(&["msg", "list", "ann"]));
+    let texts: Vec<_> = history
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["message_elem_array"][0]["text_elem_content"].clone())
+        .collect();
+    assert_eq!(texts, ["mine", "two", "one"]);
+
+    assert!(tim(dir.path(), &u(&["msg", "delete", "ann", &sent_id])).status.success());
+    let ann = ok_json(dir.path(), &u(&["conv", "show", "ann"]));
+    assert_eq!(ann["conv_last_msg"]["message_elem_array"][0]["text_elem_content"], "two");
+
+    assert!(tim(dir.path(), &u(&["conv", "read", "ann"])).status.success());
+    let unread = ok_json(dir.path(), &u(&["unread"]));
+    assert_eq!(unread["conv_get_total_unread_message_count_result_unread_count"], 0);
+
+    let file = dir.path().join("import.json");
+    let batch: Vec<_> = (0..2500)
+        .map(|i| serde_json::json!({"message_elem_array":[{"elem_type":0,"text_elem_content":format!("m{i}")}],
+            "message_msg_id": format!("imp-{i}"), "message_sender": "zed", "message_server_time": 1_000_000 + i}))
+        .collect();
+    std::fs::write(&file, serde_json::to_string(&batch).unwrap()).unwrap();
+    let imported = ok_json(dir.path(), &u(&["msg", "import", "zed", "--file", file.to_str().unwrap()]));
+    assert_eq!(imported["stored"], 2500);
+    let imported = ok_json(dir.path(), &u(&["msg", "import", "zed", "--file", file.to_str().unwrap()]));
+    assert_eq!(imported["stored"], 0, "importing again stores nothing twice");
+    let zed = ok_json(dir.path(), &u(&["conv", "show", "zed"]));
+    assert_eq!(zed["conv_unread_num"], 2500);
+    let report = ok_json(dir.path(), &u(&["doctor"]));
+    assert_eq!(report["messages"], 2502);
+    assert_eq!(report["mismatches"].as_array().unwrap().len(), 0);
 }
 
 #[test]

@@ -15,13 +15,16 @@ use std::sync::Arc;
 use actix::prelude::*;
 use tim_types::{ConvEvent, ErrCode, LoginStatus};
 
-use crate::command::Command;
+use crate::clock::unix_now;
+use crate::command::{Command, ReadScope};
 use crate::dispatch::{Completion, Dispatcher};
 use crate::error::TimError;
 use crate::events::EventHub;
 use crate::session::Session;
 use crate::state::{ChangeSet, ConvState, EventBatch};
-use crate::store::{Close, Commit, CommitBatch, Open, StoreActor, StoreError};
+use crate::store::ops::{MsgOp, OpOutput, OpsOutcome};
+use crate::store::{Close, Commit, CommitBatch, Execute, Open, StoreActor, StoreError};
+use crate::transport::Transport;
 
 /// An answer waiting for the batch it belongs to: it receives that batch's commit result.
 type Deferred = Box<dyn FnOnce(&Result<(), TimError>)>;
@@ -33,6 +36,11 @@ pub(crate) struct ActorDeps {
     pub dispatcher: Dispatcher,
     pub hub: Arc<EventHub>,
     pub session: Arc<Session>,
+    pub transport: Transport,
+    /// This instance's own ingress, registered with a loopback hub.
+    pub ingress: flume::Sender<Command>,
+    /// Tells this instance's hub registration from another instance's of the same user.
+    pub instance: u64,
 }
 
 struct LoggedIn {
@@ -43,6 +51,8 @@ struct LoggedIn {
 struct Flight {
     changes: ChangeSet,
     events: EventBatch,
+    /// The total unread count once this batch is committed.
+    total: u64,
     answers: Vec<Deferred>,
 }
 
@@ -60,6 +70,8 @@ pub(crate) struct ConvActor {
     backlog: VecDeque<Command>,
     shutting_down: bool,
     shut_down: bool,
+    /// The total unread count last reported to the total-unread handler.
+    reported_total: u64,
 }
 
 impl ConvActor {
@@ -74,6 +86,7 @@ impl ConvActor {
             backlog: VecDeque::new(),
             shutting_down: false,
             shut_down: false,
+            reported_total: 0,
         }
     }
 
@@ -179,6 +192,55 @@ impl ConvActor {
                 user.state.set_draft(&key, *draft);
                 self.answer_after_commit(done, ());
             }
+            Command::SetRecvOpt { keys, opt, done } => {
+                let Some(user) = self.user.as_mut() else {
+                    return self.answer_now(done, Err(Self::not_logged_in()));
+                };
+                for key in &keys {
+                    user.state.set_recv_opt(key, opt);
+                }
+                self.answer_after_commit(done, ());
+            }
+            Command::MarkRead { scope, done } => {
+                let Some(user) = self.user.as_mut() else {
+                    return self.answer_now(done, Err(Self::not_logged_in()));
+                };
+                match scope {
+                    ReadScope::All(conv_type) => {
+                        user.state.mark_read_all(conv_type);
+                        self.answer_after_commit(done, ());
+                    }
+                    ReadScope::Conversation(key) => {
+                        if user.state.mark_read(&key) {
+                            self.answer_after_commit(done, ());
+                        } else {
+                            let error = TimError::new(
+                                ErrCode::InvalidConversation,
+                                format!("conversation {key} does not exist"),
+                            );
+                            self.answer_now(done, Err(error));
+                        }
+                    }
+                }
+            }
+            Command::TotalUnread { done } => {
+                let total = self.user.as_ref().map(|u| u.state.total_unread());
+                match total {
+                    Some(total) => self.answer_now(done, Ok(total)),
+                    None => self.answer_now(done, Err(Self::not_logged_in())),
+                }
+            }
+            Command::Store { op, done } => {
+                // Idle here (a barrier): take every message operation queued right behind it too,
+                // so that a burst of them shares one transaction.
+                let mut ops = vec![(*op, done)];
+                while let Some(Command::Store { .. }) = self.backlog.front() {
+                    if let Some(Command::Store { op, done }) = self.backlog.pop_front() {
+                        ops.push((*op, done));
+                    }
+                }
+                return self.run_ops(ops, ctx);
+            }
             Command::CancelDraft { key, done } => {
                 let Some(user) = self.user.as_mut() else {
                     return self.answer_now(done, Err(Self::not_logged_in()));
@@ -214,8 +276,9 @@ impl ConvActor {
         let after = user.state.current(&changes);
         let events = changes.events(&after, &user.user_id);
         let batch = CommitBatch { conversations: after, next_order_key: user.state.next_order_key() };
+        let total = user.state.total_unread();
         let answers = std::mem::take(&mut self.waiting);
-        self.in_flight = Some(Flight { changes, events, answers });
+        self.in_flight = Some(Flight { changes, events, total, answers });
         self.deps
             .store
             .send(Commit(batch))
@@ -229,6 +292,7 @@ impl ConvActor {
         match result {
             Ok(()) => {
                 self.deps.hub.emit_batch(&self.deps.dispatcher, flight.events);
+                self.report_total(flight.total);
                 for deferred in flight.answers {
                     deferred(&Ok(()));
                 }
@@ -252,6 +316,74 @@ impl ConvActor {
         }
         self.flush(ctx);
         self.resume(ctx);
+    }
+
+    /// Tells the total-unread handler about a committed total that differs from the last one told.
+    fn report_total(&mut self, total: u64) {
+        if total != self.reported_total {
+            self.reported_total = total;
+            self.deps.hub.emit_total_unread(&self.deps.dispatcher, total);
+        }
+    }
+
+    /// Sends message operations to the store as one transaction; later commands wait.
+    fn run_ops(&mut self, ops: Vec<(MsgOp, Completion<OpOutput>)>, ctx: &mut Context<Self>) {
+        let Some(user) = &self.user else {
+            for (_, done) in ops {
+                self.answer_now(done, Err(Self::not_logged_in()));
+            }
+            return;
+        };
+        let next_order_key = user.state.next_order_key();
+        let (ops, dones): (Vec<_>, Vec<_>) = ops.into_iter().unzip();
+        self.store_call = true;
+        self.deps
+            .store
+            .send(Execute { ops, now: unix_now(), next_order_key })
+            .into_actor(self)
+            .map(move |result, actor, ctx| {
+                actor.store_call = false;
+                actor.ops_done(flatten(result), dones);
+                if actor.shutting_down {
+                    actor.shutdown_when_quiet(ctx);
+                } else {
+                    actor.resume(ctx);
+                }
+            })
+            .spawn(ctx);
+    }
+
+    /// Takes the committed result of message operations: state, events, callbacks, transport.
+    fn ops_done(&mut self, result: Result<OpsOutcome, StoreError>, dones: Vec<Completion<OpOutput>>) {
+        let outcome = match result {
+            Ok(outcome) => outcome,
+            Err(error) => {
+                let error = TimError::database(error);
+                for done in dones {
+                    done.complete(Err(error.clone()));
+                }
+                return;
+            }
+        };
+        if let Some(user) = self.user.as_mut() {
+            let changes = user.state.apply_committed(&outcome.changed, outcome.next_order_key);
+            let events = changes.events(&outcome.changed, &user.user_id);
+            let total = user.state.total_unread();
+            let (hub, dispatcher) = (&self.deps.hub, &self.deps.dispatcher);
+            hub.emit_batch(dispatcher, events);
+            if !outcome.received.is_empty() {
+                hub.emit_new_messages(dispatcher, outcome.received);
+            }
+            if let Transport::Loopback(loopback) = &self.deps.transport {
+                for sent in &outcome.sent {
+                    loopback.route(&user.user_id, sent);
+                }
+            }
+            self.report_total(total);
+        }
+        for (done, result) in dones.into_iter().zip(outcome.results) {
+            done.complete(result);
+        }
     }
 
     /// Runs the commands held behind a barrier, until the next barrier.
@@ -289,7 +421,11 @@ impl ConvActor {
                 match flatten(result) {
                     Ok(loaded) => {
                         let state = ConvState::load(loaded.conversations, loaded.next_order_key);
+                        actor.reported_total = state.total_unread();
                         actor.deps.session.logged_in(&user_id, &user_sig);
+                        if let Transport::Loopback(hub) = &actor.deps.transport {
+                            hub.register(&user_id, actor.deps.instance, actor.deps.ingress.clone());
+                        }
                         actor.user = Some(LoggedIn { user_id, state });
                         done.complete(Ok(()));
                         let (hub, dispatcher) = (&actor.deps.hub, &actor.deps.dispatcher);
@@ -311,6 +447,12 @@ impl ConvActor {
             .spawn(ctx);
     }
 
+    fn leave_transport(&self) {
+        if let (Transport::Loopback(hub), Some(user)) = (&self.deps.transport, &self.user) {
+            hub.unregister(&user.user_id, self.deps.instance);
+        }
+    }
+
     fn logout(&mut self, done: Completion<()>, ctx: &mut Context<Self>) {
         if self.user.is_none() {
             return self.answer_now(done, Err(Self::not_logged_in()));
@@ -322,6 +464,7 @@ impl ConvActor {
             .send(Close)
             .into_actor(self)
             .map(move |_, actor, ctx| {
+                actor.leave_transport();
                 actor.user = None;
                 actor.deps.session.logged_out();
                 done.complete(Ok(()));
@@ -342,6 +485,7 @@ impl ConvActor {
             return;
         }
         self.shut_down = true;
+        self.leave_transport();
         // Answer, in arrival order, everything that was not committed: first the answers waiting
         // for a batch, then the commands held behind a login or logout.
         for deferred in std::mem::take(&mut self.waiting) {

@@ -1,9 +1,19 @@
 //! The commands the client handles send to the conversation actor.
 
-use tim_types::{ConvInfo, Draft};
+use tim_types::{ConvInfo, ConvType, Draft, ReceiveMessageOpt};
 
 use crate::dispatch::Completion;
 use crate::ids::ConvKey;
+use crate::store::ops::{MsgOp, OpOutput};
+
+/// Which conversations a "mark everything read" covers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ReadScope {
+    /// One conversation.
+    Conversation(ConvKey),
+    /// Every conversation of a type, or of every type with `None`.
+    All(Option<ConvType>),
+}
 
 /// One accepted call, with the completion that answers it.
 pub(crate) enum Command {
@@ -35,6 +45,23 @@ pub(crate) enum Command {
         key: ConvKey,
         done: Completion<()>,
     },
+    SetRecvOpt {
+        keys: Vec<ConvKey>,
+        opt: ReceiveMessageOpt,
+        done: Completion<()>,
+    },
+    MarkRead {
+        scope: ReadScope,
+        done: Completion<()>,
+    },
+    TotalUnread {
+        done: Completion<u64>,
+    },
+    /// A message operation, carried out by the store in one transaction.
+    Store {
+        op: Box<MsgOp>,
+        done: Completion<OpOutput>,
+    },
     /// Sent by the runtime at shutdown; everything queued before it is answered with an error.
     Shutdown,
 }
@@ -48,12 +75,15 @@ impl Command {
             Command::DeleteConv { done, .. } | Command::SetDraft { done, .. } => done.disarm(),
             Command::CancelDraft { done, .. } => done.disarm(),
             Command::GetConvList { done } => done.disarm(),
+            Command::SetRecvOpt { done, .. } | Command::MarkRead { done, .. } => done.disarm(),
+            Command::TotalUnread { done } => done.disarm(),
+            Command::Store { done, .. } => done.disarm(),
             Command::Shutdown => {}
         }
     }
 
     /// Whether the command needs the actor idle (no commit in flight) before it runs.
     pub(crate) fn is_barrier(&self) -> bool {
-        matches!(self, Command::Login { .. } | Command::Logout { .. })
+        matches!(self, Command::Login { .. } | Command::Logout { .. } | Command::Store { .. })
     }
 }

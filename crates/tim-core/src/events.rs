@@ -2,7 +2,7 @@
 
 use std::sync::{Arc, RwLock};
 
-use tim_types::{ConvEvent, ConvInfo};
+use tim_types::{ConvEvent, ConvInfo, Message};
 
 use crate::dispatch::Dispatcher;
 use crate::state::EventBatch;
@@ -10,25 +10,61 @@ use crate::state::EventBatch;
 /// A conversation event handler: the event kind and the ConvInfo list (empty for Start/Finish).
 pub type ConvEventHandler = Arc<dyn Fn(ConvEvent, &[ConvInfo]) + Send + Sync + 'static>;
 
+/// A handler of newly received messages (one call per committed batch).
+pub type NewMessageHandler = Arc<dyn Fn(&[Message]) + Send + Sync + 'static>;
+
+/// A handler of the total unread count, called when a commit changed it.
+pub type TotalUnreadHandler = Arc<dyn Fn(u64) + Send + Sync + 'static>;
+
 /// The registered event handlers.
 #[derive(Default)]
 pub struct EventHub {
     conv: RwLock<Option<ConvEventHandler>>,
+    new_messages: RwLock<Option<NewMessageHandler>>,
+    total_unread: RwLock<Option<TotalUnreadHandler>>,
+}
+
+fn read<T: Clone>(slot: &RwLock<Option<T>>) -> Option<T> {
+    slot.read().unwrap_or_else(|e| e.into_inner()).clone()
+}
+
+fn write<T>(slot: &RwLock<Option<T>>, value: Option<T>) {
+    *slot.write().unwrap_or_else(|e| e.into_inner()) = value;
 }
 
 impl EventHub {
     /// Sets (or with `None` clears) the conversation event handler; replaces any earlier one.
     pub fn set_conv_handler(&self, handler: Option<ConvEventHandler>) {
-        *self.conv.write().unwrap_or_else(|e| e.into_inner()) = handler;
+        write(&self.conv, handler);
     }
 
-    fn conv_handler(&self) -> Option<ConvEventHandler> {
-        self.conv.read().unwrap_or_else(|e| e.into_inner()).clone()
+    /// Sets (or clears) the handler of newly received messages.
+    pub fn set_new_message_handler(&self, handler: Option<NewMessageHandler>) {
+        write(&self.new_messages, handler);
+    }
+
+    /// Sets (or clears) the handler of the total unread count.
+    pub fn set_total_unread_handler(&self, handler: Option<TotalUnreadHandler>) {
+        write(&self.total_unread, handler);
+    }
+
+    /// Queues one call of the new-message handler with a batch of messages.
+    pub fn emit_new_messages(&self, dispatcher: &Dispatcher, messages: Vec<Message>) {
+        if let Some(handler) = read(&self.new_messages) {
+            dispatcher.dispatch(move || handler(&messages));
+        }
+    }
+
+    /// Queues one call of the total-unread handler.
+    pub fn emit_total_unread(&self, dispatcher: &Dispatcher, total: u64) {
+        if let Some(handler) = read(&self.total_unread) {
+            dispatcher.dispatch(move || handler(total));
+        }
     }
 
     /// Queues one event call on the callback thread, if a handler is set.
     pub fn emit(&self, dispatcher: &Dispatcher, event: ConvEvent, infos: Vec<ConvInfo>) {
-        if let Some(handler) = self.conv_handler() {
+        if let Some(handler) = read(&self.conv) {
             dispatcher.dispatch(move || handler(event, &infos));
         }
     }

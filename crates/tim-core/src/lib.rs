@@ -11,6 +11,7 @@
 mod actor;
 mod block_on;
 mod client;
+mod clock;
 mod command;
 pub mod dispatch;
 mod error;
@@ -20,11 +21,15 @@ mod runtime;
 mod session;
 pub mod state;
 pub mod store;
+pub mod transport;
 
 pub use block_on::block_on;
 pub use client::Client;
+pub use command::ReadScope;
 pub use error::{CallError, Error, TimError};
-pub use events::ConvEventHandler;
+pub use events::{ConvEventHandler, NewMessageHandler, TotalUnreadHandler};
 pub use ids::{ConvKey, check_id};
 pub use runtime::{Sdk, SdkConfig};
+pub use store::ops::{DoctorReport, HistoryQuery, HistoryStart, ReadBound};
 pub use tim_types;
+pub use transport::{LoopbackHub, Transport};

@@ -17,20 +17,32 @@ use crate::dispatch::CallbackThread;
 use crate::events::EventHub;
 use crate::session::Session;
 use crate::store::StoreActor;
+use crate::transport::Transport;
+
+/// Numbers SDK instances, so a loopback hub tells two instances of one user apart.
+static INSTANCES: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
 
 /// How to start the SDK.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct SdkConfig {
     /// The folder that holds the per-user stores (`sdk_config_config_file_path`).
     pub data_dir: PathBuf,
     /// The app ID given to `TIMInit`; kept for reference.
     pub sdk_app_id: u64,
+    /// Where others' messages come from (default: offline).
+    pub transport: Transport,
 }
 
 impl SdkConfig {
     /// A configuration with the given data folder.
     pub fn new(data_dir: impl Into<PathBuf>) -> Self {
-        SdkConfig { data_dir: data_dir.into(), sdk_app_id: 0 }
+        SdkConfig { data_dir: data_dir.into(), sdk_app_id: 0, transport: Transport::Offline }
+    }
+
+    /// The same configuration with another transport.
+    pub fn with_transport(mut self, transport: Transport) -> Self {
+        self.transport = transport;
+        self
     }
 }
 
@@ -57,6 +69,9 @@ impl Sdk {
         let deps_dispatcher = dispatcher.clone();
         let actor_commands = commands.clone();
         let data_dir = config.data_dir.clone();
+        let transport = config.transport.clone();
+        let own_ingress = ingress.clone();
+        let instance = INSTANCES.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let actix_thread = thread::Builder::new().name("tim-actix".into()).spawn(move || {
             let system = System::new();
             system.block_on(async move {
@@ -69,6 +84,9 @@ impl Sdk {
                         dispatcher: deps_dispatcher,
                         hub: deps_hub,
                         session: deps_session,
+                        transport,
+                        ingress: own_ingress,
+                        instance,
                     })
                 });
                 let _ = started_tx.send(store_closed);

@@ -18,7 +18,7 @@ use crate::types::{TIMCommCallback, TIMConvEventCallback, TIMConvType, UserData}
 ///
 /// # Safety
 /// `conv_id` is NULL or a NUL-terminated string.
-unsafe fn conv_key(conv_id: *const c_char, conv_type: TIMConvType) -> Result<ConvKey, CallError> {
+pub(crate) unsafe fn conv_key(conv_id: *const c_char, conv_type: TIMConvType) -> Result<ConvKey, CallError> {
     let conv_type = ConvType::from_caller(conv_type.into()).map_err(|_| {
         CallError::param(format!("conv_type {conv_type} is not kTIMConv_C2C or kTIMConv_Group"))
     })?;

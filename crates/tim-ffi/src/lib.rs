@@ -15,9 +15,13 @@ pub mod callback;
 mod conversation;
 pub mod json;
 mod manager;
+mod message;
 pub mod runtime;
 pub mod types;
+mod unread;
 
 pub use conversation::*;
 pub use manager::*;
+pub use message::*;
 pub use types::*;
+pub use unread::*;

@@ -46,7 +46,9 @@ fn parse_config(sdk_app_id: u64, text: Option<&str>) -> Result<SdkConfig, CallEr
         Some(path) if path.contains('\0') => return Err(CallError::param("config file path holds NUL")),
         Some(path) => PathBuf::from(path),
     };
-    Ok(SdkConfig { data_dir, sdk_app_id })
+    let mut config = SdkConfig::new(data_dir);
+    config.sdk_app_id = sdk_app_id;
+    Ok(config)
 }
 
 /// Starts the SDK. `json_sdk_config` may be NULL or `""`; its `sdk_config_config_file_path` is

@@ -11,12 +11,23 @@ use tim_types::ConvEvent;
 
 use crate::callback::c_string;
 use crate::json;
-use crate::types::{TIMConvEventCallback, UserData};
+use crate::types::{
+    TIMConvEventCallback, TIMConvTotalUnreadMessageCountChangedCallback, TIMRecvNewMsgCallback, UserData,
+};
 
 static SDK: Mutex<Option<Sdk>> = Mutex::new(None);
 
 /// The registered `TIMConvEventCallback`; kept across `TIMUninit`/`TIMInit`.
 static CONV_EVENT_CALLBACK: Mutex<Option<(TIMConvEventCallback, UserData)>> = Mutex::new(None);
+
+type RecvNewMsgFn = unsafe extern "C" fn(*const std::ffi::c_char, *const std::ffi::c_void);
+
+/// The registered `TIMRecvNewMsgCallback`s, in registration order; kept across `TIMUninit`.
+static RECV_NEW_MSG_CALLBACKS: Mutex<Vec<(RecvNewMsgFn, UserData)>> = Mutex::new(Vec::new());
+
+/// The registered total-unread callback; kept across `TIMUninit`.
+static TOTAL_UNREAD_CALLBACK: Mutex<Option<(TIMConvTotalUnreadMessageCountChangedCallback, UserData)>> =
+    Mutex::new(None);
 
 fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
     mutex.lock().unwrap_or_else(|e| e.into_inner())
@@ -39,7 +50,10 @@ pub fn init(config: SdkConfig) -> std::io::Result<()> {
         return Ok(());
     }
     let sdk = Sdk::start(config)?;
-    sdk.client().set_conv_event_handler(Some(Arc::new(forward_conv_event)));
+    let client = sdk.client();
+    client.set_conv_event_handler(Some(Arc::new(forward_conv_event)));
+    client.set_new_message_handler(Some(Arc::new(forward_new_messages)));
+    client.set_total_unread_handler(Some(Arc::new(forward_total_unread)));
     *slot = Some(sdk);
     Ok(())
 }
@@ -60,6 +74,48 @@ pub fn uninit() -> bool {
 /// Registers (or with NULL clears) the C conversation event callback.
 pub fn set_conv_event_callback(cb: TIMConvEventCallback, user_data: UserData) {
     *lock(&CONV_EVENT_CALLBACK) = cb.map(|cb| (Some(cb), user_data));
+}
+
+/// Adds a receive callback; adding the same function again only replaces its user data.
+pub fn add_recv_new_msg_callback(cb: TIMRecvNewMsgCallback, user_data: UserData) {
+    let Some(cb) = cb else { return };
+    let mut callbacks = lock(&RECV_NEW_MSG_CALLBACKS);
+    match callbacks.iter_mut().find(|(f, _)| std::ptr::fn_addr_eq(*f, cb)) {
+        Some(slot) => slot.1 = user_data,
+        None => callbacks.push((cb, user_data)),
+    }
+}
+
+/// Removes a receive callback by its function pointer.
+pub fn remove_recv_new_msg_callback(cb: TIMRecvNewMsgCallback) {
+    let Some(cb) = cb else { return };
+    lock(&RECV_NEW_MSG_CALLBACKS).retain(|(f, _)| !std::ptr::fn_addr_eq(*f, cb));
+}
+
+/// Registers (or with NULL clears) the total-unread callback.
+pub fn set_total_unread_callback(cb: TIMConvTotalUnreadMessageCountChangedCallback, user_data: UserData) {
+    *lock(&TOTAL_UNREAD_CALLBACK) = cb.map(|cb| (Some(cb), user_data));
+}
+
+/// Runs on the callback thread with each committed batch of received messages.
+fn forward_new_messages(messages: &[tim_types::Message]) {
+    let callbacks = lock(&RECV_NEW_MSG_CALLBACKS).clone();
+    if callbacks.is_empty() {
+        return;
+    }
+    let payload = c_string(&json::to_json(messages));
+    for (cb, user_data) in callbacks {
+        // SAFETY: registered with this signature; the string outlives the call.
+        unsafe { cb(payload.as_ptr(), user_data.0) };
+    }
+}
+
+/// Runs on the callback thread when a commit changed the total unread count.
+fn forward_total_unread(total: u64) {
+    let Some((Some(cb), user_data)) = *lock(&TOTAL_UNREAD_CALLBACK) else { return };
+    let total = std::ffi::c_int::try_from(total).unwrap_or(std::ffi::c_int::MAX);
+    // SAFETY: registered with this signature.
+    unsafe { cb(total, user_data.0) };
 }
 
 /// Runs on the callback thread for every conversation event: looks up the C callback at that

@@ -38,3 +38,14 @@ pub struct UserData(pub *const c_void);
 unsafe impl Send for UserData {}
 // SAFETY: as above; the SDK only copies the pointer value.
 unsafe impl Sync for UserData {}
+
+/// `enum TIMReceiveMessageOpt` as it crosses the ABI.
+pub type TIMReceiveMessageOpt = c_int;
+
+/// `void (*TIMRecvNewMsgCallback)(const char* json_msg_array, const void* user_data)`.
+pub type TIMRecvNewMsgCallback =
+    Option<unsafe extern "C" fn(json_msg_array: *const c_char, user_data: *const c_void)>;
+
+/// `void (*TIMConvTotalUnreadMessageCountChangedCallback)(int total_unread_count, const void* user_data)`.
+pub type TIMConvTotalUnreadMessageCountChangedCallback =
+    Option<unsafe extern "C" fn(total_unread_count: c_int, user_data: *const c_void)>;

@@ -1,9 +1,9 @@
 //! `tim conv create|delete|list|show`.
 
-use tim_core::block_on;
+use tim_core::{ReadScope, block_on};
 
 use super::key;
-use crate::args::ConvCommand;
+use crate::args::{ConvCommand, Target};
 use crate::output::{print_list, print_one};
 use crate::session::Session;
 
@@ -33,6 +33,16 @@ pub fn run(session: &Session, command: &ConvCommand, json: bool) -> Result<(), S
                 .find(|c| c.conv_type == key.conv_type && c.conv_id == key.conv_id)
                 .ok_or_else(|| format!("conversation {key} does not exist"))?;
             print_one(info, json);
+        }
+        ConvCommand::Read { id, kind, all } => {
+            let scope = match (all, id) {
+                (true, _) | (false, None) => ReadScope::All(None),
+                (false, Some(id)) => ReadScope::Conversation(key(&Target { id: id.clone(), kind: *kind })?),
+            };
+            block_on(client.mark_read(scope)).map_err(|e| e.to_string())?;
+            if !json {
+                println!("ok");
+            }
         }
     }
     Ok(())

@@ -3,7 +3,7 @@
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use tim_core::{ConvKey, block_on};
-use tim_types::{Draft, Elem, Message};
+use tim_types::{ConvType, Draft, Elem, Message};
 
 use crate::output::print_list;
 use crate::session::Session;
@@ -36,6 +36,31 @@ pub fn run(session: &Session, json: bool) -> Result<(), String> {
         };
         client.set_draft_blocking(key.map_err(|e| e.to_string())?, draft).map_err(|e| e.to_string())?;
     }
+    // Fixed message IDs keep a second run from adding the messages again.
+    let incoming = [
+        ("alice", ConvType::C2C, "alice", "are we still on for tomorrow?", "demo-1"),
+        ("alice", ConvType::C2C, "alice", "I can bring the slides", "demo-2"),
+        ("carol", ConvType::Group, "project-x", "@demo can you review the draft?", "demo-3"),
+    ];
+    let messages = incoming
+        .into_iter()
+        .map(|(sender, conv_type, conv_id, text, id)| {
+            let mut msg = Message::from_elems(vec![Elem::text(text)]);
+            msg.message_sender = Some(sender.into());
+            msg.message_conv_type = Some(conv_type);
+            msg.message_conv_id = Some(conv_id.into());
+            msg.message_msg_id = Some(id.into());
+            if conv_type == ConvType::Group {
+                msg.message_group_at_user_array = Some(vec![DEMO_USER.into()]);
+            }
+            msg
+        })
+        .collect();
+    block_on(client.deliver(messages)).map_err(|e| e.to_string())?;
+    let mut mine = Message::from_elems(vec![Elem::text("lunch at noon?")]);
+    mine.message_msg_id = Some("demo-4".into());
+    block_on(client.import_messages(ConvKey::c2c("bob").map_err(|e| e.to_string())?, vec![mine]))
+        .map_err(|e| e.to_string())?;
     let list = block_on(client.conversation_list()).map_err(|e| e.to_string())?;
     print_list(&list, json);
     Ok(())

@@ -2,7 +2,9 @@
 
 mod conv;
 mod demo;
+mod doctor;
 mod draft;
+mod msg;
 
 use tim_core::ConvKey;
 use tim_types::ConvType;
@@ -20,6 +22,9 @@ pub fn run(cli: Cli) -> Result<(), String> {
         }
         Command::Conv(command) => conv::run(&open(&cli)?, command, cli.json),
         Command::Draft(command) => draft::run(&open(&cli)?, command, cli.json),
+        Command::Msg(command) => msg::run(&open(&cli)?, command, cli.json),
+        Command::Unread => doctor::unread(&open(&cli)?, cli.json),
+        Command::Doctor { fix } => doctor::run(&open(&cli)?, *fix, cli.json),
     }
 }
 

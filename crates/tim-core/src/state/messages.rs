@@ -24,6 +24,13 @@ pub struct MsgPos {
     pub uid: u64,
 }
 
+impl MsgPos {
+    /// Before every message.
+    pub const MIN: MsgPos = MsgPos { time: 0, uid: 0 };
+    /// After every message.
+    pub const MAX: MsgPos = MsgPos { time: u64::MAX, uid: u64::MAX };
+}
+
 /// How a message entered the store.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Origin {

@@ -5,6 +5,8 @@
 //! open [`Store`]; the conversation actor sends it whole batches (group commit) and answers its
 //! callers only after the batch is committed.
 
+mod messages;
+pub mod ops;
 mod path;
 mod redb_store;
 mod schema;
@@ -34,6 +36,20 @@ pub struct Commit(pub CommitBatch);
 
 impl Message for Commit {
     type Result = Result<(), StoreError>;
+}
+
+/// Runs message operations in one durable transaction.
+pub struct Execute {
+    /// The operations, in order.
+    pub ops: Vec<ops::MsgOp>,
+    /// Now, UTC seconds.
+    pub now: u64,
+    /// The order-key counter of the actor.
+    pub next_order_key: u64,
+}
+
+impl Message for Execute {
+    type Result = Result<ops::OpsOutcome, StoreError>;
 }
 
 /// Closes the open store, releasing its file lock.
@@ -85,6 +101,14 @@ impl Handler<Commit> for StoreActor {
 
     fn handle(&mut self, msg: Commit, _: &mut Self::Context) -> Self::Result {
         self.store.as_ref().ok_or(StoreError::NotOpen)?.commit(&msg.0)
+    }
+}
+
+impl Handler<Execute> for StoreActor {
+    type Result = Result<ops::OpsOutcome, StoreError>;
+
+    fn handle(&mut self, msg: Execute, _: &mut Self::Context) -> Self::Result {
+        self.store.as_ref().ok_or(StoreError::NotOpen)?.execute(msg.ops, msg.now, msg.next_order_key)
     }
 }
 

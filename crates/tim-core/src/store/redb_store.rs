@@ -8,6 +8,8 @@ use std::path::{Path, PathBuf};
 
 use redb::{Database, DatabaseError, ReadableDatabase, ReadableTable, ReadableTableMetadata};
 
+use super::messages::MessageTables;
+use super::ops::{MsgOp, OpsContext, OpsOutcome};
 use super::path::user_store_path;
 use super::schema::*;
 use crate::ids::ConvKey;
@@ -80,6 +82,7 @@ pub struct CommitBatch {
 /// An open user store.
 pub struct Store {
     db: Database,
+    user_id: String,
 }
 
 fn conv_key(key: &ConvKey) -> (u8, &str) {
@@ -98,7 +101,7 @@ impl Store {
             Err(DatabaseError::DatabaseAlreadyOpen) => return Err(StoreError::AlreadyOpen(path)),
             Err(e) => return Err(StoreError::Redb(e.into())),
         };
-        let store = Store { db };
+        let store = Store { db, user_id: user_id.to_owned() };
         store.initialize(user_id)?;
         let loaded = store.load()?;
         Ok((store, loaded))
@@ -124,9 +127,24 @@ impl Store {
                 }
             }
             txn.open_table(CONVERSATIONS)?;
+            MessageTables::open(&txn)?;
         }
         txn.commit()?;
         Ok(())
+    }
+
+    /// The user this store belongs to.
+    pub fn user_id(&self) -> &str {
+        &self.user_id
+    }
+
+    /// Runs message operations in one durable transaction (see [`ops`](super::ops)).
+    pub fn execute(&self, ops: Vec<MsgOp>, now: u64, next_order_key: u64) -> Result<OpsOutcome, StoreError> {
+        let txn = self.db.begin_write()?;
+        let ctx = OpsContext { self_id: self.user_id.clone(), now, next_order_key };
+        let outcome = super::ops::execute(&txn, ops, ctx)?;
+        txn.commit()?;
+        Ok(outcome)
     }
 
     fn load(&self) -> Result<Loaded, StoreError> {
@@ -156,6 +174,7 @@ impl Store {
     pub fn commit(&self, batch: &CommitBatch) -> Result<(), StoreError> {
         let txn = self.db.begin_write()?;
         {
+            let mut messages = MessageTables::open(&txn)?;
             let mut table = txn.open_table(CONVERSATIONS)?;
             for (key, conv) in &batch.conversations {
                 match conv {
@@ -167,7 +186,10 @@ impl Store {
                         table.insert(conv_key(key), bytes.as_slice())?;
                     }
                     None => {
-                        table.remove(conv_key(key))?;
+                        // A deleted conversation takes its messages with it.
+                        if table.remove(conv_key(key))?.is_some() {
+                            messages.clear(key)?;
+                        }
                     }
                 }
             }
@@ -179,7 +201,7 @@ impl Store {
     }
 }
 
-fn read_u64(bytes: &[u8]) -> u64 {
+pub(super) fn read_u64(bytes: &[u8]) -> u64 {
     bytes.try_into().map(u64::from_le_bytes).unwrap_or(0)
 }
 

@@ -9,11 +9,22 @@ use redb::TableDefinition;
 /// The schema this build writes. A file with a larger version is refused, not misread.
 pub const SCHEMA_VERSION: u64 = 1;
 
-/// Store-wide values: `schema_version` (u64 LE), `user_id` (UTF-8), `next_order_key` (u64 LE).
+/// Store-wide values: `schema_version`, `next_order_key`, `next_msg_uid` (u64 LE), `user_id` (UTF-8).
 pub const META: TableDefinition<&str, &[u8]> = TableDefinition::new("meta");
 
 /// Conversations: `(conv_type, conv_id)` → JSON of [`Conversation`](crate::state::Conversation).
 pub const CONVERSATIONS: TableDefinition<(u8, &str), &[u8]> = TableDefinition::new("conversations");
+
+/// Messages: `(conv_type, conv_id, time, uid)` → JSON of
+/// [`MessageRecord`](crate::state::messages::MessageRecord). One conversation's history is one
+/// contiguous key range, in position order.
+pub const MESSAGES: TableDefinition<(u8, &str, u64, u64), &[u8]> = TableDefinition::new("messages");
+
+/// Message ID → the message's key (duplicate detection, delete and read by ID).
+pub const MESSAGE_IDS: TableDefinition<&str, (u8, &str, u64, u64)> = TableDefinition::new("message_ids");
+
+/// `(conv_type, conv_id, seq)` → `(time, uid)`: messages by sequence (group history by seq).
+pub const MESSAGE_SEQS: TableDefinition<(u8, &str, u64), (u64, u64)> = TableDefinition::new("message_seqs");
 
 /// Meta key of the schema version.
 pub const META_SCHEMA_VERSION: &str = "schema_version";
@@ -21,3 +32,5 @@ pub const META_SCHEMA_VERSION: &str = "schema_version";
 pub const META_USER_ID: &str = "user_id";
 /// Meta key of the order-key counter.
 pub const META_NEXT_ORDER_KEY: &str = "next_order_key";
+/// Meta key of the message position counter.
+pub const META_NEXT_MSG_UID: &str = "next_msg_uid";

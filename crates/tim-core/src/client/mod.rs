@@ -7,6 +7,9 @@
 //! - `async fn`: awaits the result, delivered without the callback thread;
 //! - `*_blocking`: the synchronous calls of the C API (drafts), which return once durable.
 
+mod messages;
+mod unread;
+
 use std::sync::{Arc, RwLock};
 
 use tim_types::{ConvInfo, Draft, ErrCode, LoginStatus};
@@ -25,7 +28,7 @@ pub(crate) struct Shared {
     gate: RwLock<bool>,
     pub(crate) session: Arc<Session>,
     dispatcher: Dispatcher,
-    hub: Arc<EventHub>,
+    pub(crate) hub: Arc<EventHub>,
 }
 
 impl Shared {

@@ -1,0 +1,63 @@
+//! `tim unread` and `tim doctor`.
+
+use tim_core::block_on;
+
+use crate::session::Session;
+
+/// Prints the total unread count and every conversation with unread messages.
+pub fn unread(session: &Session, json: bool) -> Result<(), String> {
+    let client = session.client();
+    let total = block_on(client.total_unread()).map_err(|e| e.to_string())?;
+    let list = block_on(client.conversation_list()).map_err(|e| e.to_string())?;
+    let unread: Vec<_> = list.iter().filter(|c| c.conv_unread_num > 0).collect();
+    if json {
+        let per_conv: Vec<_> = unread
+            .iter()
+            .map(|c| serde_json::json!({ "conv_id": c.conv_id, "conv_type": c.conv_type, "conv_unread_num": c.conv_unread_num, "conv_recv_opt": c.conv_recv_opt }))
+            .collect();
+        println!(
+            "{}",
+            serde_json::json!({ "conv_get_total_unread_message_count_result_unread_count": total, "conversations": per_conv })
+        );
+    } else {
+        println!("total unread: {total}");
+        for c in unread {
+            let muted = if c.conv_recv_opt.value() == 0 { "" } else { " (muted, not in the total)" };
+            println!("  {:<24} {:>6}{muted}", c.conv_id, c.conv_unread_num);
+        }
+    }
+    Ok(())
+}
+
+/// Recounts from the stored messages; fails (exit 1) when mismatches remain unfixed.
+pub fn run(session: &Session, fix: bool, json: bool) -> Result<(), String> {
+    let report = block_on(session.client().doctor(fix)).map_err(|e| e.to_string())?;
+    if json {
+        println!(
+            "{}",
+            serde_json::json!({
+                "conversations": report.conversations,
+                "messages": report.messages,
+                "mismatches": report.mismatches,
+                "fixed": report.fixed,
+            })
+        );
+    } else {
+        println!("checked {} conversation(s), {} message(s)", report.conversations, report.messages);
+        for line in &report.mismatches {
+            println!("  mismatch: {line}");
+        }
+        if report.mismatches.is_empty() {
+            println!("no mismatches");
+        } else if report.fixed {
+            println!("fixed {} mismatch(es)", report.mismatches.len());
+        }
+    }
+    if !report.mismatches.is_empty() && !report.fixed {
+        return Err(format!(
+            "{} mismatch(es); run `tim doctor --fix` to correct them",
+            report.mismatches.len()
+        ));
+    }
+    Ok(())
+}

@@ -1,0 +1,173 @@
+//! The message tables of an open write transaction: insert, remove, look up and scan, keeping
+//! the ID and sequence indexes in step with the messages.
+
+use redb::{ReadableTable, Table, WriteTransaction};
+
+use super::redb_store::StoreError;
+use super::schema::{MESSAGE_IDS, MESSAGE_SEQS, MESSAGES};
+use crate::ids::ConvKey;
+use crate::state::messages::{MessageRecord, MsgPos};
+
+type MsgKey<'a> = (u8, &'a str, u64, u64);
+
+/// The key of a message table row.
+pub fn msg_key(key: &ConvKey, pos: MsgPos) -> MsgKey<'_> {
+    (key.conv_type.value() as u8, key.conv_id.as_str(), pos.time, pos.uid)
+}
+
+/// The open message tables.
+pub struct MessageTables<'txn> {
+    messages: Table<'txn, MsgKey<'static>, &'static [u8]>,
+    ids: Table<'txn, &'static str, MsgKey<'static>>,
+    seqs: Table<'txn, (u8, &'static str, u64), (u64, u64)>,
+}
+
+fn decode(bytes: &[u8], what: impl FnOnce() -> String) -> Result<MessageRecord, StoreError> {
+    serde_json::from_slice(bytes).map_err(|e| StoreError::Corrupt { key: what(), detail: e.to_string() })
+}
+
+impl<'txn> MessageTables<'txn> {
+    /// Opens the tables in `txn`.
+    pub fn open(txn: &'txn WriteTransaction) -> Result<Self, StoreError> {
+        Ok(MessageTables {
+            messages: txn.open_table(MESSAGES)?,
+            ids: txn.open_table(MESSAGE_IDS)?,
+            seqs: txn.open_table(MESSAGE_SEQS)?,
+        })
+    }
+
+    /// Where the message with this ID is: its conversation key parts and position.
+    pub fn find_id(&self, msg_id: &str) -> Result<Option<(ConvKeyParts, MsgPos)>, StoreError> {
+        Ok(self.ids.get(msg_id)?.map(|guard| {
+            let (t, id, time, uid) = guard.value();
+            ((t, id.to_owned()), MsgPos { time, uid })
+        }))
+    }
+
+    /// Stores a message and indexes it.
+    pub fn insert(&mut self, key: &ConvKey, rec: &MessageRecord) -> Result<(), StoreError> {
+        let bytes = serde_json::to_vec(rec)
+            .map_err(|e| StoreError::Corrupt { key: rec.msg_id().to_owned(), detail: e.to_string() })?;
+        let row = msg_key(key, rec.pos);
+        self.messages.insert(row, bytes.as_slice())?;
+        self.ids.insert(rec.msg_id(), row)?;
+        let seq_key = (row.0, row.1, rec.seq());
+        self.seqs.insert(seq_key, (rec.pos.time, rec.pos.uid))?;
+        Ok(())
+    }
+
+    /// Reads one message.
+    pub fn get(&self, key: &ConvKey, pos: MsgPos) -> Result<Option<MessageRecord>, StoreError> {
+        match self.messages.get(msg_key(key, pos))? {
+            Some(bytes) => Ok(Some(decode(bytes.value(), || format!("{key}@{pos:?}"))?)),
+            None => Ok(None),
+        }
+    }
+
+    /// Removes a message and its index entries; returns it.
+    pub fn remove(&mut self, key: &ConvKey, pos: MsgPos) -> Result<Option<MessageRecord>, StoreError> {
+        let Some(rec) = self.get(key, pos)? else { return Ok(None) };
+        self.messages.remove(msg_key(key, pos))?;
+        self.ids.remove(rec.msg_id())?;
+        let seq_key = (key.conv_type.value() as u8, key.conv_id.as_str(), rec.seq());
+        let points_here = self.seqs.get(seq_key)?.map(|g| g.value()) == Some((pos.time, pos.uid));
+        if points_here {
+            self.seqs.remove(seq_key)?;
+        }
+        Ok(Some(rec))
+    }
+
+    /// The messages of a conversation between two positions (inclusive), oldest first or, with
+    /// `newest_first`, newest first; `visit` returns false to stop.
+    pub fn scan(
+        &self,
+        key: &ConvKey,
+        from: MsgPos,
+        to: MsgPos,
+        newest_first: bool,
+        mut visit: impl FnMut(MessageRecord) -> bool,
+    ) -> Result<(), StoreError> {
+        if from > to {
+            return Ok(());
+        }
+        let range = self.messages.range(msg_key(key, from)..=msg_key(key, to))?;
+        let mut step = |row: Result<
+            (redb::AccessGuard<'_, MsgKey<'static>>, redb::AccessGuard<'_, &'static [u8]>),
+            redb::StorageError,
+        >|
+         -> Result<bool, StoreError> {
+            let (k, v) = row?;
+            let (_, _, time, uid) = k.value();
+            Ok(visit(decode(v.value(), || format!("{key}@{time}/{uid}"))?))
+        };
+        if newest_first {
+            for row in range.rev() {
+                if !step(row)? {
+                    break;
+                }
+            }
+        } else {
+            for row in range {
+                if !step(row)? {
+                    break;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// The newest message at or before `to` that satisfies `wanted`.
+    pub fn newest_where(
+        &self,
+        key: &ConvKey,
+        to: MsgPos,
+        wanted: impl Fn(&MessageRecord) -> bool,
+    ) -> Result<Option<MessageRecord>, StoreError> {
+        let mut found = None;
+        self.scan(key, MsgPos::MIN, to, true, |rec| {
+            if wanted(&rec) {
+                found = Some(rec);
+                false
+            } else {
+                true
+            }
+        })?;
+        Ok(found)
+    }
+
+    /// The position of the message with this sequence.
+    pub fn find_seq(&self, key: &ConvKey, seq: u64) -> Result<Option<MsgPos>, StoreError> {
+        let seq_key = (key.conv_type.value() as u8, key.conv_id.as_str(), seq);
+        Ok(self.seqs.get(seq_key)?.map(|g| {
+            let (time, uid) = g.value();
+            MsgPos { time, uid }
+        }))
+    }
+
+    /// The newest position among messages with a sequence at or below `seq`.
+    pub fn newest_at_or_below_seq(&self, key: &ConvKey, seq: u64) -> Result<Option<MsgPos>, StoreError> {
+        let t = key.conv_type.value() as u8;
+        let mut newest: Option<MsgPos> = None;
+        for row in self.seqs.range((t, key.conv_id.as_str(), 0)..=(t, key.conv_id.as_str(), seq))? {
+            let (time, uid) = row?.1.value();
+            newest = newest.max(Some(MsgPos { time, uid }));
+        }
+        Ok(newest)
+    }
+
+    /// Removes every message of a conversation; returns how many.
+    pub fn clear(&mut self, key: &ConvKey) -> Result<u64, StoreError> {
+        let mut positions = Vec::new();
+        self.scan(key, MsgPos::MIN, MsgPos::MAX, false, |rec| {
+            positions.push(rec.pos);
+            true
+        })?;
+        for pos in &positions {
+            self.remove(key, *pos)?;
+        }
+        Ok(positions.len() as u64)
+    }
+}
+
+/// A conversation key as stored: (type, ID).
+pub type ConvKeyParts = (u8, String);

@@ -1,0 +1,574 @@
+//! Message operations, each carried out inside one redb write transaction together with the
+//! conversation changes it causes: a batch of operations commits or fails as a whole.
+//!
+//! The conversation actor sends these only while no conversation change of its own is pending,
+//! so the conversation records read here equal its in-memory state; it takes the changed records
+//! back from [`OpsOutcome::changed`].
+
+use std::collections::BTreeMap;
+
+use redb::{ReadableTable, WriteTransaction};
+use tim_types::{ConvType, ElemType, ErrCode, Message};
+
+use super::messages::MessageTables;
+use super::redb_store::StoreError;
+use super::schema::{CONVERSATIONS, META, META_NEXT_MSG_UID};
+use crate::error::TimError;
+use crate::ids::ConvKey;
+use crate::state::Conversation;
+use crate::state::messages::{
+    Filing, MessageRecord, MsgPos, Origin, apply_clear, apply_delete, apply_insert, apply_read_up_to,
+    file_message,
+};
+
+/// Where a history query starts.
+#[derive(Debug, Clone, PartialEq)]
+pub enum HistoryStart {
+    /// At the newest (backward) or oldest (forward) message.
+    End,
+    /// Just after this message (not included).
+    AfterMessage(String),
+    /// At the message of this sequence (included).
+    AtSeq(u64),
+}
+
+/// A history query (`TIMMsgGetMsgList`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct HistoryQuery {
+    /// Where to start.
+    pub start: HistoryStart,
+    /// How many at most.
+    pub count: usize,
+    /// Newer messages, oldest first (otherwise older, newest first).
+    pub forward: bool,
+    /// Inclusive time window, UTC seconds.
+    pub time_from: u64,
+    /// Inclusive upper end of the time window.
+    pub time_to: u64,
+    /// Keep messages holding an element of one of these types; empty keeps all.
+    pub types: Vec<ElemType>,
+    /// Exactly these sequences, when given.
+    pub seqs: Option<Vec<u64>>,
+}
+
+impl Default for HistoryQuery {
+    fn default() -> Self {
+        HistoryQuery {
+            start: HistoryStart::End,
+            count: 20,
+            forward: false,
+            time_from: 0,
+            time_to: u64::MAX,
+            types: Vec::new(),
+            seqs: None,
+        }
+    }
+}
+
+/// How far a read report goes.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ReadBound {
+    /// Up to and including this message.
+    Message(String),
+    /// Up to this UTC second (C2C).
+    Time(u64),
+    /// Up to this sequence (group).
+    Seq(u64),
+}
+
+/// One message operation.
+#[derive(Debug, Clone)]
+pub enum MsgOp {
+    /// Store messages in one conversation (send, save, import).
+    Insert {
+        /// The conversation.
+        key: ConvKey,
+        /// The messages.
+        messages: Vec<Message>,
+        /// How they enter.
+        origin: Origin,
+    },
+    /// Store messages received from others; each names its conversation.
+    Deliver {
+        /// The messages (`message_conv_type`, `message_conv_id` or, for C2C, the sender).
+        messages: Vec<Message>,
+        /// Drop group messages for groups the user has no conversation with (loopback hub).
+        only_known_groups: bool,
+    },
+    /// Delete one message.
+    Delete {
+        /// The conversation.
+        key: ConvKey,
+        /// The message.
+        msg_id: String,
+    },
+    /// Delete every message of a conversation; it stays.
+    Clear {
+        /// The conversation.
+        key: ConvKey,
+    },
+    /// Mark messages read up to a bound.
+    ReadUpTo {
+        /// The conversation.
+        key: ConvKey,
+        /// How far.
+        bound: ReadBound,
+    },
+    /// Read history.
+    History {
+        /// The conversation.
+        key: ConvKey,
+        /// What to read.
+        query: HistoryQuery,
+    },
+    /// Recount every conversation from its messages; with `fix`, correct mismatches.
+    Doctor {
+        /// Correct what is wrong.
+        fix: bool,
+    },
+}
+
+/// What one operation returns.
+#[derive(Debug, Clone, PartialEq)]
+pub enum OpOutput {
+    /// Messages: those stored (insert; duplicates left out) or read (history).
+    Messages(Vec<Message>),
+    /// Nothing to return.
+    Done,
+    /// The doctor's findings.
+    Report(DoctorReport),
+}
+
+/// What `tim doctor` found.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DoctorReport {
+    /// Conversations checked.
+    pub conversations: u64,
+    /// Messages read.
+    pub messages: u64,
+    /// One line per mismatch.
+    pub mismatches: Vec<String>,
+    /// Whether the mismatches were corrected.
+    pub fixed: bool,
+}
+
+/// The result of a batch of operations.
+#[derive(Debug, Default)]
+pub struct OpsOutcome {
+    /// One result per operation, in order.
+    pub results: Vec<Result<OpOutput, TimError>>,
+    /// The committed state of every conversation the batch changed.
+    pub changed: Vec<(ConvKey, Option<Conversation>)>,
+    /// The order-key counter after the batch.
+    pub next_order_key: u64,
+    /// Newly stored messages from others, for the receive callbacks.
+    pub received: Vec<Message>,
+    /// Newly stored messages sent by the user, for the transport.
+    pub sent: Vec<Message>,
+}
+
+/// Inputs that come from the conversation actor.
+pub struct OpsContext {
+    /// The logged-in user.
+    pub self_id: String,
+    /// Now, UTC seconds.
+    pub now: u64,
+    /// The order-key counter.
+    pub next_order_key: u64,
+}
+
+fn conv_row(key: &ConvKey) -> (u8, &str) {
+    (key.conv_type.value() as u8, key.conv_id.as_str())
+}
+
+fn invalid(desc: impl Into<String>) -> TimError {
+    TimError::new(ErrCode::InvalidParameters, desc)
+}
+
+fn no_conversation(key: &ConvKey) -> TimError {
+    TimError::new(ErrCode::InvalidConversation, format!("conversation {key} does not exist"))
+}
+
+/// The working state of one batch.
+struct Batch<'txn> {
+    txn: &'txn WriteTransaction,
+    tables: MessageTables<'txn>,
+    convs: BTreeMap<ConvKey, Option<Conversation>>,
+    dirty: Vec<ConvKey>,
+    ctx: OpsContext,
+    next_uid: u64,
+    outcome: OpsOutcome,
+}
+
+impl<'txn> Batch<'txn> {
+    fn conv(&mut self, key: &ConvKey) -> Result<Option<&mut Conversation>, StoreError> {
+        if !self.convs.contains_key(key) {
+            let table = self.txn.open_table(CONVERSATIONS)?;
+            let loaded = match table.get(conv_row(key))? {
+                Some(bytes) => Some(
+                    serde_json::from_slice::<Conversation>(bytes.value())
+                        .map_err(|e| StoreError::Corrupt { key: key.to_string(), detail: e.to_string() })?,
+                ),
+                None => None,
+            };
+            self.convs.insert(key.clone(), loaded);
+        }
+        Ok(self.convs.get_mut(key).and_then(Option::as_mut))
+    }
+
+    fn touch(&mut self, key: &ConvKey) {
+        if !self.dirty.contains(key) {
+            self.dirty.push(key.clone());
+        }
+    }
+
+    fn take_uid(&mut self) -> u64 {
+        let uid = self.next_uid;
+        self.next_uid += 1;
+        uid
+    }
+
+    fn run(&mut self, op: MsgOp) -> Result<Result<OpOutput, TimError>, StoreError> {
+        match op {
+            MsgOp::Insert { key, messages, origin } => {
+                let mut stored = Vec::with_capacity(messages.len());
+                for msg in messages {
+                    if let Some(msg) = self.insert(&key, msg, origin)? {
+                        stored.push(msg);
+                    }
+                }
+                Ok(Ok(OpOutput::Messages(stored)))
+            }
+            MsgOp::Deliver { messages, only_known_groups } => {
+                let mut stored = Vec::new();
+                for msg in messages {
+                    let Some(key) = delivery_key(&msg) else { continue };
+                    if only_known_groups && key.conv_type == ConvType::Group && self.conv(&key)?.is_none() {
+                        continue;
+                    }
+                    if let Some(msg) = self.insert(&key, msg, Origin::Received)? {
+                        stored.push(msg);
+                    }
+                }
+                Ok(Ok(OpOutput::Messages(stored)))
+            }
+            MsgOp::Delete { key, msg_id } => self.delete(&key, &msg_id),
+            MsgOp::Clear { key } => {
+                if self.conv(&key)?.is_none() {
+                    return Ok(Err(no_conversation(&key)));
+                }
+                self.tables.clear(&key)?;
+                if let Some(conv) = self.conv(&key)? {
+                    apply_clear(conv);
+                }
+                self.touch(&key);
+                Ok(Ok(OpOutput::Done))
+            }
+            MsgOp::ReadUpTo { key, bound } => self.read_up_to(&key, bound),
+            MsgOp::History { key, query } => self.history(&key, query),
+            MsgOp::Doctor { fix } => self.doctor(fix).map(|r| Ok(OpOutput::Report(r))),
+        }
+    }
+
+    /// Stores one message unless its ID is already stored; returns it as reported.
+    fn insert(&mut self, key: &ConvKey, msg: Message, origin: Origin) -> Result<Option<Message>, StoreError> {
+        if let Some(id) = msg.message_msg_id.as_deref().filter(|id| !id.is_empty()) {
+            if self.tables.find_id(id)?.is_some() {
+                return Ok(None);
+            }
+        }
+        if self.conv(key)?.is_none() {
+            let order_key = self.ctx.next_order_key;
+            self.ctx.next_order_key += 1;
+            self.convs.insert(key.clone(), Some(Conversation::new(key, order_key)));
+        }
+        let uid = self.take_uid();
+        let filing = Filing { self_id: &self.ctx.self_id, now: self.ctx.now, uid };
+        let conv = self.convs.get_mut(key).and_then(Option::as_mut).ok_or(StoreError::NotOpen)?;
+        let rec = file_message(msg, origin, key, conv, &filing);
+        apply_insert(conv, &rec, &self.ctx.self_id, &mut self.ctx.next_order_key);
+        let read_mark = conv.read_mark;
+        self.tables.insert(key, &rec)?;
+        self.touch(key);
+        let reported = rec.present(read_mark);
+        match origin {
+            Origin::Received if rec.msg.message_is_from_self != Some(true) => {
+                self.outcome.received.push(reported.clone())
+            }
+            Origin::Sent => self.outcome.sent.push(reported.clone()),
+            _ => {}
+        }
+        Ok(Some(reported))
+    }
+
+    fn delete(&mut self, key: &ConvKey, msg_id: &str) -> Result<Result<OpOutput, TimError>, StoreError> {
+        let Some((parts, pos)) = self.tables.find_id(msg_id)? else {
+            return Ok(Err(invalid(format!("message {msg_id:?} does not exist"))));
+        };
+        if parts != (key.conv_type.value() as u8, key.conv_id.clone()) {
+            return Ok(Err(invalid(format!("message {msg_id:?} is not in conversation {key}"))));
+        }
+        let Some(rec) = self.tables.remove(key, pos)? else {
+            return Ok(Err(invalid(format!("message {msg_id:?} does not exist"))));
+        };
+        let new_last = self.tables.newest_where(key, MsgPos::MAX, MessageRecord::can_be_last)?;
+        let new_newest = self.tables.newest_where(key, MsgPos::MAX, |_| true)?.map(|r| r.pos);
+        if let Some(conv) = self.conv(key)? {
+            apply_delete(conv, &rec, new_last.as_ref(), new_newest);
+            self.touch(key);
+        }
+        Ok(Ok(OpOutput::Done))
+    }
+
+    fn read_up_to(
+        &mut self,
+        key: &ConvKey,
+        bound: ReadBound,
+    ) -> Result<Result<OpOutput, TimError>, StoreError> {
+        if self.conv(key)?.is_none() {
+            return Ok(Err(no_conversation(key)));
+        }
+        let mark = match bound {
+            ReadBound::Message(id) => match self.tables.find_id(&id)? {
+                Some((parts, pos)) if parts == (key.conv_type.value() as u8, key.conv_id.clone()) => pos,
+                _ => return Ok(Err(invalid(format!("message {id:?} is not in conversation {key}")))),
+            },
+            ReadBound::Time(time) => MsgPos { time, uid: u64::MAX },
+            ReadBound::Seq(seq) => match self.tables.newest_at_or_below_seq(key, seq)? {
+                Some(pos) => pos,
+                None => return Ok(Ok(OpOutput::Done)),
+            },
+        };
+        let read_seq = self.tables.newest_where(key, mark, |_| true)?.map_or(0, |r| r.seq());
+        let mut unread_after = 0;
+        if mark < MsgPos::MAX {
+            let from = MsgPos { time: mark.time, uid: mark.uid.saturating_add(1) };
+            let from = if mark.uid == u64::MAX {
+                MsgPos { time: mark.time.saturating_add(1), uid: 0 }
+            } else {
+                from
+            };
+            self.tables.scan(key, from, MsgPos::MAX, false, |rec| {
+                unread_after += u64::from(rec.counts_unread);
+                true
+            })?;
+        }
+        if let Some(conv) = self.conv(key)? {
+            apply_read_up_to(conv, mark, unread_after, read_seq);
+        }
+        self.touch(key);
+        Ok(Ok(OpOutput::Done))
+    }
+
+    fn history(&mut self, key: &ConvKey, q: HistoryQuery) -> Result<Result<OpOutput, TimError>, StoreError> {
+        let Some(conv) = self.conv(key)? else { return Ok(Err(no_conversation(key))) };
+        let read_mark = conv.read_mark;
+        let keep = |rec: &MessageRecord| {
+            (q.time_from..=q.time_to).contains(&rec.pos.time)
+                && (q.types.is_empty()
+                    || rec.msg.message_elem_array.iter().any(|e| q.types.contains(&e.elem_type())))
+        };
+        let mut found = Vec::new();
+        if let Some(seqs) = &q.seqs {
+            let mut recs = Vec::new();
+            for seq in seqs {
+                if let Some(pos) = self.tables.find_seq(key, *seq)? {
+                    if let Some(rec) = self.tables.get(key, pos)? {
+                        recs.push(rec);
+                    }
+                }
+            }
+            recs.sort_by_key(|r| r.pos);
+            recs.dedup_by_key(|r| r.pos);
+            if !q.forward {
+                recs.reverse();
+            }
+            found.extend(recs.into_iter().filter(|r| keep(r)).take(q.count).map(|r| r.present(read_mark)));
+            return Ok(Ok(OpOutput::Messages(found)));
+        }
+        let mut from = MsgPos { time: q.time_from, uid: 0 };
+        let mut to = MsgPos { time: q.time_to, uid: u64::MAX };
+        match &q.start {
+            HistoryStart::End => {}
+            HistoryStart::AfterMessage(id) => {
+                let Some((parts, pos)) = self.tables.find_id(id)? else {
+                    return Ok(Err(invalid(format!("message {id:?} does not exist"))));
+                };
+                if parts != (key.conv_type.value() as u8, key.conv_id.clone()) {
+                    return Ok(Err(invalid(format!("message {id:?} is not in conversation {key}"))));
+                }
+                if q.forward {
+                    from = from.max(next_pos(pos));
+                } else {
+                    to = to.min(prev_pos(pos));
+                }
+            }
+            HistoryStart::AtSeq(seq) => {
+                let Some(pos) = self.tables.find_seq(key, *seq)? else {
+                    return Ok(Ok(OpOutput::Messages(Vec::new())));
+                };
+                if q.forward {
+                    from = from.max(pos);
+                } else {
+                    to = to.min(pos);
+                }
+            }
+        }
+        if q.count > 0 {
+            self.tables.scan(key, from, to, !q.forward, |rec| {
+                if keep(&rec) {
+                    found.push(rec.present(read_mark));
+                }
+                found.len() < q.count
+            })?;
+        }
+        Ok(Ok(OpOutput::Messages(found)))
+    }
+
+    fn doctor(&mut self, fix: bool) -> Result<DoctorReport, StoreError> {
+        let mut report = DoctorReport { fixed: fix, ..Default::default() };
+        let keys: Vec<ConvKey> = {
+            let table = self.txn.open_table(CONVERSATIONS)?;
+            let mut keys = Vec::new();
+            for row in table.iter()? {
+                let (k, _) = row?;
+                let (t, id) = k.value();
+                let conv_type = ConvType::from_value(t.into()).map_err(|_| StoreError::Corrupt {
+                    key: format!("{t}/{id}"),
+                    detail: "bad type".into(),
+                })?;
+                keys.push(ConvKey { conv_type, conv_id: id.to_owned() });
+            }
+            keys
+        };
+        for key in keys {
+            report.conversations += 1;
+            let Some(conv) = self.conv(&key)?.cloned() else { continue };
+            let (mut unread, mut newest, mut last, mut max_seq) = (0u64, None, None::<MessageRecord>, 0u64);
+            self.tables.scan(&key, MsgPos::MIN, MsgPos::MAX, false, |rec| {
+                report.messages += 1;
+                if rec.counts_unread && Some(rec.pos) > conv.read_mark {
+                    unread += 1;
+                }
+                newest = Some(rec.pos);
+                max_seq = max_seq.max(rec.seq());
+                if rec.can_be_last() {
+                    last = Some(rec);
+                }
+                true
+            })?;
+            let mut fixed = conv.clone();
+            let mut check = |field: &str, ok: bool| {
+                if !ok {
+                    report.mismatches.push(format!("{key}: {field}"));
+                }
+            };
+            check(&format!("unread {} != {unread} counted", conv.unread), conv.unread == unread);
+            check(
+                "last message differs from the newest stored one",
+                conv.last_pos == last.as_ref().map(|r| r.pos),
+            );
+            check("newest position differs", conv.newest == newest);
+            check(&format!("max seq {} < {max_seq} stored", conv.max_seq), conv.max_seq >= max_seq);
+            fixed.unread = unread;
+            fixed.last_pos = last.as_ref().map(|r| r.pos);
+            fixed.last_msg = last.map(|r| r.msg);
+            fixed.newest = newest;
+            fixed.max_seq = conv.max_seq.max(max_seq);
+            if fix && fixed != conv {
+                if let Some(slot) = self.conv(&key)? {
+                    *slot = fixed;
+                }
+                self.touch(&key);
+            }
+        }
+        Ok(report)
+    }
+}
+
+fn next_pos(pos: MsgPos) -> MsgPos {
+    if pos.uid == u64::MAX {
+        MsgPos { time: pos.time.saturating_add(1), uid: 0 }
+    } else {
+        MsgPos { uid: pos.uid + 1, ..pos }
+    }
+}
+
+fn prev_pos(pos: MsgPos) -> MsgPos {
+    if pos.uid == 0 {
+        MsgPos { time: pos.time.saturating_sub(1), uid: u64::MAX }
+    } else {
+        MsgPos { uid: pos.uid - 1, ..pos }
+    }
+}
+
+/// The conversation a received message belongs to: its group, or for C2C its sender.
+fn delivery_key(msg: &Message) -> Option<ConvKey> {
+    match msg.message_conv_type? {
+        ConvType::Group => ConvKey::group(msg.message_conv_id.clone()?).ok(),
+        ConvType::C2C => {
+            ConvKey::c2c(msg.message_conv_id.clone().or_else(|| msg.message_sender.clone())?).ok()
+        }
+        _ => None,
+    }
+}
+
+/// Checks that a message received from others names its conversation and sender.
+pub fn check_delivery(msg: &Message) -> Result<(), String> {
+    if msg.message_sender.as_deref().is_none_or(str::is_empty) {
+        return Err("message_sender is required".into());
+    }
+    match msg.message_conv_type {
+        Some(ConvType::C2C) | Some(ConvType::Group) => {}
+        _ => return Err("message_conv_type must be 1 (C2C) or 2 (group)".into()),
+    }
+    if delivery_key(msg).is_none() {
+        return Err("message_conv_id is missing or invalid".into());
+    }
+    Ok(())
+}
+
+/// Runs a batch of operations in `txn`, writes the conversations they changed and the counters.
+pub fn execute(txn: &WriteTransaction, ops: Vec<MsgOp>, ctx: OpsContext) -> Result<OpsOutcome, StoreError> {
+    let next_uid = {
+        let meta = txn.open_table(META)?;
+        let uid = meta.get(META_NEXT_MSG_UID)?.map(|v| super::redb_store::read_u64(v.value())).unwrap_or(1);
+        uid.max(1)
+    };
+    let mut batch = Batch {
+        txn,
+        tables: MessageTables::open(txn)?,
+        convs: BTreeMap::new(),
+        dirty: Vec::new(),
+        ctx,
+        next_uid,
+        outcome: OpsOutcome::default(),
+    };
+    for op in ops {
+        let result = batch.run(op)?;
+        batch.outcome.results.push(result);
+    }
+    let Batch { convs, dirty, ctx, next_uid, mut outcome, .. } = batch;
+    {
+        let mut table = txn.open_table(CONVERSATIONS)?;
+        for key in dirty {
+            let conv = convs.get(&key).cloned().flatten();
+            match &conv {
+                Some(conv) => {
+                    let bytes = serde_json::to_vec(conv)
+                        .map_err(|e| StoreError::Corrupt { key: key.to_string(), detail: e.to_string() })?;
+                    table.insert(conv_row(&key), bytes.as_slice())?;
+                }
+                None => {
+                    table.remove(conv_row(&key))?;
+                }
+            }
+            outcome.changed.push((key, conv));
+        }
+        let mut meta = txn.open_table(META)?;
+        meta.insert(META_NEXT_MSG_UID, next_uid.to_le_bytes().as_slice())?;
+        meta.insert(super::schema::META_NEXT_ORDER_KEY, ctx.next_order_key.to_le_bytes().as_slice())?;
+    }
+    outcome.next_order_key = ctx.next_order_key;
+    Ok(outcome)
+}

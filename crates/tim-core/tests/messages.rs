@@ -1,0 +1,259 @@
+//! Messages driving conversations, through the Rust API with real stores.
+
+use std::sync::{Arc, Mutex};
+
+use tim_core::{
+    ConvKey, HistoryQuery, HistoryStart, LoopbackHub, ReadBound, ReadScope, Sdk, SdkConfig, Transport,
+    block_on,
+};
+use tim_types::keys::MESSAGE_AT_ALL;
+use tim_types::{ConvEvent, ConvInfo, ConvType, Elem, ErrCode, GroupAtType, Message, ReceiveMessageOpt};
+
+fn text(t: &str) -> Message {
+    Message::from_elems(vec![Elem::text(t)])
+}
+
+fn from(sender: &str, conv_type: ConvType, conv_id: Option<&str>, t: &str, id: &str) -> Message {
+    let mut msg = text(t);
+    msg.message_sender = Some(sender.into());
+    msg.message_conv_type = Some(conv_type);
+    msg.message_conv_id = conv_id.map(str::to_owned);
+    msg.message_msg_id = Some(id.into());
+    msg
+}
+
+fn body(msg: &Message) -> String {
+    match &msg.message_elem_array[0] {
+        Elem::Text(t) => t.text_elem_content.clone(),
+        other => format!("{other:?}"),
+    }
+}
+
+fn start(dir: &std::path::Path, user: &str) -> Sdk {
+    let sdk = Sdk::start(SdkConfig::new(dir)).unwrap();
+    block_on(sdk.client().login(user, "")).unwrap();
+    sdk
+}
+
+fn conv<'a>(list: &'a [ConvInfo], id: &str) -> &'a ConvInfo {
+    list.iter().find(|c| c.conv_id == id).unwrap()
+}
+
+#[test]
+fn a_peers_messages_raise_unread_and_reading_clears_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let sdk = start(dir.path(), "me");
+    let client = sdk.client();
+    let totals = Arc::new(Mutex::new(Vec::new()));
+    let sink = totals.clone();
+    client.set_total_unread_handler(Some(Arc::new(move |t| sink.lock().unwrap().push(t))));
+    block_on(client.create_conversation(ConvKey::c2c("other").unwrap())).unwrap();
+    let batch: Vec<_> =
+        (1..=3).map(|i| from("peer", ConvType::C2C, None, &format!("m{i}"), &format!("id{i}"))).collect();
+    let stored = block_on(client.deliver(batch.clone())).unwrap();
+    assert_eq!(stored.len(), 3);
+    assert!(block_on(client.deliver(batch)).unwrap().is_empty(), "a message delivered twice is stored once");
+
+    let list = block_on(client.conversation_list()).unwrap();
+    assert_eq!(list[0].conv_id, "peer", "the conversation with news comes first");
+    assert_eq!(list[0].conv_unread_num, 3);
+    assert_eq!(body(list[0].conv_last_msg.as_ref().unwrap()), "m3");
+    assert_eq!(list[0].conv_last_msg.as_ref().unwrap().message_is_from_self, Some(false));
+    assert_eq!(block_on(client.total_unread()).unwrap(), 3);
+
+    block_on(client.mark_read(ReadScope::Conversation(ConvKey::c2c("peer").unwrap()))).unwrap();
+    assert_eq!(block_on(client.total_unread()).unwrap(), 0);
+    let list = block_on(client.conversation_list()).unwrap();
+    assert_eq!(list[0].conv_last_msg.as_ref().unwrap().message_is_read, Some(true));
+    sdk.shutdown();
+    assert_eq!(*totals.lock().unwrap(), vec![3, 0]);
+
+    let sdk = start(dir.path(), "me");
+    let list = block_on(sdk.client().conversation_list()).unwrap();
+    assert_eq!(conv(&list, "peer").conv_unread_num, 0);
+    assert_eq!(block_on(sdk.client().doctor(false)).unwrap().mismatches, Vec::<String>::new());
+}
+
+#[test]
+fn sent_messages_become_the_last_message_and_history_pages() {
+    let dir = tempfile::tempdir().unwrap();
+    let sdk = start(dir.path(), "me");
+    let client = sdk.client();
+    let key = ConvKey::c2c("bob").unwrap();
+    let mut ids = Vec::new();
+    for i in 0..30 {
+        let sent = block_on(client.send_message(key.clone(), text(&format!("s{i}")))).unwrap();
+        assert_eq!(sent.message_sender.as_deref(), Some("me"));
+        assert_eq!(sent.message_is_from_self, Some(true));
+        assert_eq!(sent.message_status, Some(tim_types::MsgStatus::SendSucc));
+        assert_eq!(sent.message_seq, Some(i + 1));
+        ids.push(sent.message_msg_id.unwrap());
+    }
+    let list = block_on(client.conversation_list()).unwrap();
+    assert_eq!(list[0].conv_unread_num, 0, "own messages are never unread");
+    assert_eq!(body(list[0].conv_last_msg.as_ref().unwrap()), "s29");
+
+    let page =
+        block_on(client.message_list(key.clone(), HistoryQuery { count: 10, ..Default::default() })).unwrap();
+    assert_eq!(
+        page.iter().map(body).collect::<Vec<_>>(),
+        (20..30).rev().map(|i| format!("s{i}")).collect::<Vec<_>>()
+    );
+    let next = HistoryQuery {
+        count: 10,
+        start: HistoryStart::AfterMessage(page.last().unwrap().message_msg_id.clone().unwrap()),
+        ..Default::default()
+    };
+    let page2 = block_on(client.message_list(key.clone(), next)).unwrap();
+    assert_eq!(body(&page2[0]), "s19");
+    let forward =
+        HistoryQuery { count: 3, forward: true, start: HistoryStart::AtSeq(5), ..Default::default() };
+    let page3 = block_on(client.message_list(key.clone(), forward)).unwrap();
+    assert_eq!(page3.iter().map(body).collect::<Vec<_>>(), ["s4", "s5", "s6"]);
+    let seqs = HistoryQuery { seqs: Some(vec![1, 30, 99]), forward: true, ..Default::default() };
+    assert_eq!(
+        block_on(client.message_list(key.clone(), seqs)).unwrap().iter().map(body).collect::<Vec<_>>(),
+        ["s0", "s29"]
+    );
+
+    block_on(client.delete_message(key.clone(), ids[29].clone())).unwrap();
+    let list = block_on(client.conversation_list()).unwrap();
+    assert_eq!(body(list[0].conv_last_msg.as_ref().unwrap()), "s28", "the last message follows a delete");
+    let err = block_on(client.delete_message(key.clone(), ids[29].clone())).unwrap_err();
+    assert_eq!(err.code(), ErrCode::InvalidParameters.value());
+
+    block_on(client.clear_history(key.clone())).unwrap();
+    let list = block_on(client.conversation_list()).unwrap();
+    assert_eq!(list.len(), 1, "clearing keeps the conversation");
+    assert!(!list[0].conv_is_has_lastmsg);
+    assert!(block_on(client.message_list(key, HistoryQuery::default())).unwrap().is_empty());
+}
+
+#[test]
+fn importing_many_messages_fires_one_update_per_batch() {
+    let dir = tempfile::tempdir().unwrap();
+    let sdk = start(dir.path(), "me");
+    let client = sdk.client();
+    for i in 0..10 {
+        block_on(client.create_conversation(ConvKey::c2c(format!("u{i}")).unwrap())).unwrap();
+    }
+    let events = Arc::new(Mutex::new(Vec::new()));
+    let sink = events.clone();
+    client.set_conv_event_handler(Some(Arc::new(move |e: ConvEvent, infos: &[ConvInfo]| {
+        sink.lock().unwrap().push((e, infos.len()))
+    })));
+    let received = Arc::new(Mutex::new(Vec::new()));
+    let sink = received.clone();
+    client.set_new_message_handler(Some(Arc::new(move |m: &[Message]| sink.lock().unwrap().push(m.len()))));
+    let batch: Vec<_> = (0..1000)
+        .map(|n| from(&format!("u{}", n % 10), ConvType::C2C, None, &format!("x{n}"), &format!("imp{n}")))
+        .collect();
+    block_on(client.deliver(batch)).unwrap();
+    sdk.shutdown();
+    assert_eq!(*events.lock().unwrap(), vec![(ConvEvent::Update, 10)]);
+    assert_eq!(*received.lock().unwrap(), vec![1000]);
+}
+
+#[test]
+fn receive_options_mentions_and_read_bounds() {
+    let dir = tempfile::tempdir().unwrap();
+    let sdk = start(dir.path(), "me");
+    let client = sdk.client();
+    let mut at = from("bob", ConvType::Group, Some("g"), "hey @me", "g1");
+    at.message_group_at_user_array = Some(vec!["me".into(), MESSAGE_AT_ALL.into()]);
+    let mut later = from("bob", ConvType::Group, Some("g"), "later", "g2");
+    later.message_server_time = Some(4_000_000_000);
+    block_on(client.deliver(vec![at, later])).unwrap();
+    block_on(client.deliver(vec![from("ann", ConvType::C2C, None, "hi", "c1")])).unwrap();
+    let list = block_on(client.conversation_list()).unwrap();
+    let group = conv(&list, "g");
+    assert_eq!(group.conv_unread_num, 2);
+    assert_eq!(group.conv_group_at_info_array[0].conv_group_at_info_at_type, GroupAtType::AtAllAtMe);
+    assert_eq!(block_on(client.total_unread()).unwrap(), 3);
+
+    block_on(client.set_receive_option(vec![ConvKey::group("g").unwrap()], ReceiveMessageOpt::NotNotify))
+        .unwrap();
+    assert_eq!(block_on(client.total_unread()).unwrap(), 1, "muted conversations leave the total");
+
+    block_on(client.read_up_to(ConvKey::group("g").unwrap(), ReadBound::Seq(1))).unwrap();
+    let list = block_on(client.conversation_list()).unwrap();
+    let group = conv(&list, "g");
+    assert_eq!(group.conv_unread_num, 1);
+    assert_eq!(group.conv_group_read_sequence, 1);
+    assert!(group.conv_group_at_info_array.is_empty(), "reading the mention clears it");
+    block_on(client.mark_read(ReadScope::All(None))).unwrap();
+    assert_eq!(block_on(client.total_unread()).unwrap(), 0);
+    let report = block_on(client.doctor(false)).unwrap();
+    assert_eq!((report.conversations, report.messages, report.mismatches.len()), (2, 3, 0));
+}
+
+#[test]
+fn deleting_a_conversation_deletes_its_messages() {
+    let dir = tempfile::tempdir().unwrap();
+    let sdk = start(dir.path(), "me");
+    let client = sdk.client();
+    let key = ConvKey::c2c("bob").unwrap();
+    block_on(client.deliver(vec![from("bob", ConvType::C2C, None, "old", "d1")])).unwrap();
+    block_on(client.delete_conversation(key.clone())).unwrap();
+    assert_eq!(block_on(client.total_unread()).unwrap(), 0);
+    block_on(client.create_conversation(key.clone())).unwrap();
+    assert!(block_on(client.message_list(key, HistoryQuery::default())).unwrap().is_empty());
+    let again = block_on(client.deliver(vec![from("bob", ConvType::C2C, None, "old", "d1")])).unwrap();
+    assert_eq!(again.len(), 1, "its message IDs are gone too");
+}
+
+#[test]
+fn two_clients_talk_through_the_loopback_hub() {
+    let hub = LoopbackHub::new();
+    let dirs = [tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap()];
+    let make = |dir: &tempfile::TempDir, user: &str| {
+        let sdk =
+            Sdk::start(SdkConfig::new(dir.path()).with_transport(Transport::Loopback(hub.clone()))).unwrap();
+        block_on(sdk.client().login(user, "")).unwrap();
+        sdk
+    };
+    let alice = make(&dirs[0], "alice");
+    let bob = make(&dirs[1], "bob");
+    let carol = make(&dirs[2], "carol");
+    let (a, b, c) = (alice.client(), bob.client(), carol.client());
+    let arrived = Arc::new(Mutex::new(Vec::new()));
+    let sink = arrived.clone();
+    b.set_new_message_handler(Some(Arc::new(move |m: &[Message]| {
+        sink.lock().unwrap().extend(m.iter().map(body))
+    })));
+
+    block_on(a.send_message(ConvKey::c2c("bob").unwrap(), text("hi bob"))).unwrap();
+    block_on(b.create_conversation(ConvKey::group("team").unwrap())).unwrap();
+    block_on(a.send_message(ConvKey::group("team").unwrap(), text("hi team"))).unwrap();
+    // Deliveries are queued to the peers' actors; a later call of theirs runs after them.
+    let wait = |client: &tim_core::Client, id: &str, unread: u64| {
+        for _ in 0..200 {
+            let list = block_on(client.conversation_list()).unwrap();
+            if list.iter().any(|c| c.conv_id == id && c.conv_unread_num == unread) {
+                return list;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(10));
+        }
+        panic!("{id} never reached unread {unread}");
+    };
+    let list = wait(&b, "alice", 1);
+    let from_alice = conv(&list, "alice");
+    assert_eq!(from_alice.conv_type, ConvType::C2C);
+    assert_eq!(from_alice.conv_last_msg.as_ref().unwrap().message_is_from_self, Some(false));
+    assert_eq!(from_alice.conv_last_msg.as_ref().unwrap().message_sender.as_deref(), Some("alice"));
+    wait(&b, "team", 1);
+    assert!(block_on(c.conversation_list()).unwrap().is_empty(), "carol has no team conversation");
+    // The receive handler runs on bob's callback thread, after the state it reports changed.
+    for _ in 0..200 {
+        if arrived.lock().unwrap().len() == 2 {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    assert_eq!(*arrived.lock().unwrap(), ["hi bob", "hi team"]);
+
+    block_on(b.send_message(ConvKey::c2c("alice").unwrap(), text("hi alice"))).unwrap();
+    let list = wait(&a, "bob", 1);
+    assert_eq!(body(conv(&list, "bob").conv_last_msg.as_ref().unwrap()), "hi alice");
+    drop((alice, bob, carol));
+}

@@ -1,0 +1,238 @@
+//! The message calls: `TIMMsgSendMessage`, `TIMMsgSendNewMsg`, `TIMMsgSaveMsg`,
+//! `TIMMsgImportMsgList`, `TIMMsgGetMsgList`, `TIMMsgDelete`, `TIMMsgClearHistoryMessage`,
+//! `TIMAddRecvNewMsgCallback`, `TIMRemoveRecvNewMsgCallback`, and our extension
+//! `TIMExtDeliverIncomingMessages`.
+
+use std::ffi::{c_char, c_int, c_void};
+
+use tim_core::{CallError, HistoryQuery, HistoryStart};
+use tim_types::parse::{parse_json_object, parse_message_array, parse_message_param};
+use tim_types::{GetMsgListParam, MsgDeleteParam};
+
+use crate::boundary::{guard, guard_result, optional_str, required_str};
+use crate::callback::CommCallback;
+use crate::conversation::conv_key;
+use crate::json;
+use crate::runtime;
+use crate::types::{TIMCommCallback, TIMConvType, TIMRecvNewMsgCallback, UserData};
+
+/// The most messages one `TIMMsgGetMsgList` returns.
+pub const MAX_HISTORY_COUNT: u32 = 10_000;
+
+fn send(
+    conv_id: *const c_char,
+    conv_type: TIMConvType,
+    json_msg_param: *const c_char,
+    message_id_buffer: *mut c_char,
+    cb: TIMCommCallback,
+    user_data: *const c_void,
+) -> c_int {
+    guard_result(|| {
+        let client = runtime::client()?;
+        // SAFETY: C passes NULL or NUL-terminated strings.
+        let (key, text) =
+            unsafe { (conv_key(conv_id, conv_type)?, required_str(json_msg_param, "json_msg_param")?) };
+        let message = parse_message_param(text)?;
+        let callback = CommCallback::new(cb, user_data);
+        let id = client.send_message_with(key, message, move |r| callback.complete(r, json::to_json))?;
+        if !message_id_buffer.is_null() {
+            let len = id.len().min(tim_types::limits::LOGIN_USER_ID_BUFFER_BYTES - 1);
+            // SAFETY: the caller passes NULL or a buffer of at least 128 bytes (TIM contract); the
+            // ID and its NUL fit in 128.
+            unsafe {
+                std::ptr::copy_nonoverlapping(id.as_ptr(), message_id_buffer.cast::<u8>(), len);
+                *message_id_buffer.add(len) = 0;
+            }
+        }
+        Ok(())
+    })
+}
+
+/// Sends a message; writes its ID into `message_id_buffer` (128 bytes, may be NULL) before
+/// returning. The callback gets the stored Message JSON.
+#[unsafe(no_mangle)]
+pub extern "C" fn TIMMsgSendMessage(
+    conv_id: *const c_char,
+    conv_type: TIMConvType,
+    json_msg_param: *const c_char,
+    message_id_buffer: *mut c_char,
+    cb: TIMCommCallback,
+    user_data: *const c_void,
+) -> c_int {
+    send(conv_id, conv_type, json_msg_param, message_id_buffer, cb, user_data)
+}
+
+/// The older send call: as `TIMMsgSendMessage` without the ID buffer.
+#[unsafe(no_mangle)]
+pub extern "C" fn TIMMsgSendNewMsg(
+    conv_id: *const c_char,
+    conv_type: TIMConvType,
+    json_msg_param: *const c_char,
+    cb: TIMCommCallback,
+    user_data: *const c_void,
+) -> c_int {
+    send(conv_id, conv_type, json_msg_param, std::ptr::null_mut(), cb, user_data)
+}
+
+/// Saves a message into the conversation without sending it; the callback gets it.
+#[unsafe(no_mangle)]
+pub extern "C" fn TIMMsgSaveMsg(
+    conv_id: *const c_char,
+    conv_type: TIMConvType,
+    json_msg_param: *const c_char,
+    cb: TIMCommCallback,
+    user_data: *const c_void,
+) -> c_int {
+    guard_result(|| {
+        let client = runtime::client()?;
+        // SAFETY: C passes NULL or NUL-terminated strings.
+        let (key, text) =
+            unsafe { (conv_key(conv_id, conv_type)?, required_str(json_msg_param, "json_msg_param")?) };
+        let message = parse_message_param(text)?;
+        let callback = CommCallback::new(cb, user_data);
+        client.save_message_with(key, message, move |r| callback.complete(r, json::to_json))
+    })
+}
+
+/// Imports a JSON array of messages in one transaction; one invalid element rejects the call.
+#[unsafe(no_mangle)]
+pub extern "C" fn TIMMsgImportMsgList(
+    conv_id: *const c_char,
+    conv_type: TIMConvType,
+    json_msg_array: *const c_char,
+    cb: TIMCommCallback,
+    user_data: *const c_void,
+) -> c_int {
+    guard_result(|| {
+        let client = runtime::client()?;
+        // SAFETY: C passes NULL or NUL-terminated strings.
+        let (key, text) =
+            unsafe { (conv_key(conv_id, conv_type)?, required_str(json_msg_array, "json_msg_array")?) };
+        let list = parse_message_array(text)?;
+        let callback = CommCallback::new(cb, user_data);
+        client.import_messages_with(key, list, move |r| callback.complete(r, |_| String::new()))
+    })
+}
+
+fn history_query(text: Option<&str>) -> Result<HistoryQuery, CallError> {
+    let param: GetMsgListParam = match text.map(str::trim) {
+        None | Some("") => GetMsgListParam::default(),
+        Some(text) => parse_json_object(text)?,
+    };
+    let mut query = HistoryQuery::default();
+    if let Some(count) = param.msg_getmsglist_param_count {
+        if count > MAX_HISTORY_COUNT {
+            return Err(CallError::param(format!("msg_getmsglist_param_count exceeds {MAX_HISTORY_COUNT}")));
+        }
+        query.count = count as usize;
+    }
+    query.forward = param.msg_getmsglist_param_is_forward.unwrap_or(false);
+    if let Some(last) = &param.msg_getmsglist_param_last_msg {
+        let id = last.message_msg_id.clone().filter(|id| !id.is_empty());
+        let id = id.ok_or_else(|| CallError::param("msg_getmsglist_param_last_msg has no message_msg_id"))?;
+        query.start = HistoryStart::AfterMessage(id);
+    } else if let Some(seq) = param.msg_getmsglist_param_last_msg_seq {
+        query.start = HistoryStart::AtSeq(seq);
+    }
+    if let Some(begin) = param.msg_getmsglist_param_time_begin {
+        query.time_from = begin;
+    }
+    if let Some(period) = param.msg_getmsglist_param_time_period.filter(|p| *p > 0) {
+        query.time_to = query.time_from.saturating_add(period);
+    }
+    query.types = param.msg_getmsglist_param_message_type_array.unwrap_or_default();
+    query.seqs = param.msg_getmsglist_param_message_seq_array.filter(|s| !s.is_empty());
+    Ok(query)
+}
+
+/// Reads history: a JSON array of Message (backward: newest first; forward: oldest first).
+#[unsafe(no_mangle)]
+pub extern "C" fn TIMMsgGetMsgList(
+    conv_id: *const c_char,
+    conv_type: TIMConvType,
+    json_get_msg_param: *const c_char,
+    cb: TIMCommCallback,
+    user_data: *const c_void,
+) -> c_int {
+    guard_result(|| {
+        let client = runtime::client()?;
+        // SAFETY: C passes NULL or NUL-terminated strings.
+        let (key, text) = unsafe {
+            (conv_key(conv_id, conv_type)?, optional_str(json_get_msg_param, "json_get_msg_param")?)
+        };
+        let query = history_query(text)?;
+        let callback = CommCallback::new(cb, user_data);
+        client.message_list_with(key, query, move |r| callback.complete(r, json::to_json))
+    })
+}
+
+/// Deletes one message (`msg_delete_param_msg` with its `message_msg_id`).
+#[unsafe(no_mangle)]
+pub extern "C" fn TIMMsgDelete(
+    conv_id: *const c_char,
+    conv_type: TIMConvType,
+    json_msgdel_param: *const c_char,
+    cb: TIMCommCallback,
+    user_data: *const c_void,
+) -> c_int {
+    guard_result(|| {
+        let client = runtime::client()?;
+        // SAFETY: C passes NULL or NUL-terminated strings.
+        let (key, text) =
+            unsafe { (conv_key(conv_id, conv_type)?, required_str(json_msgdel_param, "json_msgdel_param")?) };
+        let param: MsgDeleteParam = parse_json_object(text)?;
+        let id = param.msg_delete_param_msg.message_msg_id.filter(|id| !id.is_empty());
+        let id = id.ok_or_else(|| CallError::param("msg_delete_param_msg has no message_msg_id"))?;
+        let callback = CommCallback::new(cb, user_data);
+        client.delete_message_with(key, id, move |r| callback.complete(r, |()| String::new()))
+    })
+}
+
+/// Deletes every message of the conversation; the conversation stays.
+#[unsafe(no_mangle)]
+pub extern "C" fn TIMMsgClearHistoryMessage(
+    conv_id: *const c_char,
+    conv_type: TIMConvType,
+    cb: TIMCommCallback,
+    user_data: *const c_void,
+) -> c_int {
+    guard_result(|| {
+        let client = runtime::client()?;
+        // SAFETY: C passes NULL or a NUL-terminated string.
+        let key = unsafe { conv_key(conv_id, conv_type) }?;
+        let callback = CommCallback::new(cb, user_data);
+        client.clear_history_with(key, move |r| callback.complete(r, |()| String::new()))
+    })
+}
+
+/// Adds a receive callback (several may be added; the same function again replaces its user
+/// data). It gets a JSON array of the messages of each committed batch from others.
+#[unsafe(no_mangle)]
+pub extern "C" fn TIMAddRecvNewMsgCallback(cb: TIMRecvNewMsgCallback, user_data: *const c_void) {
+    guard((), || runtime::add_recv_new_msg_callback(cb, UserData(user_data)))
+}
+
+/// Removes a receive callback by the function pointer given to `TIMAddRecvNewMsgCallback`.
+#[unsafe(no_mangle)]
+pub extern "C" fn TIMRemoveRecvNewMsgCallback(cb: TIMRecvNewMsgCallback) {
+    guard((), || runtime::remove_recv_new_msg_callback(cb))
+}
+
+/// Our extension, not Tencent's: delivers a JSON array of messages to the logged-in user as if
+/// they came from the network (each with `message_sender`, `message_conv_type` and, for groups,
+/// `message_conv_id`). The callback gets the array of messages stored (duplicates left out).
+#[unsafe(no_mangle)]
+pub extern "C" fn TIMExtDeliverIncomingMessages(
+    json_msg_array: *const c_char,
+    cb: TIMCommCallback,
+    user_data: *const c_void,
+) -> c_int {
+    guard_result(|| {
+        let client = runtime::client()?;
+        // SAFETY: C passes NULL or a NUL-terminated string.
+        let text = unsafe { required_str(json_msg_array, "json_msg_array") }?;
+        let list = parse_message_array(text)?;
+        let callback = CommCallback::new(cb, user_data);
+        client.deliver_with(list, move |r| callback.complete(r, json::to_json))
+    })
+}
