@@ -260,14 +260,12 @@ fn apply(h: &mut Harness, m: &mut Model, op: &Op) {
             let duplicate = m.ids.contains(&id);
             assert_eq!(stored.is_empty(), duplicate, "a duplicate is stored once");
             if !duplicate {
-                let mention = (conv_type == ConvType::Group)
-                    .then(|| match mention {
-                        1 => Some(GroupAtType::AtMe),
-                        2 => Some(GroupAtType::AtAll),
-                        3 => Some(GroupAtType::AtAllAtMe),
-                        _ => None,
-                    })
-                    .flatten();
+                let mention = match (conv_type, mention) {
+                    (ConvType::Group, 1) => Some(GroupAtType::AtMe),
+                    (ConvType::Group, 2) => Some(GroupAtType::AtAll),
+                    (ConvType::Group, 3) => Some(GroupAtType::AtAllAtMe),
+                    _ => None,
+                };
                 let counts = !excl_unread && !read;
                 m.insert(
                     c,
