@@ -5,7 +5,7 @@ use std::sync::{Arc, RwLock};
 use tim_types::{ConvEvent, ConvInfo, Message};
 
 use crate::dispatch::Dispatcher;
-use crate::state::EventBatch;
+use crate::state::{EventBatch, GroupEvent};
 
 /// A conversation event handler: the event kind and the ConvInfo list (empty for Start/Finish).
 pub type ConvEventHandler = Arc<dyn Fn(ConvEvent, &[ConvInfo]) + Send + Sync + 'static>;
@@ -16,9 +16,17 @@ pub type NewMessageHandler = Arc<dyn Fn(&[Message]) + Send + Sync + 'static>;
 /// A handler of the total unread count, called when a commit changed it.
 pub type TotalUnreadHandler = Arc<dyn Fn(u64) + Send + Sync + 'static>;
 
+/// A handler of conversation group changes.
+pub type GroupEventHandler = Arc<dyn Fn(&GroupEvent) + Send + Sync + 'static>;
+
+/// A handler of a subscribed unread-by-filter count: the filter's label and its new total.
+pub type FilteredUnreadHandler = Arc<dyn Fn(&str, u64) + Send + Sync + 'static>;
+
 /// The registered event handlers.
 #[derive(Default)]
 pub struct EventHub {
+    groups: RwLock<Option<GroupEventHandler>>,
+    filtered_unread: RwLock<Option<FilteredUnreadHandler>>,
     conv: RwLock<Option<ConvEventHandler>>,
     new_messages: RwLock<Option<NewMessageHandler>>,
     total_unread: RwLock<Option<TotalUnreadHandler>>,
@@ -46,6 +54,30 @@ impl EventHub {
     /// Sets (or clears) the handler of the total unread count.
     pub fn set_total_unread_handler(&self, handler: Option<TotalUnreadHandler>) {
         write(&self.total_unread, handler);
+    }
+
+    /// Sets (or clears) the conversation group handler.
+    pub fn set_group_handler(&self, handler: Option<GroupEventHandler>) {
+        write(&self.groups, handler);
+    }
+
+    /// Sets (or clears) the unread-by-filter handler.
+    pub fn set_filtered_unread_handler(&self, handler: Option<FilteredUnreadHandler>) {
+        write(&self.filtered_unread, handler);
+    }
+
+    /// Queues one call of the group handler.
+    pub fn emit_group_event(&self, dispatcher: &Dispatcher, event: GroupEvent) {
+        if let Some(handler) = read(&self.groups) {
+            dispatcher.dispatch(move || handler(&event));
+        }
+    }
+
+    /// Queues one call of the unread-by-filter handler.
+    pub fn emit_filtered_unread(&self, dispatcher: &Dispatcher, label: String, total: u64) {
+        if let Some(handler) = read(&self.filtered_unread) {
+            dispatcher.dispatch(move || handler(&label, total));
+        }
     }
 
     /// Queues one call of the new-message handler with a batch of messages.

@@ -43,6 +43,19 @@ impl ConvKey {
     }
 }
 
+impl ConvKey {
+    /// Parses the newer "conversation ID" form: `c2c_<user ID>` or `group_<group ID>`.
+    pub fn from_conversation_id(id: &str) -> Result<Self, CallError> {
+        if let Some(user) = id.strip_prefix("c2c_") {
+            Self::c2c(user)
+        } else if let Some(group) = id.strip_prefix("group_") {
+            Self::group(group)
+        } else {
+            Err(CallError::param(format!("{id:?} is not c2c_<user ID> or group_<group ID>")))
+        }
+    }
+}
+
 impl fmt::Display for ConvKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}{}", self.conv_type.conversation_id_prefix(), self.conv_id)

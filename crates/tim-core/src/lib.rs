@@ -24,12 +24,15 @@ pub mod store;
 pub mod transport;
 
 pub use block_on::block_on;
-pub use client::Client;
-pub use command::ReadScope;
+pub use client::{ALLOWED_MARK_BITS, Client, check_mark_bits};
+pub use command::{ConvPage, GroupOp, ReadScope};
 pub use error::{CallError, Error, TimError};
-pub use events::{ConvEventHandler, NewMessageHandler, TotalUnreadHandler};
+pub use events::{
+    ConvEventHandler, FilteredUnreadHandler, GroupEventHandler, NewMessageHandler, TotalUnreadHandler,
+};
 pub use ids::{ConvKey, check_id};
 pub use runtime::{Sdk, SdkConfig};
+pub use state::{ConvFilter, GroupEvent, ItemResults};
 pub use store::ops::{DoctorReport, HistoryQuery, HistoryStart, ReadBound};
 pub use tim_types;
 pub use transport::{LoopbackHub, Transport};

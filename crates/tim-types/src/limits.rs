@@ -16,3 +16,24 @@ pub const MAX_JSON_BYTES: usize = 4 * 1024 * 1024;
 
 /// The size of the buffer `TIMGetLoginUserID` may write into, terminating NUL included.
 pub const LOGIN_USER_ID_BUFFER_BYTES: usize = 128;
+
+/// The most conversations that can be pinned.
+pub const MAX_PINNED: usize = 50;
+
+/// The longest `conv_custom_data`, in bytes.
+pub const MAX_CUSTOM_DATA_BYTES: usize = 256;
+
+/// The most conversation IDs in one delete, mark, group or custom-data request.
+pub const MAX_IDS_PER_REQUEST: usize = 100;
+
+/// The most conversation groups.
+pub const MAX_CONV_GROUPS: usize = 20;
+
+/// The longest conversation group name, in bytes.
+pub const MAX_GROUP_NAME_BYTES: usize = 32;
+
+/// The most conversations that are marked or in a group, in total.
+pub const MAX_MARKED_OR_GROUPED: usize = 1000;
+
+/// The largest page of `TIMConvGetConversationListByFilter`.
+pub const MAX_PAGE_COUNT: u32 = 1000;

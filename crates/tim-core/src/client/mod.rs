@@ -7,8 +7,11 @@
 //! - `async fn`: awaits the result, delivered without the callback thread;
 //! - `*_blocking`: the synchronous calls of the C API (drafts), which return once durable.
 
+mod extensions;
 mod messages;
 mod unread;
+
+pub use extensions::{ALLOWED_MARK_BITS, check_mark_bits};
 
 use std::sync::{Arc, RwLock};
 

@@ -8,10 +8,28 @@ use tim_types::ConvInfo;
 use super::Conversation;
 use crate::ids::ConvKey;
 
-/// The state before the first change of each conversation touched in a batch.
+/// A change to the conversation groups, reported to the group callbacks after its commit.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum GroupEvent {
+    /// A group was created with these conversations.
+    Created(String, Vec<ConvKey>),
+    /// A group was deleted.
+    Deleted(String),
+    /// A group was renamed (old, new).
+    Renamed(String, String),
+    /// Conversations were added to a group.
+    Added(String, Vec<ConvKey>),
+    /// Conversations were removed from a group.
+    Removed(String, Vec<ConvKey>),
+}
+
+/// The state before the first change of each conversation touched in a batch, the group list
+/// before its first change, and the group events of the batch.
 #[derive(Debug, Default, Clone)]
 pub struct ChangeSet {
     befores: BTreeMap<ConvKey, Option<Conversation>>,
+    groups_before: Option<Vec<String>>,
+    group_events: Vec<GroupEvent>,
 }
 
 impl ChangeSet {
@@ -22,9 +40,37 @@ impl ChangeSet {
         }
     }
 
+    /// The state of a touched conversation before the batch (`None`: it did not exist or was
+    /// hidden, or it was not touched).
+    pub fn before(&self, key: &ConvKey) -> Option<&Conversation> {
+        visible(self.befores.get(key).and_then(Option::as_ref))
+    }
+
+    /// Remembers the group list before this batch, unless it is already known.
+    pub fn record_groups(&mut self, before: &[String]) {
+        if self.groups_before.is_none() {
+            self.groups_before = Some(before.to_vec());
+        }
+    }
+
+    /// Adds a group event.
+    pub fn push_group_event(&mut self, event: GroupEvent) {
+        self.group_events.push(event);
+    }
+
+    /// The group list before the batch, if the batch changed it.
+    pub fn groups_before(&self) -> Option<&[String]> {
+        self.groups_before.as_deref()
+    }
+
+    /// Takes the group events.
+    pub fn take_group_events(&mut self) -> Vec<GroupEvent> {
+        std::mem::take(&mut self.group_events)
+    }
+
     /// Whether nothing was touched.
     pub fn is_empty(&self) -> bool {
-        self.befores.is_empty()
+        self.befores.is_empty() && self.groups_before.is_none() && self.group_events.is_empty()
     }
 
     /// The touched conversations.
@@ -32,9 +78,9 @@ impl ChangeSet {
         self.befores.keys()
     }
 
-    /// The states before the batch.
-    pub fn into_befores(self) -> impl Iterator<Item = (ConvKey, Option<Conversation>)> {
-        self.befores.into_iter()
+    /// The states before the batch, and the group list before it if it changed.
+    pub fn into_parts(self) -> (BTreeMap<ConvKey, Option<Conversation>>, Option<Vec<String>>) {
+        (self.befores, self.groups_before)
     }
 
     /// The events this batch causes, given the committed state `after` of each touched
@@ -43,8 +89,8 @@ impl ChangeSet {
     pub fn events(&self, after: &[(ConvKey, Option<Conversation>)], owner: &str) -> EventBatch {
         let mut batch = EventBatch::default();
         for (key, now) in after {
-            let before = self.befores.get(key).and_then(Option::as_ref);
-            match (before, now) {
+            let before = visible(self.befores.get(key).and_then(Option::as_ref));
+            match (before, visible(now.as_ref())) {
                 (None, Some(now)) => batch.added.push(now.info(owner)),
                 (Some(before), None) => batch.deleted.push(before.info(owner)),
                 (Some(before), Some(now)) => {
@@ -58,6 +104,11 @@ impl ChangeSet {
         }
         batch
     }
+}
+
+/// A hidden conversation is out of the list: to the API it does not exist.
+fn visible(conv: Option<&Conversation>) -> Option<&Conversation> {
+    conv.filter(|c| !c.hidden)
 }
 
 /// The conversation events of one committed batch, at most one list per kind.

@@ -59,6 +59,16 @@ pub struct Conversation {
     /// Conversation groups it belongs to.
     #[serde(default)]
     pub groups: Vec<String>,
+    /// Deleted with its messages kept (`TIMConvDeleteConversationList` without clearing): out of
+    /// every list and count until a message, a draft or a create brings it back.
+    #[serde(default)]
+    pub hidden: bool,
+    /// The name to show, when known (the peer's nickname from a received message).
+    #[serde(default)]
+    pub show_name: Option<String>,
+    /// The avatar, when known.
+    #[serde(default)]
+    pub face_url: Option<String>,
 }
 
 fn default_recv_opt() -> ReceiveMessageOpt {
@@ -94,6 +104,9 @@ impl Conversation {
             marks: 0,
             custom_data: String::new(),
             groups: Vec::new(),
+            hidden: false,
+            show_name: None,
+            face_url: None,
         }
     }
 
@@ -110,7 +123,12 @@ impl Conversation {
     /// What this conversation adds to the total unread count: its unread messages when it
     /// receives normally, nothing when muted in any way.
     pub fn unread_contribution(&self) -> u64 {
-        if self.recv_opt == ReceiveMessageOpt::Receive { self.unread } else { 0 }
+        if self.recv_opt == ReceiveMessageOpt::Receive && !self.hidden { self.unread } else { 0 }
+    }
+
+    /// Whether it is in the marked-or-grouped total that the 1000 limit counts.
+    pub fn is_marked_or_grouped(&self) -> bool {
+        self.marks != 0 || !self.groups.is_empty()
     }
 
     /// The ConvInfo the API reports for this conversation, owned by `owner`.
@@ -134,11 +152,12 @@ impl Conversation {
             conv_draft: self.draft.clone(),
             conv_recv_opt: self.recv_opt,
             conv_is_pinned: self.pinned,
-            conv_show_name: self.key.conv_id.clone(),
+            conv_show_name: self.show_name.clone().unwrap_or_else(|| self.key.conv_id.clone()),
             conv_group_at_info_array: self.group_at.clone(),
             conv_mark_array: (0..64).map(|bit| 1u64 << bit).filter(|m| self.marks & m != 0).collect(),
             conv_custom_data: self.custom_data.clone(),
             conv_conversation_group_array: self.groups.clone(),
+            conv_face_url: self.face_url.clone(),
             conv_c2c_read_timestamp: if is_group { 0 } else { self.read_mark.map_or(0, |p| p.time) },
             conv_group_read_sequence: if is_group { self.read_seq } else { 0 },
         }

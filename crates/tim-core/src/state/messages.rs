@@ -174,6 +174,21 @@ pub fn apply_insert(conv: &mut Conversation, rec: &MessageRecord, self_id: &str,
         }
     }
     conv.max_seq = conv.max_seq.max(rec.seq());
+    if conv.hidden {
+        // A message brings a conversation deleted without its messages back, at the top.
+        conv.hidden = false;
+        conv.order_key = *next_order_key;
+        *next_order_key += 1;
+    }
+    if conv.key.conv_type == ConvType::C2C && rec.msg.message_is_from_self == Some(false) {
+        if let Some(profile) = &rec.msg.message_sender_profile {
+            let text = |key: &str| {
+                profile.get(key).and_then(|v| v.as_str()).filter(|s| !s.is_empty()).map(str::to_owned)
+            };
+            conv.show_name = text("user_profile_nick_name").or(conv.show_name.take());
+            conv.face_url = text("user_profile_face_url").or(conv.face_url.take());
+        }
+    }
     if Some(rec.pos) > conv.newest {
         conv.newest = Some(rec.pos);
         conv.order_key = *next_order_key;

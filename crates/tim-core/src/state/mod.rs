@@ -6,11 +6,15 @@
 
 mod changes;
 mod conversation;
+pub mod extensions;
+mod filter;
 pub mod messages;
 mod order;
 
-pub use changes::{ChangeSet, EventBatch};
+pub use changes::{ChangeSet, EventBatch, GroupEvent};
 pub use conversation::{ConvKeyRecord, Conversation, PINNED_BIT};
+pub use extensions::ItemResults;
+pub use filter::ConvFilter;
 
 use std::collections::HashMap;
 
@@ -27,6 +31,14 @@ pub struct ConvState {
     next_order_key: u64,
     /// Sum of every conversation's [`Conversation::unread_contribution`], kept by [`Self::install`].
     total_unread: u64,
+    /// Conversation group names, in creation order.
+    groups: Vec<String>,
+    /// Conversations that are marked or grouped (the 1000 limit), kept by [`Self::install`].
+    marked_or_grouped: usize,
+    /// Counts unpins; with `demoted`, lets a list cursor skip what moved down past it.
+    demotion_gen: u64,
+    /// Per conversation: when it last moved down (unpin) and its `conv_active_time` before.
+    demoted: HashMap<ConvKey, (u64, u64)>,
     journal: ChangeSet,
 }
 
@@ -37,8 +49,12 @@ pub struct NoSuchConversation;
 impl ConvState {
     /// Rebuilds the state from stored conversations. `next_order_key` is the stored counter; it is
     /// raised past every stored order key so that keys stay unique even if the counter was lost.
-    pub fn load(conversations: impl IntoIterator<Item = Conversation>, next_order_key: u64) -> Self {
-        let mut state = ConvState { next_order_key: next_order_key.max(1), ..Default::default() };
+    pub fn load(
+        conversations: impl IntoIterator<Item = Conversation>,
+        next_order_key: u64,
+        groups: Vec<String>,
+    ) -> Self {
+        let mut state = ConvState { next_order_key: next_order_key.max(1), groups, ..Default::default() };
         for conv in conversations {
             state.next_order_key = state.next_order_key.max(conv.order_key + 1);
             state.install(conv.conv_key(), Some(conv));
@@ -56,11 +72,17 @@ impl ConvState {
         let old = self.convs.remove(&key);
         if let Some(old) = &old {
             self.total_unread -= old.unread_contribution();
-            self.order.remove(&OrderEntry::of(old));
+            self.marked_or_grouped -= usize::from(old.is_marked_or_grouped());
+            if !old.hidden {
+                self.order.remove(&OrderEntry::of(old));
+            }
         }
         if let Some(conv) = conv {
             self.total_unread += conv.unread_contribution();
-            self.order.insert(OrderEntry::of(&conv));
+            self.marked_or_grouped += usize::from(conv.is_marked_or_grouped());
+            if !conv.hidden {
+                self.order.insert(OrderEntry::of(&conv));
+            }
             self.convs.insert(key, conv);
         }
         old
@@ -82,19 +104,24 @@ impl ConvState {
         changes
     }
 
-    /// The number of conversations.
+    /// The number of conversations in the list.
     pub fn len(&self) -> usize {
-        self.convs.len()
+        self.order.len()
     }
 
-    /// Whether there are no conversations.
+    /// Whether the list is empty.
     pub fn is_empty(&self) -> bool {
-        self.convs.is_empty()
+        self.order.is_empty()
     }
 
-    /// The conversation with this key.
+    /// The conversation with this key, unless it does not exist or is hidden.
     pub fn get(&self, key: &ConvKey) -> Option<&Conversation> {
-        self.convs.get(key)
+        self.convs.get(key).filter(|c| !c.hidden)
+    }
+
+    /// The conversation group names, in creation order.
+    pub fn groups(&self) -> &[String] {
+        &self.groups
     }
 
     /// The conversations in list order: pinned first, then by order key, newest first.
@@ -112,21 +139,57 @@ impl ConvState {
         self.next_order_key
     }
 
-    /// Creates the conversation if it does not exist. Returns whether it was created.
+    /// Creates the conversation if it does not exist, or brings a hidden one back at the top.
+    /// Returns whether it was created (or brought back).
     pub fn create(&mut self, key: &ConvKey) -> bool {
-        if self.convs.contains_key(key) {
-            return false;
+        match self.convs.get(key) {
+            Some(conv) if !conv.hidden => false,
+            Some(_) => {
+                let order_key = self.take_order_key();
+                self.update(key, |conv| {
+                    conv.hidden = false;
+                    conv.order_key = order_key;
+                });
+                true
+            }
+            None => {
+                let order_key = self.take_order_key();
+                self.put(Conversation::new(key, order_key));
+                true
+            }
         }
-        let order_key = self.take_order_key();
-        self.put(Conversation::new(key, order_key));
-        true
     }
 
-    /// Deletes the conversation (and with it its draft). Returns it, or `None` if it did not exist.
+    /// Deletes the conversation with its draft (and, in the store, its messages). Returns it, or
+    /// `None` if it did not exist or was hidden.
     pub fn delete(&mut self, key: &ConvKey) -> Option<Conversation> {
+        self.get(key)?;
+        self.purge(key)
+    }
+
+    /// Deletes the conversation whether visible or hidden, with its messages.
+    pub fn purge(&mut self, key: &ConvKey) -> Option<Conversation> {
         let conv = self.convs.get(key)?;
         self.journal.record(key, Some(conv));
         self.install(key.clone(), None)
+    }
+
+    /// Deletes the conversation from the list but keeps its messages: it leaves every list, count,
+    /// group and mark, everything in it counts as read, and a message, draft or create brings it
+    /// back. Returns whether it existed.
+    pub fn hide(&mut self, key: &ConvKey) -> bool {
+        if self.get(key).is_none() {
+            return false;
+        }
+        self.update(key, |conv| {
+            messages::apply_read_all(conv);
+            conv.hidden = true;
+            conv.draft = None;
+            conv.pinned = false;
+            conv.marks = 0;
+            conv.groups.clear();
+        });
+        true
     }
 
     /// Sets the draft, creating the conversation if needed; the conversation moves up the list as
@@ -145,10 +208,8 @@ impl ConvState {
 
     /// Removes the draft. The conversation keeps its place in the list.
     pub fn cancel_draft(&mut self, key: &ConvKey) -> Result<(), NoSuchConversation> {
-        if !self.convs.contains_key(key) {
-            return Err(NoSuchConversation);
-        }
-        if self.convs[key].draft.is_some() {
+        let conv = self.get(key).ok_or(NoSuchConversation)?;
+        if conv.draft.is_some() {
             self.update(key, |conv| conv.draft = None);
         }
         Ok(())
@@ -156,7 +217,7 @@ impl ConvState {
 
     /// Sets the receive option of an existing conversation. Returns whether it exists.
     pub fn set_recv_opt(&mut self, key: &ConvKey, opt: ReceiveMessageOpt) -> bool {
-        match self.convs.get(key) {
+        match self.get(key) {
             None => false,
             Some(conv) if conv.recv_opt == opt => true,
             Some(_) => {
@@ -168,7 +229,7 @@ impl ConvState {
 
     /// Marks every message of the conversation read. Returns whether it exists.
     pub fn mark_read(&mut self, key: &ConvKey) -> bool {
-        match self.convs.get(key) {
+        match self.get(key) {
             None => false,
             Some(conv) if !messages::has_unread_state(conv) => true,
             Some(_) => {
@@ -184,7 +245,9 @@ impl ConvState {
             .convs
             .iter()
             .filter(|(key, conv)| {
-                conv_type.is_none_or(|t| key.conv_type == t) && messages::has_unread_state(conv)
+                !conv.hidden
+                    && conv_type.is_none_or(|t| key.conv_type == t)
+                    && messages::has_unread_state(conv)
             })
             .map(|(key, _)| key.clone())
             .collect();
@@ -211,8 +274,12 @@ impl ConvState {
     /// Undoes a change set: every touched conversation goes back to its state before it. Undo the
     /// newest change set first when undoing several.
     pub fn roll_back(&mut self, changes: ChangeSet) {
-        for (key, before) in changes.into_befores() {
+        let (befores, groups_before) = changes.into_parts();
+        for (key, before) in befores {
             self.install(key, before);
+        }
+        if let Some(groups) = groups_before {
+            self.groups = groups;
         }
     }
 

@@ -12,8 +12,8 @@ use crate::ids::ConvKey;
 /// One conversation's place in the list.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct OrderEntry {
-    unpinned: bool,
-    order_key: Reverse<u64>,
+    pub(super) unpinned: bool,
+    pub(super) order_key: Reverse<u64>,
     /// The conversation.
     pub key: ConvKey,
 }

@@ -123,7 +123,7 @@ fn loading_keeps_order_keys_unique() {
     let mut a = Conversation::new(&key("a"), 10);
     a.pinned = true;
     let b = Conversation::new(&key("b"), 20);
-    let mut state = ConvState::load([a, b], 3);
+    let mut state = ConvState::load([a, b], 3, Vec::new());
     assert_eq!(ids(&state), ["a", "b"], "pinned first");
     assert_eq!(state.next_order_key(), 21);
     state.create(&key("c"));

@@ -68,6 +68,8 @@ pub struct Loaded {
     pub conversations: Vec<Conversation>,
     /// The order-key counter.
     pub next_order_key: u64,
+    /// The conversation group names, in creation order.
+    pub groups: Vec<String>,
 }
 
 /// One group commit: the new state of every conversation touched (`None`: deleted).
@@ -77,6 +79,8 @@ pub struct CommitBatch {
     pub conversations: Vec<(ConvKey, Option<Conversation>)>,
     /// The order-key counter after the batch.
     pub next_order_key: u64,
+    /// The conversation group names, when the batch changed them.
+    pub groups: Option<Vec<String>>,
 }
 
 /// An open user store.
@@ -151,6 +155,11 @@ impl Store {
         let txn = self.db.begin_read().map_err(redb::Error::from)?;
         let meta = txn.open_table(META)?;
         let next_order_key = meta.get(META_NEXT_ORDER_KEY)?.map(|v| read_u64(v.value())).unwrap_or(1);
+        let groups = match meta.get(META_CONV_GROUPS)? {
+            Some(v) => serde_json::from_slice(v.value())
+                .map_err(|e| StoreError::Corrupt { key: META_CONV_GROUPS.into(), detail: e.to_string() })?,
+            None => Vec::new(),
+        };
         let table = txn.open_table(CONVERSATIONS)?;
         let mut conversations = Vec::with_capacity(table.len()? as usize);
         for row in table.iter()? {
@@ -167,7 +176,7 @@ impl Store {
             }
             conversations.push(conv);
         }
-        Ok(Loaded { conversations, next_order_key })
+        Ok(Loaded { conversations, next_order_key, groups })
     }
 
     /// Writes a batch in one durable transaction.
@@ -195,6 +204,13 @@ impl Store {
             }
             let mut meta = txn.open_table(META)?;
             meta.insert(META_NEXT_ORDER_KEY, batch.next_order_key.to_le_bytes().as_slice())?;
+            if let Some(groups) = &batch.groups {
+                let bytes = serde_json::to_vec(groups).map_err(|e| StoreError::Corrupt {
+                    key: META_CONV_GROUPS.into(),
+                    detail: e.to_string(),
+                })?;
+                meta.insert(META_CONV_GROUPS, bytes.as_slice())?;
+            }
         }
         txn.commit()?;
         Ok(())
@@ -219,6 +235,7 @@ mod tests {
             let batch = CommitBatch {
                 conversations: vec![(key.clone(), Some(Conversation::new(&key, 5)))],
                 next_order_key: 6,
+                groups: None,
             };
             store.commit(&batch).unwrap();
         }
@@ -243,6 +260,7 @@ mod tests {
             let batch = CommitBatch {
                 conversations: vec![(key.clone(), Some(Conversation::new(&key, 1)))],
                 next_order_key: 2,
+                groups: None,
             };
             store.commit(&batch).unwrap();
         }

@@ -32,5 +32,7 @@ pub const META_SCHEMA_VERSION: &str = "schema_version";
 pub const META_USER_ID: &str = "user_id";
 /// Meta key of the order-key counter.
 pub const META_NEXT_ORDER_KEY: &str = "next_order_key";
+/// Meta key of the conversation group names (a JSON array, in creation order).
+pub const META_CONV_GROUPS: &str = "conversation_groups";
 /// Meta key of the message position counter.
 pub const META_NEXT_MSG_UID: &str = "next_msg_uid";

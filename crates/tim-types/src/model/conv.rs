@@ -51,6 +51,9 @@ pub struct ConvInfo {
     pub conv_custom_data: String,
     /// Names of the conversation groups it belongs to.
     pub conv_conversation_group_array: Vec<String>,
+    /// Avatar URL, when known (from a received message's sender profile).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub conv_face_url: Option<String>,
     /// C2C: UTC seconds up to which messages were read (0: none).
     #[serde(default)]
     pub conv_c2c_read_timestamp: u64,

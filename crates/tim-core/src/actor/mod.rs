@@ -26,6 +26,10 @@ use crate::store::ops::{MsgOp, OpOutput, OpsOutcome};
 use crate::store::{Close, Commit, CommitBatch, Execute, Open, StoreActor, StoreError};
 use crate::transport::Transport;
 
+mod extensions;
+
+use extensions::{Cursors, Subscription, subscription_totals};
+
 /// An answer waiting for the batch it belongs to: it receives that batch's commit result.
 type Deferred = Box<dyn FnOnce(&Result<(), TimError>)>;
 
@@ -51,6 +55,9 @@ struct LoggedIn {
 struct Flight {
     changes: ChangeSet,
     events: EventBatch,
+    group_events: Vec<crate::state::GroupEvent>,
+    /// The subscribed unread-by-filter totals once this batch is committed.
+    subscription_totals: Vec<u64>,
     /// The total unread count once this batch is committed.
     total: u64,
     answers: Vec<Deferred>,
@@ -72,6 +79,8 @@ pub(crate) struct ConvActor {
     shut_down: bool,
     /// The total unread count last reported to the total-unread handler.
     reported_total: u64,
+    cursors: Cursors,
+    subscriptions: Vec<Subscription>,
 }
 
 impl ConvActor {
@@ -87,6 +96,8 @@ impl ConvActor {
             shutting_down: false,
             shut_down: false,
             reported_total: 0,
+            cursors: Cursors::default(),
+            subscriptions: Vec::new(),
         }
     }
 
@@ -118,6 +129,27 @@ impl ConvActor {
 
     fn not_logged_in() -> TimError {
         TimError::new(ErrCode::SdkNotLoggedIn, "no user is logged in")
+    }
+
+    /// Answers a command that needs a logged-in user with `ERR_SDK_NOT_LOGGED_IN`.
+    fn refuse_not_logged_in(&mut self, cmd: Command) {
+        // Dropping the command would answer with the shutdown error; give it its own answer, in
+        // line, by deferring the drop behind what is ahead and replacing the answer.
+        let error = Self::not_logged_in();
+        match cmd {
+            Command::GetConvInfo { done, .. } => self.answer_now(done, Err(error)),
+            Command::Pin { done, .. }
+            | Command::Subscribe { done, .. }
+            | Command::Unsubscribe { done, .. } => self.answer_now(done, Err(error)),
+            Command::ListPage { done, .. } => self.answer_now(done, Err(error)),
+            Command::DeleteList { done, .. }
+            | Command::SetCustomData { done, .. }
+            | Command::Mark { done, .. }
+            | Command::Group { done, .. } => self.answer_now(done, Err(error)),
+            Command::GroupList { done } => self.answer_now(done, Err(error)),
+            Command::FilteredUnread { done, .. } => self.answer_now(done, Err(error)),
+            other => drop(other),
+        }
     }
 
     fn process(&mut self, cmd: Command, ctx: &mut Context<Self>) {
@@ -241,6 +273,22 @@ impl ConvActor {
                 }
                 return self.run_ops(ops, ctx);
             }
+            Command::GetConvInfo { .. }
+            | Command::Pin { .. }
+            | Command::ListPage { .. }
+            | Command::DeleteList { .. }
+            | Command::SetCustomData { .. }
+            | Command::Mark { .. }
+            | Command::Group { .. }
+            | Command::GroupList { .. }
+            | Command::FilteredUnread { .. }
+            | Command::Subscribe { .. }
+            | Command::Unsubscribe { .. } => {
+                if let Some(cmd) = self.process_extension(cmd) {
+                    // Not logged in: dropping would answer "shut down"; say what is wrong instead.
+                    self.refuse_not_logged_in(cmd);
+                }
+            }
             Command::CancelDraft { key, done } => {
                 let Some(user) = self.user.as_mut() else {
                     return self.answer_now(done, Err(Self::not_logged_in()));
@@ -275,10 +323,14 @@ impl ConvActor {
         let changes = user.state.take_journal();
         let after = user.state.current(&changes);
         let events = changes.events(&after, &user.user_id);
-        let batch = CommitBatch { conversations: after, next_order_key: user.state.next_order_key() };
+        let mut changes = changes;
+        let group_events = changes.take_group_events();
+        let subscription_totals = subscription_totals(&self.subscriptions, &changes, &after);
+        let groups = changes.groups_before().map(|_| user.state.groups().to_vec());
+        let batch = CommitBatch { conversations: after, next_order_key: user.state.next_order_key(), groups };
         let total = user.state.total_unread();
         let answers = std::mem::take(&mut self.waiting);
-        self.in_flight = Some(Flight { changes, events, total, answers });
+        self.in_flight = Some(Flight { changes, events, group_events, subscription_totals, total, answers });
         self.deps
             .store
             .send(Commit(batch))
@@ -292,7 +344,11 @@ impl ConvActor {
         match result {
             Ok(()) => {
                 self.deps.hub.emit_batch(&self.deps.dispatcher, flight.events);
+                for event in flight.group_events {
+                    self.deps.hub.emit_group_event(&self.deps.dispatcher, event);
+                }
                 self.report_total(flight.total);
+                self.report_subscriptions(flight.subscription_totals);
                 for deferred in flight.answers {
                     deferred(&Ok(()));
                 }
@@ -368,6 +424,7 @@ impl ConvActor {
         if let Some(user) = self.user.as_mut() {
             let changes = user.state.apply_committed(&outcome.changed, outcome.next_order_key);
             let events = changes.events(&outcome.changed, &user.user_id);
+            let totals = subscription_totals(&self.subscriptions, &changes, &outcome.changed);
             let total = user.state.total_unread();
             let (hub, dispatcher) = (&self.deps.hub, &self.deps.dispatcher);
             hub.emit_batch(dispatcher, events);
@@ -380,6 +437,7 @@ impl ConvActor {
                 }
             }
             self.report_total(total);
+            self.report_subscriptions(totals);
         }
         for (done, result) in dones.into_iter().zip(outcome.results) {
             done.complete(result);
@@ -420,13 +478,16 @@ impl ConvActor {
             .map(move |result, actor, ctx| {
                 match flatten(result) {
                     Ok(loaded) => {
-                        let state = ConvState::load(loaded.conversations, loaded.next_order_key);
+                        let state =
+                            ConvState::load(loaded.conversations, loaded.next_order_key, loaded.groups);
                         actor.reported_total = state.total_unread();
+                        actor.cursors.clear();
                         actor.deps.session.logged_in(&user_id, &user_sig);
                         if let Transport::Loopback(hub) = &actor.deps.transport {
                             hub.register(&user_id, actor.deps.instance, actor.deps.ingress.clone());
                         }
                         actor.user = Some(LoggedIn { user_id, state });
+                        actor.reset_subscriptions();
                         done.complete(Ok(()));
                         let (hub, dispatcher) = (&actor.deps.hub, &actor.deps.dispatcher);
                         hub.emit(dispatcher, ConvEvent::Start, Vec::new());

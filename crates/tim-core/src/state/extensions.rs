@@ -1,0 +1,342 @@
+//! The newer conversation features on the state: pins, custom data, marks, conversation groups,
+//! lookups by key, filtered totals and cursor paging.
+
+use std::ops::Bound;
+
+use tim_types::ErrCode;
+use tim_types::limits::{
+    MAX_CONV_GROUPS, MAX_CUSTOM_DATA_BYTES, MAX_GROUP_NAME_BYTES, MAX_IDS_PER_REQUEST, MAX_MARKED_OR_GROUPED,
+    MAX_PINNED,
+};
+
+use super::order::OrderEntry;
+use super::{ConvFilter, ConvState, Conversation, GroupEvent, PINNED_BIT};
+use crate::error::TimError;
+use crate::ids::ConvKey;
+
+/// One result per conversation of a batch request (`TIMConversationOperationResult`).
+pub type ItemResults = Vec<(ConvKey, Result<(), TimError>)>;
+
+/// More than [`MAX_IDS_PER_REQUEST`] conversations in one request: `51006`, as the server says.
+pub fn check_request_size(keys: &[ConvKey]) -> Result<(), TimError> {
+    if keys.len() > MAX_IDS_PER_REQUEST {
+        return Err(TimError::new(
+            ErrCode::SvrConvConvExtensionExceedLimit,
+            format!("at most {MAX_IDS_PER_REQUEST} conversations per request, got {}", keys.len()),
+        ));
+    }
+    Ok(())
+}
+
+fn missing(key: &ConvKey) -> TimError {
+    TimError::new(ErrCode::InvalidConversation, format!("conversation {key} does not exist"))
+}
+
+/// Where a list walk is: the `conv_active_time` of the last conversation returned, and the
+/// demotion count when the walk began.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ListCursor {
+    /// `conv_active_time` of the last conversation returned.
+    pub position: u64,
+    /// [`ConvState`]'s demotion counter when the walk began.
+    pub started: u64,
+}
+
+/// One page of a filtered list.
+#[derive(Debug, Clone)]
+pub struct Page<'a> {
+    /// The conversations, in list order.
+    pub convs: Vec<&'a Conversation>,
+    /// Where the next page starts (unchanged when the page is empty).
+    pub cursor: ListCursor,
+    /// No matching conversation follows.
+    pub finished: bool,
+}
+
+impl ConvState {
+    fn check_group_name(name: &str) -> Result<(), TimError> {
+        if name.is_empty() {
+            return Err(TimError::new(ErrCode::InvalidParameters, "a group name may not be empty"));
+        }
+        if name.len() > MAX_GROUP_NAME_BYTES {
+            return Err(TimError::new(
+                ErrCode::SvrConvConvGroupNameExceedLength,
+                format!("group names are at most {MAX_GROUP_NAME_BYTES} bytes"),
+            ));
+        }
+        Ok(())
+    }
+
+    fn has_group(&self, name: &str) -> bool {
+        self.groups.iter().any(|g| g == name)
+    }
+
+    fn change_groups(&mut self, change: impl FnOnce(&mut Vec<String>)) {
+        self.journal.record_groups(&self.groups);
+        change(&mut self.groups);
+    }
+
+    /// Pins or unpins. Pinning keeps the relative order (the order key does not change); at most
+    /// [`MAX_PINNED`] conversations are pinned.
+    pub fn pin(&mut self, key: &ConvKey, pinned: bool) -> Result<(), TimError> {
+        let conv = self.get(key).ok_or_else(|| missing(key))?;
+        if conv.pinned == pinned {
+            return Ok(());
+        }
+        let active_time = conv.active_time();
+        if pinned && self.order.iter().take_while(|e| e.is_pinned()).count() >= MAX_PINNED {
+            return Err(TimError::new(
+                ErrCode::InvalidParameters,
+                format!("at most {MAX_PINNED} conversations can be pinned"),
+            ));
+        }
+        if !pinned {
+            // Moving down: an open list walk that already passed it must not meet it again.
+            self.demotion_gen += 1;
+            self.demoted.insert(key.clone(), (self.demotion_gen, active_time));
+        }
+        self.update(key, |conv| conv.pinned = pinned);
+        Ok(())
+    }
+
+    /// Sets the custom data of each conversation (at most [`MAX_CUSTOM_DATA_BYTES`] bytes).
+    pub fn set_custom_data(&mut self, keys: &[ConvKey], data: &str) -> Result<ItemResults, TimError> {
+        check_request_size(keys)?;
+        if data.len() > MAX_CUSTOM_DATA_BYTES {
+            return Err(TimError::new(
+                ErrCode::InvalidParameters,
+                format!("custom data is at most {MAX_CUSTOM_DATA_BYTES} bytes"),
+            ));
+        }
+        Ok(keys
+            .iter()
+            .map(|key| {
+                let result = match self.get(key) {
+                    None => Err(missing(key)),
+                    Some(conv) if conv.custom_data == data => Ok(()),
+                    Some(_) => {
+                        self.update(key, |conv| conv.custom_data = data.to_owned());
+                        Ok(())
+                    }
+                };
+                (key.clone(), result)
+            })
+            .collect())
+    }
+
+    fn may_join_marked_or_grouped(&self, conv: &Conversation) -> Result<(), TimError> {
+        if !conv.is_marked_or_grouped() && self.marked_or_grouped >= MAX_MARKED_OR_GROUPED {
+            return Err(TimError::new(
+                ErrCode::SvrConvConvExtensionTotalExceedLimit,
+                format!("at most {MAX_MARKED_OR_GROUPED} conversations can be marked or grouped"),
+            ));
+        }
+        Ok(())
+    }
+
+    /// Sets or clears mark bits on each conversation.
+    pub fn mark(&mut self, keys: &[ConvKey], bits: u64, enable: bool) -> Result<ItemResults, TimError> {
+        check_request_size(keys)?;
+        Ok(keys
+            .iter()
+            .map(|key| {
+                let result = (|| {
+                    let conv = self.get(key).ok_or_else(|| missing(key))?;
+                    let marks = if enable { conv.marks | bits } else { conv.marks & !bits };
+                    if marks == conv.marks {
+                        return Ok(());
+                    }
+                    if enable {
+                        self.may_join_marked_or_grouped(conv)?;
+                    }
+                    self.update(key, |conv| conv.marks = marks);
+                    Ok(())
+                })();
+                (key.clone(), result)
+            })
+            .collect())
+    }
+
+    fn add_to_group(&mut self, name: &str, keys: &[ConvKey]) -> ItemResults {
+        keys.iter()
+            .map(|key| {
+                let result = (|| {
+                    let conv = self.get(key).ok_or_else(|| missing(key))?;
+                    if conv.groups.iter().any(|g| g == name) {
+                        return Ok(());
+                    }
+                    self.may_join_marked_or_grouped(conv)?;
+                    self.update(key, |conv| conv.groups.push(name.to_owned()));
+                    Ok(())
+                })();
+                (key.clone(), result)
+            })
+            .collect()
+    }
+
+    fn added(results: &ItemResults) -> Vec<ConvKey> {
+        results.iter().filter(|(_, r)| r.is_ok()).map(|(k, _)| k.clone()).collect()
+    }
+
+    /// Creates a conversation group holding `keys`.
+    pub fn create_group(&mut self, name: &str, keys: &[ConvKey]) -> Result<ItemResults, TimError> {
+        check_request_size(keys)?;
+        Self::check_group_name(name)?;
+        if self.has_group(name) {
+            return Err(TimError::new(ErrCode::InvalidParameters, format!("group {name:?} exists")));
+        }
+        if self.groups.len() >= MAX_CONV_GROUPS {
+            return Err(TimError::new(
+                ErrCode::SvrConvConvGroupTotalExceedLimit,
+                format!("at most {MAX_CONV_GROUPS} conversation groups"),
+            ));
+        }
+        self.change_groups(|groups| groups.push(name.to_owned()));
+        let results = self.add_to_group(name, keys);
+        self.journal.push_group_event(GroupEvent::Created(name.to_owned(), Self::added(&results)));
+        Ok(results)
+    }
+
+    fn require_group(&self, name: &str) -> Result<(), TimError> {
+        if self.has_group(name) {
+            Ok(())
+        } else {
+            Err(TimError::new(ErrCode::SvrConvConvGroupNotExist, format!("group {name:?} does not exist")))
+        }
+    }
+
+    fn members(&self, name: &str) -> Vec<ConvKey> {
+        self.convs
+            .iter()
+            .filter(|(_, c)| c.groups.iter().any(|g| g == name))
+            .map(|(k, _)| k.clone())
+            .collect()
+    }
+
+    /// Deletes a conversation group; its conversations stay.
+    pub fn delete_group(&mut self, name: &str) -> Result<(), TimError> {
+        self.require_group(name)?;
+        for key in self.members(name) {
+            self.update(&key, |conv| conv.groups.retain(|g| g != name));
+        }
+        self.change_groups(|groups| groups.retain(|g| g != name));
+        self.journal.push_group_event(GroupEvent::Deleted(name.to_owned()));
+        Ok(())
+    }
+
+    /// Renames a conversation group.
+    pub fn rename_group(&mut self, old: &str, new: &str) -> Result<(), TimError> {
+        self.require_group(old)?;
+        Self::check_group_name(new)?;
+        if old == new {
+            return Ok(());
+        }
+        if self.has_group(new) {
+            return Err(TimError::new(ErrCode::InvalidParameters, format!("group {new:?} exists")));
+        }
+        for key in self.members(old) {
+            self.update(&key, |conv| {
+                for g in conv.groups.iter_mut().filter(|g| *g == old) {
+                    *g = new.to_owned();
+                }
+            });
+        }
+        self.change_groups(|groups| {
+            for g in groups.iter_mut().filter(|g| *g == old) {
+                *g = new.to_owned();
+            }
+        });
+        self.journal.push_group_event(GroupEvent::Renamed(old.to_owned(), new.to_owned()));
+        Ok(())
+    }
+
+    /// Adds conversations to a group.
+    pub fn add_to_group_checked(&mut self, name: &str, keys: &[ConvKey]) -> Result<ItemResults, TimError> {
+        check_request_size(keys)?;
+        self.require_group(name)?;
+        let results = self.add_to_group(name, keys);
+        let added = Self::added(&results);
+        if !added.is_empty() {
+            self.journal.push_group_event(GroupEvent::Added(name.to_owned(), added));
+        }
+        Ok(results)
+    }
+
+    /// Removes conversations from a group.
+    pub fn remove_from_group(&mut self, name: &str, keys: &[ConvKey]) -> Result<ItemResults, TimError> {
+        check_request_size(keys)?;
+        self.require_group(name)?;
+        let results: ItemResults = keys
+            .iter()
+            .map(|key| {
+                let result = match self.get(key) {
+                    None => Err(missing(key)),
+                    Some(conv) if !conv.groups.iter().any(|g| g == name) => Ok(()),
+                    Some(_) => {
+                        self.update(key, |conv| conv.groups.retain(|g| g != name));
+                        Ok(())
+                    }
+                };
+                (key.clone(), result)
+            })
+            .collect();
+        let removed = Self::added(&results);
+        if !removed.is_empty() {
+            self.journal.push_group_event(GroupEvent::Removed(name.to_owned(), removed));
+        }
+        Ok(results)
+    }
+
+    /// The unread count of the conversations a filter covers.
+    pub fn filtered_unread(&self, filter: &ConvFilter) -> u64 {
+        self.iter_ordered().map(|conv| filter.unread_contribution(conv)).sum()
+    }
+
+    /// The demotion counter, for starting a list walk.
+    pub fn demotion_gen(&self) -> u64 {
+        self.demotion_gen
+    }
+
+    /// One page of the filtered list after `cursor` (from the top with `None`). Cost grows with
+    /// the number of entries scanned, not with the number of conversations: the walk starts in the
+    /// ordered index right after the cursor. A conversation that moved down past the cursor during
+    /// the walk (an unpin) is not returned again.
+    pub fn page(&self, filter: &ConvFilter, cursor: Option<ListCursor>, count: usize) -> Page<'_> {
+        let cursor = cursor.unwrap_or(ListCursor { position: u64::MAX, started: self.demotion_gen });
+        let from = match cursor.position {
+            u64::MAX => Bound::Unbounded,
+            position => Bound::Excluded(OrderEntry::first_at(position)),
+        };
+        let moved_down_past = |conv: &Conversation| {
+            self.demoted
+                .get(&conv.conv_key())
+                .is_some_and(|(when, before)| *when > cursor.started && *before > cursor.position)
+        };
+        let mut entries = self
+            .order
+            .range((from, Bound::Unbounded))
+            .map(|entry| &self.convs[&entry.key])
+            .filter(|conv| conv.active_time() < cursor.position || cursor.position == u64::MAX)
+            .filter(|conv| filter.matches(conv) && !moved_down_past(conv));
+        let convs: Vec<&Conversation> = entries.by_ref().take(count).collect();
+        let finished = entries.next().is_none();
+        let position = convs.last().map_or(cursor.position, |c| c.active_time());
+        Page { convs, cursor: ListCursor { position, started: cursor.started }, finished }
+    }
+}
+
+impl OrderEntry {
+    /// Whether the entry is pinned.
+    pub fn is_pinned(&self) -> bool {
+        !self.unpinned
+    }
+
+    /// The first possible entry at a `conv_active_time` (the smallest key of that rank).
+    pub fn first_at(active_time: u64) -> OrderEntry {
+        OrderEntry {
+            unpinned: active_time & PINNED_BIT == 0,
+            order_key: std::cmp::Reverse(active_time & !PINNED_BIT),
+            key: ConvKey { conv_type: tim_types::ConvType::Invalid, conv_id: String::new() },
+        }
+    }
+}

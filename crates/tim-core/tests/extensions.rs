@@ -1,0 +1,244 @@
+//! The newer conversation calls through the Rust API: pins, paging, batch delete, custom data,
+//! marks, groups, unread by filter.
+
+use std::collections::HashSet;
+use std::sync::{Arc, Mutex};
+
+use tim_core::{ConvFilter, ConvKey, GroupEvent, GroupOp, HistoryQuery, Sdk, SdkConfig, block_on};
+use tim_types::{ConvType, Elem, ErrCode, Message};
+
+fn start(dir: &std::path::Path) -> Sdk {
+    let sdk = Sdk::start(SdkConfig::new(dir)).unwrap();
+    block_on(sdk.client().login("me", "")).unwrap();
+    sdk
+}
+
+fn c(id: &str) -> ConvKey {
+    ConvKey::c2c(id).unwrap()
+}
+
+fn ids(list: &[tim_types::ConvInfo]) -> Vec<String> {
+    list.iter().map(|i| i.conv_id.clone()).collect()
+}
+
+fn incoming(from: &str, id: &str) -> Message {
+    let mut msg = Message::from_elems(vec![Elem::text("hi")]);
+    msg.message_sender = Some(from.into());
+    msg.message_conv_type = Some(ConvType::C2C);
+    msg.message_msg_id = Some(id.into());
+    msg
+}
+
+#[test]
+fn pinning_keeps_relative_order_and_is_limited() {
+    let dir = tempfile::tempdir().unwrap();
+    let sdk = start(dir.path());
+    let client = sdk.client();
+    for id in ["5", "4", "3", "2", "1"] {
+        block_on(client.create_conversation(c(id))).unwrap();
+    }
+    block_on(client.pin_conversation(c("2"), true)).unwrap();
+    block_on(client.pin_conversation(c("3"), true)).unwrap();
+    let list = block_on(client.conversation_list()).unwrap();
+    assert_eq!(ids(&list), ["2", "3", "1", "4", "5"]);
+    assert!(list[0].conv_is_pinned);
+    assert_ne!(list[0].conv_active_time & (1 << 62), 0);
+    block_on(client.pin_conversation(c("2"), false)).unwrap();
+    assert_eq!(ids(&block_on(client.conversation_list()).unwrap()), ["3", "1", "2", "4", "5"]);
+    let missing = block_on(client.pin_conversation(c("nope"), true)).unwrap_err();
+    assert_eq!(missing.code(), ErrCode::InvalidConversation.value());
+
+    for i in 0..49 {
+        let key = c(&format!("p{i}"));
+        block_on(client.create_conversation(key.clone())).unwrap();
+        block_on(client.pin_conversation(key, true)).unwrap();
+    }
+    let fifty_first = block_on(client.pin_conversation(c("1"), true)).unwrap_err();
+    assert_eq!(fifty_first.code(), ErrCode::InvalidParameters.value());
+    drop(sdk);
+    let sdk = start(dir.path());
+    let list = block_on(sdk.client().conversation_list()).unwrap();
+    assert_eq!(list.iter().filter(|i| i.conv_is_pinned).count(), 50, "pins are durable");
+}
+
+#[test]
+fn paging_never_repeats_or_skips_while_the_list_reorders() {
+    let dir = tempfile::tempdir().unwrap();
+    let sdk = start(dir.path());
+    let client = sdk.client();
+    let n = 300;
+    for i in 0..n {
+        block_on(client.create_conversation(c(&format!("u{i}")))).unwrap();
+    }
+    for i in 0..10 {
+        block_on(client.pin_conversation(c(&format!("u{}", i * 7)), true)).unwrap();
+    }
+    let mut seen = Vec::new();
+    let mut touched = HashSet::new();
+    let mut next_seq = 0;
+    let mut round = 0u64;
+    loop {
+        let page = block_on(client.conversation_page(ConvFilter::default(), next_seq, 7)).unwrap();
+        seen.extend(ids(&page.list));
+        // Reorder between pages: news moves conversations up, unpins move them down.
+        for k in 0..3 {
+            round += 1;
+            let victim = format!("u{}", (round * 37 + k * 11) % n);
+            block_on(client.deliver(vec![incoming(&victim, &format!("m{round}-{k}"))])).unwrap();
+            touched.insert(victim);
+        }
+        if round % 4 == 0 {
+            let pinned = format!("u{}", (round / 4 % 10) * 7);
+            block_on(client.pin_conversation(c(&pinned), false)).unwrap();
+            touched.insert(pinned);
+        }
+        next_seq = page.next_seq;
+        if page.finished {
+            break;
+        }
+    }
+    let unique: HashSet<_> = seen.iter().cloned().collect();
+    assert_eq!(unique.len(), seen.len(), "no conversation twice");
+    for i in 0..n {
+        let id = format!("u{i}");
+        assert!(touched.contains(&id) || unique.contains(&id), "{id} kept its place and was skipped");
+    }
+    let bad = block_on(client.conversation_page(ConvFilter::default(), 999_999, 7)).unwrap_err();
+    assert_eq!(bad.code(), ErrCode::InvalidParameters.value());
+}
+
+#[test]
+fn filters_select_by_type_group_mark_unread_and_mentions() {
+    let dir = tempfile::tempdir().unwrap();
+    let sdk = start(dir.path());
+    let client = sdk.client();
+    for key in [c("a"), c("b"), ConvKey::group("g").unwrap()] {
+        block_on(client.create_conversation(key)).unwrap();
+    }
+    block_on(client.deliver(vec![incoming("a", "x1"), incoming("a", "x2")])).unwrap();
+    block_on(client.mark_conversations(vec![c("b")], 0x1 | (1 << 40), true)).unwrap();
+    block_on(client.group_op(GroupOp::Create("work".into(), vec![c("a"), ConvKey::group("g").unwrap()])))
+        .unwrap();
+    let page = |f: ConvFilter| ids(&block_on(client.conversation_page(f, 0, 100)).unwrap().list);
+    assert_eq!(page(ConvFilter { conv_type: Some(ConvType::Group), ..Default::default() }), ["g"]);
+    let mut in_work = page(ConvFilter { group: Some("work".into()), ..Default::default() });
+    in_work.sort();
+    assert_eq!(in_work, ["a", "g"]);
+    assert_eq!(page(ConvFilter { group: Some(String::new()), ..Default::default() }), ["b"]);
+    assert_eq!(page(ConvFilter { mark: Some(0x1), ..Default::default() }), ["b"]);
+    assert_eq!(page(ConvFilter { mark: Some(0), ..Default::default() }).len(), 2);
+    assert_eq!(page(ConvFilter { has_unread: true, ..Default::default() }), ["a"]);
+    assert!(page(ConvFilter { has_at: true, ..Default::default() }).is_empty());
+    let info = block_on(client.conversation_info(vec![c("b"), c("zz"), c("a")])).unwrap();
+    assert_eq!(ids(&info), ["b", "a"], "existing ones, in request order");
+    assert_eq!(info[0].conv_mark_array, [0x1, 1 << 40]);
+    assert_eq!(info[1].conv_conversation_group_array, ["work"]);
+    assert!(tim_core::check_mark_bits(0x10).is_err());
+    assert!(tim_core::check_mark_bits(0).is_err());
+}
+
+#[test]
+fn deleting_a_list_keeps_or_clears_messages() {
+    let dir = tempfile::tempdir().unwrap();
+    let sdk = start(dir.path());
+    let client = sdk.client();
+    block_on(client.deliver(vec![incoming("keep", "k1"), incoming("wipe", "w1")])).unwrap();
+    let results = block_on(client.delete_conversation_list(vec![c("keep"), c("ghost")], false)).unwrap();
+    assert_eq!(results[0].1, Ok(()));
+    assert_eq!(results[1].1.as_ref().unwrap_err().code, ErrCode::InvalidConversation.value());
+    block_on(client.delete_conversation_list(vec![c("wipe")], true)).unwrap();
+    assert!(block_on(client.conversation_list()).unwrap().is_empty());
+    assert_eq!(block_on(client.total_unread()).unwrap(), 0);
+
+    block_on(client.deliver(vec![incoming("keep", "k2")])).unwrap();
+    let list = block_on(client.conversation_list()).unwrap();
+    assert_eq!(ids(&list), ["keep"]);
+    assert_eq!(list[0].conv_unread_num, 1, "what was there counts as read");
+    let history = block_on(client.message_list(c("keep"), HistoryQuery::default())).unwrap();
+    assert_eq!(history.len(), 2, "the kept message came back with it");
+    block_on(client.create_conversation(c("wipe"))).unwrap();
+    assert!(block_on(client.message_list(c("wipe"), HistoryQuery::default())).unwrap().is_empty());
+    let too_many: Vec<_> = (0..101).map(|i| c(&format!("x{i}"))).collect();
+    assert!(matches!(
+        block_on(client.delete_conversation_list(too_many, true)),
+        Err(tim_core::Error::Rejected(_))
+    ));
+    assert!(block_on(client.doctor(false)).unwrap().mismatches.is_empty());
+}
+
+#[test]
+fn custom_data_marks_and_groups_with_their_limits() {
+    let dir = tempfile::tempdir().unwrap();
+    let sdk = start(dir.path());
+    let client = sdk.client();
+    let events = Arc::new(Mutex::new(Vec::new()));
+    let sink = events.clone();
+    client.set_group_handler(Some(Arc::new(move |e: &GroupEvent| sink.lock().unwrap().push(e.clone()))));
+    for i in 0..3 {
+        block_on(client.create_conversation(c(&format!("c{i}")))).unwrap();
+    }
+    let r = block_on(client.set_custom_data(vec![c("c0"), c("nope")], "x".repeat(256))).unwrap();
+    assert!(r[0].1.is_ok() && r[1].1.is_err());
+    let too_long = block_on(client.set_custom_data(vec![c("c0")], "x".repeat(257))).unwrap_err();
+    assert_eq!(too_long.code(), ErrCode::InvalidParameters.value());
+    let too_many: Vec<_> = (0..101).map(|i| c(&format!("c{i}"))).collect();
+    let err = block_on(client.set_custom_data(too_many, "y".into())).unwrap_err();
+    assert_eq!(err.code(), ErrCode::SvrConvConvExtensionExceedLimit.value());
+
+    block_on(client.group_op(GroupOp::Create("g1".into(), vec![c("c0"), c("c1")]))).unwrap();
+    let long = block_on(client.group_op(GroupOp::Create("n".repeat(33), vec![c("c0")]))).unwrap_err();
+    assert_eq!(long.code(), ErrCode::SvrConvConvGroupNameExceedLength.value());
+    let missing = block_on(client.group_op(GroupOp::Add("nope".into(), vec![c("c0")]))).unwrap_err();
+    assert_eq!(missing.code(), ErrCode::SvrConvConvGroupNotExist.value());
+    for i in 2..=20 {
+        block_on(client.group_op(GroupOp::Create(format!("g{i}"), vec![c("c2")]))).unwrap();
+    }
+    let over = block_on(client.group_op(GroupOp::Create("g21".into(), vec![c("c2")]))).unwrap_err();
+    assert_eq!(over.code(), ErrCode::SvrConvConvGroupTotalExceedLimit.value());
+    block_on(client.group_op(GroupOp::Rename("g1".into(), "first".into()))).unwrap();
+    block_on(client.group_op(GroupOp::Remove("first".into(), vec![c("c1")]))).unwrap();
+    block_on(client.group_op(GroupOp::Delete("g20".into()))).unwrap();
+    let groups = block_on(client.group_list()).unwrap();
+    assert_eq!(groups.len(), 19);
+    assert_eq!(groups[0], "first");
+    drop(sdk);
+
+    let sdk = start(dir.path());
+    let client = sdk.client();
+    assert_eq!(block_on(client.group_list()).unwrap().len(), 19, "groups are durable");
+    let info = block_on(client.conversation_info(vec![c("c0"), c("c1")])).unwrap();
+    assert_eq!(info[0].conv_conversation_group_array, ["first"]);
+    assert!(info[1].conv_conversation_group_array.is_empty());
+    assert_eq!(info[0].conv_custom_data.len(), 256);
+    let seen = events.lock().unwrap().clone();
+    assert_eq!(seen[0], GroupEvent::Created("g1".into(), vec![c("c0"), c("c1")]));
+    assert!(seen.contains(&GroupEvent::Renamed("g1".into(), "first".into())));
+    assert!(seen.contains(&GroupEvent::Removed("first".into(), vec![c("c1")])));
+    assert!(seen.contains(&GroupEvent::Deleted("g20".into())));
+}
+
+#[test]
+fn a_subscribed_filter_reports_only_changes() {
+    let dir = tempfile::tempdir().unwrap();
+    let sdk = start(dir.path());
+    let client = sdk.client();
+    let reports = Arc::new(Mutex::new(Vec::new()));
+    let sink = reports.clone();
+    client.set_filtered_unread_handler(Some(Arc::new(move |label: &str, total| {
+        sink.lock().unwrap().push((label.to_owned(), total))
+    })));
+    let c2c = ConvFilter { conv_type: Some(ConvType::C2C), ..Default::default() };
+    client.subscribe_unread_blocking(c2c.clone(), "c2c".into()).unwrap();
+    block_on(client.deliver(vec![incoming("a", "1"), incoming("b", "2")])).unwrap();
+    let mut group_msg = incoming("z", "3");
+    group_msg.message_conv_type = Some(ConvType::Group);
+    group_msg.message_conv_id = Some("g".into());
+    block_on(client.deliver(vec![group_msg])).unwrap();
+    block_on(client.create_conversation(c("quiet"))).unwrap();
+    block_on(client.mark_read(tim_core::ReadScope::Conversation(c("a")))).unwrap();
+    assert_eq!(block_on(client.unread_by_filter(c2c.clone())).unwrap(), 1);
+    client.unsubscribe_unread_blocking(c2c).unwrap();
+    block_on(client.mark_read(tim_core::ReadScope::All(None))).unwrap();
+    sdk.shutdown();
+    assert_eq!(*reports.lock().unwrap(), vec![("c2c".to_owned(), 2), ("c2c".to_owned(), 1)]);
+}
