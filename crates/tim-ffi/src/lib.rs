@@ -13,6 +13,8 @@
 pub mod boundary;
 pub mod callback;
 mod conversation;
+mod conversation_list;
+mod group;
 pub mod json;
 mod manager;
 mod message;
@@ -21,6 +23,8 @@ pub mod types;
 mod unread;
 
 pub use conversation::*;
+pub use conversation_list::*;
+pub use group::*;
 pub use manager::*;
 pub use message::*;
 pub use types::*;

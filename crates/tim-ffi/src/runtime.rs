@@ -12,7 +12,11 @@ use tim_types::ConvEvent;
 use crate::callback::c_string;
 use crate::json;
 use crate::types::{
-    TIMConvEventCallback, TIMConvTotalUnreadMessageCountChangedCallback, TIMRecvNewMsgCallback, UserData,
+    TIMConvConversationGroupCreatedCallback, TIMConvConversationGroupDeletedCallback,
+    TIMConvConversationGroupNameChangedCallback, TIMConvConversationsAddedToGroupCallback,
+    TIMConvConversationsDeletedFromGroupCallback, TIMConvEventCallback,
+    TIMConvTotalUnreadMessageCountChangedByFilterCallback, TIMConvTotalUnreadMessageCountChangedCallback,
+    TIMRecvNewMsgCallback, UserData,
 };
 
 static SDK: Mutex<Option<Sdk>> = Mutex::new(None);
@@ -24,6 +28,29 @@ type RecvNewMsgFn = unsafe extern "C" fn(*const std::ffi::c_char, *const std::ff
 
 /// The registered `TIMRecvNewMsgCallback`s, in registration order; kept across `TIMUninit`.
 static RECV_NEW_MSG_CALLBACKS: Mutex<Vec<(RecvNewMsgFn, UserData)>> = Mutex::new(Vec::new());
+
+/// The registered unread-by-filter callback; kept across `TIMUninit`.
+static FILTERED_UNREAD_CALLBACK: Mutex<
+    Option<(TIMConvTotalUnreadMessageCountChangedByFilterCallback, UserData)>,
+> = Mutex::new(None);
+
+/// One of the five conversation group callbacks.
+#[derive(Clone, Copy)]
+pub enum GroupCallback {
+    /// `TIMSetConvConversationGroupCreatedCallback`.
+    Created(TIMConvConversationGroupCreatedCallback),
+    /// `TIMSetConvConversationGroupDeletedCallback`.
+    Deleted(TIMConvConversationGroupDeletedCallback),
+    /// `TIMSetConvConversationGroupNameChangedCallback`.
+    Renamed(TIMConvConversationGroupNameChangedCallback),
+    /// `TIMSetConvConversationsAddedToGroupCallback`.
+    Added(TIMConvConversationsAddedToGroupCallback),
+    /// `TIMSetConvConversationsDeletedFromGroupCallback`.
+    Removed(TIMConvConversationsDeletedFromGroupCallback),
+}
+
+/// The registered group callbacks, one slot per kind; kept across `TIMUninit`.
+static GROUP_CALLBACKS: Mutex<[Option<(GroupCallback, UserData)>; 5]> = Mutex::new([None; 5]);
 
 /// The registered total-unread callback; kept across `TIMUninit`.
 static TOTAL_UNREAD_CALLBACK: Mutex<Option<(TIMConvTotalUnreadMessageCountChangedCallback, UserData)>> =
@@ -54,6 +81,8 @@ pub fn init(config: SdkConfig) -> std::io::Result<()> {
     client.set_conv_event_handler(Some(Arc::new(forward_conv_event)));
     client.set_new_message_handler(Some(Arc::new(forward_new_messages)));
     client.set_total_unread_handler(Some(Arc::new(forward_total_unread)));
+    client.set_filtered_unread_handler(Some(Arc::new(forward_filtered_unread)));
+    client.set_group_handler(Some(Arc::new(forward_group_event)));
     *slot = Some(sdk);
     Ok(())
 }
@@ -95,6 +124,75 @@ pub fn remove_recv_new_msg_callback(cb: TIMRecvNewMsgCallback) {
 /// Registers (or with NULL clears) the total-unread callback.
 pub fn set_total_unread_callback(cb: TIMConvTotalUnreadMessageCountChangedCallback, user_data: UserData) {
     *lock(&TOTAL_UNREAD_CALLBACK) = cb.map(|cb| (Some(cb), user_data));
+}
+
+/// Registers (or with NULL clears) the unread-by-filter callback.
+pub fn set_filtered_unread_callback(
+    cb: TIMConvTotalUnreadMessageCountChangedByFilterCallback,
+    user_data: UserData,
+) {
+    *lock(&FILTERED_UNREAD_CALLBACK) = cb.map(|cb| (Some(cb), user_data));
+}
+
+fn group_slot(callback: &GroupCallback) -> (usize, bool) {
+    match callback {
+        GroupCallback::Created(cb) => (0, cb.is_some()),
+        GroupCallback::Deleted(cb) => (1, cb.is_some()),
+        GroupCallback::Renamed(cb) => (2, cb.is_some()),
+        GroupCallback::Added(cb) => (3, cb.is_some()),
+        GroupCallback::Removed(cb) => (4, cb.is_some()),
+    }
+}
+
+/// Registers (or with NULL clears) one of the group callbacks.
+pub fn set_group_callback(callback: GroupCallback, user_data: UserData) {
+    let (slot, set) = group_slot(&callback);
+    lock(&GROUP_CALLBACKS)[slot] = set.then_some((callback, user_data));
+}
+
+fn forward_filtered_unread(filter: &str, total: u64) {
+    let Some((Some(cb), user_data)) = *lock(&FILTERED_UNREAD_CALLBACK) else { return };
+    let filter = c_string(filter);
+    let total = std::ffi::c_int::try_from(total).unwrap_or(std::ffi::c_int::MAX);
+    // SAFETY: registered with this signature; the string outlives the call.
+    unsafe { cb(filter.as_ptr(), total, user_data.0) };
+}
+
+fn id_array(keys: &[tim_core::ConvKey]) -> std::ffi::CString {
+    c_string(&json::to_json(&keys.iter().map(ToString::to_string).collect::<Vec<_>>()))
+}
+
+fn forward_group_event(event: &tim_core::GroupEvent) {
+    use tim_core::GroupEvent as E;
+    let slot = match event {
+        E::Created(..) => 0,
+        E::Deleted(_) => 1,
+        E::Renamed(..) => 2,
+        E::Added(..) => 3,
+        E::Removed(..) => 4,
+    };
+    let Some((callback, user_data)) = lock(&GROUP_CALLBACKS)[slot] else { return };
+    let ud = user_data.0;
+    // SAFETY: the application registered each callback with the signature of its slot; the
+    // strings outlive the call.
+    unsafe {
+        match (callback, event) {
+            (GroupCallback::Created(Some(cb)), E::Created(name, keys)) => {
+                cb(c_string(name).as_ptr(), id_array(keys).as_ptr(), ud)
+            }
+            (GroupCallback::Deleted(Some(cb)), E::Deleted(name)) => cb(c_string(name).as_ptr(), ud),
+            (GroupCallback::Renamed(Some(cb)), E::Renamed(old, new)) => {
+                cb(c_string(old).as_ptr(), c_string(new).as_ptr(), ud)
+            }
+            (GroupCallback::Added(Some(cb)), E::Added(name, keys)) => {
+                cb(c_string(name).as_ptr(), id_array(keys).as_ptr(), ud)
+            }
+            (GroupCallback::Removed(Some(cb)), E::Removed(name, keys)) => {
+                cb(c_string(name).as_ptr(), id_array(keys).as_ptr(), ud)
+            }
+            _ => {}
+        }
+    }
 }
 
 /// Runs on the callback thread with each committed batch of received messages.

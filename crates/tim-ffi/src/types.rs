@@ -49,3 +49,43 @@ pub type TIMRecvNewMsgCallback =
 /// `void (*TIMConvTotalUnreadMessageCountChangedCallback)(int total_unread_count, const void* user_data)`.
 pub type TIMConvTotalUnreadMessageCountChangedCallback =
     Option<unsafe extern "C" fn(total_unread_count: c_int, user_data: *const c_void)>;
+
+/// `void (*TIMConvTotalUnreadMessageCountChangedByFilterCallback)(const char* filter, int total_unread_count, const void* user_data)`.
+pub type TIMConvTotalUnreadMessageCountChangedByFilterCallback =
+    Option<unsafe extern "C" fn(filter: *const c_char, total_unread_count: c_int, user_data: *const c_void)>;
+
+/// `void (*TIMConvConversationGroupCreatedCallback)(const char* group_name, const char* conversation_array, const void* user_data)`.
+pub type TIMConvConversationGroupCreatedCallback = Option<
+    unsafe extern "C" fn(
+        group_name: *const c_char,
+        conversation_array: *const c_char,
+        user_data: *const c_void,
+    ),
+>;
+
+/// `void (*TIMConvConversationGroupDeletedCallback)(const char* group_name, const void* user_data)`.
+pub type TIMConvConversationGroupDeletedCallback =
+    Option<unsafe extern "C" fn(group_name: *const c_char, user_data: *const c_void)>;
+
+/// `void (*TIMConvConversationGroupNameChangedCallback)(const char* old_name, const char* new_name, const void* user_data)`.
+pub type TIMConvConversationGroupNameChangedCallback =
+    Option<unsafe extern "C" fn(old_name: *const c_char, new_name: *const c_char, user_data: *const c_void)>;
+
+/// `void (*TIMConvConversationsAddedToGroupCallback)(const char* group_name, const char* conversation_array, const void* user_data)`.
+pub type TIMConvConversationsAddedToGroupCallback = Option<
+    unsafe extern "C" fn(
+        group_name: *const c_char,
+        conversation_array: *const c_char,
+        user_data: *const c_void,
+    ),
+>;
+
+/// `void (*TIMConvConversationsDeletedFromGroupCallback)(const char* group_name, const char* conversation_array, const void* user_data)`:
+/// the 7.x form, without the `reason` parameter 8.6 added (see docs/c-api.md).
+pub type TIMConvConversationsDeletedFromGroupCallback = Option<
+    unsafe extern "C" fn(
+        group_name: *const c_char,
+        conversation_array: *const c_char,
+        user_data: *const c_void,
+    ),
+>;

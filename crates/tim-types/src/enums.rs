@@ -251,6 +251,20 @@ c_enum! {
 }
 
 c_enum! {
+    /// Built-in conversation marks (`TIMConversationMarkType`); bits 32 to 63 are the app's.
+    TIMConversationMarkType in "TIMCloudDef.h" => pub enum ConversationMarkType: i64 {
+        /// Starred.
+        kTIMConversationMarkTypeStar => Star = 0x1,
+        /// Marked unread.
+        kTIMConversationMarkTypeUnread => Unread = 0x2,
+        /// Folded.
+        kTIMConversationMarkTypeFold => Fold = 0x4,
+        /// Hidden.
+        kTIMConversationMarkTypeHide => Hide = 0x8,
+    }
+}
+
+c_enum! {
     /// The error codes callbacks deliver (`TIMErrCode`); `ERR_SUCC` is success.
     TIMErrCode in "TIMErrorCode.h" => pub enum ErrCode: i32 {
         /// Success.
@@ -326,6 +340,7 @@ pub const ALL: &[CEnumDef] = &[
     MsgStatus::C_DEF,
     LoginStatus::C_DEF,
     GroupAtType::C_DEF,
+    ConversationMarkType::C_DEF,
     ErrCode::C_DEF,
 ];
 

@@ -95,6 +95,34 @@ keys! {
     /// Total unread count.
     kTIMConvGetTotalUnreadMessageCountResultUnreadCount => CONV_GET_TOTAL_UNREAD_MESSAGE_COUNT_RESULT_UNREAD_COUNT = "conv_get_total_unread_message_count_result_unread_count";
 
+    // TIMConversationListFilter (input).
+    /// Only this conversation type.
+    kTIMConversationListFilterConvType => CONVERSATION_LIST_FILTER_CONV_TYPE = "conversation_list_filter_conv_type";
+    /// Only this conversation group; `""`: only conversations in no group.
+    kTIMConversationListFilterConversationGroup => CONVERSATION_LIST_FILTER_CONVERSATION_GROUP = "conversation_list_filter_conversation_group";
+    /// Only conversations with these marks; 0: only unmarked conversations.
+    kTIMConversationListFilterMarkType => CONVERSATION_LIST_FILTER_MARK_TYPE = "conversation_list_filter_mark_type";
+    /// Only conversations with unread messages.
+    kTIMConversationListFilterHasUnreadCount => CONVERSATION_LIST_FILTER_HAS_UNREAD_COUNT = "conversation_list_filter_has_unread_count";
+    /// Only conversations with @ reminders.
+    kTIMConversationListFilterHasGroupAtInfo => CONVERSATION_LIST_FILTER_HAS_GROUP_AT_INFO = "conversation_list_filter_has_group_at_info";
+
+    // TIMConversationListResult (output; Tencent's constants have no `k` prefix).
+    /// The conversations of the page.
+    TIMConversationListResultConvList => CONVERSATION_LIST_RESULT_CONV_LIST = "conversation_list_result_conv_list";
+    /// The cursor for the next page.
+    TIMConversationListResultNextSeq => CONVERSATION_LIST_RESULT_NEXT_SEQ = "conversation_list_result_next_seq";
+    /// Whether the list is finished.
+    TIMConversationListResultIsFinished => CONVERSATION_LIST_RESULT_IS_FINISHED = "conversation_list_result_is_finished";
+
+    // TIMConversationOperationResult (output).
+    /// The conversation ID (`c2c_...` / `group_...`).
+    kTIMConversationOperationResultConversationID => CONVERSATION_OPERATION_RESULT_CONVERSATION_ID = "conversation_operation_result_conversation_id";
+    /// The result code (0: success).
+    kTIMConversationOperationResultResultCode => CONVERSATION_OPERATION_RESULT_RESULT_CODE = "conversation_operation_result_result_code";
+    /// The result description.
+    kTIMConversationOperationResultResultInfo => CONVERSATION_OPERATION_RESULT_RESULT_INFO = "conversation_operation_result_result_info";
+
     // Message.
     /// Elements of a message.
     kTIMMsgElemArray => MSG_ELEM_ARRAY = "message_elem_array";

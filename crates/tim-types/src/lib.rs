@@ -19,5 +19,8 @@ pub mod parse;
 pub use enums::{
     ConvEvent, ConvType, ElemType, ErrCode, GroupAtType, LoginStatus, MsgStatus, ReceiveMessageOpt, TimResult,
 };
-pub use model::{ConvInfo, Draft, Elem, GetMsgListParam, GroupAtInfo, Message, MsgDeleteParam};
+pub use model::{
+    ConvInfo, ConversationListFilter, ConversationListResult, ConversationOperationResult, Draft, Elem,
+    GetConversationListParam, GetMsgListParam, GroupAtInfo, Message, MsgDeleteParam,
+};
 pub use parse::{ParseError, parse_draft_param};

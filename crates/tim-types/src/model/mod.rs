@@ -6,6 +6,7 @@
 mod conv;
 mod draft;
 mod elem;
+mod list;
 mod message;
 mod params;
 
@@ -13,6 +14,9 @@ pub use conv::{ConvInfo, GroupAtInfo};
 pub use draft::Draft;
 pub use elem::{
     CustomElem, Elem, FaceElem, FileElem, ImageElem, LocationElem, SoundElem, TextElem, VideoElem,
+};
+pub use list::{
+    ConversationListFilter, ConversationListResult, ConversationOperationResult, GetConversationListParam,
 };
 pub use message::Message;
 pub use params::{GetMsgListParam, MsgDeleteParam};
