@@ -8,6 +8,9 @@
  *   an error instead of being dereferenced.
  * - Conversation events: h_event_cb records every event (kind, JSON copy, thread).
  * - A minimal JSON reader (h_json_*) to look into the SDK's results without a JSON library.
+ * - Messages: receive callbacks (h_recv_cb_a/b/c record every batch), the total-unread callback
+ *   (h_total_cb records every value), a message JSON builder and wrappers of the message calls
+ *   that wait for their callbacks (h_send, h_deliver, h_msgs, h_total_unread, ...).
  *
  * Every function is `static inline` so that programs using only part of it compile without
  * unused-function warnings. Include this header before anything else.
@@ -29,7 +32,9 @@
 #include "TIMCloud.h"
 
 #define H_TIMEOUT_SECONDS 10
-#define H_MAX_SLOTS 256
+#define H_MAX_SLOTS 2048
+#define H_MAX_BATCHES 1024
+#define H_MAX_TOTALS 1024
 #define H_MAX_EVENTS 4096
 
 /* ------------------------------------------------------------------------------------------ */
@@ -740,6 +745,367 @@ static inline void h_check_draft_at(const char* list, const char* conv_id, int c
     if (v == NULL || !h_json_int(v, &n)) h_fail(file, line, "\"%s\": draft_edit_time missing", conv_id);
     if (edit_time >= 0 && n != edit_time)
         h_fail(file, line, "\"%s\": draft_edit_time is %lld, expected %lld", conv_id, n, edit_time);
+}
+
+
+/* ------------------------------------------------------------------------------------------ */
+/* Messages: receive callbacks, total-unread callback, builders and wrappers                  */
+/* ------------------------------------------------------------------------------------------ */
+
+typedef struct {
+    int which;              /* 0, 1, 2: h_recv_cb_a, _b, _c */
+    char* json;             /* copy of json_msg_array */
+    const void* user_data;
+    int on_caller_thread;
+} h_batch;
+
+static h_batch h_batches[H_MAX_BATCHES];
+static int h_batch_count;
+static int h_batches_dropped;
+static int h_totals[H_MAX_TOTALS];
+static const void* h_total_user_data[H_MAX_TOTALS];
+static int h_total_count;
+static int h_total_on_caller_thread;
+
+static int h_recv_user_data_tag[3];
+#define H_RECV_USER_DATA(which) ((const void*)&h_recv_user_data_tag[(which)])
+static int h_total_user_data_tag;
+#define H_TOTAL_USER_DATA ((const void*)&h_total_user_data_tag)
+
+static inline void h_record_batch(int which, const char* json, const void* user_data) {
+    int on_main = pthread_equal(pthread_self(), h_main_thread);
+    h_lock();
+    if (h_batch_count < H_MAX_BATCHES) {
+        h_batch* b = &h_batches[h_batch_count++];
+        b->which = which;
+        b->json = h_strdup(json ? json : "(null)");
+        b->user_data = user_data;
+        b->on_caller_thread = on_main;
+    } else {
+        h_batches_dropped++;
+    }
+    pthread_cond_broadcast(&h_cond);
+    h_unlock();
+}
+
+/* Three distinct TIMRecvNewMsgCallback functions (removal is by function pointer). */
+static inline void h_recv_cb_a(const char* json_msg_array, const void* user_data) {
+    h_record_batch(0, json_msg_array, user_data);
+}
+static inline void h_recv_cb_b(const char* json_msg_array, const void* user_data) {
+    h_record_batch(1, json_msg_array, user_data);
+}
+static inline void h_recv_cb_c(const char* json_msg_array, const void* user_data) {
+    h_record_batch(2, json_msg_array, user_data);
+}
+
+/* The number of batches recorded so far (a mark). */
+static inline int h_batch_mark(void) {
+    int n;
+    h_lock();
+    n = h_batch_count;
+    h_unlock();
+    return n;
+}
+
+/* Counts the batches of callback `which` after `mark` (which < 0: any) and, if `messages` is
+ * not NULL, adds up their message counts into it. */
+static inline int h_count_batches(int mark, int which, int* messages) {
+    int i, n = 0, m = 0;
+    h_lock();
+    for (i = mark; i < h_batch_count; i++) {
+        if (which >= 0 && h_batches[i].which != which) continue;
+        n++;
+        m += h_json_len(h_batches[i].json);
+    }
+    h_unlock();
+    if (messages != NULL) *messages = m;
+    return n;
+}
+
+/* Waits until callback `which` has received `n_messages` messages in batches after `mark`; checks
+ * the batches' user_data (H_RECV_USER_DATA(which) unless `user_data` is given) and thread. */
+#define h_wait_recv(mark, which, n_messages, user_data) \
+    h_wait_recv_at((mark), (which), (n_messages), (user_data), __FILE__, __LINE__)
+static inline void h_wait_recv_at(int mark, int which, int n_messages, const void* user_data, const char* file,
+                                  int line) {
+    struct timespec deadline = h_deadline(H_TIMEOUT_SECONDS);
+    const void* expected = user_data != NULL ? user_data : H_RECV_USER_DATA(which);
+    int i, m;
+    h_lock();
+    for (;;) {
+        m = 0;
+        for (i = mark; i < h_batch_count; i++) {
+            h_batch* b = &h_batches[i];
+            if (b->which != which) continue;
+            if (b->user_data != expected) {
+                h_unlock();
+                h_fail(file, line, "receive callback %d got user_data %p, expected %p", which, b->user_data,
+                       expected);
+            }
+            if (b->on_caller_thread) {
+                h_unlock();
+                h_fail(file, line, "receive callback ran on the calling (main) thread");
+            }
+            if (h_json_len(b->json) <= 0) {
+                h_unlock();
+                h_fail(file, line, "receive callback got an empty or non-array batch: %.500s", b->json);
+            }
+            m += h_json_len(b->json);
+        }
+        if (m >= n_messages) break;
+        if (!h_cond_wait_until(&deadline)) {
+            h_unlock();
+            h_fail(file, line, "timed out waiting for %d received message(s) at callback %d (%d arrived)",
+                   n_messages, which, m);
+        }
+    }
+    h_unlock();
+    if (m != n_messages)
+        h_fail(file, line, "receive callback %d got %d message(s), expected %d", which, m, n_messages);
+}
+
+/* The TIMConvTotalUnreadMessageCountChangedCallback: records every value. */
+static inline void h_total_cb(int total_unread_count, const void* user_data) {
+    int on_main = pthread_equal(pthread_self(), h_main_thread);
+    h_lock();
+    if (h_total_count < H_MAX_TOTALS) {
+        h_total_user_data[h_total_count] = user_data;
+        h_totals[h_total_count++] = total_unread_count;
+    }
+    if (on_main) h_total_on_caller_thread = 1;
+    pthread_cond_broadcast(&h_cond);
+    h_unlock();
+}
+
+static inline int h_total_mark(void) {
+    int n;
+    h_lock();
+    n = h_total_count;
+    h_unlock();
+    return n;
+}
+
+/* The n-th total reported (-1 if there is none). */
+static inline int h_total_at(int n) {
+    int v;
+    h_lock();
+    v = n < h_total_count ? h_totals[n] : -1;
+    h_unlock();
+    return v;
+}
+
+/* Waits for a total-unread callback after `mark` reporting `value`; returns its index. */
+#define h_wait_total(mark, value) h_wait_total_at((mark), (value), __FILE__, __LINE__)
+static inline int h_wait_total_at(int mark, int value, const char* file, int line) {
+    struct timespec deadline = h_deadline(H_TIMEOUT_SECONDS);
+    int i = mark;
+    h_lock();
+    for (;;) {
+        for (; i < h_total_count; i++) {
+            if (h_totals[i] == value) {
+                if (h_total_user_data[i] != H_TOTAL_USER_DATA || h_total_on_caller_thread) {
+                    h_unlock();
+                    h_fail(file, line, "total-unread callback: wrong user_data or ran on the main thread");
+                }
+                h_unlock();
+                return i;
+            }
+        }
+        if (!h_cond_wait_until(&deadline)) {
+            int n = h_total_count;
+            h_unlock();
+            h_fail(file, line, "timed out waiting for the total-unread callback to report %d (%d reports since mark,"
+                   " last %d)", value, n - mark, n > 0 ? h_totals[n - 1] : -1);
+        }
+    }
+}
+
+/* Appends `s` to `out` as the inside of a JSON string (escapes quotes, backslashes and control
+ * characters); returns the new end. */
+static inline char* h_json_escape(char* out, const char* s) {
+    for (; *s != '\0'; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c == '"' || c == '\\') {
+            *out++ = '\\';
+            *out++ = (char)c;
+        } else if (c < 0x20) {
+            out += sprintf(out, "\\u%04x", c);
+        } else {
+            *out++ = (char)c;
+        }
+    }
+    *out = '\0';
+    return out;
+}
+
+/* A malloc'd Message JSON object with one text elem, plus the raw JSON members `extra` (for
+ * example "\"message_sender\":\"bob\"", or NULL/""). */
+static inline char* h_msg_json(const char* text, const char* extra) {
+    size_t cap = strlen(text) * 6 + (extra ? strlen(extra) : 0) + 128;
+    char* out = (char*)malloc(cap);
+    char* o;
+    if (out == NULL) FAIL("out of memory");
+    o = out + sprintf(out, "{\"%s\":[{\"%s\":%d,\"%s\":\"", kTIMMsgElemArray, kTIMElemType, (int)kTIMElem_Text,
+                      kTIMTextElemContent);
+    o = h_json_escape(o, text);
+    o += sprintf(o, "\"}]");
+    if (extra != NULL && extra[0] != '\0') o += sprintf(o, ",%s", extra);
+    sprintf(o, "}");
+    return out;
+}
+
+/* A malloc'd message from another user for TIMExtDeliverIncomingMessages. conv_id: the group (or
+ * NULL for C2C: the sender's conversation); msg_id and server_time are left out when NULL / 0;
+ * `extra`: more raw JSON members or NULL. */
+static inline char* h_incoming_json(const char* sender, int conv_type, const char* conv_id, const char* msg_id,
+                                    long long server_time, const char* text, const char* extra) {
+    char members[4096];
+    char* o = members;
+    o += sprintf(o, "\"%s\":\"%s\",\"%s\":%d", kTIMMsgSender, sender, kTIMMsgConvType, conv_type);
+    if (conv_id != NULL) o += sprintf(o, ",\"%s\":\"%s\"", kTIMMsgConvId, conv_id);
+    if (msg_id != NULL) o += sprintf(o, ",\"%s\":\"%s\"", kTIMMsgMsgId, msg_id);
+    if (server_time > 0) o += sprintf(o, ",\"%s\":%lld", kTIMMsgServerTime, server_time);
+    if (extra != NULL && extra[0] != '\0') sprintf(o, ",%s", extra);
+    return h_msg_json(text, members);
+}
+
+/* Joins JSON values into a malloc'd array "[a,b,...]". */
+static inline char* h_json_array_of(char** items, int n) {
+    size_t cap = 3;
+    int i;
+    char *out, *o;
+    for (i = 0; i < n; i++) cap += strlen(items[i]) + 1;
+    out = (char*)malloc(cap);
+    if (out == NULL) FAIL("out of memory");
+    o = out;
+    *o++ = '[';
+    for (i = 0; i < n; i++) {
+        size_t len = strlen(items[i]);
+        if (i > 0) *o++ = ',';
+        memcpy(o, items[i], len);
+        o += len;
+    }
+    *o++ = ']';
+    *o = '\0';
+    return out;
+}
+
+/* Waits for the slot of an accepted async call and returns the callback code. */
+#define h_await(rc, slot, what) h_await_at((rc), (slot), (what), __FILE__, __LINE__)
+static inline int32_t h_await_at(int rc, h_slot* s, const char* what, const char* file, int line) {
+    if (rc != TIM_SUCC) h_fail(file, line, "%s returned %d, expected TIM_SUCC", what, rc);
+    h_wait_n_at(s, 1, file, line);
+    return s->code;
+}
+
+/* Waits for the slot and checks the callback code is ERR_SUCC. */
+#define h_await_ok(rc, slot, what) h_await_ok_at((rc), (slot), (what), __FILE__, __LINE__)
+static inline void h_await_ok_at(int rc, h_slot* s, const char* what, const char* file, int line) {
+    int32_t code = h_await_at(rc, s, what, file, line);
+    if (code != ERR_SUCC) h_fail(file, line, "%s: callback code %d (%s)", what, code, s->desc);
+}
+
+/* The string value of `key` in the object at `obj`, malloc'd, or NULL. */
+static inline char* h_json_get_string(const char* obj, const char* key) {
+    const char* v = h_json_get(obj, key);
+    return v != NULL ? h_json_string(v) : NULL;
+}
+
+/* The integer value of `key` in the object at `obj`, or `fallback`. */
+static inline long long h_json_get_int(const char* obj, const char* key, long long fallback) {
+    long long n;
+    const char* v = h_json_get(obj, key);
+    return v != NULL && h_json_int(v, &n) ? n : fallback;
+}
+
+/* Whether the message at `msg` has `message_msg_id` equal to `id`. */
+static inline int h_msg_has_id(const char* msg, const char* id) {
+    const char* v = msg != NULL ? h_json_get(msg, kTIMMsgMsgId) : NULL;
+    return v != NULL && h_json_str_eq(v, id);
+}
+
+/* The text of the first elem of the message at `msg` (malloc'd), or NULL. */
+static inline char* h_msg_text(const char* msg) {
+    const char* elems = msg != NULL ? h_json_get(msg, kTIMMsgElemArray) : NULL;
+    const char* elem = elems != NULL ? h_json_at(elems, 0) : NULL;
+    return elem != NULL ? h_json_get_string(elem, kTIMTextElemContent) : NULL;
+}
+
+/* TIMMsgSendMessage of a text message, waiting for success. Writes the ID into id_buf (128 bytes,
+ * may be NULL) and returns a malloc'd copy of the callback's message JSON. */
+#define h_send(conv_id, conv_type, text, id_buf) h_send_at((conv_id), (conv_type), (text), (id_buf), __FILE__, __LINE__)
+static inline char* h_send_at(const char* conv_id, int conv_type, const char* text, char* id_buf, const char* file,
+                              int line) {
+    h_slot* s = h_new_slot();
+    char* msg = h_msg_json(text, NULL);
+    int rc = TIMMsgSendMessage(conv_id, (enum TIMConvType)conv_type, msg, id_buf, h_comm_cb, s);
+    free(msg);
+    h_await_ok_at(rc, s, "TIMMsgSendMessage", file, line);
+    if (id_buf != NULL && !h_msg_has_id(s->json, id_buf))
+        h_fail(file, line, "the callback's message_msg_id differs from the buffer \"%s\": %.500s", id_buf, s->json);
+    return h_strdup(s->json);
+}
+
+/* TIMExtDeliverIncomingMessages, waiting for success; returns a malloc'd copy of the callback JSON
+ * (the array of stored messages). */
+#define h_deliver(json_array) h_deliver_at((json_array), __FILE__, __LINE__)
+static inline char* h_deliver_at(const char* json_array, const char* file, int line) {
+    h_slot* s = h_new_slot();
+    int rc = TIMExtDeliverIncomingMessages(json_array, h_comm_cb, s);
+    h_await_ok_at(rc, s, "TIMExtDeliverIncomingMessages", file, line);
+    if (h_json_len(s->json) < 0) h_fail(file, line, "delivery callback JSON is not an array: %.500s", s->json);
+    return h_strdup(s->json);
+}
+
+/* Delivers one message (built with h_incoming_json) and returns how many were stored (0 or 1). */
+#define h_deliver_one(sender, conv_type, conv_id, msg_id, server_time, text, extra)                              \
+    h_deliver_one_at((sender), (conv_type), (conv_id), (msg_id), (server_time), (text), (extra), __FILE__, \
+                     __LINE__)
+static inline int h_deliver_one_at(const char* sender, int conv_type, const char* conv_id, const char* msg_id,
+                                   long long server_time, const char* text, const char* extra, const char* file,
+                                   int line) {
+    char* msg = h_incoming_json(sender, conv_type, conv_id, msg_id, server_time, text, extra);
+    char* array = h_json_array_of(&msg, 1);
+    char* stored = h_deliver_at(array, file, line);
+    int n = h_json_len(stored);
+    free(msg);
+    free(array);
+    free(stored);
+    return n;
+}
+
+/* TIMMsgGetMsgList, waiting for success; returns a malloc'd copy of the message array. */
+#define h_msgs(conv_id, conv_type, param) h_msgs_at((conv_id), (conv_type), (param), __FILE__, __LINE__)
+static inline char* h_msgs_at(const char* conv_id, int conv_type, const char* param, const char* file, int line) {
+    h_slot* s = h_new_slot();
+    int rc = TIMMsgGetMsgList(conv_id, (enum TIMConvType)conv_type, param, h_comm_cb, s);
+    h_await_ok_at(rc, s, "TIMMsgGetMsgList", file, line);
+    if (h_json_len(s->json) < 0) h_fail(file, line, "TIMMsgGetMsgList JSON is not an array: %.500s", s->json);
+    return h_strdup(s->json);
+}
+
+/* TIMConvGetTotalUnreadMessageCount, waiting for success; returns the count. */
+#define h_total_unread() h_total_unread_at(__FILE__, __LINE__)
+static inline long long h_total_unread_at(const char* file, int line) {
+    h_slot* s = h_new_slot();
+    int rc = TIMConvGetTotalUnreadMessageCount(h_comm_cb, s);
+    long long n;
+    h_await_ok_at(rc, s, "TIMConvGetTotalUnreadMessageCount", file, line);
+    n = h_json_get_int(s->json, kTIMConvGetTotalUnreadMessageCountResultUnreadCount, -1);
+    if (n < 0) h_fail(file, line, "total unread JSON without a count: %s", s->json);
+    return n;
+}
+
+/* The conversation's conv_unread_num in a fresh list (-1 if it is not listed). */
+#define h_unread(conv_id, conv_type) h_unread_at((conv_id), (conv_type), __FILE__, __LINE__)
+static inline long long h_unread_at(const char* conv_id, int conv_type, const char* file, int line) {
+    char* list = h_list_at(file, line);
+    const char* conv = h_json_find_conv(list, conv_id, conv_type);
+    long long n = conv != NULL ? h_json_get_int(conv, kTIMConvUnReadNum, -2) : -1;
+    free(list);
+    if (n == -2) h_fail(file, line, "\"%s\" has no conv_unread_num", conv_id);
+    return n;
 }
 
 #endif /* TIM_TEST_HARNESS_H_ */

@@ -34,7 +34,8 @@ const SANITIZE_FLAGS: &[&str] =
 /// The jsoncpp header the C++ program needs.
 const JSONCPP_HEADER: &str = "/usr/include/jsoncpp/json/json.h";
 
-/// The 13 functions of the conversation API, which the library must export.
+/// The 30 functions of the API (13 conversation calls, 16 message, read-state and unread-count
+/// calls, and our extension `TIMExtDeliverIncomingMessages`), which the library must export.
 const REQUIRED_EXPORTS: &[&str] = &[
     "TIMInit",
     "TIMUninit",
@@ -49,6 +50,23 @@ const REQUIRED_EXPORTS: &[&str] = &[
     "TIMConvGetConvList",
     "TIMConvSetDraft",
     "TIMConvCancelDraft",
+    "TIMMsgSendMessage",
+    "TIMMsgSendNewMsg",
+    "TIMMsgSaveMsg",
+    "TIMMsgImportMsgList",
+    "TIMMsgGetMsgList",
+    "TIMMsgDelete",
+    "TIMMsgClearHistoryMessage",
+    "TIMMsgReportReaded",
+    "TIMMsgMarkAllMessageAsRead",
+    "TIMConvCleanConversationUnreadMessageCount",
+    "TIMMsgSetC2CReceiveMessageOpt",
+    "TIMMsgSetGroupReceiveMessageOpt",
+    "TIMAddRecvNewMsgCallback",
+    "TIMRemoveRecvNewMsgCallback",
+    "TIMConvGetTotalUnreadMessageCount",
+    "TIMSetConvTotalUnreadMessageCountChangedCallback",
+    "TIMExtDeliverIncomingMessages",
 ];
 
 /// The target folder (`$CARGO_TARGET_DIR` or `<root>/target`).
@@ -245,7 +263,7 @@ macro_rules! c_tests {
     };
 }
 
-c_tests!(happy_path, errors, reentrancy, threads, uninit_pending, persistence);
+c_tests!(happy_path, errors, reentrancy, threads, uninit_pending, persistence, messages, unread);
 
 /// The compiler flags for jsoncpp: `pkg-config --cflags jsoncpp`, or `/usr/include/jsoncpp`.
 fn jsoncpp_cflags() -> Vec<String> {
@@ -304,7 +322,13 @@ fn the_library_exports_every_declared_function() {
     for required in REQUIRED_EXPORTS {
         assert!(names.contains(required), "{required} is not declared in TIMCloud.h");
     }
+    let unlisted: Vec<&&str> = names.iter().filter(|n| !REQUIRED_EXPORTS.contains(n)).collect();
+    assert!(unlisted.is_empty(), "declared in the headers but not in REQUIRED_EXPORTS: {unlisted:?}");
+    assert_eq!(REQUIRED_EXPORTS.len(), 30);
     names.sort_unstable();
+    let declared_count = names.len();
+    names.dedup();
+    assert_eq!(names.len(), declared_count, "a function is declared twice");
     let missing: Vec<&&str> = names.iter().filter(|n| !symbols.contains(n)).collect();
     assert!(missing.is_empty(), "{} does not export {missing:?}", so.display());
 }

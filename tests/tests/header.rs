@@ -7,7 +7,8 @@
 use tim_tests::header_check::{SourceFile, check_sources, declared_functions};
 use tim_tests::{check_headers, workspace_root};
 
-/// The functions `TIMCloud.h` must declare (later work adds more).
+/// The 30 functions `TIMCloud.h` must declare: the 13 of the conversation API, the 16 message,
+/// read-state and unread-count calls, and our extension `TIMExtDeliverIncomingMessages`.
 const REQUIRED_FUNCTIONS: &[&str] = &[
     "TIMInit",
     "TIMUninit",
@@ -22,6 +23,23 @@ const REQUIRED_FUNCTIONS: &[&str] = &[
     "TIMConvGetConvList",
     "TIMConvSetDraft",
     "TIMConvCancelDraft",
+    "TIMMsgSendMessage",
+    "TIMMsgSendNewMsg",
+    "TIMMsgSaveMsg",
+    "TIMMsgImportMsgList",
+    "TIMMsgGetMsgList",
+    "TIMMsgDelete",
+    "TIMMsgClearHistoryMessage",
+    "TIMMsgReportReaded",
+    "TIMMsgMarkAllMessageAsRead",
+    "TIMConvCleanConversationUnreadMessageCount",
+    "TIMMsgSetC2CReceiveMessageOpt",
+    "TIMMsgSetGroupReceiveMessageOpt",
+    "TIMAddRecvNewMsgCallback",
+    "TIMRemoveRecvNewMsgCallback",
+    "TIMConvGetTotalUnreadMessageCount",
+    "TIMSetConvTotalUnreadMessageCountChangedCallback",
+    "TIMExtDeliverIncomingMessages",
 ];
 
 #[test]
@@ -58,7 +76,7 @@ fn the_check_reports_a_wrong_header_and_a_wrong_export() {
     assert!(has("function TIMConvCancelDraft: 2 parameters in the header"), "{errors:#?}");
 }
 
-/// The Rust side of the 13 functions as `tim-ffi` is expected to write them (the aliases and
+/// The Rust side of the 30 functions as `tim-ffi` is expected to write them (the aliases and
 /// signatures the check accepts). Kept here so that the header and this expectation are checked
 /// against each other even before `tim-ffi` exports anything.
 const EXPECTED_FFI: &str = r##"
@@ -73,6 +91,11 @@ pub type TIMCommCallback = Option<
 pub type TIMConvEventCallback = Option<
     unsafe extern "C" fn(conv_event: TIMConvEvent, json_conv_array: *const c_char, user_data: *const c_void),
 >;
+pub type TIMReceiveMessageOpt = c_int;
+pub type TIMRecvNewMsgCallback =
+    Option<unsafe extern "C" fn(json_msg_array: *const c_char, user_data: *const c_void)>;
+pub type TIMConvTotalUnreadMessageCountChangedCallback =
+    Option<unsafe extern "C" fn(total_unread_count: c_int, user_data: *const c_void)>;
 
 #[unsafe(no_mangle)]
 pub extern "C" fn TIMInit(sdk_app_id: u64, json_sdk_config: *const c_char) -> c_int { 0 }
@@ -100,6 +123,40 @@ pub extern "C" fn TIMConvGetConvList(cb: TIMCommCallback, user_data: *const c_vo
 pub unsafe extern "C" fn TIMConvSetDraft(conv_id: *const c_char, conv_type: TIMConvType, json_draft_param: *const c_char) -> c_int { 0 }
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn TIMConvCancelDraft(conv_id: *const c_char, conv_type: TIMConvType) -> c_int { 0 }
+#[unsafe(no_mangle)]
+pub extern "C" fn TIMMsgSendMessage(conv_id: *const c_char, conv_type: TIMConvType, json_msg_param: *const c_char, message_id_buffer: *mut c_char, cb: TIMCommCallback, user_data: *const c_void) -> c_int { 0 }
+#[unsafe(no_mangle)]
+pub extern "C" fn TIMMsgSendNewMsg(conv_id: *const c_char, conv_type: TIMConvType, json_msg_param: *const c_char, cb: TIMCommCallback, user_data: *const c_void) -> c_int { 0 }
+#[unsafe(no_mangle)]
+pub extern "C" fn TIMMsgSaveMsg(conv_id: *const c_char, conv_type: TIMConvType, json_msg_param: *const c_char, cb: TIMCommCallback, user_data: *const c_void) -> c_int { 0 }
+#[unsafe(no_mangle)]
+pub extern "C" fn TIMMsgImportMsgList(conv_id: *const c_char, conv_type: TIMConvType, json_msg_array: *const c_char, cb: TIMCommCallback, user_data: *const c_void) -> c_int { 0 }
+#[unsafe(no_mangle)]
+pub extern "C" fn TIMMsgGetMsgList(conv_id: *const c_char, conv_type: TIMConvType, json_get_msg_param: *const c_char, cb: TIMCommCallback, user_data: *const c_void) -> c_int { 0 }
+#[unsafe(no_mangle)]
+pub extern "C" fn TIMMsgDelete(conv_id: *const c_char, conv_type: TIMConvType, json_msgdel_param: *const c_char, cb: TIMCommCallback, user_data: *const c_void) -> c_int { 0 }
+#[unsafe(no_mangle)]
+pub extern "C" fn TIMMsgClearHistoryMessage(conv_id: *const c_char, conv_type: TIMConvType, cb: TIMCommCallback, user_data: *const c_void) -> c_int { 0 }
+#[unsafe(no_mangle)]
+pub extern "C" fn TIMMsgReportReaded(conv_id: *const c_char, conv_type: TIMConvType, json_msg_param: *const c_char, cb: TIMCommCallback, user_data: *const c_void) -> c_int { 0 }
+#[unsafe(no_mangle)]
+pub extern "C" fn TIMMsgMarkAllMessageAsRead(cb: TIMCommCallback, user_data: *const c_void) -> c_int { 0 }
+#[unsafe(no_mangle)]
+pub extern "C" fn TIMConvCleanConversationUnreadMessageCount(conversation_id: *const c_char, clean_timestamp: u64, clean_sequence: u64, cb: TIMCommCallback, user_data: *const c_void) -> c_int { 0 }
+#[unsafe(no_mangle)]
+pub extern "C" fn TIMMsgSetC2CReceiveMessageOpt(json_identifier_array: *const c_char, opt: TIMReceiveMessageOpt, cb: TIMCommCallback, user_data: *const c_void) -> c_int { 0 }
+#[unsafe(no_mangle)]
+pub extern "C" fn TIMMsgSetGroupReceiveMessageOpt(group_id: *const c_char, opt: TIMReceiveMessageOpt, cb: TIMCommCallback, user_data: *const c_void) -> c_int { 0 }
+#[unsafe(no_mangle)]
+pub extern "C" fn TIMAddRecvNewMsgCallback(cb: TIMRecvNewMsgCallback, user_data: *const c_void) {}
+#[unsafe(no_mangle)]
+pub extern "C" fn TIMRemoveRecvNewMsgCallback(cb: TIMRecvNewMsgCallback) {}
+#[unsafe(no_mangle)]
+pub extern "C" fn TIMConvGetTotalUnreadMessageCount(cb: TIMCommCallback, user_data: *const c_void) -> c_int { 0 }
+#[unsafe(no_mangle)]
+pub extern "C" fn TIMSetConvTotalUnreadMessageCountChangedCallback(cb: TIMConvTotalUnreadMessageCountChangedCallback, user_data: *const c_void) {}
+#[unsafe(no_mangle)]
+pub extern "C" fn TIMExtDeliverIncomingMessages(json_msg_array: *const c_char, cb: TIMCommCallback, user_data: *const c_void) -> c_int { 0 }
 "##;
 
 #[test]
@@ -108,4 +165,26 @@ fn the_expected_rust_signatures_match_the_header() {
     let rust = [SourceFile::new("expected_ffi.rs", EXPECTED_FFI)];
     let errors = check_sources(&headers, &rust, tim_types::keys::ALL, tim_types::enums::ALL);
     assert!(errors.is_empty(), "{errors:#?}");
+}
+
+/// The message and unread types (`TIMReceiveMessageOpt`, `TIMRecvNewMsgCallback`,
+/// `TIMConvTotalUnreadMessageCountChangedCallback`) are checked like the older ones: a Rust side
+/// that disagrees with the header is reported.
+#[test]
+fn wrong_message_and_unread_types_are_reported() {
+    let headers = tim_tests::header_check::read_headers(&workspace_root()).expect("read headers");
+    let wrong = EXPECTED_FFI
+        .replace("pub type TIMReceiveMessageOpt = c_int;", "pub type TIMReceiveMessageOpt = u32;")
+        .replace("fn(total_unread_count: c_int,", "fn(total_unread_count: u64,")
+        .replace("fn(json_msg_array: *const c_char, user_data", "fn(json_msg_array: *mut c_char, user_data")
+        .replace("clean_timestamp: u64, clean_sequence: u64,", "clean_timestamp: u32, clean_sequence: u64,")
+        .replace("message_id_buffer: *mut c_char,", "message_id_buffer: *const c_char,");
+    let rust = [SourceFile::new("expected_ffi.rs", wrong)];
+    let errors = check_sources(&headers, &rust, tim_types::keys::ALL, tim_types::enums::ALL);
+    let has = |needle: &str| errors.iter().any(|e| e.contains(needle));
+    assert!(has("type TIMReceiveMessageOpt = u32"), "{errors:#?}");
+    assert!(has("callback TIMConvTotalUnreadMessageCountChangedCallback"), "{errors:#?}");
+    assert!(has("callback TIMRecvNewMsgCallback"), "{errors:#?}");
+    assert!(has("function TIMConvCleanConversationUnreadMessageCount"), "{errors:#?}");
+    assert!(has("function TIMMsgSendMessage"), "{errors:#?}");
 }

@@ -7,7 +7,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use proptest::prelude::*;
-use tim_core::{ConvKey, ReadScope, Sdk, SdkConfig, block_on};
+use tim_core::{ConvFilter, ConvKey, GroupOp, ReadScope, Sdk, SdkConfig, block_on};
 use tim_types::keys::MESSAGE_AT_ALL;
 use tim_types::{ConvType, Draft, Elem, GroupAtType, Message, ReceiveMessageOpt};
 
@@ -33,8 +33,19 @@ enum Op {
     Read(usize),
     ReadAll(u8),
     RecvOpt(usize, u8),
+    Pin(usize, bool),
+    Mark(usize, u8, bool),
+    CustomData(usize, u8),
+    GroupCreate(u8, usize),
+    GroupAdd(u8, usize),
+    GroupRemove(u8, usize),
+    GroupDelete(u8),
+    DeleteList(usize, bool),
     Restart,
 }
+
+const GROUPS: [&str; 2] = ["work", "family"];
+const MARKS: [u64; 3] = [0x1, 0x4, 1 << 40];
 
 fn op() -> impl Strategy<Value = Op> {
     let k = 0..KEYS.len();
@@ -51,7 +62,15 @@ fn op() -> impl Strategy<Value = Op> {
         1 => k.clone().prop_map(Op::Clear),
         2 => k.clone().prop_map(Op::Read),
         1 => (0u8..3).prop_map(Op::ReadAll),
-        1 => (k, 0u8..5).prop_map(|(c, o)| Op::RecvOpt(c, o)),
+        1 => (k.clone(), 0u8..5).prop_map(|(c, o)| Op::RecvOpt(c, o)),
+        2 => (k.clone(), any::<bool>()).prop_map(|(c, p)| Op::Pin(c, p)),
+        2 => (k.clone(), 0u8..3, any::<bool>()).prop_map(|(c, m, e)| Op::Mark(c, m, e)),
+        1 => (k.clone(), any::<u8>()).prop_map(|(c, d)| Op::CustomData(c, d)),
+        1 => (0u8..2, k.clone()).prop_map(|(g, c)| Op::GroupCreate(g, c)),
+        1 => (0u8..2, k.clone()).prop_map(|(g, c)| Op::GroupAdd(g, c)),
+        1 => (0u8..2, k.clone()).prop_map(|(g, c)| Op::GroupRemove(g, c)),
+        1 => (0u8..2).prop_map(Op::GroupDelete),
+        1 => (k, any::<bool>()).prop_map(|(c, clear)| Op::DeleteList(c, clear)),
         1 => Just(Op::Restart),
     ]
 }
@@ -76,6 +95,11 @@ struct MConv {
     read_seq: u64,
     max_seq: u64,
     at: Vec<(u64, GroupAtType)>,
+    pinned: bool,
+    marks: u64,
+    groups: Vec<String>,
+    custom: String,
+    hidden: bool,
 }
 
 impl MConv {
@@ -97,6 +121,7 @@ struct Model {
     next_uid: u64,
     clock: u64,
     ids: BTreeSet<String>,
+    groups: Vec<String>,
 }
 
 impl Model {
@@ -105,16 +130,43 @@ impl Model {
         self.next_order
     }
 
-    fn ensure(&mut self, c: usize) {
-        if !self.convs.contains_key(&c) {
-            let order = self.take_order();
-            self.convs.insert(c, MConv { order, ..Default::default() });
+    /// Creates the conversation, or brings a hidden one back at the top. Returns whether it was
+    /// absent (or hidden) before.
+    fn ensure(&mut self, c: usize) -> bool {
+        match self.convs.get(&c).map(|conv| conv.hidden) {
+            Some(false) => false,
+            Some(true) => {
+                let order = self.take_order();
+                let conv = self.convs.get_mut(&c).unwrap();
+                conv.hidden = false;
+                conv.order = order;
+                true
+            }
+            None => {
+                let order = self.take_order();
+                self.convs.insert(c, MConv { order, ..Default::default() });
+                true
+            }
         }
+    }
+
+    fn visible(&mut self, c: usize) -> Option<&mut MConv> {
+        self.convs.get_mut(&c).filter(|conv| !conv.hidden)
     }
 
     /// Files a message as the engine does; `time` None means the engine picks now (a send).
     fn insert(&mut self, c: usize, mut m: MMsg, mention: Option<GroupAtType>) {
-        self.ensure(c);
+        if !self.convs.contains_key(&c) {
+            let order = self.take_order();
+            self.convs.insert(c, MConv { order, ..Default::default() });
+        }
+        if self.convs[&c].hidden {
+            // The engine brings it back at the top first, then files the message.
+            let order = self.take_order();
+            let conv = self.convs.get_mut(&c).unwrap();
+            conv.hidden = false;
+            conv.order = order;
+        }
         self.next_uid += 1;
         m.pos.1 = self.next_uid;
         let newest = self.convs[&c].newest();
@@ -189,21 +241,17 @@ fn apply(h: &mut Harness, m: &mut Model, op: &Op) {
         }
         Op::Delete(c) => {
             let r = block_on(client.delete_conversation(key(c)));
-            match m.convs.remove(&c) {
-                Some(conv) => {
-                    r.unwrap();
-                    for msg in conv.msgs {
-                        m.ids.remove(&msg.id);
-                    }
-                }
-                None => assert!(r.is_err()),
+            if m.visible(c).is_none() {
+                return assert!(r.is_err());
+            }
+            r.unwrap();
+            for msg in m.convs.remove(&c).unwrap().msgs {
+                m.ids.remove(&msg.id);
             }
         }
         Op::SetDraft(c, t) => {
             client.set_draft_blocking(key(c), draft(t)).unwrap();
-            let existed = m.convs.contains_key(&c);
-            m.ensure(c);
-            if existed {
+            if !m.ensure(c) {
                 let order = m.take_order();
                 m.convs.get_mut(&c).unwrap().order = order;
             }
@@ -211,7 +259,7 @@ fn apply(h: &mut Harness, m: &mut Model, op: &Op) {
         }
         Op::CancelDraft(c) => {
             let r = client.cancel_draft_blocking(key(c));
-            match m.convs.get_mut(&c) {
+            match m.visible(c) {
                 Some(conv) => {
                     r.unwrap();
                     conv.draft = None;
@@ -325,17 +373,18 @@ fn apply(h: &mut Harness, m: &mut Model, op: &Op) {
         }
         Op::Clear(c) => {
             let r = block_on(client.clear_history(key(c)));
-            let Some(conv) = m.convs.get_mut(&c) else { return assert!(r.is_err()) };
+            let Some(conv) = m.convs.get_mut(&c).filter(|conv| !conv.hidden) else {
+                return assert!(r.is_err());
+            };
             r.unwrap();
             for msg in conv.msgs.drain(..) {
                 m.ids.remove(&msg.id);
             }
-            conv.read_mark = None;
             conv.at.clear();
         }
         Op::Read(c) => {
             let r = block_on(client.mark_read(ReadScope::Conversation(key(c))));
-            let Some(conv) = m.convs.get_mut(&c) else { return assert!(r.is_err()) };
+            let Some(conv) = m.visible(c) else { return assert!(r.is_err()) };
             r.unwrap();
             read_all(conv);
         }
@@ -343,7 +392,7 @@ fn apply(h: &mut Harness, m: &mut Model, op: &Op) {
             let scope = [None, Some(ConvType::C2C), Some(ConvType::Group)][t as usize];
             block_on(client.mark_read(ReadScope::All(scope))).unwrap();
             for (c, conv) in m.convs.iter_mut() {
-                if scope.is_none_or(|s| KEYS[*c].0 == s) {
+                if !conv.hidden && scope.is_none_or(|s| KEYS[*c].0 == s) {
                     read_all(conv);
                 }
             }
@@ -351,8 +400,102 @@ fn apply(h: &mut Harness, m: &mut Model, op: &Op) {
         Op::RecvOpt(c, o) => {
             let opt = ReceiveMessageOpt::from_value(o.into()).unwrap();
             block_on(client.set_receive_option(vec![key(c)], opt)).unwrap();
-            if let Some(conv) = m.convs.get_mut(&c) {
+            if let Some(conv) = m.visible(c) {
                 conv.recv = opt.value();
+            }
+        }
+        Op::Pin(c, pinned) => {
+            let r = block_on(client.pin_conversation(key(c), pinned));
+            let Some(conv) = m.visible(c) else { return assert!(r.is_err()) };
+            r.unwrap();
+            conv.pinned = pinned;
+        }
+        Op::Mark(c, bit, enable) => {
+            let bits = MARKS[bit as usize];
+            let r = block_on(client.mark_conversations(vec![key(c)], bits, enable)).unwrap();
+            let Some(conv) = m.visible(c) else { return assert!(r[0].1.is_err()) };
+            assert!(r[0].1.is_ok());
+            conv.marks = if enable { conv.marks | bits } else { conv.marks & !bits };
+        }
+        Op::CustomData(c, d) => {
+            let r = block_on(client.set_custom_data(vec![key(c)], format!("cd{d}"))).unwrap();
+            let Some(conv) = m.visible(c) else { return assert!(r[0].1.is_err()) };
+            assert!(r[0].1.is_ok());
+            conv.custom = format!("cd{d}");
+        }
+        Op::GroupCreate(g, c) => {
+            let name = GROUPS[g as usize].to_owned();
+            let r = block_on(client.group_op(GroupOp::Create(name.clone(), vec![key(c)])));
+            if m.groups.contains(&name) {
+                return assert!(r.is_err());
+            }
+            let r = r.unwrap();
+            m.groups.push(name.clone());
+            match m.visible(c) {
+                Some(conv) => {
+                    assert!(r[0].1.is_ok());
+                    conv.groups.push(name);
+                }
+                None => assert!(r[0].1.is_err()),
+            }
+        }
+        Op::GroupAdd(g, c) | Op::GroupRemove(g, c) => {
+            let name = GROUPS[g as usize].to_owned();
+            let add = matches!(op, Op::GroupAdd(..));
+            let group_op = if add {
+                GroupOp::Add(name.clone(), vec![key(c)])
+            } else {
+                GroupOp::Remove(name.clone(), vec![key(c)])
+            };
+            let r = block_on(client.group_op(group_op));
+            if !m.groups.contains(&name) {
+                return assert!(r.is_err());
+            }
+            let r = r.unwrap();
+            match m.visible(c) {
+                Some(conv) => {
+                    assert!(r[0].1.is_ok());
+                    let member = conv.groups.contains(&name);
+                    if add && !member {
+                        conv.groups.push(name);
+                    } else if !add {
+                        conv.groups.retain(|x| *x != name);
+                    }
+                }
+                None => assert!(r[0].1.is_err()),
+            }
+        }
+        Op::GroupDelete(g) => {
+            let name = GROUPS[g as usize].to_owned();
+            let r = block_on(client.group_op(GroupOp::Delete(name.clone())));
+            if !m.groups.contains(&name) {
+                return assert!(r.is_err());
+            }
+            r.unwrap();
+            m.groups.retain(|x| *x != name);
+            for conv in m.convs.values_mut() {
+                conv.groups.retain(|x| *x != name);
+            }
+        }
+        Op::DeleteList(c, clear) => {
+            let r = block_on(client.delete_conversation_list(vec![key(c)], clear)).unwrap();
+            let exists = if clear { m.convs.contains_key(&c) } else { m.visible(c).is_some() };
+            assert_eq!(r[0].1.is_ok(), exists, "delete list result of {c}");
+            if !exists {
+                return;
+            }
+            if clear {
+                for msg in m.convs.remove(&c).unwrap().msgs {
+                    m.ids.remove(&msg.id);
+                }
+            } else {
+                let conv = m.convs.get_mut(&c).unwrap();
+                read_all(conv);
+                conv.hidden = true;
+                conv.draft = None;
+                conv.pinned = false;
+                conv.marks = 0;
+                conv.groups.clear();
             }
         }
         Op::Restart => h.restart(),
@@ -368,10 +511,15 @@ fn read_all(conv: &mut MConv) {
 fn check(h: &Harness, m: &Model, step: usize) {
     let client = h.client();
     let list = block_on(client.conversation_list()).unwrap();
-    let mut expected: Vec<(u64, usize)> = m.convs.iter().map(|(c, conv)| (conv.order, *c)).collect();
+    let mut expected: Vec<(bool, u64, usize)> = m
+        .convs
+        .iter()
+        .filter(|(_, conv)| !conv.hidden)
+        .map(|(c, conv)| (conv.pinned, conv.order, *c))
+        .collect();
     expected.sort_by(|a, b| b.cmp(a));
     let got: Vec<String> = list.iter().map(|i| i.conv_id.clone()).collect();
-    let want: Vec<String> = expected.iter().map(|(_, c)| KEYS[*c].1.to_owned()).collect();
+    let want: Vec<String> = expected.iter().map(|(_, _, c)| KEYS[*c].1.to_owned()).collect();
     assert_eq!(got, want, "step {step}: list order");
     let mut total = 0;
     for info in &list {
@@ -392,11 +540,84 @@ fn check(h: &Harness, m: &Model, step: usize) {
             .map(|a| (a.conv_group_at_info_seq, a.conv_group_at_info_at_type))
             .collect();
         assert_eq!(at, conv.at, "step {step}: @-info of {}", info.conv_id);
+        assert_eq!(info.conv_is_pinned, conv.pinned, "step {step}: pinned");
+        let marks = info.conv_mark_array.iter().fold(0, |acc, m| acc | m);
+        assert_eq!(marks, conv.marks, "step {step}: marks of {}", info.conv_id);
+        let mut groups = info.conv_conversation_group_array.clone();
+        let mut want_groups = conv.groups.clone();
+        groups.sort();
+        want_groups.sort();
+        assert_eq!(groups, want_groups, "step {step}: groups of {}", info.conv_id);
+        assert_eq!(info.conv_custom_data, conv.custom, "step {step}: custom data");
         if conv.recv == 0 {
             total += conv.unread();
         }
     }
     assert_eq!(block_on(client.total_unread()).unwrap(), total, "step {step}: total");
+    let mut group_list = block_on(client.group_list()).unwrap();
+    group_list.sort();
+    let mut want_groups = m.groups.clone();
+    want_groups.sort();
+    assert_eq!(group_list, want_groups, "step {step}: group list");
+    check_filters(&client, &list, m, step);
+}
+
+/// Every filter's paged walk and unread count equal the model's list filtered by hand.
+fn check_filters(client: &tim_core::Client, list: &[tim_types::ConvInfo], m: &Model, step: usize) {
+    let filters = [
+        ConvFilter { conv_type: Some(ConvType::Group), ..Default::default() },
+        ConvFilter { group: Some("work".into()), ..Default::default() },
+        ConvFilter { group: Some(String::new()), ..Default::default() },
+        ConvFilter { mark: Some(0x1), ..Default::default() },
+        ConvFilter { mark: Some(0), ..Default::default() },
+        ConvFilter { has_unread: true, ..Default::default() },
+        ConvFilter { has_at: true, conv_type: Some(ConvType::Group), ..Default::default() },
+    ];
+    for filter in filters {
+        let want: Vec<String> = list
+            .iter()
+            .filter(|info| {
+                let c = KEYS.iter().position(|k| k.1 == info.conv_id).unwrap();
+                let conv = &m.convs[&c];
+                filter.conv_type.is_none_or(|t| KEYS[c].0 == t)
+                    && match filter.group.as_deref() {
+                        None => true,
+                        Some("") => conv.groups.is_empty(),
+                        Some(g) => conv.groups.iter().any(|x| x == g),
+                    }
+                    && match filter.mark {
+                        None => true,
+                        Some(0) => conv.marks == 0,
+                        Some(bits) => conv.marks & bits == bits,
+                    }
+                    && (!filter.has_unread || conv.unread() > 0)
+                    && (!filter.has_at || !conv.at.is_empty())
+            })
+            .map(|info| info.conv_id.clone())
+            .collect();
+        let mut got = Vec::new();
+        let mut next_seq = 0;
+        loop {
+            let page = block_on(client.conversation_page(filter.clone(), next_seq, 2)).unwrap();
+            got.extend(page.list.iter().map(|i| i.conv_id.clone()));
+            next_seq = page.next_seq;
+            if page.finished {
+                break;
+            }
+        }
+        assert_eq!(got, want, "step {step}: paged {filter:?}");
+        let unread: u64 = want
+            .iter()
+            .map(|id| &m.convs[&KEYS.iter().position(|k| k.1 == id).unwrap()])
+            .filter(|conv| conv.recv == 0)
+            .map(MConv::unread)
+            .sum();
+        assert_eq!(
+            block_on(client.unread_by_filter(filter.clone())).unwrap(),
+            unread,
+            "step {step}: unread of {filter:?}"
+        );
+    }
 }
 
 fn cases() -> u32 {

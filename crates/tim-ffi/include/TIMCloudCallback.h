@@ -48,6 +48,36 @@ typedef void (*TIMCommCallback)(int32_t code, const char* desc, const char* json
  */
 typedef void (*TIMConvEventCallback)(enum TIMConvEvent conv_event, const char* json_conv_array, const void* user_data);
 
+/**
+ * @brief New messages, registered with `TIMAddRecvNewMsgCallback` (several may be registered).
+ *
+ * Runs once per committed batch of messages received from other users (for example through
+ * `TIMExtDeliverIncomingMessages`), after the messages are stored and after the conversation
+ * events of the same batch. Messages the logged-in user sent, saved or imported, and delivered
+ * messages whose sender is the logged-in user, are not reported.
+ *
+ * @param json_msg_array A JSON array of Message objects as stored (with `message_msg_id`,
+ *                       `message_seq`, `message_server_time`, `message_conv_id`,
+ *                       `message_conv_type`, `message_sender`, `"message_is_from_self": false`,
+ *                       ...), in the order they were delivered. Never NULL, never empty.
+ * @param user_data      The `user_data` given to `TIMAddRecvNewMsgCallback`, unchanged.
+ */
+typedef void (*TIMRecvNewMsgCallback)(const char* json_msg_array, const void* user_data);
+
+/**
+ * @brief The total unread count changed; registered with
+ *        `TIMSetConvTotalUnreadMessageCountChangedCallback`.
+ *
+ * Runs once after each committed change that changed the total (never when it stayed the same),
+ * in commit order.
+ *
+ * @param total_unread_count The new total: the sum of `conv_unread_num` over the conversations
+ *                           whose `conv_recv_opt` is `kTIMRecvMsgOpt_Receive` (muted conversations
+ *                           are left out). Clamped to `INT_MAX`.
+ * @param user_data          The `user_data` given with the registration, unchanged.
+ */
+typedef void (*TIMConvTotalUnreadMessageCountChangedCallback)(int total_unread_count, const void* user_data);
+
 #ifdef __cplusplus
 }
 #endif

@@ -3,8 +3,8 @@
  * @brief Enums and JSON key constants of the TIM conversation C API.
  *
  * Enums: `TIMResult` (the synchronous return value of every call), `TIMConvType`,
- * `TIMReceiveMessageOpt`, `TIMConvEvent`, `TIMElemType`, `TIMMsgStatus`, `TIMLoginStatus` and
- * `TIMGroupAtType`. The error codes delivered to callbacks are in `TIMErrorCode.h`.
+ * `TIMReceiveMessageOpt`, `TIMConvEvent`, `TIMElemType`, `TIMMsgStatus`, `TIMLoginStatus`,
+ * `TIMGroupAtType` and `TIMConversationMarkType`. The error codes delivered to callbacks are in `TIMErrorCode.h`.
  *
  * JSON keys: every parameter and result of the API is a UTF-8 JSON string; the keys are declared
  * below as `static const char*` variables (as in Tencent's headers), for example
@@ -158,6 +158,19 @@ enum TIMGroupAtType {
     kTIMGroup_At_All_At_ME = 3
 };
 
+/** Built-in conversation marks (`TIMConversationMarkType`), bits of `conv_mark_array` values.
+ *  Bits 32 to 63 (`1ULL << n`, 32 <= n < 64) are free for the application's own marks. */
+enum TIMConversationMarkType {
+    /** Starred. */
+    kTIMConversationMarkTypeStar = 0x1,
+    /** Marked as unread. */
+    kTIMConversationMarkTypeUnread = 0x2,
+    /** Folded. */
+    kTIMConversationMarkTypeFold = 0x4,
+    /** Hidden. */
+    kTIMConversationMarkTypeHide = 0x8
+};
+
 /* ======================================================================================== */
 /*                                       JSON key constants                                 */
 /* ======================================================================================== */
@@ -242,6 +255,34 @@ static const char* kTIMGetConversationListParamConvId = "get_conversation_list_p
 static const char* kTIMGetConversationListParamConvType = "get_conversation_list_param_conv_type";
 /** Total unread count. */
 static const char* kTIMConvGetTotalUnreadMessageCountResultUnreadCount = "conv_get_total_unread_message_count_result_unread_count";
+
+/* ---- TIMConversationListFilter (input) ---- */
+/** uint `TIMConvType`: only conversations of this type. */
+static const char* kTIMConversationListFilterConvType = "conversation_list_filter_conv_type";
+/** string: only conversations of this conversation group; `""`: only conversations in no group. */
+static const char* kTIMConversationListFilterConversationGroup = "conversation_list_filter_conversation_group";
+/** uint64 mark bits: only conversations with these marks; 0: only unmarked conversations. */
+static const char* kTIMConversationListFilterMarkType = "conversation_list_filter_mark_type";
+/** bool: true = only conversations with unread messages. */
+static const char* kTIMConversationListFilterHasUnreadCount = "conversation_list_filter_has_unread_count";
+/** bool: true = only conversations with @ reminders. */
+static const char* kTIMConversationListFilterHasGroupAtInfo = "conversation_list_filter_has_group_at_info";
+
+/* ---- TIMConversationListResult (output; Tencent's constants have no `k` prefix) ---- */
+/** array of ConvInfo: the conversations of the page. */
+static const char* TIMConversationListResultConvList = "conversation_list_result_conv_list";
+/** uint64: the cursor of the next page. */
+static const char* TIMConversationListResultNextSeq = "conversation_list_result_next_seq";
+/** bool: whether the list is finished. */
+static const char* TIMConversationListResultIsFinished = "conversation_list_result_is_finished";
+
+/* ---- TIMConversationOperationResult (output) ---- */
+/** string: the conversation ID (`"c2c_<userID>"` / `"group_<groupID>"`). */
+static const char* kTIMConversationOperationResultConversationID = "conversation_operation_result_conversation_id";
+/** int: the result code of this conversation (0: success). */
+static const char* kTIMConversationOperationResultResultCode = "conversation_operation_result_result_code";
+/** string: the result description. */
+static const char* kTIMConversationOperationResultResultInfo = "conversation_operation_result_result_info";
 
 /* ---- Message ---- */
 /** Elements of a message. */

@@ -8,8 +8,8 @@ use std::ffi::{c_char, c_int, c_void};
 use serde_json::json;
 use tim_core::{CallError, ConvKey, ReadBound, ReadScope};
 use tim_types::keys::CONV_GET_TOTAL_UNREAD_MESSAGE_COUNT_RESULT_UNREAD_COUNT;
-use tim_types::parse::parse_json;
-use tim_types::{ConvType, Message, ReceiveMessageOpt};
+use tim_types::parse::{parse_json, parse_json_object};
+use tim_types::{ConvType, MessageRef, ReceiveMessageOpt};
 
 use crate::boundary::{guard, guard_result, optional_str, required_str};
 use crate::callback::CommCallback;
@@ -57,7 +57,7 @@ pub extern "C" fn TIMMsgReportReaded(
         match text.map(str::trim).filter(|t| !t.is_empty()) {
             None => client.mark_read_with(ReadScope::Conversation(key), empty(callback)),
             Some(text) => {
-                let message: Message = parse_json(text)?;
+                let message: MessageRef = parse_json_object(text)?;
                 let msg_id = message.message_msg_id.filter(|id| !id.is_empty());
                 let msg_id = msg_id.ok_or_else(|| CallError::param("the message has no message_msg_id"))?;
                 client.read_up_to_with(key, ReadBound::Message(msg_id), empty(callback))

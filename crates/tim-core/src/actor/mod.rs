@@ -480,7 +480,7 @@ impl ConvActor {
                     Ok(loaded) => {
                         let state =
                             ConvState::load(loaded.conversations, loaded.next_order_key, loaded.groups);
-                        actor.reported_total = state.total_unread();
+                        let total = state.total_unread();
                         actor.cursors.clear();
                         actor.deps.session.logged_in(&user_id, &user_sig);
                         if let Transport::Loopback(hub) = &actor.deps.transport {
@@ -488,6 +488,8 @@ impl ConvActor {
                         }
                         actor.user = Some(LoggedIn { user_id, state });
                         actor.reset_subscriptions();
+                        // The app had no total for this user before: tell it, if it differs.
+                        actor.report_total(total);
                         done.complete(Ok(()));
                         let (hub, dispatcher) = (&actor.deps.hub, &actor.deps.dispatcher);
                         hub.emit(dispatcher, ConvEvent::Start, Vec::new());

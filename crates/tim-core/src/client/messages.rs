@@ -72,6 +72,8 @@ impl Client {
         sendable(&message)?;
         let id = new_message_id();
         message.message_msg_id = Some(id.clone());
+        // The engine numbers sent messages; a caller's sequence would collide with its own.
+        message.message_seq = None;
         Ok((message, id))
     }
 

@@ -138,7 +138,10 @@ pub fn file_message(
     });
     let delivered_read = from_self || msg.message_is_read == Some(true);
     msg.message_is_read = Some(delivered_read);
-    let counts_unread = !delivered_read && msg.message_is_excluded_from_unread_count != Some(true);
+    // Only news counts: imported and saved messages are history, whoever sent them.
+    let counts_unread = origin == Origin::Received
+        && !delivered_read
+        && msg.message_is_excluded_from_unread_count != Some(true);
     MessageRecord { pos: MsgPos { time: server_time, uid: f.uid }, counts_unread, msg }
 }
 
@@ -220,13 +223,13 @@ pub fn apply_delete(
     }
 }
 
-/// Applies the removal of every message of the conversation; it keeps its place in the list.
+/// Applies the removal of every message of the conversation; it keeps its place in the list and
+/// its read mark (what was read up to then stays read).
 pub fn apply_clear(conv: &mut Conversation) {
     conv.unread = 0;
     conv.last_msg = None;
     conv.last_pos = None;
     conv.newest = None;
-    conv.read_mark = None;
     conv.group_at.clear();
 }
 
@@ -318,7 +321,7 @@ mod tests {
         assert_eq!(conv.order_key, 3, "the old import did not move it");
         apply_delete(&mut conv, &newest, None, Some(hidden.pos));
         assert_eq!(conv.last_msg, None);
-        assert_eq!(conv.unread, 2);
+        assert_eq!(conv.unread, 1, "the hidden one still counts; the import never did");
     }
 
     #[test]

@@ -216,6 +216,12 @@ impl<'txn> Batch<'txn> {
         Ok(self.convs.get_mut(key).and_then(Option::as_mut))
     }
 
+    /// The conversation as the API sees it: hidden ones (deleted with their messages kept) do
+    /// not exist until a new message brings them back.
+    fn visible(&mut self, key: &ConvKey) -> Result<Option<&mut Conversation>, StoreError> {
+        Ok(self.conv(key)?.filter(|c| !c.hidden))
+    }
+
     fn touch(&mut self, key: &ConvKey) {
         if !self.dirty.contains(key) {
             self.dirty.push(key.clone());
@@ -242,8 +248,9 @@ impl<'txn> Batch<'txn> {
             MsgOp::Deliver { messages, only_known_groups } => {
                 let mut stored = Vec::new();
                 for msg in messages {
-                    let Some(key) = delivery_key(&msg) else { continue };
-                    if only_known_groups && key.conv_type == ConvType::Group && self.conv(&key)?.is_none() {
+                    let Some(key) = delivery_key(&msg, Some(&self.ctx.self_id)) else { continue };
+                    if only_known_groups && key.conv_type == ConvType::Group && self.visible(&key)?.is_none()
+                    {
                         continue;
                     }
                     if let Some(msg) = self.insert(&key, msg, Origin::Received)? {
@@ -254,7 +261,7 @@ impl<'txn> Batch<'txn> {
             }
             MsgOp::Delete { key, msg_id } => self.delete(&key, &msg_id),
             MsgOp::Clear { key } => {
-                if self.conv(&key)?.is_none() {
+                if self.visible(&key)?.is_none() {
                     return Ok(Err(no_conversation(&key)));
                 }
                 self.tables.clear(&key)?;
@@ -302,6 +309,9 @@ impl<'txn> Batch<'txn> {
     }
 
     fn delete(&mut self, key: &ConvKey, msg_id: &str) -> Result<Result<OpOutput, TimError>, StoreError> {
+        if self.conv(key)?.is_none() {
+            return Ok(Err(no_conversation(key)));
+        }
         let Some((parts, pos)) = self.tables.find_id(msg_id)? else {
             return Ok(Err(invalid(format!("message {msg_id:?} does not exist"))));
         };
@@ -325,7 +335,7 @@ impl<'txn> Batch<'txn> {
         key: &ConvKey,
         bound: ReadBound,
     ) -> Result<Result<OpOutput, TimError>, StoreError> {
-        if self.conv(key)?.is_none() {
+        if self.visible(key)?.is_none() {
             return Ok(Err(no_conversation(key)));
         }
         let mark = match bound {
@@ -361,7 +371,7 @@ impl<'txn> Batch<'txn> {
     }
 
     fn history(&mut self, key: &ConvKey, q: HistoryQuery) -> Result<Result<OpOutput, TimError>, StoreError> {
-        let Some(conv) = self.conv(key)? else { return Ok(Err(no_conversation(key))) };
+        let Some(conv) = self.visible(key)? else { return Ok(Err(no_conversation(key))) };
         let read_mark = conv.read_mark;
         let keep = |rec: &MessageRecord| {
             (q.time_from..=q.time_to).contains(&rec.pos.time)
@@ -502,12 +512,18 @@ fn prev_pos(pos: MsgPos) -> MsgPos {
     }
 }
 
-/// The conversation a received message belongs to: its group, or for C2C its sender.
-fn delivery_key(msg: &Message) -> Option<ConvKey> {
+/// The conversation a received message belongs to: its group; for C2C its sender's, unless the
+/// logged-in user sent it (from another device), then `message_conv_id` names the peer.
+fn delivery_key(msg: &Message, self_id: Option<&str>) -> Option<ConvKey> {
     match msg.message_conv_type? {
         ConvType::Group => ConvKey::group(msg.message_conv_id.clone()?).ok(),
         ConvType::C2C => {
-            ConvKey::c2c(msg.message_conv_id.clone().or_else(|| msg.message_sender.clone())?).ok()
+            let sender = msg.message_sender.clone()?;
+            if self_id == Some(sender.as_str()) {
+                ConvKey::c2c(msg.message_conv_id.clone()?).ok()
+            } else {
+                ConvKey::c2c(sender).ok()
+            }
         }
         _ => None,
     }
@@ -522,7 +538,7 @@ pub fn check_delivery(msg: &Message) -> Result<(), String> {
         Some(ConvType::C2C) | Some(ConvType::Group) => {}
         _ => return Err("message_conv_type must be 1 (C2C) or 2 (group)".into()),
     }
-    if delivery_key(msg).is_none() {
+    if delivery_key(msg, None).is_none() {
         return Err("message_conv_id is missing or invalid".into());
     }
     Ok(())

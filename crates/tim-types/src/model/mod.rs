@@ -19,4 +19,4 @@ pub use list::{
     ConversationListFilter, ConversationListResult, ConversationOperationResult, GetConversationListParam,
 };
 pub use message::Message;
-pub use params::{GetMsgListParam, MsgDeleteParam};
+pub use params::{GetMsgListParam, MessageRef, MsgDeleteParam};

@@ -2,15 +2,29 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::Message;
+use serde_json::{Map, Value};
+
 use crate::enums::ElemType;
+
+/// A message named by its ID, where a call only needs to know which message (the start of a
+/// history page, the message to delete or read up to). Any other keys of a full message object
+/// are accepted and ignored, so a message taken from a callback can be passed back as it is.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct MessageRef {
+    /// The message ID.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message_msg_id: Option<String>,
+    /// The other keys, not used.
+    #[serde(flatten)]
+    pub rest: Map<String, Value>,
+}
 
 /// The input of `TIMMsgGetMsgList` (`MsgGetMsgListParam`).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct GetMsgListParam {
     /// Start after this message (not included).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub msg_getmsglist_param_last_msg: Option<Message>,
+    pub msg_getmsglist_param_last_msg: Option<MessageRef>,
     /// How many messages at most (default 20).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub msg_getmsglist_param_count: Option<u32>,
@@ -41,7 +55,7 @@ pub struct GetMsgListParam {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MsgDeleteParam {
     /// The message to delete.
-    pub msg_delete_param_msg: Message,
+    pub msg_delete_param_msg: MessageRef,
     /// Also delete in the cloud; accepted and ignored.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub msg_delete_param_is_ramble: Option<bool>,
