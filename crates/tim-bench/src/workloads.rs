@@ -1,0 +1,324 @@
+//! The workloads W1 to W5, run against every engine, with the end-state checks.
+
+use std::ffi::CString;
+use std::time::{Duration, Instant};
+
+use tim_ffi::{TIMConvGetConvInfo, TIMConvGetConvList, TIMConvGetConversationListByFilter};
+
+use crate::Sizes;
+use crate::corpus;
+use crate::engines::ffi::CApi;
+use crate::engines::ours::{Ours, message};
+use crate::engines::raw_redb::RawRedb;
+use crate::engines::sqlite::Sqlite;
+use crate::stats::percentiles;
+
+/// Engine names, in table order.
+pub const TIM_RUST: &str = "tim (Rust API)";
+/// This engine through the C ABI.
+pub const TIM_C: &str = "tim (C ABI)";
+/// Raw redb.
+pub const RAW_REDB: &str = "raw redb";
+/// SQLite.
+pub const SQLITE: &str = "SQLite";
+
+/// One measured quantity, per engine.
+#[derive(Debug, Clone)]
+pub struct Measure {
+    /// W1..W5.
+    pub workload: &'static str,
+    /// What was measured.
+    pub metric: String,
+    /// Its unit.
+    pub unit: &'static str,
+    /// Whether more is better (throughput) or less (latency).
+    pub higher_is_better: bool,
+    /// (engine, value).
+    pub values: Vec<(&'static str, f64)>,
+}
+
+fn tmp() -> Result<tempfile::TempDir, String> {
+    tempfile::tempdir().map_err(|e| e.to_string())
+}
+
+fn timed<T>(f: impl FnOnce() -> Result<T, String>) -> Result<(T, Duration), String> {
+    let start = Instant::now();
+    let value = f()?;
+    Ok((value, start.elapsed()))
+}
+
+fn rate(count: usize, took: Duration) -> f64 {
+    count as f64 / took.as_secs_f64()
+}
+
+fn deliver_json(range: std::ops::Range<usize>, conversations: usize) -> String {
+    let list: Vec<_> = range.map(|n| message(n, conversations)).collect();
+    serde_json::to_string(&list).unwrap_or_default()
+}
+
+fn rss_bytes() -> u64 {
+    std::fs::read_to_string("/proc/self/statm")
+        .ok()
+        .and_then(|s| s.split_whitespace().nth(1).and_then(|p| p.parse::<u64>().ok()))
+        .map_or(0, |pages| pages * 4096)
+}
+
+/// Runs every workload; fails if the engines disagree on an end state.
+pub fn run_all(s: Sizes) -> Result<Vec<Measure>, String> {
+    let mut out = Vec::new();
+
+    // ---- W1 ingest ------------------------------------------------------------------------
+    eprintln!(
+        "W1: ingest {} messages into {} conversations, {} per call",
+        s.messages, s.ingest_conversations, s.batch
+    );
+    let w1_dir = tmp()?;
+    let ours = Ours::open(w1_dir.path())?;
+    let ((), rust_took) = timed(|| ours.ingest(0..s.messages, s.ingest_conversations, s.batch))?;
+    let ours_state = ours.end_state()?;
+
+    let raw_dir = tmp()?;
+    let raw = RawRedb::create(raw_dir.path())?;
+    let ((), raw_took) = timed(|| raw.ingest(0..s.messages, s.ingest_conversations, s.batch))?;
+    if raw.end_state()? != ours_state.without_unread() {
+        return Err("W1: raw redb and tim disagree on the stored messages".into());
+    }
+
+    let sqlite_dir = tmp()?;
+    let mut sqlite = Sqlite::open(sqlite_dir.path())?;
+    let ((), sqlite_took) = timed(|| sqlite.ingest(0..s.messages, s.ingest_conversations, s.batch))?;
+    if sqlite.end_state()? != ours_state {
+        return Err("W1: SQLite and tim disagree on messages, unread counts or last messages".into());
+    }
+
+    let c_dir = tmp()?;
+    let c_took = {
+        let capi = CApi::open(c_dir.path())?;
+        let mut took = Duration::ZERO;
+        let mut n = 0;
+        while n < s.messages {
+            let end = (n + s.batch).min(s.messages);
+            let json = deliver_json(n..end, s.ingest_conversations);
+            let ((), t) = timed(|| capi.deliver(&json))?;
+            took += t;
+            n = end;
+        }
+        took
+    };
+    let c_state = {
+        let check = Ours::open(c_dir.path())?;
+        let state = check.end_state()?;
+        check.close();
+        state
+    };
+    if c_state != ours_state {
+        return Err("W1: the C ABI and the Rust API disagree".into());
+    }
+    out.push(Measure {
+        workload: "W1 ingest",
+        metric: format!("{} messages, durable, {} per call", s.messages, s.batch),
+        unit: "messages/s",
+        higher_is_better: true,
+        values: vec![
+            (TIM_RUST, rate(s.messages, rust_took)),
+            (TIM_C, rate(s.messages, c_took)),
+            (RAW_REDB, rate(s.messages, raw_took)),
+            (SQLITE, rate(s.messages, sqlite_took)),
+        ],
+    });
+
+    // ---- W2 full list (the W1 stores) and W3 drafts ---------------------------------------------
+    eprintln!("W2: full list of {} conversations", s.ingest_conversations);
+    let samples = s.samples.min(50);
+    let full_rust: Vec<Duration> =
+        (0..samples).map(|_| timed(|| ours.full_list()).map(|(_, t)| t)).collect::<Result<_, _>>()?;
+    let full_sqlite: Vec<Duration> =
+        (0..samples).map(|_| timed(|| sqlite.list(None)).map(|(_, t)| t)).collect::<Result<_, _>>()?;
+
+    eprintln!("W3: drafts");
+    let draft_rust: Vec<Duration> = (0..s.samples)
+        .map(|i| timed(|| ours.set_draft(i % s.ingest_conversations, i)).map(|(_, t)| t))
+        .collect::<Result<_, _>>()?;
+    let draft_sqlite: Vec<Duration> = (0..s.samples)
+        .map(|i| {
+            let json = format!(
+                r#"{{"draft_msg":{{"message_elem_array":[{{"elem_type":0,"text_elem_content":"{}"}}]}}}}"#,
+                corpus::text(i)
+            );
+            timed(|| sqlite.set_draft(&corpus::peer(i % s.ingest_conversations), &json)).map(|(_, t)| t)
+        })
+        .collect::<Result<_, _>>()?;
+    let raw_commit: Vec<Duration> = (0..s.samples).map(|i| raw.single_commit(i)).collect::<Result<_, _>>()?;
+    ours.close();
+    drop(sqlite);
+
+    let (full_c, draft_c, draft_8) = {
+        let capi = CApi::open(w1_dir.path())?;
+        let full_c: Vec<Duration> = (0..samples)
+            .map(|_| capi.round_trip(|cb| TIMConvGetConvList(cb, std::ptr::null())))
+            .collect::<Result<_, _>>()?;
+        let draft = |i: usize| {
+            let peer = CString::new(corpus::peer(i % s.ingest_conversations)).unwrap_or_default();
+            let json = format!(
+                r#"{{"draft_msg":{{"message_elem_array":[{{"elem_type":0,"text_elem_content":"{}"}}]}}}}"#,
+                corpus::text(i)
+            );
+            (peer, CString::new(json).unwrap_or_default())
+        };
+        let draft_c: Vec<Duration> = (0..s.samples)
+            .map(|i| {
+                let (peer, json) = draft(i);
+                capi.set_draft(&peer, &json)
+            })
+            .collect::<Result<_, _>>()?;
+        let per_thread = s.samples;
+        let start = Instant::now();
+        std::thread::scope(|scope| {
+            let handles: Vec<_> = (0..8)
+                .map(|t| {
+                    let capi = &capi;
+                    scope.spawn(move || {
+                        for i in 0..per_thread {
+                            let (peer, json) = draft(t * per_thread + i);
+                            capi.set_draft(&peer, &json)?;
+                        }
+                        Ok::<(), String>(())
+                    })
+                })
+                .collect();
+            handles.into_iter().try_for_each(|h| h.join().unwrap_or_else(|_| Err("a caller panicked".into())))
+        })?;
+        let draft_8 = rate(8 * per_thread, start.elapsed());
+        (full_c, draft_c, draft_8)
+    };
+    out.push(Measure {
+        workload: "W2 list",
+        metric: format!("full list of {} conversations (p50)", s.ingest_conversations),
+        unit: "µs",
+        higher_is_better: false,
+        values: vec![
+            (TIM_RUST, percentiles(full_rust).0),
+            (TIM_C, percentiles(full_c).0),
+            (SQLITE, percentiles(full_sqlite).0),
+        ],
+    });
+    let (draft_rust_50, draft_rust_99) = percentiles(draft_rust);
+    let (draft_c_50, draft_c_99) = percentiles(draft_c.clone());
+    let (sqlite_50, sqlite_99) = percentiles(draft_sqlite);
+    let (raw_50, raw_99) = percentiles(raw_commit);
+    out.push(Measure {
+        workload: "W3 draft",
+        metric: "TIMConvSetDraft latency p50 (raw redb: one durable single-row commit)".into(),
+        unit: "µs",
+        higher_is_better: false,
+        values: vec![(TIM_RUST, draft_rust_50), (TIM_C, draft_c_50), (RAW_REDB, raw_50), (SQLITE, sqlite_50)],
+    });
+    out.push(Measure {
+        workload: "W3 draft",
+        metric: "latency p99".into(),
+        unit: "µs",
+        higher_is_better: false,
+        values: vec![(TIM_RUST, draft_rust_99), (TIM_C, draft_c_99), (RAW_REDB, raw_99), (SQLITE, sqlite_99)],
+    });
+    let single = 1e6 / draft_c_50.max(1.0);
+    out.push(Measure {
+        workload: "W3 draft",
+        metric: "throughput, 1 caller vs 8 callers at once (group commit)".into(),
+        unit: "drafts/s",
+        higher_is_better: true,
+        values: vec![("tim (C ABI), 1 caller", single), ("tim (C ABI), 8 callers", draft_8)],
+    });
+
+    // ---- W4 open, W2 first page, W5 round trip (the big stores) --------------------------------
+    eprintln!("W4: a store of {} conversations and {} messages", s.list_conversations, s.open_messages);
+    let big_dir = tmp()?;
+    {
+        let builder = Ours::open(big_dir.path())?;
+        builder.ingest(0..s.open_messages, s.list_conversations, s.batch)?;
+        builder.close();
+    }
+    let rss_before = rss_bytes();
+    let (ours, open_took) = timed(|| {
+        let ours = Ours::open(big_dir.path())?;
+        ours.first_page(100)?;
+        Ok(ours)
+    })?;
+    let per_conv = rss_bytes().saturating_sub(rss_before) as f64 / s.list_conversations as f64;
+    let page_rust: Vec<Duration> =
+        (0..s.samples).map(|_| timed(|| ours.first_page(100)).map(|(_, t)| t)).collect::<Result<_, _>>()?;
+    ours.close();
+
+    let big_sqlite_dir = tmp()?;
+    {
+        let mut builder = Sqlite::open(big_sqlite_dir.path())?;
+        builder.ingest(0..s.open_messages, s.list_conversations, s.batch)?;
+    }
+    let (sqlite, sqlite_open) = timed(|| {
+        let db = Sqlite::open(big_sqlite_dir.path())?;
+        db.list(Some(100))?;
+        Ok(db)
+    })?;
+    let page_sqlite: Vec<Duration> =
+        (0..s.samples).map(|_| timed(|| sqlite.list(Some(100))).map(|(_, t)| t)).collect::<Result<_, _>>()?;
+    let _ = sqlite.unread(&corpus::peer(0))?;
+    drop(sqlite);
+
+    let (page_c, info_c) = {
+        let capi = CApi::open(big_dir.path())?;
+        let page_c: Vec<Duration> = (0..s.samples)
+            .map(|_| {
+                capi.round_trip(|cb| {
+                    TIMConvGetConversationListByFilter(std::ptr::null(), 0, 100, cb, std::ptr::null())
+                })
+            })
+            .collect::<Result<_, _>>()?;
+        let info_c: Vec<Duration> = (0..s.samples)
+            .map(|i| {
+                let param = CString::new(format!(
+                    r#"[{{"get_conversation_list_param_conv_id":"{}","get_conversation_list_param_conv_type":1}}]"#,
+                    corpus::peer(i % s.list_conversations)
+                ))
+                .unwrap_or_default();
+                capi.round_trip(|cb| TIMConvGetConvInfo(param.as_ptr(), cb, std::ptr::null()))
+            })
+            .collect::<Result<_, _>>()?;
+        (page_c, info_c)
+    };
+    out.push(Measure {
+        workload: "W2 list",
+        metric: format!("first page of 100 of {} conversations (p50)", s.list_conversations),
+        unit: "µs",
+        higher_is_better: false,
+        values: vec![
+            (TIM_RUST, percentiles(page_rust).0),
+            (TIM_C, percentiles(page_c).0),
+            (SQLITE, percentiles(page_sqlite).0),
+        ],
+    });
+    out.push(Measure {
+        workload: "W4 open",
+        metric: format!(
+            "open to first list, {} conversations, {} messages",
+            s.list_conversations, s.open_messages
+        ),
+        unit: "ms",
+        higher_is_better: false,
+        values: vec![(TIM_RUST, open_took.as_secs_f64() * 1e3), (SQLITE, sqlite_open.as_secs_f64() * 1e3)],
+    });
+    out.push(Measure {
+        workload: "W4 open",
+        metric: "resident memory per conversation after login (whole record included)".into(),
+        unit: "bytes",
+        higher_is_better: false,
+        values: vec![(TIM_RUST, per_conv)],
+    });
+    let (info_50, info_99) = percentiles(info_c);
+    out.push(Measure {
+        workload: "W5 round trip",
+        metric: "TIMConvGetConvInfo call → callback p50 / p99".into(),
+        unit: "µs",
+        higher_is_better: false,
+        values: vec![("tim (C ABI) p50", info_50), ("tim (C ABI) p99", info_99)],
+    });
+    Ok(out)
+}
