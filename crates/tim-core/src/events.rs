@@ -46,6 +46,16 @@ impl EventHub {
         write(&self.conv, handler);
     }
 
+    /// Whether a conversation event handler is set (events are computed only then).
+    pub fn has_conv_handler(&self) -> bool {
+        read(&self.conv).is_some()
+    }
+
+    /// Whether a new-message handler is set.
+    pub fn has_new_message_handler(&self) -> bool {
+        read(&self.new_messages).is_some()
+    }
+
     /// Sets (or clears) the handler of newly received messages.
     pub fn set_new_message_handler(&self, handler: Option<NewMessageHandler>) {
         write(&self.new_messages, handler);

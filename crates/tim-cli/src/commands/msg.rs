@@ -73,7 +73,7 @@ fn import(
     );
     let mut stored = 0;
     for part in list.chunks(chunk) {
-        stored += block_on(client.import_messages(key.clone(), part.to_vec()))?.len();
+        stored += block_on(client.import_messages(key.clone(), part.to_vec()))?;
         bar.inc(part.len() as u64);
     }
     bar.finish_and_clear();

@@ -51,18 +51,18 @@ impl Cursors {
 
 /// How each subscribed total changes with a batch: the sum over its conversations of what they
 /// add after minus what they added before.
-pub(super) fn subscription_totals(
+pub(super) fn subscription_totals<'a>(
     subscriptions: &[Subscription],
     changes: &ChangeSet,
-    after: &[(ConvKey, Option<Conversation>)],
+    after: impl Iterator<Item = (&'a ConvKey, Option<&'a Conversation>)> + Clone,
 ) -> Vec<u64> {
     subscriptions
         .iter()
         .map(|sub| {
             let mut total = sub.total as i128;
-            for (key, now) in after {
+            for (key, now) in after.clone() {
                 let before = changes.before(key).map_or(0, |c| sub.filter.unread_contribution(c));
-                let now = now.as_ref().map_or(0, |c| sub.filter.unread_contribution(c));
+                let now = now.map_or(0, |c| sub.filter.unread_contribution(c));
                 total += now as i128 - before as i128;
             }
             total.max(0) as u64

@@ -322,10 +322,15 @@ impl ConvActor {
         };
         let changes = user.state.take_journal();
         let after = user.state.current(&changes);
-        let events = changes.events(&after, &user.user_id);
+        let events = if self.deps.hub.has_conv_handler() {
+            changes.events(&after, &user.user_id)
+        } else {
+            EventBatch::default()
+        };
         let mut changes = changes;
         let group_events = changes.take_group_events();
-        let subscription_totals = subscription_totals(&self.subscriptions, &changes, &after);
+        let subscription_totals =
+            subscription_totals(&self.subscriptions, &changes, after.iter().map(|(k, c)| (k, c.as_ref())));
         let groups = changes.groups_before().map(|_| user.state.groups().to_vec());
         let batch = CommitBatch { conversations: after, next_order_key: user.state.next_order_key(), groups };
         let total = user.state.total_unread();
@@ -392,10 +397,19 @@ impl ConvActor {
         };
         let next_order_key = user.state.next_order_key();
         let (ops, dones): (Vec<_>, Vec<_>) = ops.into_iter().unzip();
+        let keys: std::collections::BTreeSet<_> =
+            ops.iter().flat_map(|op| op.conversations(&user.user_id)).collect();
+        let preloaded = user.state.records(keys);
         self.store_call = true;
         self.deps
             .store
-            .send(Execute { ops, now: unix_now(), next_order_key })
+            .send(Execute {
+                ops,
+                now: unix_now(),
+                next_order_key,
+                collect_received: self.deps.hub.has_new_message_handler(),
+                preloaded,
+            })
             .into_actor(self)
             .map(move |result, actor, ctx| {
                 actor.store_call = false;
@@ -422,9 +436,13 @@ impl ConvActor {
             }
         };
         if let Some(user) = self.user.as_mut() {
-            let changes = user.state.apply_committed(&outcome.changed, outcome.next_order_key);
-            let events = changes.events(&outcome.changed, &user.user_id);
-            let totals = subscription_totals(&self.subscriptions, &changes, &outcome.changed);
+            let changes = user.state.apply_committed(outcome.changed, outcome.next_order_key);
+            let events = if self.deps.hub.has_conv_handler() {
+                changes.events_of(user.state.touched(&changes), &user.user_id)
+            } else {
+                EventBatch::default()
+            };
+            let totals = subscription_totals(&self.subscriptions, &changes, user.state.touched(&changes));
             let total = user.state.total_unread();
             let (hub, dispatcher) = (&self.deps.hub, &self.deps.dispatcher);
             hub.emit_batch(dispatcher, events);

@@ -31,6 +31,14 @@ fn messages(output: OpOutput) -> Vec<Message> {
     }
 }
 
+fn count(output: OpOutput) -> Result<usize, TimError> {
+    Ok(match output {
+        OpOutput::Count(n) => n,
+        OpOutput::Messages(list) => list.len(),
+        _ => 0,
+    })
+}
+
 fn first_message(output: OpOutput) -> Result<Message, TimError> {
     messages(output).into_iter().next().ok_or_else(|| {
         TimError::new(tim_types::ErrCode::InvalidParameters, "a message with this ID is already stored")
@@ -121,23 +129,22 @@ impl Client {
     }
 
     /// Imports messages into a conversation in one transaction; messages whose ID is already
-    /// stored are skipped. `done` gets the messages stored.
+    /// stored are skipped. `done` gets how many were stored.
     pub fn import_messages_with(
         &self,
         key: ConvKey,
         list: Vec<Message>,
-        done: impl FnOnce(Result<Vec<Message>, TimError>) + Send + 'static,
+        done: impl FnOnce(Result<usize, TimError>) + Send + 'static,
     ) -> Result<(), CallError> {
         list.iter().try_for_each(sendable)?;
         let op = MsgOp::Insert { key, messages: list, origin: Origin::Imported };
-        self.store_op_with(op, |o| Ok(messages(o)), done)
+        self.store_op_with(op, count, done)
     }
 
-    /// Imports messages (async); resolves to the messages stored.
-    pub async fn import_messages(&self, key: ConvKey, list: Vec<Message>) -> Result<Vec<Message>, Error> {
+    /// Imports messages (async); resolves to how many were stored.
+    pub async fn import_messages(&self, key: ConvKey, list: Vec<Message>) -> Result<usize, Error> {
         list.iter().try_for_each(sendable)?;
-        self.store_op(MsgOp::Insert { key, messages: list, origin: Origin::Imported }, |o| Ok(messages(o)))
-            .await
+        self.store_op(MsgOp::Insert { key, messages: list, origin: Origin::Imported }, count).await
     }
 
     fn check_deliveries(list: &[Message]) -> Result<(), CallError> {

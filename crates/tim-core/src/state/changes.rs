@@ -46,6 +46,11 @@ impl ChangeSet {
         visible(self.befores.get(key).and_then(Option::as_ref))
     }
 
+    /// Remembers `before` (owned) as the state of `key` before this batch, unless known.
+    pub fn record_owned(&mut self, key: ConvKey, before: Option<Conversation>) {
+        self.befores.entry(key).or_insert(before);
+    }
+
     /// Remembers the group list before this batch, unless it is already known.
     pub fn record_groups(&mut self, before: &[String]) {
         if self.groups_before.is_none() {
@@ -74,7 +79,7 @@ impl ChangeSet {
     }
 
     /// The touched conversations.
-    pub fn keys(&self) -> impl Iterator<Item = &ConvKey> + '_ {
+    pub fn keys(&self) -> impl Iterator<Item = &ConvKey> + Clone + '_ {
         self.befores.keys()
     }
 
@@ -87,16 +92,28 @@ impl ChangeSet {
     /// conversation: absent → present is Add, present → absent is Del (with the ConvInfo as it
     /// was), a visible difference is Update, and no visible difference is no event at all.
     pub fn events(&self, after: &[(ConvKey, Option<Conversation>)], owner: &str) -> EventBatch {
+        self.events_of(after.iter().map(|(key, now)| (key, now.as_ref())), owner)
+    }
+
+    /// As [`ChangeSet::events`], with the states after the batch given by reference.
+    pub fn events_of<'a>(
+        &self,
+        after: impl Iterator<Item = (&'a ConvKey, Option<&'a Conversation>)>,
+        owner: &str,
+    ) -> EventBatch {
         let mut batch = EventBatch::default();
         for (key, now) in after {
             let before = visible(self.befores.get(key).and_then(Option::as_ref));
-            match (before, visible(now.as_ref())) {
+            match (before, visible(now)) {
                 (None, Some(now)) => batch.added.push(now.info(owner)),
                 (Some(before), None) => batch.deleted.push(before.info(owner)),
                 (Some(before), Some(now)) => {
-                    let now = now.info(owner);
-                    if before.info(owner) != now {
-                        batch.updated.push(now);
+                    // Equal records make equal ConvInfo: skip building two to compare them.
+                    if before != now {
+                        let now = now.info(owner);
+                        if before.info(owner) != now {
+                            batch.updated.push(now);
+                        }
                     }
                 }
                 (None, None) => {}

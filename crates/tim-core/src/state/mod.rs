@@ -92,16 +92,35 @@ impl ConvState {
     /// transaction). Returns the change set, for events; it is already durable, not journaled.
     pub fn apply_committed(
         &mut self,
-        committed: &[(ConvKey, Option<Conversation>)],
+        committed: Vec<(ConvKey, Option<Conversation>)>,
         next_order_key: u64,
     ) -> ChangeSet {
         let mut changes = ChangeSet::default();
         for (key, conv) in committed {
-            changes.record(key, self.convs.get(key));
-            self.install(key.clone(), conv.clone());
+            let before = self.install(key.clone(), conv);
+            changes.record_owned(key, before);
         }
         self.next_order_key = self.next_order_key.max(next_order_key);
         changes
+    }
+
+    /// Copies of the stored records of these conversations (hidden ones included; `None`: no
+    /// record), so that the store need not decode what memory already holds.
+    pub fn records(&self, keys: impl IntoIterator<Item = ConvKey>) -> Vec<(ConvKey, Option<Conversation>)> {
+        keys.into_iter()
+            .map(|key| {
+                let conv = self.convs.get(&key).cloned();
+                (key, conv)
+            })
+            .collect()
+    }
+
+    /// The current state of the conversations a change set touched, by reference (for events).
+    pub fn touched<'a>(
+        &'a self,
+        changes: &'a ChangeSet,
+    ) -> impl Iterator<Item = (&'a ConvKey, Option<&'a Conversation>)> + Clone {
+        changes.keys().map(|key| (key, self.convs.get(key)))
     }
 
     /// The number of conversations in the list.

@@ -46,6 +46,10 @@ pub struct Execute {
     pub now: u64,
     /// The order-key counter of the actor.
     pub next_order_key: u64,
+    /// Whether received messages are wanted for the receive callbacks.
+    pub collect_received: bool,
+    /// The actor's records of the conversations the operations touch.
+    pub preloaded: Vec<(crate::ids::ConvKey, Option<crate::state::Conversation>)>,
 }
 
 impl Message for Execute {
@@ -108,7 +112,8 @@ impl Handler<Execute> for StoreActor {
     type Result = Result<ops::OpsOutcome, StoreError>;
 
     fn handle(&mut self, msg: Execute, _: &mut Self::Context) -> Self::Result {
-        self.store.as_ref().ok_or(StoreError::NotOpen)?.execute(msg.ops, msg.now, msg.next_order_key)
+        let store = self.store.as_ref().ok_or(StoreError::NotOpen)?;
+        store.execute(msg.ops, msg.now, msg.next_order_key, msg.collect_received, msg.preloaded)
     }
 }
 

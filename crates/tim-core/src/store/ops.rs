@@ -5,7 +5,7 @@
 //! so the conversation records read here equal its in-memory state; it takes the changed records
 //! back from [`OpsOutcome::changed`].
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use redb::{ReadableTable, WriteTransaction};
 use tim_types::{ConvType, ElemType, ErrCode, Message};
@@ -131,8 +131,10 @@ pub enum MsgOp {
 /// What one operation returns.
 #[derive(Debug, Clone, PartialEq)]
 pub enum OpOutput {
-    /// Messages: those stored (insert; duplicates left out) or read (history).
+    /// Messages: those stored (send, save, deliver; duplicates left out) or read (history).
     Messages(Vec<Message>),
+    /// How many messages an import stored (duplicates left out).
+    Count(usize),
     /// Nothing to return.
     Done,
     /// The doctor's findings.
@@ -175,6 +177,28 @@ pub struct OpsContext {
     pub now: u64,
     /// The order-key counter.
     pub next_order_key: u64,
+    /// Whether anybody listens for received messages (copies are made only then).
+    pub collect_received: bool,
+    /// The records of conversations the operations touch, as the actor holds them (equal to the
+    /// store's: operations run only when nothing else is pending); others are read from the table.
+    pub preloaded: Vec<(ConvKey, Option<Conversation>)>,
+}
+
+impl MsgOp {
+    /// The conversations this operation touches, when known without reading the store.
+    pub fn conversations(&self, self_id: &str) -> Vec<ConvKey> {
+        match self {
+            MsgOp::Insert { key, .. }
+            | MsgOp::Delete { key, .. }
+            | MsgOp::Clear { key }
+            | MsgOp::ReadUpTo { key, .. }
+            | MsgOp::History { key, .. } => vec![key.clone()],
+            MsgOp::Deliver { messages, .. } => {
+                messages.iter().filter_map(|m| delivery_key(m, Some(self_id))).collect()
+            }
+            MsgOp::Doctor { .. } => Vec::new(),
+        }
+    }
 }
 
 fn conv_row(key: &ConvKey) -> (u8, &str) {
@@ -189,12 +213,20 @@ fn no_conversation(key: &ConvKey) -> TimError {
     TimError::new(ErrCode::InvalidConversation, format!("conversation {key} does not exist"))
 }
 
+/// What became of one message offered to the store.
+enum Inserted {
+    /// Its ID was stored already.
+    Duplicate,
+    /// Stored (with its reported form, when asked for).
+    Stored(Option<Box<Message>>),
+}
+
 /// The working state of one batch.
 struct Batch<'txn> {
     txn: &'txn WriteTransaction,
     tables: MessageTables<'txn>,
     convs: BTreeMap<ConvKey, Option<Conversation>>,
-    dirty: Vec<ConvKey>,
+    dirty: BTreeSet<ConvKey>,
     ctx: OpsContext,
     next_uid: u64,
     outcome: OpsOutcome,
@@ -224,7 +256,7 @@ impl<'txn> Batch<'txn> {
 
     fn touch(&mut self, key: &ConvKey) {
         if !self.dirty.contains(key) {
-            self.dirty.push(key.clone());
+            self.dirty.insert(key.clone());
         }
     }
 
@@ -237,13 +269,17 @@ impl<'txn> Batch<'txn> {
     fn run(&mut self, op: MsgOp) -> Result<Result<OpOutput, TimError>, StoreError> {
         match op {
             MsgOp::Insert { key, messages, origin } => {
-                let mut stored = Vec::with_capacity(messages.len());
+                // An import reports how many it stored; a send or save, the stored message.
+                let report = origin != Origin::Imported;
+                let mut stored = Vec::new();
+                let mut count = 0;
                 for msg in messages {
-                    if let Some(msg) = self.insert(&key, msg, origin)? {
-                        stored.push(msg);
+                    if let Inserted::Stored(reported) = self.insert(&key, msg, origin, report)? {
+                        count += 1;
+                        stored.extend(reported.map(|m| *m));
                     }
                 }
-                Ok(Ok(OpOutput::Messages(stored)))
+                Ok(Ok(if report { OpOutput::Messages(stored) } else { OpOutput::Count(count) }))
             }
             MsgOp::Deliver { messages, only_known_groups } => {
                 let mut stored = Vec::new();
@@ -253,8 +289,8 @@ impl<'txn> Batch<'txn> {
                     {
                         continue;
                     }
-                    if let Some(msg) = self.insert(&key, msg, Origin::Received)? {
-                        stored.push(msg);
+                    if let Inserted::Stored(reported) = self.insert(&key, msg, Origin::Received, true)? {
+                        stored.extend(reported.map(|m| *m));
                     }
                 }
                 Ok(Ok(OpOutput::Messages(stored)))
@@ -277,11 +313,18 @@ impl<'txn> Batch<'txn> {
         }
     }
 
-    /// Stores one message unless its ID is already stored; returns it as reported.
-    fn insert(&mut self, key: &ConvKey, msg: Message, origin: Origin) -> Result<Option<Message>, StoreError> {
+    /// Stores one message unless its ID is already stored; with `report`, returns it as the API
+    /// reports it.
+    fn insert(
+        &mut self,
+        key: &ConvKey,
+        msg: Message,
+        origin: Origin,
+        report: bool,
+    ) -> Result<Inserted, StoreError> {
         if let Some(id) = msg.message_msg_id.as_deref().filter(|id| !id.is_empty()) {
             if self.tables.find_id(id)?.is_some() {
-                return Ok(None);
+                return Ok(Inserted::Duplicate);
             }
         }
         if self.conv(key)?.is_none() {
@@ -297,15 +340,21 @@ impl<'txn> Batch<'txn> {
         let read_mark = conv.read_mark;
         self.tables.insert(key, &rec)?;
         self.touch(key);
-        let reported = rec.present(read_mark);
-        match origin {
-            Origin::Received if rec.msg.message_is_from_self != Some(true) => {
-                self.outcome.received.push(reported.clone())
-            }
-            Origin::Sent => self.outcome.sent.push(reported.clone()),
-            _ => {}
+        // Copies only for whoever will read them: the caller, the receive callbacks, the transport.
+        let incoming = origin == Origin::Received && rec.msg.message_is_from_self != Some(true);
+        let for_callbacks = incoming && self.ctx.collect_received;
+        let for_transport = origin == Origin::Sent;
+        if !(report || for_callbacks || for_transport) {
+            return Ok(Inserted::Stored(None));
         }
-        Ok(Some(reported))
+        let reported = rec.present(read_mark);
+        if for_callbacks {
+            self.outcome.received.push(reported.clone());
+        }
+        if for_transport {
+            self.outcome.sent.push(reported.clone());
+        }
+        Ok(Inserted::Stored(report.then(|| Box::new(reported))))
     }
 
     fn delete(&mut self, key: &ConvKey, msg_id: &str) -> Result<Result<OpOutput, TimError>, StoreError> {
@@ -545,17 +594,22 @@ pub fn check_delivery(msg: &Message) -> Result<(), String> {
 }
 
 /// Runs a batch of operations in `txn`, writes the conversations they changed and the counters.
-pub fn execute(txn: &WriteTransaction, ops: Vec<MsgOp>, ctx: OpsContext) -> Result<OpsOutcome, StoreError> {
+pub fn execute(
+    txn: &WriteTransaction,
+    ops: Vec<MsgOp>,
+    mut ctx: OpsContext,
+) -> Result<OpsOutcome, StoreError> {
     let next_uid = {
         let meta = txn.open_table(META)?;
         let uid = meta.get(META_NEXT_MSG_UID)?.map(|v| super::redb_store::read_u64(v.value())).unwrap_or(1);
         uid.max(1)
     };
+    let preloaded = std::mem::take(&mut ctx.preloaded);
     let mut batch = Batch {
         txn,
         tables: MessageTables::open(txn)?,
-        convs: BTreeMap::new(),
-        dirty: Vec::new(),
+        convs: preloaded.into_iter().collect(),
+        dirty: BTreeSet::new(),
         ctx,
         next_uid,
         outcome: OpsOutcome::default(),
@@ -564,11 +618,11 @@ pub fn execute(txn: &WriteTransaction, ops: Vec<MsgOp>, ctx: OpsContext) -> Resu
         let result = batch.run(op)?;
         batch.outcome.results.push(result);
     }
-    let Batch { convs, dirty, ctx, next_uid, mut outcome, .. } = batch;
+    let Batch { mut convs, dirty, ctx, next_uid, mut outcome, .. } = batch;
     {
         let mut table = txn.open_table(CONVERSATIONS)?;
         for key in dirty {
-            let conv = convs.get(&key).cloned().flatten();
+            let conv = convs.remove(&key).flatten();
             match &conv {
                 Some(conv) => {
                     let bytes = serde_json::to_vec(conv)

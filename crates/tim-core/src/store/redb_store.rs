@@ -143,9 +143,17 @@ impl Store {
     }
 
     /// Runs message operations in one durable transaction (see [`ops`](super::ops)).
-    pub fn execute(&self, ops: Vec<MsgOp>, now: u64, next_order_key: u64) -> Result<OpsOutcome, StoreError> {
+    pub fn execute(
+        &self,
+        ops: Vec<MsgOp>,
+        now: u64,
+        next_order_key: u64,
+        collect_received: bool,
+        preloaded: Vec<(ConvKey, Option<Conversation>)>,
+    ) -> Result<OpsOutcome, StoreError> {
         let txn = self.db.begin_write()?;
-        let ctx = OpsContext { self_id: self.user_id.clone(), now, next_order_key };
+        let ctx =
+            OpsContext { self_id: self.user_id.clone(), now, next_order_key, collect_received, preloaded };
         let outcome = super::ops::execute(&txn, ops, ctx)?;
         txn.commit()?;
         Ok(outcome)
