@@ -59,7 +59,9 @@ extern "C" {
  * @brief Initialises the SDK. Synchronous; must be called before any other function except
  *        `TIMGetSDKVersion`, `TIMGetLoginStatus` and the callback registrations
  *        (`TIMSetConvEventCallback`, `TIMAddRecvNewMsgCallback`, `TIMRemoveRecvNewMsgCallback`,
- *        `TIMSetConvTotalUnreadMessageCountChangedCallback`).
+ *        `TIMSetConvTotalUnreadMessageCountChangedCallback`,
+ *        `TIMSetConvUnreadMessageCountChangedByFilterCallback` and the five conversation group
+ *        callback setters).
  *
  * @param sdk_app_id      The application ID. There is no server: it is recorded and not checked.
  * @param json_sdk_config NULL, `""`, or a JSON object (SdkConfig) with these optional keys:
@@ -736,6 +738,553 @@ TIM_DECL int TIMConvGetTotalUnreadMessageCount(TIMCommCallback cb, const void* u
  * same change.
  */
 TIM_DECL void TIMSetConvTotalUnreadMessageCountChangedCallback(TIMConvTotalUnreadMessageCountChangedCallback cb, const void* user_data);
+
+/* ======================================================================================== */
+/*        Conversations (newer calls): lookup, pins, paging, batch delete, custom data, marks */
+/* ======================================================================================== */
+
+/*
+ * The calls below (and the unread-by-filter and group calls after them) identify conversations
+ * either like the older calls (a bare `conv_id` plus `enum TIMConvType`) or by a "conversation
+ * ID": `"c2c_<userID>"` or `"group_<groupID>"`, passed as a JSON array of strings, for example
+ * `["c2c_u1","group_g1"]`. A conversation ID without one of these prefixes, or with an empty or too
+ * long ID after it, is rejected with `TIM_ERR_PARAM`.
+ *
+ * Batch calls report one TIMConversationOperationResult per conversation ID, in request order, as
+ * a JSON array:
+ * - `kTIMConversationOperationResultConversationID`
+ *   (`"conversation_operation_result_conversation_id"`, string): the conversation ID;
+ * - `kTIMConversationOperationResultResultCode` (`"conversation_operation_result_result_code"`,
+ *   int): 0 on success, otherwise a `TIMErrCode` (for example `ERR_INVALID_CONVERSATION`, 6004,
+ *   for a conversation that does not exist);
+ * - `kTIMConversationOperationResultResultInfo` (`"conversation_operation_result_result_info"`,
+ *   string): `""` on success, otherwise what went wrong.
+ * A failure of one conversation does not undo the others; the call's own `code` is then still
+ * `ERR_SUCC`.
+ *
+ * Limits (as Tencent's server enforces them): at most 100 conversation IDs per mark, custom-data or
+ * group call (more: `ERR_SVR_CONV_CONV_EXTENSION_EXCEED_LIMIT`, 51006, through the callback) and
+ * per `TIMConvDeleteConversationList` (more: `TIM_ERR_PARAM`); at most 1000 conversations marked
+ * or in a group at the same time (more: 51008 for each conversation over the limit); at most 50
+ * pinned conversations; custom data of at most 256 bytes; at most 20 conversation groups, with
+ * names of 1 to 32 bytes.
+ *
+ * A conversation deleted with `TIMConvDeleteConversationList` without clearing its messages does
+ * not exist for any call until it comes back.
+ */
+
+/**
+ * @brief Gets the ConvInfo of chosen conversations. Asynchronous.
+ *
+ * @param json_get_conv_list_param A JSON array of GetConversationListParam objects, each with
+ *                                 - `kTIMGetConversationListParamConvId`
+ *                                   (`"get_conversation_list_param_conv_id"`, string, required):
+ *                                   the bare conversation ID (user ID or group ID);
+ *                                 - `kTIMGetConversationListParamConvType`
+ *                                   (`"get_conversation_list_param_conv_type"`, uint, required):
+ *                                   `kTIMConv_C2C` or `kTIMConv_Group`.
+ *                                 Example: `[{"get_conversation_list_param_conv_id":"u1",
+ *                                 "get_conversation_list_param_conv_type":1}]`. `[]` is allowed.
+ * @param cb                       Called once with `code` = `ERR_SUCC` and `json_params` = a JSON
+ *                                 array of the ConvInfo objects of the requested conversations
+ *                                 that exist, in request order; conversations that do not exist
+ *                                 are left out (no error), so the array may be `[]`. May be NULL.
+ * @param user_data                Passed back to `cb` unchanged.
+ *
+ * @return `TIM_SUCC` if the call was accepted (then `cb` runs exactly once);
+ *         `TIM_ERR_SDKUNINIT`; `TIM_ERR_NOTLOGIN`; `TIM_ERR_JSON` if the parameter is not JSON;
+ *         `TIM_ERR_PARAM` if it is NULL, not an array of such objects, or holds an empty or too
+ *         long ID or a type other than C2C or group.
+ *
+ * Threading: `cb` runs on an SDK callback thread after the call returned, in call order; the
+ * result reflects every call that returned before this one was made.
+ */
+TIM_DECL int TIMConvGetConvInfo(const char* json_get_conv_list_param, TIMCommCallback cb, const void* user_data);
+
+/**
+ * @brief Pins or unpins a conversation. Asynchronous.
+ *
+ * Pinned conversations come first in every list, in their relative order: pinning keeps the
+ * conversation's order key, so pinning 2 and 3 of a list 1, 2, 3, 4, 5 gives 2, 3, 1, 4, 5, and
+ * unpinning puts a conversation back where its order key places it among the unpinned ones. A
+ * pinned conversation reports `"conv_is_pinned": true` (`kTIMConvIsPinned`) and a
+ * `conv_active_time` with bit 62 set (its order key + 2^62 = 4611686018427387904, as in Tencent's
+ * examples); unpinned, bit 62 is clear. A change raises `kTIMConvEvent_Update`; pinning a pinned
+ * (or unpinning an unpinned) conversation succeeds and changes nothing. At most 50 conversations
+ * can be pinned.
+ *
+ * @param conv_id   Conversation ID (bare): the peer's user ID or the group ID.
+ * @param conv_type `kTIMConv_C2C` or `kTIMConv_Group`.
+ * @param is_pinned true to pin, false to unpin.
+ * @param cb        Called once with `code` = `ERR_SUCC` and `json_params` = `""`; with
+ *                  `ERR_INVALID_CONVERSATION` (6004) if the conversation does not exist; with
+ *                  `ERR_INVALID_PARAMETERS` (6017, desc "at most 50 conversations can be pinned")
+ *                  when pinning a 51st conversation. May be NULL.
+ * @param user_data Passed back to `cb` unchanged.
+ *
+ * @return `TIM_SUCC` if the call was accepted (then `cb` runs exactly once);
+ *         `TIM_ERR_SDKUNINIT`; `TIM_ERR_NOTLOGIN`; `TIM_ERR_PARAM` if `conv_id` is NULL, empty,
+ *         not UTF-8 or too long, or `conv_type` is not C2C or group.
+ *
+ * Threading: `cb` runs on an SDK callback thread after the call returned, in call order.
+ */
+TIM_DECL int TIMConvPinConversation(const char* conv_id, enum TIMConvType conv_type, bool is_pinned, TIMCommCallback cb, const void* user_data);
+
+/**
+ * @brief Gets one page of the conversation list, optionally filtered. Asynchronous.
+ *
+ * The list is in the order of `TIMConvGetConvList` (pinned first, then by `conv_active_time`
+ * descending). Walk it by calling with `next_seq` 0, then with the `next_seq` each page returned,
+ * until `is_finished` is true. A walk never returns a conversation twice and never skips a
+ * conversation that kept its place, even while messages, drafts, pins, unpins and deletions
+ * reorder the list between pages: a conversation that moves up past the walk's position (a new
+ * message, a draft, a pin) is not returned again if it was returned already, and is not returned
+ * by this walk if it was not; a conversation deleted before the walk reaches it is not returned.
+ * Start again from 0 for a fresh view.
+ *
+ * @param filter    NULL, `""` or `{}`: every conversation. Otherwise a TIMConversationListFilter
+ *                  JSON object; each key that is present (and not neutral) must match:
+ *                  - `kTIMConversationListFilterConvType`
+ *                    (`"conversation_list_filter_conv_type"`, uint): `kTIMConv_C2C` or
+ *                    `kTIMConv_Group` (`kTIMConv_Invalid`, 0, means no filtering);
+ *                  - `kTIMConversationListFilterConversationGroup`
+ *                    (`"conversation_list_filter_conversation_group"`, string): only the
+ *                    conversations in this conversation group; `""`: only the conversations in no
+ *                    group; absent: no filtering;
+ *                  - `kTIMConversationListFilterMarkType`
+ *                    (`"conversation_list_filter_mark_type"`, uint64): only the conversations
+ *                    that have all of these mark bits; 0: only the conversations without any mark;
+ *                    absent: no filtering;
+ *                  - `kTIMConversationListFilterHasUnreadCount`
+ *                    (`"conversation_list_filter_has_unread_count"`, bool): true: only the
+ *                    conversations with `conv_unread_num` > 0; false or absent: no filtering;
+ *                  - `kTIMConversationListFilterHasGroupAtInfo`
+ *                    (`"conversation_list_filter_has_group_at_info"`, bool): true: only the
+ *                    conversations with a non-empty `conv_group_at_info_array`; false or absent:
+ *                    no filtering.
+ *                  Unknown keys are ignored.
+ * @param next_seq  0 for the first page; afterwards the `conversation_list_result_next_seq` of
+ *                  the previous page. A `next_seq` may be used again (the same walk continues from
+ *                  the same place). Walks are forgotten at login, and only the 1024 most recent
+ *                  `next_seq` values are kept.
+ * @param count     The most conversations to return, 1 to 1000 (about 100 is recommended).
+ * @param cb        Called once with `code` = `ERR_SUCC` and `json_params` = a
+ *                  TIMConversationListResult JSON object:
+ *                  - `TIMConversationListResultConvList` (`"conversation_list_result_conv_list"`):
+ *                    an array of at most `count` ConvInfo objects, in list order;
+ *                  - `TIMConversationListResultNextSeq` (`"conversation_list_result_next_seq"`,
+ *                    uint64, never 0): pass it as `next_seq` for the next page;
+ *                  - `TIMConversationListResultIsFinished`
+ *                    (`"conversation_list_result_is_finished"`, bool): true when no matching
+ *                    conversation follows this page.
+ *                  With `ERR_INVALID_PARAMETERS` (6017) if `next_seq` is neither 0 nor a value
+ *                  returned since the last login, or has expired (start again from 0). May be
+ *                  NULL.
+ * @param user_data Passed back to `cb` unchanged.
+ *
+ * @return `TIM_SUCC` if the call was accepted (then `cb` runs exactly once);
+ *         `TIM_ERR_SDKUNINIT`; `TIM_ERR_NOTLOGIN`; `TIM_ERR_JSON` if `filter` is not JSON;
+ *         `TIM_ERR_PARAM` if `count` is 0 or above 1000, `filter` is not an object, has a key of
+ *         the wrong type, or a conv type other than 0, 1 or 2.
+ *
+ * Threading: `cb` runs on an SDK callback thread after the call returned, in call order; the page
+ * reflects every call that returned before this one was made.
+ */
+TIM_DECL int TIMConvGetConversationListByFilter(const char* filter, uint64_t next_seq, uint32_t count, TIMCommCallback cb, const void* user_data);
+
+/**
+ * @brief Deletes several conversations. Asynchronous.
+ *
+ * - `clear_message` true: as `TIMConvDelete` for each conversation: the conversation, its draft
+ *   and its stored messages are deleted (a conversation created again later starts empty).
+ * - `clear_message` false: the conversation leaves the list, and with it every count, pin, mark,
+ *   conversation group and its draft; its messages count as read. Its messages stay stored: the
+ *   conversation comes back, with them (and `conv_last_msg`), on a new message (sent, saved,
+ *   imported or received), a draft or `TIMConvCreate`, at the top of the list. Until then every
+ *   call treats it as missing.
+ * Either way each deleted conversation raises `kTIMConvEvent_Del` with the conversation as it was,
+ * its unread messages leave the total unread count, and a conversation group it belonged to loses
+ * it (without a group callback).
+ *
+ * @param conversation_id_array A JSON array of at most 100 conversation IDs, for example
+ *                              `["c2c_u1","group_g1"]`.
+ * @param clear_message         Whether the messages are deleted too (see above).
+ * @param cb                    Called once with `code` = `ERR_SUCC` and `json_params` = a JSON
+ *                              array of TIMConversationOperationResult, one per ID in request
+ *                              order: result code 0, or `ERR_INVALID_CONVERSATION` (6004) for a
+ *                              conversation that does not exist (or was already deleted). May
+ *                              be NULL.
+ * @param user_data             Passed back to `cb` unchanged.
+ *
+ * @return `TIM_SUCC` if the call was accepted (then `cb` runs exactly once);
+ *         `TIM_ERR_SDKUNINIT`; `TIM_ERR_NOTLOGIN`; `TIM_ERR_JSON` if the array is not JSON;
+ *         `TIM_ERR_PARAM` if it is NULL, not an array of strings, holds more than 100 IDs, or an
+ *         ID that is not `"c2c_<userID>"` / `"group_<groupID>"`.
+ *
+ * Threading: `cb` runs on an SDK callback thread after the call returned, in call order (after
+ * the events).
+ */
+TIM_DECL int TIMConvDeleteConversationList(const char* conversation_id_array, bool clear_message, TIMCommCallback cb, const void* user_data);
+
+/**
+ * @brief Sets the custom data of several conversations. Asynchronous.
+ *
+ * Each conversation then reports it as `kTIMConvCustomData` (`"conv_custom_data"`); each that
+ * changed raises `kTIMConvEvent_Update`. The data is kept across logins and restarts.
+ *
+ * @param conversation_id_array A JSON array of conversation IDs, at most 100.
+ * @param custom_data           The data, at most 256 bytes; NULL or `""` clears it.
+ * @param cb                    Called once with `code` = `ERR_SUCC` and `json_params` = a JSON
+ *                              array of TIMConversationOperationResult, one per ID (6004 for a
+ *                              conversation that does not exist); with
+ *                              `ERR_SVR_CONV_CONV_EXTENSION_EXCEED_LIMIT` (51006) if the array
+ *                              holds more than 100 IDs; with `ERR_INVALID_PARAMETERS` (6017) if
+ *                              `custom_data` is longer than 256 bytes. Nothing changes on an error
+ *                              code. May be NULL.
+ * @param user_data             Passed back to `cb` unchanged.
+ *
+ * @return `TIM_SUCC` if the call was accepted (then `cb` runs exactly once);
+ *         `TIM_ERR_SDKUNINIT`; `TIM_ERR_NOTLOGIN`; `TIM_ERR_JSON` if the array is not JSON;
+ *         `TIM_ERR_PARAM` if it is NULL, not an array of strings, or holds a malformed ID, or
+ *         `custom_data` is not UTF-8.
+ *
+ * Threading: `cb` runs on an SDK callback thread after the call returned, in call order.
+ */
+TIM_DECL int TIMConvSetConversationCustomData(const char* conversation_id_array, const char* custom_data, TIMCommCallback cb, const void* user_data);
+
+/**
+ * @brief Sets or clears marks on several conversations. Asynchronous.
+ *
+ * Marks are bits: `kTIMConversationMarkTypeStar` (0x1), `kTIMConversationMarkTypeUnread` (0x2),
+ * `kTIMConversationMarkTypeFold` (0x4), `kTIMConversationMarkTypeHide` (0x8) and custom marks
+ * `1ULL << n` with 32 <= n < 64. A conversation reports its marks as `kTIMConvMarkArray`
+ * (`"conv_mark_array"`): one uint64 per set bit, lowest first (e.g. `[1, 4294967296]`). Marks are
+ * only labels: they do not hide, fold or change the unread count of a conversation. Each
+ * conversation whose marks changed raises `kTIMConvEvent_Update`. At most 1000 conversations can
+ * be marked or in a conversation group at the same time.
+ *
+ * @param conversation_id_array A JSON array of conversation IDs, at most 100.
+ * @param mark_type             The mark bits to set or clear: a non-zero combination of the bits
+ *                              above.
+ * @param enable_mark           true: set these bits (the others stay); false: clear them.
+ * @param cb                    Called once with `code` = `ERR_SUCC` and `json_params` = a JSON
+ *                              array of TIMConversationOperationResult, one per ID: 0, 6004 for a
+ *                              conversation that does not exist, or
+ *                              `ERR_SVR_CONV_CONV_EXTENSION_TOTAL_EXCEED_LIMIT` (51008) for a
+ *                              conversation that would be the 1001st marked or grouped one; with
+ *                              `ERR_SVR_CONV_CONV_EXTENSION_EXCEED_LIMIT` (51006) if the array
+ *                              holds more than 100 IDs (nothing changes). May be NULL.
+ * @param user_data             Passed back to `cb` unchanged.
+ *
+ * @return `TIM_SUCC` if the call was accepted (then `cb` runs exactly once);
+ *         `TIM_ERR_SDKUNINIT`; `TIM_ERR_NOTLOGIN`; `TIM_ERR_JSON` if the array is not JSON;
+ *         `TIM_ERR_PARAM` if it is NULL, not an array of strings, holds a malformed ID, or
+ *         `mark_type` is 0 or has a bit other than 0x1, 0x2, 0x4, 0x8 and bits 32 to 63.
+ *
+ * Threading: `cb` runs on an SDK callback thread after the call returned, in call order.
+ */
+TIM_DECL int TIMConvMarkConversation(const char* conversation_id_array, uint64_t mark_type, bool enable_mark, TIMCommCallback cb, const void* user_data);
+
+/* ======================================================================================== */
+/*                                   Unread counts by filter                                */
+/* ======================================================================================== */
+
+/**
+ * @brief Gets the unread count of the conversations a filter matches. Asynchronous.
+ *
+ * The count is the sum of `conv_unread_num` over the conversations the filter matches whose
+ * `conv_recv_opt` is `kTIMRecvMsgOpt_Receive` (muted conversations are left out, as in
+ * `TIMConvGetTotalUnreadMessageCount`).
+ *
+ * @param filter    A TIMConversationListFilter, as for `TIMConvGetConversationListByFilter`;
+ *                  NULL, `""` or `{}`: every conversation (the total unread count).
+ * @param cb        Called once with `code` = `ERR_SUCC` and `json_params` =
+ *                  `{"conv_get_total_unread_message_count_result_unread_count": n}`
+ *                  (`kTIMConvGetTotalUnreadMessageCountResultUnreadCount`). May be NULL.
+ * @param user_data Passed back to `cb` unchanged.
+ *
+ * @return `TIM_SUCC` if the call was accepted (then `cb` runs exactly once);
+ *         `TIM_ERR_SDKUNINIT`; `TIM_ERR_NOTLOGIN`; `TIM_ERR_JSON` if `filter` is not JSON;
+ *         `TIM_ERR_PARAM` if it is not an object, has a key of the wrong type, or a conv type
+ *         other than 0, 1 or 2.
+ *
+ * Threading: `cb` runs on an SDK callback thread after the call returned, in call order; the
+ * count reflects every call that returned before this one was made.
+ */
+TIM_DECL int TIMConvGetUnreadMessageCountByFilter(const char* filter, TIMCommCallback cb, const void* user_data);
+
+/**
+ * @brief Subscribes to the unread count of a filter. Synchronous.
+ *
+ * From then on, after each committed change that changes the filter's unread count (computed as
+ * for `TIMConvGetUnreadMessageCountByFilter`), the callback registered with
+ * `TIMSetConvUnreadMessageCountChangedByFilterCallback` receives this `filter` string, exactly as
+ * passed here, and the new count. Subscribing reports nothing by itself. Filters are told apart by
+ * their conditions, not their spelling: subscribing the same conditions again keeps one
+ * subscription, reported with the latest spelling. Subscriptions last until unsubscribed or
+ * `TIMUninit`; they survive logout and login (at login the counts are recomputed silently).
+ *
+ * @param filter A TIMConversationListFilter JSON object, as for
+ *               `TIMConvGetConversationListByFilter`; `""` or `{}`: every conversation.
+ *
+ * @return `TIM_SUCC` once the subscription is registered (changes committed after this returns
+ *         are reported); `TIM_ERR_SDKUNINIT`; `TIM_ERR_NOTLOGIN`; `TIM_ERR_JSON` if `filter` is
+ *         not JSON; `TIM_ERR_PARAM` if it is NULL, not UTF-8, not an object, has a key of the
+ *         wrong type, or a conv type other than 0, 1 or 2.
+ *
+ * Threading: runs no callback itself; may be called from any thread, also from inside a callback.
+ */
+TIM_DECL int TIMConvSubscribeUnreadMessageCountByFilter(const char* filter);
+
+/**
+ * @brief Ends a subscription made with `TIMConvSubscribeUnreadMessageCountByFilter`. Synchronous.
+ *
+ * @param filter A filter with the same conditions as the subscribed one (the spelling may
+ *               differ). Unsubscribing a filter that is not subscribed succeeds and does nothing.
+ *
+ * @return `TIM_SUCC` once the subscription is gone (no report for it starts after this returns);
+ *         `TIM_ERR_SDKUNINIT`; `TIM_ERR_NOTLOGIN`; `TIM_ERR_JSON` if `filter` is not JSON;
+ *         `TIM_ERR_PARAM` as for the subscription.
+ *
+ * Threading: runs no callback; may be called from any thread, also from inside a callback.
+ */
+TIM_DECL int TIMConvUnsubscribeUnreadMessageCountByFilter(const char* filter);
+
+/**
+ * @brief Registers the callback told the unread counts of subscribed filters, replacing any
+ *        earlier one.
+ *
+ * @param cb        The callback (`TIMConvTotalUnreadMessageCountChangedByFilterCallback`,
+ *                  `TIMCloudCallback.h`), or NULL to unregister.
+ * @param user_data Passed back to `cb` unchanged.
+ *
+ * The registration is kept across `TIMUninit` / `TIMInit`.
+ *
+ * Threading: may be called from any thread at any time, also before `TIMInit` and from inside a
+ * callback. The callback runs on the SDK callback thread, after the conversation events of the
+ * same change.
+ */
+TIM_DECL void TIMSetConvUnreadMessageCountChangedByFilterCallback(TIMConvTotalUnreadMessageCountChangedByFilterCallback cb, const void* user_data);
+
+/* ======================================================================================== */
+/*                                    Conversation groups                                   */
+/* ======================================================================================== */
+
+/*
+ * A conversation group is a named, user-defined folder of conversations (not a chat group). A
+ * conversation may be in several groups; it lists them, in the order it joined them, as
+ * `kTIMConvConversationGroupArray` (`"conv_conversation_group_array"`, array of string), and a
+ * change of its groups raises `kTIMConvEvent_Update`. Groups are stored per user and survive
+ * logins and restarts. Limits: at most 20 groups; names of 1 to 32 bytes; at most 100 conversation
+ * IDs per call; at most 1000 conversations marked or in a group at the same time.
+ *
+ * The five group callbacks (`TIMSetConvConversationGroup*Callback`,
+ * `TIMSetConvConversations*Callback`) run on the SDK callback thread after the change is
+ * committed, before the callback of the call that made it.
+ */
+
+/**
+ * @brief Creates a conversation group holding some conversations. Asynchronous.
+ *
+ * On success the callback registered with `TIMSetConvConversationGroupCreatedCallback` receives
+ * the name and a JSON array of the conversation IDs that went into the group. The group is
+ * created even if some (or all) of the conversations fail.
+ *
+ * @param group_name            The name, 1 to 32 bytes of UTF-8.
+ * @param conversation_id_array A non-empty JSON array of at most 100 conversation IDs.
+ * @param cb                    Called once with `code` = `ERR_SUCC` and `json_params` = a JSON
+ *                              array of TIMConversationOperationResult, one per ID (6004 for a
+ *                              conversation that does not exist, 51008 past 1000 marked or
+ *                              grouped conversations); or, with nothing created, with
+ *                              `ERR_INVALID_PARAMETERS` (6017) if `group_name` is empty or a
+ *                              group of that name exists, `ERR_SVR_CONV_CONV_GROUP_NAME_EXCEED_LENGTH`
+ *                              (51011) if it is longer than 32 bytes,
+ *                              `ERR_SVR_CONV_CONV_GROUP_TOTAL_EXCEED_LIMIT` (51010) if there are
+ *                              already 20 groups, or `ERR_SVR_CONV_CONV_EXTENSION_EXCEED_LIMIT`
+ *                              (51006) for more than 100 IDs. May be NULL.
+ * @param user_data             Passed back to `cb` unchanged.
+ *
+ * @return `TIM_SUCC` if the call was accepted (then `cb` runs exactly once);
+ *         `TIM_ERR_SDKUNINIT`; `TIM_ERR_NOTLOGIN`; `TIM_ERR_JSON` if the array is not JSON;
+ *         `TIM_ERR_PARAM` if `group_name` is NULL or not UTF-8, or the array is NULL, empty, not
+ *         an array of strings, or holds a malformed ID.
+ *
+ * Threading: `cb` runs on an SDK callback thread after the call returned, in call order.
+ */
+TIM_DECL int TIMConvCreateConversationGroup(const char* group_name, const char* conversation_id_array, TIMCommCallback cb, const void* user_data);
+
+/**
+ * @brief Gets the names of the conversation groups. Asynchronous.
+ *
+ * @param cb        Called once with `code` = `ERR_SUCC` and `json_params` = a JSON array of the
+ *                  group names in creation order (a renamed group keeps its place), e.g.
+ *                  `["work","family"]`, or `[]`. May be NULL.
+ * @param user_data Passed back to `cb` unchanged.
+ *
+ * @return `TIM_SUCC` if the call was accepted (then `cb` runs exactly once);
+ *         `TIM_ERR_SDKUNINIT`; `TIM_ERR_NOTLOGIN`.
+ *
+ * Threading: `cb` runs on an SDK callback thread after the call returned, in call order.
+ */
+TIM_DECL int TIMConvGetConversationGroupList(TIMCommCallback cb, const void* user_data);
+
+/**
+ * @brief Deletes a conversation group; its conversations stay (they only leave the group).
+ *        Asynchronous.
+ *
+ * On success the callback registered with `TIMSetConvConversationGroupDeletedCallback` receives
+ * the name, and each member conversation raises `kTIMConvEvent_Update`.
+ *
+ * @param group_name The name of the group.
+ * @param cb         Called once with `code` = `ERR_SUCC` and `json_params` = `""`; with
+ *                   `ERR_SVR_CONV_CONV_GROUP_NOT_EXIST` (51009) if there is no such group. May be
+ *                   NULL.
+ * @param user_data  Passed back to `cb` unchanged.
+ *
+ * @return `TIM_SUCC` if the call was accepted (then `cb` runs exactly once);
+ *         `TIM_ERR_SDKUNINIT`; `TIM_ERR_NOTLOGIN`; `TIM_ERR_PARAM` if `group_name` is NULL or not
+ *         UTF-8.
+ *
+ * Threading: `cb` runs on an SDK callback thread after the call returned, in call order.
+ */
+TIM_DECL int TIMConvDeleteConversationGroup(const char* group_name, TIMCommCallback cb, const void* user_data);
+
+/**
+ * @brief Renames a conversation group. Asynchronous.
+ *
+ * On success the callback registered with `TIMSetConvConversationGroupNameChangedCallback`
+ * receives both names, and each member conversation raises `kTIMConvEvent_Update` with the new
+ * name in its `conv_conversation_group_array`. Renaming a group to its own name succeeds and
+ * changes nothing (no callback).
+ *
+ * @param old_name  The current name.
+ * @param new_name  The new name, 1 to 32 bytes.
+ * @param cb        Called once with `code` = `ERR_SUCC` and `json_params` = `""`; with
+ *                  `ERR_SVR_CONV_CONV_GROUP_NOT_EXIST` (51009) if there is no group `old_name`;
+ *                  with `ERR_INVALID_PARAMETERS` (6017) if `new_name` is empty or another group is
+ *                  called `new_name`; with `ERR_SVR_CONV_CONV_GROUP_NAME_EXCEED_LENGTH` (51011) if
+ *                  `new_name` is longer than 32 bytes. May be NULL.
+ * @param user_data Passed back to `cb` unchanged.
+ *
+ * @return `TIM_SUCC` if the call was accepted (then `cb` runs exactly once);
+ *         `TIM_ERR_SDKUNINIT`; `TIM_ERR_NOTLOGIN`; `TIM_ERR_PARAM` if a name is NULL or not UTF-8.
+ *
+ * Threading: `cb` runs on an SDK callback thread after the call returned, in call order.
+ */
+TIM_DECL int TIMConvRenameConversationGroup(const char* old_name, const char* new_name, TIMCommCallback cb, const void* user_data);
+
+/**
+ * @brief Adds conversations to a conversation group. Asynchronous.
+ *
+ * Each conversation that joins raises `kTIMConvEvent_Update`. If at least one conversation
+ * succeeded, the callback registered with `TIMSetConvConversationsAddedToGroupCallback` receives
+ * the name and a JSON array of the conversation IDs whose result code is 0.
+ *
+ * @param group_name            The name of the group.
+ * @param conversation_id_array A JSON array of at most 100 conversation IDs.
+ * @param cb                    Called once with `code` = `ERR_SUCC` and `json_params` = a JSON
+ *                              array of TIMConversationOperationResult, one per ID: 0 (also for a
+ *                              conversation already in the group), 6004 for a conversation that
+ *                              does not exist, 51008 past 1000 marked or grouped conversations;
+ *                              or with `ERR_SVR_CONV_CONV_GROUP_NOT_EXIST` (51009) if there is no
+ *                              such group, or 51006 for more than 100 IDs. May be NULL.
+ * @param user_data             Passed back to `cb` unchanged.
+ *
+ * @return `TIM_SUCC` if the call was accepted (then `cb` runs exactly once);
+ *         `TIM_ERR_SDKUNINIT`; `TIM_ERR_NOTLOGIN`; `TIM_ERR_JSON` if the array is not JSON;
+ *         `TIM_ERR_PARAM` if `group_name` is NULL or not UTF-8, or the array is NULL, not an array
+ *         of strings, or holds a malformed ID.
+ *
+ * Threading: `cb` runs on an SDK callback thread after the call returned, in call order.
+ */
+TIM_DECL int TIMConvAddConversationsToGroup(const char* group_name, const char* conversation_id_array, TIMCommCallback cb, const void* user_data);
+
+/**
+ * @brief Removes conversations from a conversation group; they stay in the list. Asynchronous.
+ *
+ * Each conversation that leaves raises `kTIMConvEvent_Update`. If at least one conversation
+ * succeeded, the callback registered with `TIMSetConvConversationsDeletedFromGroupCallback`
+ * receives the name and a JSON array of the conversation IDs whose result code is 0.
+ *
+ * @param group_name            The name of the group.
+ * @param conversation_id_array A JSON array of at most 100 conversation IDs.
+ * @param cb                    Called once with `code` = `ERR_SUCC` and `json_params` = a JSON
+ *                              array of TIMConversationOperationResult, one per ID: 0 (also for a
+ *                              conversation that was not in the group), or 6004 for a
+ *                              conversation that does not exist; or with
+ *                              `ERR_SVR_CONV_CONV_GROUP_NOT_EXIST` (51009) if there is no such
+ *                              group, or 51006 for more than 100 IDs. May be NULL.
+ * @param user_data             Passed back to `cb` unchanged.
+ *
+ * @return `TIM_SUCC` if the call was accepted (then `cb` runs exactly once);
+ *         `TIM_ERR_SDKUNINIT`; `TIM_ERR_NOTLOGIN`; `TIM_ERR_JSON` if the array is not JSON;
+ *         `TIM_ERR_PARAM` if `group_name` is NULL or not UTF-8, or the array is NULL, not an array
+ *         of strings, or holds a malformed ID.
+ *
+ * Threading: `cb` runs on an SDK callback thread after the call returned, in call order.
+ */
+TIM_DECL int TIMConvDeleteConversationsFromGroup(const char* group_name, const char* conversation_id_array, TIMCommCallback cb, const void* user_data);
+
+/**
+ * @brief Registers the callback told about new conversation groups
+ *        (`TIMConvConversationGroupCreatedCallback`), replacing any earlier one.
+ *
+ * @param cb        The callback, or NULL to unregister.
+ * @param user_data Passed back to `cb` unchanged.
+ *
+ * The registration is kept across `TIMUninit` / `TIMInit`. Threading: may be called from any
+ * thread at any time, also before `TIMInit` and from inside a callback.
+ */
+TIM_DECL void TIMSetConvConversationGroupCreatedCallback(TIMConvConversationGroupCreatedCallback cb, const void* user_data);
+
+/**
+ * @brief Registers the callback told about deleted conversation groups
+ *        (`TIMConvConversationGroupDeletedCallback`), replacing any earlier one.
+ *
+ * @param cb        The callback, or NULL to unregister.
+ * @param user_data Passed back to `cb` unchanged.
+ *
+ * The registration is kept across `TIMUninit` / `TIMInit`. Threading: as
+ * `TIMSetConvConversationGroupCreatedCallback`.
+ */
+TIM_DECL void TIMSetConvConversationGroupDeletedCallback(TIMConvConversationGroupDeletedCallback cb, const void* user_data);
+
+/**
+ * @brief Registers the callback told about renamed conversation groups
+ *        (`TIMConvConversationGroupNameChangedCallback`), replacing any earlier one.
+ *
+ * @param cb        The callback, or NULL to unregister.
+ * @param user_data Passed back to `cb` unchanged.
+ *
+ * The registration is kept across `TIMUninit` / `TIMInit`. Threading: as
+ * `TIMSetConvConversationGroupCreatedCallback`.
+ */
+TIM_DECL void TIMSetConvConversationGroupNameChangedCallback(TIMConvConversationGroupNameChangedCallback cb, const void* user_data);
+
+/**
+ * @brief Registers the callback told about conversations added to a group
+ *        (`TIMConvConversationsAddedToGroupCallback`), replacing any earlier one.
+ *
+ * @param cb        The callback, or NULL to unregister.
+ * @param user_data Passed back to `cb` unchanged.
+ *
+ * The registration is kept across `TIMUninit` / `TIMInit`. Threading: as
+ * `TIMSetConvConversationGroupCreatedCallback`.
+ */
+TIM_DECL void TIMSetConvConversationsAddedToGroupCallback(TIMConvConversationsAddedToGroupCallback cb, const void* user_data);
+
+/**
+ * @brief Registers the callback told about conversations removed from a group
+ *        (`TIMConvConversationsDeletedFromGroupCallback`, the 7.x form without the 8.6 `reason`
+ *        parameter; see its typedef), replacing any earlier one.
+ *
+ * @param cb        The callback, or NULL to unregister.
+ * @param user_data Passed back to `cb` unchanged.
+ *
+ * The registration is kept across `TIMUninit` / `TIMInit`. Threading: as
+ * `TIMSetConvConversationGroupCreatedCallback`.
+ */
+TIM_DECL void TIMSetConvConversationsDeletedFromGroupCallback(TIMConvConversationsDeletedFromGroupCallback cb, const void* user_data);
 
 /* ======================================================================================== */
 /*          Extension of THIS implementation: not part of Tencent's TIM API                  */

@@ -78,6 +78,102 @@ typedef void (*TIMRecvNewMsgCallback)(const char* json_msg_array, const void* us
  */
 typedef void (*TIMConvTotalUnreadMessageCountChangedCallback)(int total_unread_count, const void* user_data);
 
+/**
+ * @brief The unread count of a subscribed filter changed; registered with
+ *        `TIMSetConvUnreadMessageCountChangedByFilterCallback`.
+ *
+ * Runs only for filters subscribed with `TIMConvSubscribeUnreadMessageCountByFilter`, once after
+ * each committed change that changed that filter's total (never when it stayed the same, and not
+ * when subscribing), in commit order; one call per filter whose total changed.
+ *
+ * @param filter             The filter JSON string exactly as it was passed to
+ *                           `TIMConvSubscribeUnreadMessageCountByFilter` (byte for byte; if the
+ *                           same conditions were subscribed again with another spelling, the
+ *                           latest spelling). Never NULL.
+ * @param total_unread_count The new total: the sum of `conv_unread_num` over the conversations
+ *                           the filter matches whose `conv_recv_opt` is `kTIMRecvMsgOpt_Receive`.
+ *                           Clamped to `INT_MAX`.
+ * @param user_data          The `user_data` given with the registration, unchanged.
+ */
+typedef void (*TIMConvTotalUnreadMessageCountChangedByFilterCallback)(const char* filter, int total_unread_count, const void* user_data);
+
+/**
+ * @brief A conversation group was created; registered with
+ *        `TIMSetConvConversationGroupCreatedCallback`.
+ *
+ * Runs after the change is committed (stored), before the callback of the
+ * `TIMConvCreateConversationGroup` call that caused it.
+ *
+ * @param group_name         The name of the new group. Never NULL.
+ * @param conversation_array A JSON array of the conversation IDs (`"c2c_<userID>"` /
+ *                           `"group_<groupID>"`) that went into the group, e.g.
+ *                           `["c2c_u1","group_g1"]`; conversations that failed (missing, over
+ *                           the limit) are left out, so it may be `[]`. Never NULL.
+ * @param user_data          The `user_data` given with the registration, unchanged.
+ */
+typedef void (*TIMConvConversationGroupCreatedCallback)(const char* group_name, const char* conversation_array, const void* user_data);
+
+/**
+ * @brief A conversation group was deleted; registered with
+ *        `TIMSetConvConversationGroupDeletedCallback`.
+ *
+ * Runs after the change is committed. The group's conversations stay (they only leave the group).
+ *
+ * @param group_name The name of the deleted group. Never NULL.
+ * @param user_data  The `user_data` given with the registration, unchanged.
+ */
+typedef void (*TIMConvConversationGroupDeletedCallback)(const char* group_name, const void* user_data);
+
+/**
+ * @brief A conversation group was renamed; registered with
+ *        `TIMSetConvConversationGroupNameChangedCallback`.
+ *
+ * Runs after the change is committed (not for a rename to the same name).
+ *
+ * @param old_name  The previous name. Never NULL.
+ * @param new_name  The new name. Never NULL.
+ * @param user_data The `user_data` given with the registration, unchanged.
+ */
+typedef void (*TIMConvConversationGroupNameChangedCallback)(const char* old_name, const char* new_name, const void* user_data);
+
+/**
+ * @brief Conversations were added to a group; registered with
+ *        `TIMSetConvConversationsAddedToGroupCallback`.
+ *
+ * Runs after the change is committed, once per `TIMConvAddConversationsToGroup` call that
+ * succeeded for at least one conversation.
+ *
+ * @param group_name         The group. Never NULL.
+ * @param conversation_array A JSON array of the conversation IDs (`"c2c_<userID>"` /
+ *                           `"group_<groupID>"`) for which the call succeeded; those that failed
+ *                           are left out. Never NULL, never empty.
+ * @param user_data          The `user_data` given with the registration, unchanged.
+ */
+typedef void (*TIMConvConversationsAddedToGroupCallback)(const char* group_name, const char* conversation_array, const void* user_data);
+
+/**
+ * @brief Conversations were removed from a group; registered with
+ *        `TIMSetConvConversationsDeletedFromGroupCallback`.
+ *
+ * Runs after the change is committed, once per `TIMConvDeleteConversationsFromGroup` call that
+ * succeeded for at least one conversation.
+ *
+ * This is the 7.x typedef (as in SDK 7.9, whose signatures this whole header follows). SDK 8.6
+ * added a `uint32_t reason` parameter before `user_data` (0 = the user removed the conversations,
+ * 1 = they were evicted because the group passed 1000 conversations). This implementation never
+ * evicts (adding past the limit fails with `ERR_SVR_CONV_CONV_EXTENSION_TOTAL_EXCEED_LIMIT`,
+ * 51008), so the reason would always be 0; keeping the 7.x form means applications written for
+ * 7.x compile unchanged and receive the right `user_data`. A callback written for 8.6 (with
+ * `reason`) does not match this typedef and must be adapted.
+ *
+ * @param group_name         The group. Never NULL.
+ * @param conversation_array A JSON array of the conversation IDs (`"c2c_<userID>"` /
+ *                           `"group_<groupID>"`) for which the call succeeded; those that failed
+ *                           are left out. Never NULL, never empty.
+ * @param user_data          The `user_data` given with the registration, unchanged.
+ */
+typedef void (*TIMConvConversationsDeletedFromGroupCallback)(const char* group_name, const char* conversation_array, const void* user_data);
+
 #ifdef __cplusplus
 }
 #endif

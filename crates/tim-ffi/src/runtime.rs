@@ -78,13 +78,24 @@ pub fn init(config: SdkConfig) -> std::io::Result<()> {
     }
     let sdk = Sdk::start(config)?;
     let client = sdk.client();
-    client.set_conv_event_handler(Some(Arc::new(forward_conv_event)));
-    client.set_new_message_handler(Some(Arc::new(forward_new_messages)));
+    // These cost nothing to forward when no C callback is set, so they are always installed.
     client.set_total_unread_handler(Some(Arc::new(forward_total_unread)));
     client.set_filtered_unread_handler(Some(Arc::new(forward_filtered_unread)));
     client.set_group_handler(Some(Arc::new(forward_group_event)));
     *slot = Some(sdk);
+    drop(slot);
+    sync_costly_handlers();
     Ok(())
+}
+
+/// Installs the core's conversation-event and new-message handlers only while a C callback
+/// wants them: the core computes events and copies received messages only for a handler.
+fn sync_costly_handlers() {
+    let Ok(client) = client() else { return };
+    let events = lock(&CONV_EVENT_CALLBACK).is_some();
+    client.set_conv_event_handler(events.then(|| Arc::new(forward_conv_event) as tim_core::ConvEventHandler));
+    let messages = !lock(&RECV_NEW_MSG_CALLBACKS).is_empty();
+    client.set_new_message_handler(messages.then(|| Arc::new(forward_new_messages) as tim_core::NewMessageHandler));
 }
 
 /// Stops the SDK; `false` if it was not running. The lock is released before shutting down, so
@@ -103,6 +114,7 @@ pub fn uninit() -> bool {
 /// Registers (or with NULL clears) the C conversation event callback.
 pub fn set_conv_event_callback(cb: TIMConvEventCallback, user_data: UserData) {
     *lock(&CONV_EVENT_CALLBACK) = cb.map(|cb| (Some(cb), user_data));
+    sync_costly_handlers();
 }
 
 /// Adds a receive callback; adding the same function again only replaces its user data.
@@ -113,12 +125,15 @@ pub fn add_recv_new_msg_callback(cb: TIMRecvNewMsgCallback, user_data: UserData)
         Some(slot) => slot.1 = user_data,
         None => callbacks.push((cb, user_data)),
     }
+    drop(callbacks);
+    sync_costly_handlers();
 }
 
 /// Removes a receive callback by its function pointer.
 pub fn remove_recv_new_msg_callback(cb: TIMRecvNewMsgCallback) {
     let Some(cb) = cb else { return };
     lock(&RECV_NEW_MSG_CALLBACKS).retain(|(f, _)| !std::ptr::fn_addr_eq(*f, cb));
+    sync_costly_handlers();
 }
 
 /// Registers (or with NULL clears) the total-unread callback.
