@@ -81,6 +81,12 @@ pub(crate) struct ConvActor {
     reported_total: u64,
     cursors: Cursors,
     subscriptions: Vec<Subscription>,
+    /// How many answers the last batch carried: above one, writers are concurrent.
+    last_batch_answers: usize,
+    /// A short wait for more writes is running (adaptive group commit).
+    gathering: bool,
+    /// The wait ended: flush whatever is there.
+    gathered: bool,
 }
 
 impl ConvActor {
@@ -98,6 +104,9 @@ impl ConvActor {
             reported_total: 0,
             cursors: Cursors::default(),
             subscriptions: Vec::new(),
+            last_batch_answers: 0,
+            gathering: false,
+            gathered: false,
         }
     }
 
@@ -310,9 +319,26 @@ impl ConvActor {
 
     /// Sends what accumulated as one batch, unless a batch is already in flight.
     fn flush(&mut self, ctx: &mut Context<Self>) {
-        if self.in_flight.is_some() {
+        if self.in_flight.is_some() || self.gathering {
             return;
         }
+        let has_changes = self.user.as_ref().is_some_and(|u| u.state.has_changes());
+        if has_changes
+            && !self.gathered
+            && self.last_batch_answers > 1
+            && self.waiting.len() < self.last_batch_answers
+        {
+            // Concurrent writers: the others of the last batch are about to come back. Let the
+            // actor drain what already arrived before committing, so they share this commit.
+            self.gathering = true;
+            ctx.spawn(actix::fut::ready(()).map(|(), actor: &mut Self, ctx| {
+                actor.gathering = false;
+                actor.gathered = true;
+                actor.flush(ctx);
+            }));
+            return;
+        }
+        self.gathered = false;
         let Some(user) = self.user.as_mut().filter(|u| u.state.has_changes()) else {
             // Nothing to write: the waiting answers are reads or errors; release them in order.
             for deferred in std::mem::take(&mut self.waiting) {
@@ -335,6 +361,7 @@ impl ConvActor {
         let batch = CommitBatch { conversations: after, next_order_key: user.state.next_order_key(), groups };
         let total = user.state.total_unread();
         let answers = std::mem::take(&mut self.waiting);
+        self.last_batch_answers = answers.len();
         self.in_flight = Some(Flight { changes, events, group_events, subscription_totals, total, answers });
         self.deps
             .store

@@ -77,7 +77,7 @@ pub struct Loaded {
 pub struct CommitBatch {
     /// Conversations to write or remove.
     pub conversations: Vec<(ConvKey, Option<Conversation>)>,
-    /// The order-key counter after the batch.
+    /// The order-key counter after the batch (informational; see [`Store::commit`]).
     pub next_order_key: u64,
     /// The conversation group names, when the batch changed them.
     pub groups: Option<Vec<String>>,
@@ -210,9 +210,10 @@ impl Store {
                     }
                 }
             }
-            let mut meta = txn.open_table(META)?;
-            meta.insert(META_NEXT_ORDER_KEY, batch.next_order_key.to_le_bytes().as_slice())?;
+            // The order-key counter is not written here: loading recovers it as the largest
+            // stored order key plus one, and leaving the meta table alone keeps the commit small.
             if let Some(groups) = &batch.groups {
+                let mut meta = txn.open_table(META)?;
                 let bytes = serde_json::to_vec(groups).map_err(|e| StoreError::Corrupt {
                     key: META_CONV_GROUPS.into(),
                     detail: e.to_string(),
@@ -249,7 +250,8 @@ mod tests {
         }
         let (_store, loaded) = Store::open(dir.path(), "alice").unwrap();
         assert_eq!(loaded.conversations, vec![Conversation::new(&key, 5)]);
-        assert_eq!(loaded.next_order_key, 6);
+        let state = crate::state::ConvState::load(loaded.conversations, loaded.next_order_key, loaded.groups);
+        assert_eq!(state.next_order_key(), 6, "recovered from the largest stored order key");
     }
 
     #[test]
