@@ -6,6 +6,9 @@
 //!   then compiled again with `-fsanitize=address,undefined` and run again.
 //! - `tests/c/seed_examples.cpp` (the seed's examples, verbatim) is compiled with `g++ -std=c++11`
 //!   and jsoncpp, and run.
+//! - `tests/c/all_signatures.cpp` (every `TIMConv*` function and conversation callback setter,
+//!   called with Tencent's argument types and lambdas) is compiled with
+//!   `g++ -std=c++11 -Wall -Wextra -Werror` and run.
 //! - `nm -D` must list every function `TIMCloud.h` declares, and `libtim_ffi.a` must exist.
 //!
 //! Each program is its own test, so a failure names it. A program must exit 0; its output is
@@ -34,8 +37,9 @@ const SANITIZE_FLAGS: &[&str] =
 /// The jsoncpp header the C++ program needs.
 const JSONCPP_HEADER: &str = "/usr/include/jsoncpp/json/json.h";
 
-/// The 30 functions of the API (13 conversation calls, 16 message, read-state and unread-count
-/// calls, and our extension `TIMExtDeliverIncomingMessages`), which the library must export.
+/// The 51 functions of the API (13 conversation calls, 16 message, read-state and unread-count
+/// calls, our extension `TIMExtDeliverIncomingMessages`, and the 21 newer conversation calls and
+/// callback setters), which the library must export.
 const REQUIRED_EXPORTS: &[&str] = &[
     "TIMInit",
     "TIMUninit",
@@ -67,6 +71,27 @@ const REQUIRED_EXPORTS: &[&str] = &[
     "TIMConvGetTotalUnreadMessageCount",
     "TIMSetConvTotalUnreadMessageCountChangedCallback",
     "TIMExtDeliverIncomingMessages",
+    "TIMConvGetConvInfo",
+    "TIMConvPinConversation",
+    "TIMConvGetConversationListByFilter",
+    "TIMConvDeleteConversationList",
+    "TIMConvSetConversationCustomData",
+    "TIMConvMarkConversation",
+    "TIMConvGetUnreadMessageCountByFilter",
+    "TIMConvSubscribeUnreadMessageCountByFilter",
+    "TIMConvUnsubscribeUnreadMessageCountByFilter",
+    "TIMSetConvUnreadMessageCountChangedByFilterCallback",
+    "TIMConvCreateConversationGroup",
+    "TIMConvGetConversationGroupList",
+    "TIMConvDeleteConversationGroup",
+    "TIMConvRenameConversationGroup",
+    "TIMConvAddConversationsToGroup",
+    "TIMConvDeleteConversationsFromGroup",
+    "TIMSetConvConversationGroupCreatedCallback",
+    "TIMSetConvConversationGroupDeletedCallback",
+    "TIMSetConvConversationGroupNameChangedCallback",
+    "TIMSetConvConversationsAddedToGroupCallback",
+    "TIMSetConvConversationsDeletedFromGroupCallback",
 ];
 
 /// The target folder (`$CARGO_TARGET_DIR` or `<root>/target`).
@@ -161,6 +186,10 @@ fn run_program(exe: &Path, what: &str, envs: &[(&str, &str)]) {
     let stdout_path = work.path().join("stdout.txt");
     let stderr_path = work.path().join("stderr.txt");
     let mut cmd = Command::new(exe);
+    // cargo test puts target/debug (and its deps) on LD_LIBRARY_PATH, which the dynamic loader
+    // searches before the program's RUNPATH: a stale debug libtim_ffi.so there would be tested
+    // instead of the release library the program was linked against.
+    cmd.env_remove("LD_LIBRARY_PATH");
     cmd.arg(&data)
         .stdin(Stdio::null())
         .stdout(File::create(&stdout_path).expect("stdout file"))
@@ -263,7 +292,18 @@ macro_rules! c_tests {
     };
 }
 
-c_tests!(happy_path, errors, reentrancy, threads, uninit_pending, persistence, messages, unread);
+c_tests!(
+    happy_path,
+    errors,
+    reentrancy,
+    threads,
+    uninit_pending,
+    persistence,
+    messages,
+    unread,
+    conversation_api,
+    paging,
+);
 
 /// The compiler flags for jsoncpp: `pkg-config --cflags jsoncpp`, or `/usr/include/jsoncpp`.
 fn jsoncpp_cflags() -> Vec<String> {
@@ -305,6 +345,42 @@ fn cpp_seed_examples() {
     run_program(&exe, "seed_examples", &[]);
 }
 
+/// The C++ programs of `tests/c/`, each with its own test below.
+const CPP_PROGRAMS: &[&str] = &["seed_examples", "all_signatures"];
+
+/// Every `tests/c/*.cpp` has a test.
+#[test]
+fn every_cpp_program_has_a_test() {
+    for entry in fs::read_dir(c_dir()).expect("tests/c") {
+        let path = entry.expect("entry").path();
+        if path.extension().is_some_and(|e| e == "cpp") {
+            let stem = path.file_stem().unwrap().to_string_lossy().into_owned();
+            assert!(CPP_PROGRAMS.contains(&stem.as_str()), "tests/c/{stem}.cpp has no test in c_programs.rs");
+        }
+    }
+}
+
+/// Every `TIMConv*` function and conversation callback setter, called from C++11 with Tencent's
+/// argument types and lambdas as callbacks; the strict warning flags must pass without
+/// `-Wno-unused-parameter`.
+#[test]
+fn cpp_all_signatures() {
+    let release = release_dir();
+    let dir = tempfile::tempdir().expect("temp dir");
+    let exe = dir.path().join("all_signatures");
+    let mut cmd = Command::new("g++");
+    cmd.args(["-std=c++11", "-Wall", "-Wextra", "-Werror", "-g"])
+        .arg("-I")
+        .arg(include_dir())
+        .arg("-o")
+        .arg(&exe)
+        .arg(c_dir().join("all_signatures.cpp"))
+        .args(link_flags(release))
+        .arg("-pthread");
+    compile(cmd, "all_signatures.cpp");
+    run_program(&exe, "all_signatures", &[]);
+}
+
 #[test]
 fn the_library_exports_every_declared_function() {
     let release = release_dir();
@@ -324,7 +400,7 @@ fn the_library_exports_every_declared_function() {
     }
     let unlisted: Vec<&&str> = names.iter().filter(|n| !REQUIRED_EXPORTS.contains(n)).collect();
     assert!(unlisted.is_empty(), "declared in the headers but not in REQUIRED_EXPORTS: {unlisted:?}");
-    assert_eq!(REQUIRED_EXPORTS.len(), 30);
+    assert_eq!(REQUIRED_EXPORTS.len(), 51);
     names.sort_unstable();
     let declared_count = names.len();
     names.dedup();

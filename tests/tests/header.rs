@@ -7,8 +7,10 @@
 use tim_tests::header_check::{SourceFile, check_sources, declared_functions};
 use tim_tests::{check_headers, workspace_root};
 
-/// The 30 functions `TIMCloud.h` must declare: the 13 of the conversation API, the 16 message,
-/// read-state and unread-count calls, and our extension `TIMExtDeliverIncomingMessages`.
+/// The 51 functions `TIMCloud.h` must declare: the 13 of the conversation API, the 16 message,
+/// read-state and unread-count calls, our extension `TIMExtDeliverIncomingMessages`, and the 21
+/// newer conversation calls (conversation info, pins, filtered paging, batch delete, custom data,
+/// marks, unread counts by filter, conversation groups and their callback setters).
 const REQUIRED_FUNCTIONS: &[&str] = &[
     "TIMInit",
     "TIMUninit",
@@ -40,6 +42,27 @@ const REQUIRED_FUNCTIONS: &[&str] = &[
     "TIMConvGetTotalUnreadMessageCount",
     "TIMSetConvTotalUnreadMessageCountChangedCallback",
     "TIMExtDeliverIncomingMessages",
+    "TIMConvGetConvInfo",
+    "TIMConvPinConversation",
+    "TIMConvGetConversationListByFilter",
+    "TIMConvDeleteConversationList",
+    "TIMConvSetConversationCustomData",
+    "TIMConvMarkConversation",
+    "TIMConvGetUnreadMessageCountByFilter",
+    "TIMConvSubscribeUnreadMessageCountByFilter",
+    "TIMConvUnsubscribeUnreadMessageCountByFilter",
+    "TIMSetConvUnreadMessageCountChangedByFilterCallback",
+    "TIMConvCreateConversationGroup",
+    "TIMConvGetConversationGroupList",
+    "TIMConvDeleteConversationGroup",
+    "TIMConvRenameConversationGroup",
+    "TIMConvAddConversationsToGroup",
+    "TIMConvDeleteConversationsFromGroup",
+    "TIMSetConvConversationGroupCreatedCallback",
+    "TIMSetConvConversationGroupDeletedCallback",
+    "TIMSetConvConversationGroupNameChangedCallback",
+    "TIMSetConvConversationsAddedToGroupCallback",
+    "TIMSetConvConversationsDeletedFromGroupCallback",
 ];
 
 #[test]
@@ -51,6 +74,7 @@ fn headers_match_the_rust_tables_and_exports() {
 
 #[test]
 fn the_header_declares_the_required_functions() {
+    assert_eq!(REQUIRED_FUNCTIONS.len(), 51);
     let declared = declared_functions(&workspace_root()).expect("headers parse");
     for name in REQUIRED_FUNCTIONS {
         assert!(declared.iter().any(|d| d.name == *name), "{name} is not declared");
@@ -76,7 +100,7 @@ fn the_check_reports_a_wrong_header_and_a_wrong_export() {
     assert!(has("function TIMConvCancelDraft: 2 parameters in the header"), "{errors:#?}");
 }
 
-/// The Rust side of the 30 functions as `tim-ffi` is expected to write them (the aliases and
+/// The Rust side of the 51 functions as `tim-ffi` is expected to write them (the aliases and
 /// signatures the check accepts). Kept here so that the header and this expectation are checked
 /// against each other even before `tim-ffi` exports anything.
 const EXPECTED_FFI: &str = r##"
@@ -96,6 +120,18 @@ pub type TIMRecvNewMsgCallback =
     Option<unsafe extern "C" fn(json_msg_array: *const c_char, user_data: *const c_void)>;
 pub type TIMConvTotalUnreadMessageCountChangedCallback =
     Option<unsafe extern "C" fn(total_unread_count: c_int, user_data: *const c_void)>;
+pub type TIMConvTotalUnreadMessageCountChangedByFilterCallback =
+    Option<unsafe extern "C" fn(filter: *const c_char, total_unread_count: c_int, user_data: *const c_void)>;
+pub type TIMConvConversationGroupCreatedCallback =
+    Option<unsafe extern "C" fn(group_name: *const c_char, conversation_array: *const c_char, user_data: *const c_void)>;
+pub type TIMConvConversationGroupDeletedCallback =
+    Option<unsafe extern "C" fn(group_name: *const c_char, user_data: *const c_void)>;
+pub type TIMConvConversationGroupNameChangedCallback =
+    Option<unsafe extern "C" fn(old_name: *const c_char, new_name: *const c_char, user_data: *const c_void)>;
+pub type TIMConvConversationsAddedToGroupCallback =
+    Option<unsafe extern "C" fn(group_name: *const c_char, conversation_array: *const c_char, user_data: *const c_void)>;
+pub type TIMConvConversationsDeletedFromGroupCallback =
+    Option<unsafe extern "C" fn(group_name: *const c_char, conversation_array: *const c_char, user_data: *const c_void)>;
 
 #[unsafe(no_mangle)]
 pub extern "C" fn TIMInit(sdk_app_id: u64, json_sdk_config: *const c_char) -> c_int { 0 }
@@ -157,6 +193,48 @@ pub extern "C" fn TIMConvGetTotalUnreadMessageCount(cb: TIMCommCallback, user_da
 pub extern "C" fn TIMSetConvTotalUnreadMessageCountChangedCallback(cb: TIMConvTotalUnreadMessageCountChangedCallback, user_data: *const c_void) {}
 #[unsafe(no_mangle)]
 pub extern "C" fn TIMExtDeliverIncomingMessages(json_msg_array: *const c_char, cb: TIMCommCallback, user_data: *const c_void) -> c_int { 0 }
+#[unsafe(no_mangle)]
+pub extern "C" fn TIMConvGetConvInfo(json_get_conv_list_param: *const c_char, cb: TIMCommCallback, user_data: *const c_void) -> c_int { 0 }
+#[unsafe(no_mangle)]
+pub extern "C" fn TIMConvPinConversation(conv_id: *const c_char, conv_type: TIMConvType, is_pinned: bool, cb: TIMCommCallback, user_data: *const c_void) -> c_int { 0 }
+#[unsafe(no_mangle)]
+pub extern "C" fn TIMConvGetConversationListByFilter(filter: *const c_char, next_seq: u64, count: u32, cb: TIMCommCallback, user_data: *const c_void) -> c_int { 0 }
+#[unsafe(no_mangle)]
+pub extern "C" fn TIMConvDeleteConversationList(conversation_id_array: *const c_char, clear_message: bool, cb: TIMCommCallback, user_data: *const c_void) -> c_int { 0 }
+#[unsafe(no_mangle)]
+pub extern "C" fn TIMConvSetConversationCustomData(conversation_id_array: *const c_char, custom_data: *const c_char, cb: TIMCommCallback, user_data: *const c_void) -> c_int { 0 }
+#[unsafe(no_mangle)]
+pub extern "C" fn TIMConvMarkConversation(conversation_id_array: *const c_char, mark_type: u64, enable_mark: bool, cb: TIMCommCallback, user_data: *const c_void) -> c_int { 0 }
+#[unsafe(no_mangle)]
+pub extern "C" fn TIMConvGetUnreadMessageCountByFilter(filter: *const c_char, cb: TIMCommCallback, user_data: *const c_void) -> c_int { 0 }
+#[unsafe(no_mangle)]
+pub extern "C" fn TIMConvSubscribeUnreadMessageCountByFilter(filter: *const c_char) -> c_int { 0 }
+#[unsafe(no_mangle)]
+pub extern "C" fn TIMConvUnsubscribeUnreadMessageCountByFilter(filter: *const c_char) -> c_int { 0 }
+#[unsafe(no_mangle)]
+pub extern "C" fn TIMSetConvUnreadMessageCountChangedByFilterCallback(cb: TIMConvTotalUnreadMessageCountChangedByFilterCallback, user_data: *const c_void) {}
+#[unsafe(no_mangle)]
+pub extern "C" fn TIMConvCreateConversationGroup(group_name: *const c_char, conversation_id_array: *const c_char, cb: TIMCommCallback, user_data: *const c_void) -> c_int { 0 }
+#[unsafe(no_mangle)]
+pub extern "C" fn TIMConvGetConversationGroupList(cb: TIMCommCallback, user_data: *const c_void) -> c_int { 0 }
+#[unsafe(no_mangle)]
+pub extern "C" fn TIMConvDeleteConversationGroup(group_name: *const c_char, cb: TIMCommCallback, user_data: *const c_void) -> c_int { 0 }
+#[unsafe(no_mangle)]
+pub extern "C" fn TIMConvRenameConversationGroup(old_name: *const c_char, new_name: *const c_char, cb: TIMCommCallback, user_data: *const c_void) -> c_int { 0 }
+#[unsafe(no_mangle)]
+pub extern "C" fn TIMConvAddConversationsToGroup(group_name: *const c_char, conversation_id_array: *const c_char, cb: TIMCommCallback, user_data: *const c_void) -> c_int { 0 }
+#[unsafe(no_mangle)]
+pub extern "C" fn TIMConvDeleteConversationsFromGroup(group_name: *const c_char, conversation_id_array: *const c_char, cb: TIMCommCallback, user_data: *const c_void) -> c_int { 0 }
+#[unsafe(no_mangle)]
+pub extern "C" fn TIMSetConvConversationGroupCreatedCallback(cb: TIMConvConversationGroupCreatedCallback, user_data: *const c_void) {}
+#[unsafe(no_mangle)]
+pub extern "C" fn TIMSetConvConversationGroupDeletedCallback(cb: TIMConvConversationGroupDeletedCallback, user_data: *const c_void) {}
+#[unsafe(no_mangle)]
+pub extern "C" fn TIMSetConvConversationGroupNameChangedCallback(cb: TIMConvConversationGroupNameChangedCallback, user_data: *const c_void) {}
+#[unsafe(no_mangle)]
+pub extern "C" fn TIMSetConvConversationsAddedToGroupCallback(cb: TIMConvConversationsAddedToGroupCallback, user_data: *const c_void) {}
+#[unsafe(no_mangle)]
+pub extern "C" fn TIMSetConvConversationsDeletedFromGroupCallback(cb: TIMConvConversationsDeletedFromGroupCallback, user_data: *const c_void) {}
 "##;
 
 #[test]
@@ -187,4 +265,30 @@ fn wrong_message_and_unread_types_are_reported() {
     assert!(has("callback TIMRecvNewMsgCallback"), "{errors:#?}");
     assert!(has("function TIMConvCleanConversationUnreadMessageCount"), "{errors:#?}");
     assert!(has("function TIMMsgSendMessage"), "{errors:#?}");
+}
+
+/// The newer conversation calls are checked like the older ones: the 8.6 form of the
+/// removed-from-group callback (with `reason`), a `u32` mark mask, an `i64` cursor and a
+/// filter callback without its filter are each reported.
+#[test]
+fn wrong_newer_conversation_types_are_reported() {
+    let headers = tim_tests::header_check::read_headers(&workspace_root()).expect("read headers");
+    let wrong = EXPECTED_FFI
+        .replace(
+            "pub type TIMConvConversationsDeletedFromGroupCallback =\n    Option<unsafe extern \"C\" fn(group_name: *const c_char, conversation_array: *const c_char, user_data",
+            "pub type TIMConvConversationsDeletedFromGroupCallback =\n    Option<unsafe extern \"C\" fn(group_name: *const c_char, conversation_array: *const c_char, reason: u32, user_data",
+        )
+        .replace("mark_type: u64,", "mark_type: u32,")
+        .replace("next_seq: u64,", "next_seq: i64,")
+        .replace("fn(filter: *const c_char, total_unread_count: c_int,", "fn(total_unread_count: c_int,")
+        .replace("is_pinned: bool,", "is_pinned: c_int,");
+    assert_ne!(wrong, EXPECTED_FFI);
+    let rust = [SourceFile::new("expected_ffi.rs", wrong)];
+    let errors = check_sources(&headers, &rust, tim_types::keys::ALL, tim_types::enums::ALL);
+    let has = |needle: &str| errors.iter().any(|e| e.contains(needle));
+    assert!(has("callback TIMConvConversationsDeletedFromGroupCallback"), "{errors:#?}");
+    assert!(has("callback TIMConvTotalUnreadMessageCountChangedByFilterCallback"), "{errors:#?}");
+    assert!(has("function TIMConvMarkConversation"), "{errors:#?}");
+    assert!(has("function TIMConvGetConversationListByFilter"), "{errors:#?}");
+    assert!(has("function TIMConvPinConversation"), "{errors:#?}");
 }

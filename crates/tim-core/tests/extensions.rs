@@ -242,3 +242,20 @@ fn a_subscribed_filter_reports_only_changes() {
     sdk.shutdown();
     assert_eq!(*reports.lock().unwrap(), vec![("c2c".to_owned(), 2), ("c2c".to_owned(), 1)]);
 }
+
+#[test]
+fn unpinning_the_conversation_a_walk_stands_on_does_not_return_it_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let sdk = start(dir.path());
+    let client = sdk.client();
+    for id in ["v4", "v3", "v2", "v1"] {
+        block_on(client.create_conversation(c(id))).unwrap();
+    }
+    block_on(client.pin_conversation(c("v1"), true)).unwrap();
+    block_on(client.pin_conversation(c("v2"), true)).unwrap();
+    let first = block_on(client.conversation_page(ConvFilter::default(), 0, 2)).unwrap();
+    assert_eq!(ids(&first.list), ["v1", "v2"]);
+    block_on(client.pin_conversation(c("v2"), false)).unwrap();
+    let rest = block_on(client.conversation_page(ConvFilter::default(), first.next_seq, 10)).unwrap();
+    assert_eq!(ids(&rest.list), ["v3", "v4"]);
+}

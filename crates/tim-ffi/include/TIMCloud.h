@@ -1,9 +1,10 @@
 /**
  * @file TIMCloud.h
- * @brief The TIM (Tencent Cloud IM) conversation C API: SDK lifecycle, login, conversations,
- *        messages, read state and unread counts, plus one extension of this implementation
- *        (`TIMExtDeliverIncomingMessages`, in its own section at the end). Including this header
- *        is enough; it includes the others.
+ * @brief The TIM (Tencent Cloud IM) conversation C API: SDK lifecycle, login, conversations
+ *        (with pins, filtered paging, batch deletion, custom data, marks and conversation
+ *        groups), messages, read state and unread counts (also by filter), plus one extension of
+ *        this implementation (`TIMExtDeliverIncomingMessages`, in its own section at the end).
+ *        Including this header is enough; it includes the others.
  *
  * @section tim_conventions Conventions shared by every function
  *
@@ -249,7 +250,9 @@ TIM_DECL int TIMConvDelete(const char* conv_id, enum TIMConvType conv_type, TIMC
  *
  * @param cb        Called once with `code` = `ERR_SUCC` and `json_params` = a JSON array of
  *                  ConvInfo objects: pinned conversations first, then by `kTIMConvActiveTime`
- *                  (`"conv_active_time"`) descending. A conversation with a draft has
+ *                  (`"conv_active_time"`, which has bit 62 set while pinned) descending (see
+ *                  `TIMConvPinConversation`; `TIMConvGetConversationListByFilter` pages through
+ *                  the same order). A conversation with a draft has
  *                  `"conv_is_has_draft": true` and the draft under `kTIMConvDraft`
  *                  (`"conv_draft"`: `draft_msg`, `draft_user_define`, `draft_edit_time`).
  *                  May be NULL.
@@ -336,9 +339,11 @@ TIM_DECL int TIMConvCancelDraft(const char* conv_id, enum TIMConvType conv_type)
  * a conversation that a message call causes raises one `kTIMConvEvent_Add` (new conversation) or
  * `kTIMConvEvent_Update` per conversation and call (or per batch of calls committed together).
  *
- * Unread counts: a message counts as unread when it is not from the logged-in user, not
- * `"message_is_excluded_from_unread_count": true`, not stored with `"message_is_read": true`, and
- * newer than the conversation's read mark. `conv_unread_num` is the number of such messages.
+ * Unread counts: a message counts as unread when it was received (delivered through
+ * `TIMExtDeliverIncomingMessages`; saved and imported messages are history and never count,
+ * whoever sent them), is not from the logged-in user, not
+ * `"message_is_excluded_from_unread_count": true`, not delivered with `"message_is_read": true`,
+ * and newer than the conversation's read mark. `conv_unread_num` is the number of such messages.
  */
 
 /**
@@ -421,9 +426,9 @@ TIM_DECL int TIMMsgSendNewMsg(const char* conv_id, enum TIMConvType conv_type, c
  * @brief Saves a message into a conversation without sending it. Asynchronous.
  *
  * The message is stored as given: `message_sender` defaults to the logged-in user (a message
- * saved with another sender counts as unread unless `"message_is_read": true`),
- * `message_status` defaults to `kTIMMsg_SendSucc`, `message_server_time` to the client time or
- * now, `message_msg_id` to a new ID. It is not reported to the receive callbacks. The
+ * saved with another sender is history: it is reported read and never counts as unread), `message_status` defaults to
+ * `kTIMMsg_SendSucc`, `message_server_time` to the client time or now, `message_msg_id` to a new
+ * ID. It is not reported to the receive callbacks. The
  * conversation is created if needed (`kTIMConvEvent_Add`), otherwise changes
  * (`kTIMConvEvent_Update`).
  *
@@ -450,10 +455,10 @@ TIM_DECL int TIMMsgSaveMsg(const char* conv_id, enum TIMConvType conv_type, cons
  * ID; `message_seq`, default the next sequence; `message_status`, default
  * `kTIMMsg_LocalImported` (5)); `message_conv_id` and `message_conv_type` are set to the
  * conversation. Messages whose `message_msg_id` is already stored are skipped. Imported messages
- * of other senders count as unread unless `"message_is_read": true`. Imported messages are not
- * reported to the receive callbacks. The conversation is created if needed
- * (`kTIMConvEvent_Add`); otherwise one `kTIMConvEvent_Update` reports the whole import. It moves
- * to the top only if an imported message is newer than all of its messages.
+ * are history: they never count as unread, whoever sent them, and are not reported to the
+ * receive callbacks. The conversation is created if needed (`kTIMConvEvent_Add`); otherwise one
+ * `kTIMConvEvent_Update` reports the whole import. It moves to the top only if an imported message
+ * is newer than all of its messages.
  *
  * @param conv_id        Conversation ID; non-empty UTF-8.
  * @param conv_type      `kTIMConv_C2C` or `kTIMConv_Group`.
@@ -901,7 +906,8 @@ TIM_DECL int TIMConvGetConversationListByFilter(const char* filter, uint64_t nex
  *   conversation group and its draft; its messages count as read. Its messages stay stored: the
  *   conversation comes back, with them (and `conv_last_msg`), on a new message (sent, saved,
  *   imported or received), a draft or `TIMConvCreate`, at the top of the list. Until then every
- *   call treats it as missing.
+ *   call treats it as missing (`ERR_INVALID_CONVERSATION` / `TIM_ERR_CONV`), except this one
+ *   with `clear_message` true, which still deletes it with its messages (result code 0).
  * Either way each deleted conversation raises `kTIMConvEvent_Del` with the conversation as it was,
  * its unread messages leave the total unread count, and a conversation group it belonged to loses
  * it (without a group callback).
@@ -912,8 +918,8 @@ TIM_DECL int TIMConvGetConversationListByFilter(const char* filter, uint64_t nex
  * @param cb                    Called once with `code` = `ERR_SUCC` and `json_params` = a JSON
  *                              array of TIMConversationOperationResult, one per ID in request
  *                              order: result code 0, or `ERR_INVALID_CONVERSATION` (6004) for a
- *                              conversation that does not exist (or was already deleted). May
- *                              be NULL.
+ *                              conversation that does not exist (or, with `clear_message` false,
+ *                              was already deleted). May be NULL.
  * @param user_data             Passed back to `cb` unchanged.
  *
  * @return `TIM_SUCC` if the call was accepted (then `cb` runs exactly once);
@@ -1042,7 +1048,8 @@ TIM_DECL int TIMConvSubscribeUnreadMessageCountByFilter(const char* filter);
  * @param filter A filter with the same conditions as the subscribed one (the spelling may
  *               differ). Unsubscribing a filter that is not subscribed succeeds and does nothing.
  *
- * @return `TIM_SUCC` once the subscription is gone (no report for it starts after this returns);
+ * @return `TIM_SUCC` once the subscription is gone (no change committed after this returns is
+ *         reported for it);
  *         `TIM_ERR_SDKUNINIT`; `TIM_ERR_NOTLOGIN`; `TIM_ERR_JSON` if `filter` is not JSON;
  *         `TIM_ERR_PARAM` as for the subscription.
  *
@@ -1097,8 +1104,9 @@ TIM_DECL void TIMSetConvUnreadMessageCountChangedByFilterCallback(TIMConvTotalUn
  *                              conversation that does not exist, 51008 past 1000 marked or
  *                              grouped conversations); or, with nothing created, with
  *                              `ERR_INVALID_PARAMETERS` (6017) if `group_name` is empty or a
- *                              group of that name exists, `ERR_SVR_CONV_CONV_GROUP_NAME_EXCEED_LENGTH`
- *                              (51011) if it is longer than 32 bytes,
+ *                              group of that name exists,
+ *                              `ERR_SVR_CONV_CONV_GROUP_NAME_EXCEED_LENGTH` (51011) if it is
+ *                              longer than 32 bytes,
  *                              `ERR_SVR_CONV_CONV_GROUP_TOTAL_EXCEED_LIMIT` (51010) if there are
  *                              already 20 groups, or `ERR_SVR_CONV_CONV_EXTENSION_EXCEED_LIMIT`
  *                              (51006) for more than 100 IDs. May be NULL.
@@ -1177,8 +1185,8 @@ TIM_DECL int TIMConvRenameConversationGroup(const char* old_name, const char* ne
  * @brief Adds conversations to a conversation group. Asynchronous.
  *
  * Each conversation that joins raises `kTIMConvEvent_Update`. If at least one conversation
- * succeeded, the callback registered with `TIMSetConvConversationsAddedToGroupCallback` receives
- * the name and a JSON array of the conversation IDs whose result code is 0.
+ * joined, the callback registered with `TIMSetConvConversationsAddedToGroupCallback` receives
+ * the name and a JSON array of the conversation IDs that joined (each once).
  *
  * @param group_name            The name of the group.
  * @param conversation_id_array A JSON array of at most 100 conversation IDs.
@@ -1203,8 +1211,8 @@ TIM_DECL int TIMConvAddConversationsToGroup(const char* group_name, const char* 
  * @brief Removes conversations from a conversation group; they stay in the list. Asynchronous.
  *
  * Each conversation that leaves raises `kTIMConvEvent_Update`. If at least one conversation
- * succeeded, the callback registered with `TIMSetConvConversationsDeletedFromGroupCallback`
- * receives the name and a JSON array of the conversation IDs whose result code is 0.
+ * left, the callback registered with `TIMSetConvConversationsDeletedFromGroupCallback`
+ * receives the name and a JSON array of the conversation IDs that left the group (each once).
  *
  * @param group_name            The name of the group.
  * @param conversation_id_array A JSON array of at most 100 conversation IDs.

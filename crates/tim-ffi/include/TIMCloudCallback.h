@@ -107,8 +107,8 @@ typedef void (*TIMConvTotalUnreadMessageCountChangedByFilterCallback)(const char
  * @param group_name         The name of the new group. Never NULL.
  * @param conversation_array A JSON array of the conversation IDs (`"c2c_<userID>"` /
  *                           `"group_<groupID>"`) that went into the group, e.g.
- *                           `["c2c_u1","group_g1"]`; conversations that failed (missing, over
- *                           the limit) are left out, so it may be `[]`. Never NULL.
+ *                           `["c2c_u1","group_g1"]`, each once; conversations that failed
+ *                           (missing, over the limit) are left out, so it may be `[]`. Never NULL.
  * @param user_data          The `user_data` given with the registration, unchanged.
  */
 typedef void (*TIMConvConversationGroupCreatedCallback)(const char* group_name, const char* conversation_array, const void* user_data);
@@ -117,7 +117,8 @@ typedef void (*TIMConvConversationGroupCreatedCallback)(const char* group_name, 
  * @brief A conversation group was deleted; registered with
  *        `TIMSetConvConversationGroupDeletedCallback`.
  *
- * Runs after the change is committed. The group's conversations stay (they only leave the group).
+ * Runs after the change is committed (before the callback of the call). The group's
+ * conversations stay (they only leave the group).
  *
  * @param group_name The name of the deleted group. Never NULL.
  * @param user_data  The `user_data` given with the registration, unchanged.
@@ -128,7 +129,8 @@ typedef void (*TIMConvConversationGroupDeletedCallback)(const char* group_name, 
  * @brief A conversation group was renamed; registered with
  *        `TIMSetConvConversationGroupNameChangedCallback`.
  *
- * Runs after the change is committed (not for a rename to the same name).
+ * Runs after the change is committed (before the callback of the call; not for a rename to the
+ * same name).
  *
  * @param old_name  The previous name. Never NULL.
  * @param new_name  The new name. Never NULL.
@@ -140,13 +142,14 @@ typedef void (*TIMConvConversationGroupNameChangedCallback)(const char* old_name
  * @brief Conversations were added to a group; registered with
  *        `TIMSetConvConversationsAddedToGroupCallback`.
  *
- * Runs after the change is committed, once per `TIMConvAddConversationsToGroup` call that
- * succeeded for at least one conversation.
+ * Runs after the change is committed (before the callback of the call), once per
+ * `TIMConvAddConversationsToGroup` call that added at least one conversation.
  *
  * @param group_name         The group. Never NULL.
  * @param conversation_array A JSON array of the conversation IDs (`"c2c_<userID>"` /
- *                           `"group_<groupID>"`) for which the call succeeded; those that failed
- *                           are left out. Never NULL, never empty.
+ *                           `"group_<groupID>"`) that joined the group, each once; those that
+ *                           failed or were in the group already are left out. Never NULL, never
+ *                           empty.
  * @param user_data          The `user_data` given with the registration, unchanged.
  */
 typedef void (*TIMConvConversationsAddedToGroupCallback)(const char* group_name, const char* conversation_array, const void* user_data);
@@ -155,8 +158,10 @@ typedef void (*TIMConvConversationsAddedToGroupCallback)(const char* group_name,
  * @brief Conversations were removed from a group; registered with
  *        `TIMSetConvConversationsDeletedFromGroupCallback`.
  *
- * Runs after the change is committed, once per `TIMConvDeleteConversationsFromGroup` call that
- * succeeded for at least one conversation.
+ * Runs after the change is committed (before the callback of the call), once per
+ * `TIMConvDeleteConversationsFromGroup` call that removed at least one conversation.
+ * Conversations that leave groups because they are deleted (`TIMConvDelete`,
+ * `TIMConvDeleteConversationList`) or because the group is deleted are not reported here.
  *
  * This is the 7.x typedef (as in SDK 7.9, whose signatures this whole header follows). SDK 8.6
  * added a `uint32_t reason` parameter before `user_data` (0 = the user removed the conversations,
@@ -168,8 +173,9 @@ typedef void (*TIMConvConversationsAddedToGroupCallback)(const char* group_name,
  *
  * @param group_name         The group. Never NULL.
  * @param conversation_array A JSON array of the conversation IDs (`"c2c_<userID>"` /
- *                           `"group_<groupID>"`) for which the call succeeded; those that failed
- *                           are left out. Never NULL, never empty.
+ *                           `"group_<groupID>"`) that left the group, each once; those that
+ *                           failed or were not in the group are left out. Never NULL, never
+ *                           empty.
  * @param user_data          The `user_data` given with the registration, unchanged.
  */
 typedef void (*TIMConvConversationsDeletedFromGroupCallback)(const char* group_name, const char* conversation_array, const void* user_data);

@@ -95,7 +95,9 @@ fn sync_costly_handlers() {
     let events = lock(&CONV_EVENT_CALLBACK).is_some();
     client.set_conv_event_handler(events.then(|| Arc::new(forward_conv_event) as tim_core::ConvEventHandler));
     let messages = !lock(&RECV_NEW_MSG_CALLBACKS).is_empty();
-    client.set_new_message_handler(messages.then(|| Arc::new(forward_new_messages) as tim_core::NewMessageHandler));
+    client.set_new_message_handler(
+        messages.then(|| Arc::new(forward_new_messages) as tim_core::NewMessageHandler),
+    );
 }
 
 /// Stops the SDK; `false` if it was not running. The lock is released before shutting down, so

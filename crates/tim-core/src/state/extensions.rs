@@ -157,8 +157,12 @@ impl ConvState {
             .collect())
     }
 
-    fn add_to_group(&mut self, name: &str, keys: &[ConvKey]) -> ItemResults {
-        keys.iter()
+    /// Adds conversations to a group; returns one result per conversation and the conversations
+    /// that actually joined (for the group callback: no-ops and repeats are not reported).
+    fn add_to_group(&mut self, name: &str, keys: &[ConvKey]) -> (ItemResults, Vec<ConvKey>) {
+        let mut joined = Vec::new();
+        let results = keys
+            .iter()
             .map(|key| {
                 let result = (|| {
                     let conv = self.get(key).ok_or_else(|| missing(key))?;
@@ -167,15 +171,13 @@ impl ConvState {
                     }
                     self.may_join_marked_or_grouped(conv)?;
                     self.update(key, |conv| conv.groups.push(name.to_owned()));
+                    joined.push(key.clone());
                     Ok(())
                 })();
                 (key.clone(), result)
             })
-            .collect()
-    }
-
-    fn added(results: &ItemResults) -> Vec<ConvKey> {
-        results.iter().filter(|(_, r)| r.is_ok()).map(|(k, _)| k.clone()).collect()
+            .collect();
+        (results, joined)
     }
 
     /// Creates a conversation group holding `keys`.
@@ -192,8 +194,8 @@ impl ConvState {
             ));
         }
         self.change_groups(|groups| groups.push(name.to_owned()));
-        let results = self.add_to_group(name, keys);
-        self.journal.push_group_event(GroupEvent::Created(name.to_owned(), Self::added(&results)));
+        let (results, joined) = self.add_to_group(name, keys);
+        self.journal.push_group_event(GroupEvent::Created(name.to_owned(), joined));
         Ok(results)
     }
 
@@ -254,10 +256,9 @@ impl ConvState {
     pub fn add_to_group_checked(&mut self, name: &str, keys: &[ConvKey]) -> Result<ItemResults, TimError> {
         check_request_size(keys)?;
         self.require_group(name)?;
-        let results = self.add_to_group(name, keys);
-        let added = Self::added(&results);
-        if !added.is_empty() {
-            self.journal.push_group_event(GroupEvent::Added(name.to_owned(), added));
+        let (results, joined) = self.add_to_group(name, keys);
+        if !joined.is_empty() {
+            self.journal.push_group_event(GroupEvent::Added(name.to_owned(), joined));
         }
         Ok(results)
     }
@@ -266,6 +267,7 @@ impl ConvState {
     pub fn remove_from_group(&mut self, name: &str, keys: &[ConvKey]) -> Result<ItemResults, TimError> {
         check_request_size(keys)?;
         self.require_group(name)?;
+        let mut left = Vec::new();
         let results: ItemResults = keys
             .iter()
             .map(|key| {
@@ -274,15 +276,15 @@ impl ConvState {
                     Some(conv) if !conv.groups.iter().any(|g| g == name) => Ok(()),
                     Some(_) => {
                         self.update(key, |conv| conv.groups.retain(|g| g != name));
+                        left.push(key.clone());
                         Ok(())
                     }
                 };
                 (key.clone(), result)
             })
             .collect();
-        let removed = Self::added(&results);
-        if !removed.is_empty() {
-            self.journal.push_group_event(GroupEvent::Removed(name.to_owned(), removed));
+        if !left.is_empty() {
+            self.journal.push_group_event(GroupEvent::Removed(name.to_owned(), left));
         }
         Ok(results)
     }
@@ -310,7 +312,7 @@ impl ConvState {
         let moved_down_past = |conv: &Conversation| {
             self.demoted
                 .get(&conv.conv_key())
-                .is_some_and(|(when, before)| *when > cursor.started && *before > cursor.position)
+                .is_some_and(|(when, before)| *when > cursor.started && *before >= cursor.position)
         };
         let mut entries = self
             .order

@@ -136,12 +136,11 @@ pub fn file_message(
         Origin::Saved => msg.message_status.unwrap_or(MsgStatus::SendSucc),
         Origin::Imported => msg.message_status.unwrap_or(MsgStatus::LocalImported),
     });
-    let delivered_read = from_self || msg.message_is_read == Some(true);
+    // Sent, saved and imported messages are history, read whoever sent them; a received one is
+    // read if it was delivered read.
+    let delivered_read = from_self || origin != Origin::Received || msg.message_is_read == Some(true);
     msg.message_is_read = Some(delivered_read);
-    // Only news counts: imported and saved messages are history, whoever sent them.
-    let counts_unread = origin == Origin::Received
-        && !delivered_read
-        && msg.message_is_excluded_from_unread_count != Some(true);
+    let counts_unread = !delivered_read && msg.message_is_excluded_from_unread_count != Some(true);
     MessageRecord { pos: MsgPos { time: server_time, uid: f.uid }, counts_unread, msg }
 }
 
