@@ -62,6 +62,9 @@ impl LoopbackHub {
         incoming.message_status = None;
         incoming.message_unique_id = None;
         incoming.message_is_peer_read = None;
+        // Sequences are per conversation and per store: each receiver numbers the message itself,
+        // so two senders' messages can never share a sequence in a third store.
+        incoming.message_seq = None;
         let users = self.users.lock().unwrap_or_else(|e| e.into_inner());
         match conv_type {
             ConvType::C2C => {

@@ -1316,9 +1316,9 @@ TIM_DECL void TIMSetConvConversationsDeletedFromGroupCallback(TIMConvConversatio
  * Each message is filed into its conversation, which is created if needed (`kTIMConvEvent_Add`)
  * or changes (`kTIMConvEvent_Update`; one event per conversation for the whole call):
  * - group messages (`"message_conv_type": 2`) into the group `message_conv_id`;
- * - C2C messages (`"message_conv_type": 1`) into the conversation with the peer:
- *   `message_conv_id` if given (it must then be the peer, normally the sender), otherwise
- *   `message_sender`. Leave `message_conv_id` out of C2C messages from others.
+ * - C2C messages (`"message_conv_type": 1`) from another user into the conversation with
+ *   their sender (`message_conv_id` is ignored); a C2C message whose `message_sender` is the
+ *   logged-in user (sent from another device) into the conversation `message_conv_id`.
  * `message_server_time`, `message_seq` and `message_msg_id` are kept when given (otherwise now,
  * the next sequence and a new ID). A message whose `message_msg_id` is already stored (delivered
  * twice, or twice in one array) is skipped: stored and counted once.

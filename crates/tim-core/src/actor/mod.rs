@@ -533,12 +533,13 @@ impl ConvActor {
                         }
                         actor.user = Some(LoggedIn { user_id, state });
                         actor.reset_subscriptions();
-                        // The app had no total for this user before: tell it, if it differs.
-                        actor.report_total(total);
                         done.complete(Ok(()));
                         let (hub, dispatcher) = (&actor.deps.hub, &actor.deps.dispatcher);
                         hub.emit(dispatcher, ConvEvent::Start, Vec::new());
                         hub.emit(dispatcher, ConvEvent::Finish, Vec::new());
+                        // The callback reports commits that change the total, never a login: the
+                        // app asks for the new user's total (TIMConvGetTotalUnreadMessageCount).
+                        actor.reported_total = total;
                     }
                     Err(error) => {
                         actor.deps.session.logged_out();

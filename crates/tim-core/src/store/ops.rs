@@ -341,8 +341,8 @@ impl<'txn> Batch<'txn> {
         self.tables.insert(key, &rec)?;
         self.touch(key);
         // Copies only for whoever will read them: the caller, the receive callbacks, the transport.
-        let incoming = origin == Origin::Received && rec.msg.message_is_from_self != Some(true);
-        let for_callbacks = incoming && self.ctx.collect_received;
+        // Received messages include the user's own from another device: apps show those too.
+        let for_callbacks = origin == Origin::Received && self.ctx.collect_received;
         let for_transport = origin == Origin::Sent;
         if !(report || for_callbacks || for_transport) {
             return Ok(Inserted::Stored(None));
@@ -358,7 +358,7 @@ impl<'txn> Batch<'txn> {
     }
 
     fn delete(&mut self, key: &ConvKey, msg_id: &str) -> Result<Result<OpOutput, TimError>, StoreError> {
-        if self.conv(key)?.is_none() {
+        if self.visible(key)?.is_none() {
             return Ok(Err(no_conversation(key)));
         }
         let Some((parts, pos)) = self.tables.find_id(msg_id)? else {
