@@ -26,6 +26,7 @@ fn main() -> ExitCode {
     let result = match args.first().map(String::as_str) {
         Some("check-header") => check_header(),
         Some("ci") => ci(),
+        Some("bench") => bench(&args[1..]),
         Some("help" | "-h" | "--help") | None => {
             print_help();
             Ok(())
@@ -50,7 +51,8 @@ fn print_help() {
          commands:\n  \
          check-header  compare crates/tim-ffi/include/*.h with tim-types and the tim-ffi exports\n  \
          ci            install missing system packages, then fmt, clippy, release build,\n                \
-         header check and tests; stops at the first failure"
+         header check, tests and the quick benchmarks; stops at the first failure\n  \
+         bench         run the benchmarks (--quick for small sizes; --out DIR for the report)"
     );
 }
 
@@ -144,6 +146,14 @@ fn install_system_packages() -> Result<(), String> {
     run("apt-get", &args, &noninteractive)
 }
 
+/// `cargo xtask bench [--quick] [--out DIR]`: the benchmark crate in release mode.
+fn bench(args: &[String]) -> Result<(), String> {
+    let mut full = vec!["run".to_owned(), "--release".into(), "-p".into(), "tim-bench".into(), "--".into()];
+    full.extend(args.iter().cloned());
+    let full: Vec<&str> = full.iter().map(String::as_str).collect();
+    run(cargo(), &full, &[])
+}
+
 fn ci() -> Result<(), String> {
     install_system_packages()?;
     run(cargo(), &["fmt", "--all", "--", "--check"], &[])?;
@@ -152,6 +162,9 @@ fn ci() -> Result<(), String> {
     println!("\n==> check-header");
     check_header()?;
     run(cargo(), &["test", "--workspace"], &[("INSTA_UPDATE", "no")])?;
+    // The benchmarks at small sizes: they keep building and the engines keep agreeing (the bench
+    // fails if their end states differ); no timing is asserted.
+    bench(&["--quick".to_owned()])?;
     println!("\nci: all steps passed");
     Ok(())
 }
