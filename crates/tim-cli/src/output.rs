@@ -13,7 +13,11 @@ pub fn print_list(list: &[ConvInfo], json: bool) {
         "#", "type", "id", "unread", "pinned", "draft", "last message"
     );
     for (n, conv) in list.iter().enumerate() {
-        let last = conv.conv_last_msg.as_ref().map(|m| elems_text(&m.message_elem_array)).unwrap_or_default();
+        let last = conv
+            .conv_last_msg
+            .as_ref()
+            .map(|m| elems_text(&m.message().message_elem_array))
+            .unwrap_or_default();
         println!(
             "{:<4} {:<6} {:<24} {:>6} {:<6} {:<30} {:<30}",
             n + 1,

@@ -57,14 +57,14 @@ fn a_peers_messages_raise_unread_and_reading_clears_it() {
     let list = block_on(client.conversation_list()).unwrap();
     assert_eq!(list[0].conv_id, "peer", "the conversation with news comes first");
     assert_eq!(list[0].conv_unread_num, 3);
-    assert_eq!(body(list[0].conv_last_msg.as_ref().unwrap()), "m3");
-    assert_eq!(list[0].conv_last_msg.as_ref().unwrap().message_is_from_self, Some(false));
+    assert_eq!(body(&list[0].conv_last_msg.as_ref().unwrap().message()), "m3");
+    assert_eq!(list[0].conv_last_msg.as_ref().unwrap().message().message_is_from_self, Some(false));
     assert_eq!(block_on(client.total_unread()).unwrap(), 3);
 
     block_on(client.mark_read(ReadScope::Conversation(ConvKey::c2c("peer").unwrap()))).unwrap();
     assert_eq!(block_on(client.total_unread()).unwrap(), 0);
     let list = block_on(client.conversation_list()).unwrap();
-    assert_eq!(list[0].conv_last_msg.as_ref().unwrap().message_is_read, Some(true));
+    assert_eq!(list[0].conv_last_msg.as_ref().unwrap().message().message_is_read, Some(true));
     sdk.shutdown();
     assert_eq!(*totals.lock().unwrap(), vec![3, 0]);
 
@@ -91,7 +91,7 @@ fn sent_messages_become_the_last_message_and_history_pages() {
     }
     let list = block_on(client.conversation_list()).unwrap();
     assert_eq!(list[0].conv_unread_num, 0, "own messages are never unread");
-    assert_eq!(body(list[0].conv_last_msg.as_ref().unwrap()), "s29");
+    assert_eq!(body(&list[0].conv_last_msg.as_ref().unwrap().message()), "s29");
 
     let page =
         block_on(client.message_list(key.clone(), HistoryQuery { count: 10, ..Default::default() })).unwrap();
@@ -118,7 +118,11 @@ fn sent_messages_become_the_last_message_and_history_pages() {
 
     block_on(client.delete_message(key.clone(), ids[29].clone())).unwrap();
     let list = block_on(client.conversation_list()).unwrap();
-    assert_eq!(body(list[0].conv_last_msg.as_ref().unwrap()), "s28", "the last message follows a delete");
+    assert_eq!(
+        body(&list[0].conv_last_msg.as_ref().unwrap().message()),
+        "s28",
+        "the last message follows a delete"
+    );
     let err = block_on(client.delete_message(key.clone(), ids[29].clone())).unwrap_err();
     assert_eq!(err.code(), ErrCode::InvalidParameters.value());
 
@@ -239,8 +243,8 @@ fn two_clients_talk_through_the_loopback_hub() {
     let list = wait(&b, "alice", 1);
     let from_alice = conv(&list, "alice");
     assert_eq!(from_alice.conv_type, ConvType::C2C);
-    assert_eq!(from_alice.conv_last_msg.as_ref().unwrap().message_is_from_self, Some(false));
-    assert_eq!(from_alice.conv_last_msg.as_ref().unwrap().message_sender.as_deref(), Some("alice"));
+    assert_eq!(from_alice.conv_last_msg.as_ref().unwrap().message().message_is_from_self, Some(false));
+    assert_eq!(from_alice.conv_last_msg.as_ref().unwrap().message().message_sender.as_deref(), Some("alice"));
     wait(&b, "team", 1);
     assert!(block_on(c.conversation_list()).unwrap().is_empty(), "carol has no team conversation");
     // The receive handler runs on bob's callback thread, after the state it reports changed.
@@ -254,6 +258,6 @@ fn two_clients_talk_through_the_loopback_hub() {
 
     block_on(b.send_message(ConvKey::c2c("alice").unwrap(), text("hi alice"))).unwrap();
     let list = wait(&a, "bob", 1);
-    assert_eq!(body(conv(&list, "bob").conv_last_msg.as_ref().unwrap()), "hi alice");
+    assert_eq!(body(&conv(&list, "bob").conv_last_msg.as_ref().unwrap().message()), "hi alice");
     drop((alice, bob, carol));
 }

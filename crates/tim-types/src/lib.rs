@@ -21,6 +21,6 @@ pub use enums::{
 };
 pub use model::{
     ConvInfo, ConversationListFilter, ConversationListResult, ConversationOperationResult, Draft, Elem,
-    GetConversationListParam, GetMsgListParam, GroupAtInfo, Message, MessageRef, MsgDeleteParam,
+    GetConversationListParam, GetMsgListParam, GroupAtInfo, Message, MessageJson, MessageRef, MsgDeleteParam,
 };
 pub use parse::{ParseError, parse_draft_param};

@@ -86,7 +86,7 @@ impl Ours {
             .map(|info| {
                 let last = info
                     .conv_last_msg
-                    .and_then(|m| match m.message_elem_array.into_iter().next() {
+                    .and_then(|m| match m.message().message_elem_array.into_iter().next() {
                         Some(Elem::Text(t)) => Some(t.text_elem_content),
                         _ => None,
                     })

@@ -1,9 +1,9 @@
 //! One conversation's state, as the engine keeps it in memory and in the store.
 
 use serde::{Deserialize, Serialize};
-use tim_types::{ConvInfo, ConvType, Draft, GroupAtInfo, Message, ReceiveMessageOpt};
+use tim_types::{ConvInfo, ConvType, Draft, GroupAtInfo, MessageJson, ReceiveMessageOpt};
 
-use super::messages::{MsgPos, present_is_read};
+use super::messages::MsgPos;
 use crate::ids::ConvKey;
 
 /// Bit 62 of `conv_active_time` marks a pinned conversation, as in Tencent's header examples.
@@ -29,9 +29,10 @@ pub struct Conversation {
     /// Unread messages: incoming, counting messages positioned after `read_mark`.
     #[serde(default)]
     pub unread: u64,
-    /// The last message: the newest that is not excluded from being the last message.
+    /// The last message: the newest that is not excluded from being the last message, as the
+    /// API reports it (its `message_is_read` follows the read mark), kept as JSON text.
     #[serde(default)]
-    pub last_msg: Option<Message>,
+    pub last_msg: Option<MessageJson>,
     /// Position of `last_msg`.
     #[serde(default)]
     pub last_pos: Option<MsgPos>,
@@ -133,12 +134,7 @@ impl Conversation {
 
     /// The ConvInfo the API reports for this conversation, owned by `owner`.
     pub fn info(&self, owner: &str) -> ConvInfo {
-        let last_msg = self.last_msg.clone().map(|mut msg| {
-            if let Some(pos) = self.last_pos {
-                present_is_read(&mut msg, pos, self.read_mark);
-            }
-            msg
-        });
+        let last_msg = self.last_msg.clone();
         let is_group = self.key.conv_type == ConvType::Group;
         ConvInfo {
             conv_id: self.key.conv_id.clone(),

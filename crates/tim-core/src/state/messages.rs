@@ -9,7 +9,7 @@
 
 use serde::{Deserialize, Serialize};
 use tim_types::keys::MESSAGE_AT_ALL;
-use tim_types::{ConvType, GroupAtInfo, GroupAtType, Message, MsgStatus};
+use tim_types::{ConvType, GroupAtInfo, GroupAtType, Message, MessageJson, MsgStatus};
 
 use super::Conversation;
 use crate::ids::ConvKey;
@@ -76,6 +76,22 @@ impl MessageRecord {
         let mut msg = self.msg.clone();
         present_is_read(&mut msg, self.pos, read_mark);
         msg
+    }
+
+    /// Whether the read mark changes how the message is reported.
+    fn read_by(&self, read_mark: Option<MsgPos>) -> bool {
+        self.msg.message_is_from_self != Some(true)
+            && self.msg.message_is_read != Some(true)
+            && Some(self.pos) <= read_mark
+    }
+
+    /// The message as the API reports it, as JSON text; `encoded` is its stored form's text when
+    /// the caller has it already (the usual case: it equals the reported form).
+    pub fn present_json(&self, read_mark: Option<MsgPos>, encoded: Option<&MessageJson>) -> MessageJson {
+        match encoded {
+            Some(text) if !self.read_by(read_mark) => text.clone(),
+            _ => MessageJson::encode(&self.present(read_mark)),
+        }
     }
 }
 
@@ -164,6 +180,17 @@ fn mention(msg: &Message, self_id: &str) -> Option<GroupAtType> {
 /// Applies a newly stored message to its conversation. A message newer than all others moves the
 /// conversation up (`next_order_key` hands out the new order key).
 pub fn apply_insert(conv: &mut Conversation, rec: &MessageRecord, self_id: &str, next_order_key: &mut u64) {
+    apply_insert_encoded(conv, rec, None, self_id, next_order_key);
+}
+
+/// As [`apply_insert`], given the message's JSON text when the caller encoded it already.
+pub fn apply_insert_encoded(
+    conv: &mut Conversation,
+    rec: &MessageRecord,
+    encoded: Option<&MessageJson>,
+    self_id: &str,
+    next_order_key: &mut u64,
+) {
     if rec.counts_unread && after_read_mark(conv, rec.pos) {
         conv.unread += 1;
         if conv.key.conv_type == ConvType::Group {
@@ -198,7 +225,7 @@ pub fn apply_insert(conv: &mut Conversation, rec: &MessageRecord, self_id: &str,
     }
     if rec.can_be_last() && Some(rec.pos) > conv.last_pos {
         conv.last_pos = Some(rec.pos);
-        conv.last_msg = Some(rec.msg.clone());
+        conv.last_msg = Some(rec.present_json(conv.read_mark, encoded));
     }
 }
 
@@ -218,7 +245,7 @@ pub fn apply_delete(
     conv.newest = new_newest;
     if conv.last_pos == Some(rec.pos) {
         conv.last_pos = new_last.map(|r| r.pos);
-        conv.last_msg = new_last.map(|r| r.msg.clone());
+        conv.last_msg = new_last.map(|r| r.present_json(conv.read_mark, None));
     }
 }
 
@@ -243,6 +270,20 @@ pub fn apply_read_all(conv: &mut Conversation) {
     conv.read_seq = conv.read_seq.max(conv.max_seq);
     conv.unread = 0;
     conv.group_at.clear();
+    refresh_last_read(conv);
+}
+
+/// Re-encodes the last message when the read mark has just passed it (its `message_is_read`).
+fn refresh_last_read(conv: &mut Conversation) {
+    let (Some(last), Some(pos)) = (&conv.last_msg, conv.last_pos) else { return };
+    if Some(pos) > conv.read_mark {
+        return;
+    }
+    let mut msg = last.message();
+    if msg.message_is_from_self != Some(true) && msg.message_is_read != Some(true) {
+        msg.message_is_read = Some(true);
+        conv.last_msg = Some(MessageJson::encode(&msg));
+    }
 }
 
 /// Marks messages up to `mark` read; `unread_after` is the number of counting messages after the
@@ -256,6 +297,7 @@ pub fn apply_read_up_to(conv: &mut Conversation, mark: MsgPos, unread_after: u64
     conv.unread = unread_after;
     let read_seq = conv.read_seq;
     conv.group_at.retain(|at| at.conv_group_at_info_seq > read_seq);
+    refresh_last_read(conv);
 }
 
 #[cfg(test)]

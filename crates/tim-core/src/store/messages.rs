@@ -2,6 +2,7 @@
 //! the ID and sequence indexes in step with the messages.
 
 use redb::{ReadableTable, Table, WriteTransaction};
+use tim_types::MessageJson;
 
 use super::redb_store::StoreError;
 use super::schema::{MESSAGE_IDS, MESSAGE_SEQS, MESSAGES};
@@ -44,9 +45,22 @@ impl<'txn> MessageTables<'txn> {
         }))
     }
 
-    /// Stores a message and indexes it.
-    pub fn insert(&mut self, key: &ConvKey, rec: &MessageRecord) -> Result<(), StoreError> {
-        let bytes = serde_json::to_vec(rec)
+    /// Stores a message, given its JSON text (which the caller has already), and indexes it.
+    pub fn insert(
+        &mut self,
+        key: &ConvKey,
+        rec: &MessageRecord,
+        msg: &MessageJson,
+    ) -> Result<(), StoreError> {
+        /// The stored form of a [`MessageRecord`], with the message as ready-made text.
+        #[derive(serde::Serialize)]
+        struct Stored<'a> {
+            pos: MsgPos,
+            counts_unread: bool,
+            msg: &'a MessageJson,
+        }
+        let stored = Stored { pos: rec.pos, counts_unread: rec.counts_unread, msg };
+        let bytes = serde_json::to_vec(&stored)
             .map_err(|e| StoreError::Corrupt { key: rec.msg_id().to_owned(), detail: e.to_string() })?;
         let row = msg_key(key, rec.pos);
         self.messages.insert(row, bytes.as_slice())?;

@@ -8,7 +8,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use redb::{ReadableTable, WriteTransaction};
-use tim_types::{ConvType, ElemType, ErrCode, Message};
+use tim_types::{ConvType, ElemType, ErrCode, Message, MessageJson};
 
 use super::messages::MessageTables;
 use super::redb_store::StoreError;
@@ -17,7 +17,7 @@ use crate::error::TimError;
 use crate::ids::ConvKey;
 use crate::state::Conversation;
 use crate::state::messages::{
-    Filing, MessageRecord, MsgPos, Origin, apply_clear, apply_delete, apply_insert, apply_read_up_to,
+    Filing, MessageRecord, MsgPos, Origin, apply_clear, apply_delete, apply_insert_encoded, apply_read_up_to,
     file_message,
 };
 
@@ -336,9 +336,11 @@ impl<'txn> Batch<'txn> {
         let filing = Filing { self_id: &self.ctx.self_id, now: self.ctx.now, uid };
         let conv = self.convs.get_mut(key).and_then(Option::as_mut).ok_or(StoreError::NotOpen)?;
         let rec = file_message(msg, origin, key, conv, &filing);
-        apply_insert(conv, &rec, &self.ctx.self_id, &mut self.ctx.next_order_key);
+        // Encoded once: the stored record and, usually, the conversation's last message share it.
+        let encoded = MessageJson::encode(&rec.msg);
+        apply_insert_encoded(conv, &rec, Some(&encoded), &self.ctx.self_id, &mut self.ctx.next_order_key);
         let read_mark = conv.read_mark;
-        self.tables.insert(key, &rec)?;
+        self.tables.insert(key, &rec, &encoded)?;
         self.touch(key);
         // Copies only for whoever will read them: the caller, the receive callbacks, the transport.
         // Received messages include the user's own from another device: apps show those too.
@@ -531,7 +533,7 @@ impl<'txn> Batch<'txn> {
             check(&format!("max seq {} < {max_seq} stored", conv.max_seq), conv.max_seq >= max_seq);
             fixed.unread = unread;
             fixed.last_pos = last.as_ref().map(|r| r.pos);
-            fixed.last_msg = last.map(|r| r.msg);
+            fixed.last_msg = last.map(|r| r.present_json(conv.read_mark, None));
             fixed.newest = newest;
             fixed.max_seq = conv.max_seq.max(max_seq);
             if fix && fixed != conv {

@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{Draft, Message};
+use super::{Draft, MessageJson};
 use crate::enums::{ConvType, GroupAtType, ReceiveMessageOpt};
 
 /// One @ reminder of a group conversation (`GroupAtInfo`).
@@ -29,9 +29,10 @@ pub struct ConvInfo {
     pub conv_active_time: u64,
     /// Whether `conv_last_msg` is present.
     pub conv_is_has_lastmsg: bool,
-    /// The newest message that may stand as the last message.
+    /// The newest message that may stand as the last message, as JSON text
+    /// ([`MessageJson::message`] decodes it).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub conv_last_msg: Option<Message>,
+    pub conv_last_msg: Option<MessageJson>,
     /// Whether `conv_draft` is present.
     pub conv_is_has_draft: bool,
     /// The draft, when there is one.

@@ -124,3 +124,64 @@ impl Message {
         }
     }
 }
+
+/// A message kept as its JSON text: the conversation's last message. It is encoded once, when it
+/// becomes the last message, and then copied and written out as text, never decoded again unless
+/// asked for with [`MessageJson::message`]: listing and loading conversations stay cheap.
+#[derive(Clone)]
+pub struct MessageJson(Box<serde_json::value::RawValue>);
+
+impl MessageJson {
+    /// Encodes a message.
+    pub fn encode(message: &Message) -> Self {
+        let text = serde_json::to_string(message).unwrap_or_else(|_| String::from("{}"));
+        Self::from_text(text)
+    }
+
+    fn from_text(text: String) -> Self {
+        MessageJson(
+            serde_json::value::RawValue::from_string(text).unwrap_or_else(|_| {
+                serde_json::value::RawValue::from_string("{}".into()).expect("valid JSON")
+            }),
+        )
+    }
+
+    /// Decodes the message.
+    pub fn message(&self) -> Message {
+        serde_json::from_str(self.0.get()).unwrap_or_else(|_| Message::from_elems(Vec::new()))
+    }
+
+    /// The JSON text.
+    pub fn text(&self) -> &str {
+        self.0.get()
+    }
+}
+
+impl std::fmt::Debug for MessageJson {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.0.get())
+    }
+}
+
+impl PartialEq for MessageJson {
+    fn eq(&self, other: &Self) -> bool {
+        self.0.get() == other.0.get()
+    }
+}
+
+impl Serialize for MessageJson {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.0.serialize(serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for MessageJson {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let raw = Box::<serde_json::value::RawValue>::deserialize(deserializer)?;
+        // Kept as text (decoding here would cost what this type saves); it must be an object.
+        if !raw.get().starts_with('{') {
+            return Err(serde::de::Error::custom("a message must be a JSON object"));
+        }
+        Ok(MessageJson(raw))
+    }
+}

@@ -18,5 +18,5 @@ pub use elem::{
 pub use list::{
     ConversationListFilter, ConversationListResult, ConversationOperationResult, GetConversationListParam,
 };
-pub use message::Message;
+pub use message::{Message, MessageJson};
 pub use params::{GetMsgListParam, MessageRef, MsgDeleteParam};
