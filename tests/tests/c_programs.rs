@@ -37,62 +37,8 @@ const SANITIZE_FLAGS: &[&str] =
 /// The jsoncpp header the C++ program needs.
 const JSONCPP_HEADER: &str = "/usr/include/jsoncpp/json/json.h";
 
-/// The 51 functions of the API (13 conversation calls, 16 message, read-state and unread-count
-/// calls, our extension `TIMExtDeliverIncomingMessages`, and the 21 newer conversation calls and
-/// callback setters), which the library must export.
-const REQUIRED_EXPORTS: &[&str] = &[
-    "TIMInit",
-    "TIMUninit",
-    "TIMGetSDKVersion",
-    "TIMLogin",
-    "TIMLogout",
-    "TIMGetLoginUserID",
-    "TIMGetLoginStatus",
-    "TIMSetConvEventCallback",
-    "TIMConvCreate",
-    "TIMConvDelete",
-    "TIMConvGetConvList",
-    "TIMConvSetDraft",
-    "TIMConvCancelDraft",
-    "TIMMsgSendMessage",
-    "TIMMsgSendNewMsg",
-    "TIMMsgSaveMsg",
-    "TIMMsgImportMsgList",
-    "TIMMsgGetMsgList",
-    "TIMMsgDelete",
-    "TIMMsgClearHistoryMessage",
-    "TIMMsgReportReaded",
-    "TIMMsgMarkAllMessageAsRead",
-    "TIMConvCleanConversationUnreadMessageCount",
-    "TIMMsgSetC2CReceiveMessageOpt",
-    "TIMMsgSetGroupReceiveMessageOpt",
-    "TIMAddRecvNewMsgCallback",
-    "TIMRemoveRecvNewMsgCallback",
-    "TIMConvGetTotalUnreadMessageCount",
-    "TIMSetConvTotalUnreadMessageCountChangedCallback",
-    "TIMExtDeliverIncomingMessages",
-    "TIMConvGetConvInfo",
-    "TIMConvPinConversation",
-    "TIMConvGetConversationListByFilter",
-    "TIMConvDeleteConversationList",
-    "TIMConvSetConversationCustomData",
-    "TIMConvMarkConversation",
-    "TIMConvGetUnreadMessageCountByFilter",
-    "TIMConvSubscribeUnreadMessageCountByFilter",
-    "TIMConvUnsubscribeUnreadMessageCountByFilter",
-    "TIMSetConvUnreadMessageCountChangedByFilterCallback",
-    "TIMConvCreateConversationGroup",
-    "TIMConvGetConversationGroupList",
-    "TIMConvDeleteConversationGroup",
-    "TIMConvRenameConversationGroup",
-    "TIMConvAddConversationsToGroup",
-    "TIMConvDeleteConversationsFromGroup",
-    "TIMSetConvConversationGroupCreatedCallback",
-    "TIMSetConvConversationGroupDeletedCallback",
-    "TIMSetConvConversationGroupNameChangedCallback",
-    "TIMSetConvConversationsAddedToGroupCallback",
-    "TIMSetConvConversationsDeletedFromGroupCallback",
-];
+/// The functions the library must export.
+const REQUIRED_EXPORTS: &[&str] = tim_tests::API_FUNCTIONS;
 
 /// The target folder (`$CARGO_TARGET_DIR` or `<root>/target`).
 fn target_dir() -> PathBuf {

@@ -7,63 +7,8 @@
 use tim_tests::header_check::{SourceFile, check_sources, declared_functions};
 use tim_tests::{check_headers, workspace_root};
 
-/// The 51 functions `TIMCloud.h` must declare: the 13 of the conversation API, the 16 message,
-/// read-state and unread-count calls, our extension `TIMExtDeliverIncomingMessages`, and the 21
-/// newer conversation calls (conversation info, pins, filtered paging, batch delete, custom data,
-/// marks, unread counts by filter, conversation groups and their callback setters).
-const REQUIRED_FUNCTIONS: &[&str] = &[
-    "TIMInit",
-    "TIMUninit",
-    "TIMGetSDKVersion",
-    "TIMLogin",
-    "TIMLogout",
-    "TIMGetLoginUserID",
-    "TIMGetLoginStatus",
-    "TIMSetConvEventCallback",
-    "TIMConvCreate",
-    "TIMConvDelete",
-    "TIMConvGetConvList",
-    "TIMConvSetDraft",
-    "TIMConvCancelDraft",
-    "TIMMsgSendMessage",
-    "TIMMsgSendNewMsg",
-    "TIMMsgSaveMsg",
-    "TIMMsgImportMsgList",
-    "TIMMsgGetMsgList",
-    "TIMMsgDelete",
-    "TIMMsgClearHistoryMessage",
-    "TIMMsgReportReaded",
-    "TIMMsgMarkAllMessageAsRead",
-    "TIMConvCleanConversationUnreadMessageCount",
-    "TIMMsgSetC2CReceiveMessageOpt",
-    "TIMMsgSetGroupReceiveMessageOpt",
-    "TIMAddRecvNewMsgCallback",
-    "TIMRemoveRecvNewMsgCallback",
-    "TIMConvGetTotalUnreadMessageCount",
-    "TIMSetConvTotalUnreadMessageCountChangedCallback",
-    "TIMExtDeliverIncomingMessages",
-    "TIMConvGetConvInfo",
-    "TIMConvPinConversation",
-    "TIMConvGetConversationListByFilter",
-    "TIMConvDeleteConversationList",
-    "TIMConvSetConversationCustomData",
-    "TIMConvMarkConversation",
-    "TIMConvGetUnreadMessageCountByFilter",
-    "TIMConvSubscribeUnreadMessageCountByFilter",
-    "TIMConvUnsubscribeUnreadMessageCountByFilter",
-    "TIMSetConvUnreadMessageCountChangedByFilterCallback",
-    "TIMConvCreateConversationGroup",
-    "TIMConvGetConversationGroupList",
-    "TIMConvDeleteConversationGroup",
-    "TIMConvRenameConversationGroup",
-    "TIMConvAddConversationsToGroup",
-    "TIMConvDeleteConversationsFromGroup",
-    "TIMSetConvConversationGroupCreatedCallback",
-    "TIMSetConvConversationGroupDeletedCallback",
-    "TIMSetConvConversationGroupNameChangedCallback",
-    "TIMSetConvConversationsAddedToGroupCallback",
-    "TIMSetConvConversationsDeletedFromGroupCallback",
-];
+/// The functions `TIMCloud.h` must declare.
+const REQUIRED_FUNCTIONS: &[&str] = tim_tests::API_FUNCTIONS;
 
 #[test]
 fn headers_match_the_rust_tables_and_exports() {

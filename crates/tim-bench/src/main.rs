@@ -62,6 +62,21 @@ impl Sizes {
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
+    if let [flag, dir] = args.as_slice()
+        && flag == workloads::OPEN_PROBE
+    {
+        // A fresh process, so that resident memory counts only what opening the store takes.
+        return match workloads::open_probe(std::path::Path::new(dir)) {
+            Ok(line) => {
+                println!("{line}");
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("tim-bench: {e}");
+                ExitCode::FAILURE
+            }
+        };
+    }
     let quick = args.iter().any(|a| a == "--quick");
     let out = args
         .iter()

@@ -63,6 +63,13 @@ impl Ours {
         Ok(block_on(self.client.conversation_list()).map_err(|e| e.to_string())?.len())
     }
 
+    /// The average size of a conversation's ConvInfo JSON: the data it holds.
+    pub fn own_data_per_conversation(&self) -> Result<f64, String> {
+        let list = block_on(self.client.conversation_list()).map_err(|e| e.to_string())?;
+        let total: usize = list.iter().map(|info| serde_json::to_string(info).map_or(0, |s| s.len())).sum();
+        Ok(total as f64 / list.len().max(1) as f64)
+    }
+
     /// Sets a draft and waits until it is durable.
     pub fn set_draft(&self, c: usize, n: usize) -> Result<(), String> {
         let draft = Draft {

@@ -230,7 +230,7 @@ impl ConvActor {
                 let Some(user) = self.user.as_mut() else {
                     return self.answer_now(done, Err(Self::not_logged_in()));
                 };
-                user.state.set_draft(&key, *draft);
+                user.state.set_draft(&key, draft);
                 self.answer_after_commit(done, ());
             }
             Command::SetRecvOpt { keys, opt, done } => {

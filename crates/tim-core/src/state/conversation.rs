@@ -20,9 +20,9 @@ pub struct Conversation {
     /// Pinned conversations sort before all others.
     #[serde(default)]
     pub pinned: bool,
-    /// The draft, if any.
+    /// The draft, if any (boxed: most conversations have none, and a Draft is large inline).
     #[serde(default)]
-    pub draft: Option<Draft>,
+    pub draft: Option<Box<Draft>>,
     /// The receive option.
     #[serde(default = "default_recv_opt")]
     pub recv_opt: ReceiveMessageOpt,
@@ -145,7 +145,7 @@ impl Conversation {
             conv_is_has_lastmsg: last_msg.is_some(),
             conv_last_msg: last_msg,
             conv_is_has_draft: self.draft.is_some(),
-            conv_draft: self.draft.clone(),
+            conv_draft: self.draft.as_deref().cloned(),
             conv_recv_opt: self.recv_opt,
             conv_is_pinned: self.pinned,
             conv_show_name: self.show_name.clone().unwrap_or_else(|| self.key.conv_id.clone()),

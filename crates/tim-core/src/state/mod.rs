@@ -54,7 +54,14 @@ impl ConvState {
         next_order_key: u64,
         groups: Vec<String>,
     ) -> Self {
-        let mut state = ConvState { next_order_key: next_order_key.max(1), groups, ..Default::default() };
+        let conversations = conversations.into_iter();
+        let mut state = ConvState {
+            next_order_key: next_order_key.max(1),
+            groups,
+            // Sized once: growing a map of 100,000 conversations rehashes it many times over.
+            convs: HashMap::with_capacity(conversations.size_hint().0),
+            ..Default::default()
+        };
         for conv in conversations {
             state.next_order_key = state.next_order_key.max(conv.order_key + 1);
             state.install(conv.conv_key(), Some(conv));
@@ -213,7 +220,7 @@ impl ConvState {
 
     /// Sets the draft, creating the conversation if needed; the conversation moves up the list as
     /// Tencent's orderKey does. Returns whether the conversation was created.
-    pub fn set_draft(&mut self, key: &ConvKey, draft: Draft) -> bool {
+    pub fn set_draft(&mut self, key: &ConvKey, draft: Box<Draft>) -> bool {
         let created = self.create(key);
         let order_key = if created { None } else { Some(self.take_order_key()) };
         self.update(key, |conv| {

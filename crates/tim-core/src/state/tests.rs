@@ -8,12 +8,12 @@ fn key(id: &str) -> ConvKey {
     ConvKey::c2c(id).unwrap()
 }
 
-fn draft(text: &str) -> Draft {
-    Draft {
+fn draft(text: &str) -> Box<Draft> {
+    Box::new(Draft {
         draft_msg: Message::from_elems(vec![Elem::text(text)]),
         draft_user_define: String::new(),
         draft_edit_time: 1,
-    }
+    })
 }
 
 fn ids(state: &ConvState) -> Vec<String> {
