@@ -142,8 +142,8 @@ impl ConvActor {
 
     /// Answers a command that needs a logged-in user with `ERR_SDK_NOT_LOGGED_IN`.
     fn refuse_not_logged_in(&mut self, cmd: Command) {
-        // Dropping the command would answer with the shutdown error; give it its own answer, in
-        // line, by deferring the drop behind what is ahead and replacing the answer.
+        // Dropping the command would answer with the shutdown error: answer it with the right
+        // error instead, in line behind what is ahead of it.
         let error = Self::not_logged_in();
         match cmd {
             Command::GetConvInfo { done, .. } => self.answer_now(done, Err(error)),
