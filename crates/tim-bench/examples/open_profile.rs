@@ -36,6 +36,21 @@ fn main() {
         }
         sdk.shutdown();
     }
+    // The phases, measured apart: reading and decoding the records, then building the state.
+    {
+        let start = Instant::now();
+        let (store, loaded) = tim_core::store::Store::open(dir.path(), "bench").unwrap();
+        let read = start.elapsed();
+        let start = Instant::now();
+        let state =
+            tim_core::state::ConvState::load(loaded.conversations, loaded.next_order_key, loaded.groups);
+        println!(
+            "store open+decode {read:?}, state build {:?} ({} conversations)",
+            start.elapsed(),
+            state.len()
+        );
+        drop(store);
+    }
     let before = rss();
     let start = Instant::now();
     let sdk = Sdk::start(SdkConfig::new(dir.path())).unwrap();

@@ -7,6 +7,23 @@
 //!
 //! Invariants: a success reported to a caller means the change is committed durably; every
 //! accepted call is answered exactly once, in call order; this crate produces no JSON text.
+//!
+//! ```
+//! use tim_core::{block_on, ConvKey, Sdk, SdkConfig};
+//!
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! # let dir = tempfile::tempdir()?;
+//! let sdk = Sdk::start(SdkConfig::new(dir.path()))?;
+//! let client = sdk.client();
+//! block_on(client.login("alice", "sig"))?;
+//! block_on(client.create_conversation(ConvKey::c2c("bob")?))?;
+//! for conv in block_on(client.conversation_list())? {
+//!     println!("{} {}", conv.conv_id, conv.conv_active_time);
+//! }
+//! sdk.shutdown();
+//! # Ok(())
+//! # }
+//! ```
 
 mod actor;
 mod block_on;
