@@ -8,6 +8,7 @@
 mod messages;
 pub mod ops;
 mod path;
+mod record;
 mod redb_store;
 mod schema;
 

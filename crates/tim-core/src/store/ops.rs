@@ -238,8 +238,8 @@ impl<'txn> Batch<'txn> {
             let table = self.txn.open_table(CONVERSATIONS)?;
             let loaded = match table.get(conv_row(key))? {
                 Some(bytes) => Some(
-                    serde_json::from_slice::<Conversation>(bytes.value())
-                        .map_err(|e| StoreError::Corrupt { key: key.to_string(), detail: e.to_string() })?,
+                    super::record::decode(bytes.value())
+                        .map_err(|detail| StoreError::Corrupt { key: key.to_string(), detail })?,
                 ),
                 None => None,
             };
@@ -627,9 +627,7 @@ pub fn execute(
             let conv = convs.remove(&key).flatten();
             match &conv {
                 Some(conv) => {
-                    let bytes = serde_json::to_vec(conv)
-                        .map_err(|e| StoreError::Corrupt { key: key.to_string(), detail: e.to_string() })?;
-                    table.insert(conv_row(&key), bytes.as_slice())?;
+                    table.insert(conv_row(&key), super::record::encode(conv).as_slice())?;
                 }
                 None => {
                     table.remove(conv_row(&key))?;

@@ -173,9 +173,8 @@ impl Store {
         for row in table.iter()? {
             let (key, value) = row?;
             let (conv_type, conv_id) = key.value();
-            let conv: Conversation = serde_json::from_slice(value.value()).map_err(|e| {
-                StoreError::Corrupt { key: format!("{conv_type}/{conv_id}"), detail: e.to_string() }
-            })?;
+            let conv = super::record::decode(value.value())
+                .map_err(|detail| StoreError::Corrupt { key: format!("{conv_type}/{conv_id}"), detail })?;
             if conv.key.conv_type.value() as u8 != conv_type || conv.key.conv_id != conv_id {
                 return Err(StoreError::Corrupt {
                     key: format!("{conv_type}/{conv_id}"),
@@ -196,11 +195,7 @@ impl Store {
             for (key, conv) in &batch.conversations {
                 match conv {
                     Some(conv) => {
-                        let bytes = serde_json::to_vec(conv).map_err(|e| StoreError::Corrupt {
-                            key: key.to_string(),
-                            detail: e.to_string(),
-                        })?;
-                        table.insert(conv_key(key), bytes.as_slice())?;
+                        table.insert(conv_key(key), super::record::encode(conv).as_slice())?;
                     }
                     None => {
                         // A deleted conversation takes its messages with it.

@@ -1,8 +1,10 @@
 //! The tables of a user store and the schema version.
 //!
 //! Keys carry the conversation type, since a C2C conversation and a group may share an ID.
-//! Records are JSON with serde defaults, so a field added later reads as its default from an
-//! older file; a change that cannot be expressed that way bumps [`SCHEMA_VERSION`] and migrates.
+//! Message records are JSON with serde defaults, so a field added later reads as its default from
+//! an older file; conversation records use the versioned compact layout of `record.rs` (its first
+//! byte is the layout version). A change that cannot be expressed either way bumps
+//! [`SCHEMA_VERSION`] and migrates.
 
 use redb::TableDefinition;
 
@@ -12,7 +14,8 @@ pub const SCHEMA_VERSION: u64 = 1;
 /// Store-wide values: `schema_version`, `next_order_key`, `next_msg_uid` (u64 LE), `user_id` (UTF-8).
 pub const META: TableDefinition<&str, &[u8]> = TableDefinition::new("meta");
 
-/// Conversations: `(conv_type, conv_id)` → JSON of [`Conversation`](crate::state::Conversation).
+/// Conversations: `(conv_type, conv_id)` → a [`Conversation`](crate::state::Conversation) in the
+/// compact layout of `record.rs` (older JSON records still read).
 pub const CONVERSATIONS: TableDefinition<(u8, &str), &[u8]> = TableDefinition::new("conversations");
 
 /// Messages: `(conv_type, conv_id, time, uid)` → JSON of
