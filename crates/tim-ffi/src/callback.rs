@@ -32,6 +32,11 @@ impl CommCallback {
         unsafe { cb(code, desc.as_ptr() as *const c_char, json.as_ptr(), self.user_data.0) };
     }
 
+    /// The answer of a call whose callback JSON is `""` on success.
+    pub fn unit(self) -> impl FnOnce(Result<(), TimError>) + Send + 'static {
+        move |result| self.complete(result, |()| String::new())
+    }
+
     /// Calls back with a result: `ERR_SUCC` and the JSON of the value, or the error's code and
     /// description with an empty `json_params` (as TIM does since 4.6.51).
     pub fn complete<T>(self, result: Result<T, TimError>, to_json: impl FnOnce(&T) -> String) {

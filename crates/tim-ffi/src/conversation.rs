@@ -63,7 +63,7 @@ pub extern "C" fn TIMConvDelete(
         // SAFETY: C passes NULL or a NUL-terminated string.
         let key = unsafe { conv_key(conv_id, conv_type) }?;
         let callback = CommCallback::new(cb, user_data);
-        client.delete_conversation_with(key, move |result| callback.complete(result, |()| String::new()))
+        client.delete_conversation_with(key, callback.unit())
     })
 }
 

@@ -123,7 +123,7 @@ pub extern "C" fn TIMConvPinConversation(
         // SAFETY: C passes NULL or a NUL-terminated string.
         let key = unsafe { conv_key(conv_id, conv_type) }?;
         let callback = CommCallback::new(cb, user_data);
-        client.pin_conversation_with(key, is_pinned, move |r| callback.complete(r, |()| String::new()))
+        client.pin_conversation_with(key, is_pinned, callback.unit())
     })
 }
 

@@ -97,7 +97,7 @@ pub extern "C" fn TIMLogin(
             return Err(CallError::param(format!("user_id is longer than {MAX_C_USER_ID_BYTES} bytes")));
         }
         let callback = CommCallback::new(cb, user_data);
-        client.login_with(user_id, user_sig, move |result| callback.complete(result, |()| String::new()))
+        client.login_with(user_id, user_sig, callback.unit())
     })
 }
 
@@ -107,7 +107,7 @@ pub extern "C" fn TIMLogout(cb: TIMCommCallback, user_data: *const c_void) -> c_
     guard_result(|| {
         let client = runtime::client()?;
         let callback = CommCallback::new(cb, user_data);
-        client.logout_with(move |result| callback.complete(result, |()| String::new()))
+        client.logout_with(callback.unit())
     })
 }
 

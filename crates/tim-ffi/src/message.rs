@@ -184,7 +184,7 @@ pub extern "C" fn TIMMsgDelete(
         let id = param.msg_delete_param_msg.message_msg_id.filter(|id| !id.is_empty());
         let id = id.ok_or_else(|| CallError::param("msg_delete_param_msg has no message_msg_id"))?;
         let callback = CommCallback::new(cb, user_data);
-        client.delete_message_with(key, id, move |r| callback.complete(r, |()| String::new()))
+        client.delete_message_with(key, id, callback.unit())
     })
 }
 
@@ -201,7 +201,7 @@ pub extern "C" fn TIMMsgClearHistoryMessage(
         // SAFETY: C passes NULL or a NUL-terminated string.
         let key = unsafe { conv_key(conv_id, conv_type) }?;
         let callback = CommCallback::new(cb, user_data);
-        client.clear_history_with(key, move |r| callback.complete(r, |()| String::new()))
+        client.clear_history_with(key, callback.unit())
     })
 }
 

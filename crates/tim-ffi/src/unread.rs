@@ -19,10 +19,6 @@ use crate::types::{
     UserData,
 };
 
-fn empty(callback: CommCallback) -> impl FnOnce(Result<(), tim_core::TimError>) + Send + 'static {
-    move |r| callback.complete(r, |()| String::new())
-}
-
 fn conv_type_arg(conv_type: TIMConvType) -> Result<ConvType, CallError> {
     ConvType::from_caller(conv_type.into())
         .map_err(|_| CallError::param(format!("conv_type {conv_type} is not kTIMConv_C2C or kTIMConv_Group")))
@@ -51,16 +47,16 @@ pub extern "C" fn TIMMsgReportReaded(
             unsafe { (optional_str(conv_id, "conv_id")?, optional_str(json_msg_param, "json_msg_param")?) };
         let callback = CommCallback::new(cb, user_data);
         let Some(id) = id.filter(|id| !id.is_empty()) else {
-            return client.mark_read_with(ReadScope::All(Some(kind)), empty(callback));
+            return client.mark_read_with(ReadScope::All(Some(kind)), callback.unit());
         };
         let key = ConvKey::new(kind, id)?;
         match text.map(str::trim).filter(|t| !t.is_empty()) {
-            None => client.mark_read_with(ReadScope::Conversation(key), empty(callback)),
+            None => client.mark_read_with(ReadScope::Conversation(key), callback.unit()),
             Some(text) => {
                 let message: MessageRef = parse_json_object(text)?;
                 let msg_id = message.message_msg_id.filter(|id| !id.is_empty());
                 let msg_id = msg_id.ok_or_else(|| CallError::param("the message has no message_msg_id"))?;
-                client.read_up_to_with(key, ReadBound::Message(msg_id), empty(callback))
+                client.read_up_to_with(key, ReadBound::Message(msg_id), callback.unit())
             }
         }
     })
@@ -71,7 +67,7 @@ pub extern "C" fn TIMMsgReportReaded(
 pub extern "C" fn TIMMsgMarkAllMessageAsRead(cb: TIMCommCallback, user_data: *const c_void) -> c_int {
     guard_result(|| {
         let client = runtime::client()?;
-        client.mark_read_with(ReadScope::All(None), empty(CommCallback::new(cb, user_data)))
+        client.mark_read_with(ReadScope::All(None), CommCallback::new(cb, user_data).unit())
     })
 }
 
@@ -92,9 +88,9 @@ pub extern "C" fn TIMConvCleanConversationUnreadMessageCount(
         let id = unsafe { optional_str(conversation_id, "conversation_id") }?.unwrap_or("");
         let callback = CommCallback::new(cb, user_data);
         let (key, bound) = match id {
-            "" => return client.mark_read_with(ReadScope::All(None), empty(callback)),
-            "c2c" => return client.mark_read_with(ReadScope::All(Some(ConvType::C2C)), empty(callback)),
-            "group" => return client.mark_read_with(ReadScope::All(Some(ConvType::Group)), empty(callback)),
+            "" => return client.mark_read_with(ReadScope::All(None), callback.unit()),
+            "c2c" => return client.mark_read_with(ReadScope::All(Some(ConvType::C2C)), callback.unit()),
+            "group" => return client.mark_read_with(ReadScope::All(Some(ConvType::Group)), callback.unit()),
             _ => {
                 if let Some(user) = id.strip_prefix("c2c_") {
                     (ConvKey::c2c(user)?, (clean_timestamp > 0).then_some(ReadBound::Time(clean_timestamp)))
@@ -108,8 +104,8 @@ pub extern "C" fn TIMConvCleanConversationUnreadMessageCount(
             }
         };
         match bound {
-            None => client.mark_read_with(ReadScope::Conversation(key), empty(callback)),
-            Some(bound) => client.read_up_to_with(key, bound, empty(callback)),
+            None => client.mark_read_with(ReadScope::Conversation(key), callback.unit()),
+            Some(bound) => client.read_up_to_with(key, bound, callback.unit()),
         }
     })
 }
@@ -129,7 +125,7 @@ pub extern "C" fn TIMMsgSetC2CReceiveMessageOpt(
         let text = unsafe { required_str(json_identifier_array, "json_identifier_array") }?;
         let users: Vec<String> = parse_json(text)?;
         let keys = users.into_iter().map(ConvKey::c2c).collect::<Result<Vec<_>, _>>()?;
-        client.set_receive_option_with(keys, opt, empty(CommCallback::new(cb, user_data)))
+        client.set_receive_option_with(keys, opt, CommCallback::new(cb, user_data).unit())
     })
 }
 
@@ -146,7 +142,7 @@ pub extern "C" fn TIMMsgSetGroupReceiveMessageOpt(
         let opt = recv_opt_arg(opt)?;
         // SAFETY: C passes NULL or a NUL-terminated string.
         let key = ConvKey::group(unsafe { required_str(group_id, "group_id") }?)?;
-        client.set_receive_option_with(vec![key], opt, empty(CommCallback::new(cb, user_data)))
+        client.set_receive_option_with(vec![key], opt, CommCallback::new(cb, user_data).unit())
     })
 }
 
