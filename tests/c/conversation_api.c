@@ -1320,32 +1320,14 @@ static void test_marks(void) {
 /* At most 1000 conversations marked or in a group at the same time. */
 static void test_marked_or_grouped_limit(void) {
     char *results, *ids, *info;
-    int batch, k;
+    int batch;
     static const char* const over[] = {"c2c_u1000"};
     static const int over_code[] = {ERR_SVR_CONV_CONV_EXTENSION_TOTAL_EXCEED_LIMIT};
 
     switch_user("limit-user");
     /* 1001 C2C conversations u0..u1000, in two deliveries. */
-    for (batch = 0; batch < 2; batch++) {
-        int from = batch == 0 ? 0 : 1000, to = batch == 0 ? 1000 : 1001;
-        char** items = (char**)malloc(sizeof(char*) * (size_t)(to - from));
-        char* arr;
-        char* stored;
-        if (items == NULL) FAIL("out of memory");
-        for (k = from; k < to; k++) {
-            char sender[32], id[32];
-            sprintf(sender, "u%d", k);
-            sprintf(id, "lim-%d", k);
-            items[k - from] = h_incoming_json(sender, kTIMConv_C2C, NULL, id, 0, "hi", NULL);
-        }
-        arr = h_json_array_of(items, to - from);
-        stored = h_deliver(arr);
-        CHECK_INT(h_json_len(stored), to - from);
-        free(stored);
-        free(arr);
-        for (k = from; k < to; k++) free(items[k - from]);
-        free(items);
-    }
+    h_deliver_range("lim-", 0, 1000, "hi");
+    h_deliver_range("lim-", 1000, 1001, "hi");
 
     /* 600 marked, 400 in groups: 1000. */
     for (batch = 0; batch < 6; batch++) {

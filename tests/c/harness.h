@@ -1108,4 +1108,30 @@ static inline long long h_unread_at(const char* conv_id, int conv_type, const ch
     return n;
 }
 
+/* Delivers, in one call, one text message from each of the users u<from>..u<to-1> (IDs
+ * "<id_prefix><k>"), creating their C2C conversations; fails unless every message is stored. */
+#define h_deliver_range(id_prefix, from, to, text) \
+    h_deliver_range_at((id_prefix), (from), (to), (text), __FILE__, __LINE__)
+static inline void h_deliver_range_at(const char* id_prefix, int from, int to, const char* text, const char* file,
+                                      int line) {
+    char** items = (char**)malloc(sizeof(char*) * (size_t)(to - from));
+    char *arr, *stored;
+    int k;
+    if (items == NULL) h_fail(file, line, "out of memory");
+    for (k = from; k < to; k++) {
+        char sender[32], msg_id[96];
+        sprintf(sender, "u%d", k);
+        snprintf(msg_id, sizeof msg_id, "%s%d", id_prefix, k);
+        items[k - from] = h_incoming_json(sender, kTIMConv_C2C, NULL, msg_id, 0, text, NULL);
+    }
+    arr = h_json_array_of(items, to - from);
+    stored = h_deliver_at(arr, file, line);
+    if (h_json_len(stored) != to - from)
+        h_fail(file, line, "%d of %d messages stored", h_json_len(stored), to - from);
+    free(stored);
+    free(arr);
+    for (k = from; k < to; k++) free(items[k - from]);
+    free(items);
+}
+
 #endif /* TIM_TEST_HARNESS_H_ */

@@ -104,27 +104,6 @@ static void* toucher(void* arg) {
     return NULL;
 }
 
-/* Creates u<from>..u<to-1> with one delivery of their first messages. */
-static void deliver_range(int from, int to) {
-    char** items = (char**)malloc(sizeof(char*) * (size_t)(to - from));
-    char *arr, *stored;
-    int k;
-    if (items == NULL) FAIL("out of memory");
-    for (k = from; k < to; k++) {
-        char sender[32], msg_id[32];
-        sprintf(sender, "u%d", k);
-        sprintf(msg_id, "first-%d", k);
-        items[k - from] = h_incoming_json(sender, kTIMConv_C2C, NULL, msg_id, 0, "hello", NULL);
-    }
-    arr = h_json_array_of(items, to - from);
-    stored = h_deliver(arr);
-    CHECK_INT(h_json_len(stored), to - from);
-    free(stored);
-    free(arr);
-    for (k = from; k < to; k++) free(items[k - from]);
-    free(items);
-}
-
 int main(int argc, char** argv) {
     static int seen[N_CONVS];
     pthread_t thread;
@@ -138,7 +117,7 @@ int main(int argc, char** argv) {
     h_login("pager");
 
     clock_gettime(CLOCK_MONOTONIC, &t0);
-    for (k = 0; k < N_CONVS; k += BATCH) deliver_range(k, k + BATCH);
+    for (k = 0; k < N_CONVS; k += BATCH) h_deliver_range("first-", k, k + BATCH, "hello");
     clock_gettime(CLOCK_MONOTONIC, &t1);
     CHECK_INT(h_total_unread(), N_CONVS);
     h_log("paging: created %d conversations in %.2f s", N_CONVS,
