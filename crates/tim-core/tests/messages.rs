@@ -261,3 +261,49 @@ fn two_clients_talk_through_the_loopback_hub() {
     assert_eq!(body(&conv(&list, "bob").conv_last_msg.as_ref().unwrap().message()), "hi alice");
     drop((alice, bob, carol));
 }
+
+/// Groups answer sequence queries from their sequence index, C2C conversations by scanning their
+/// messages (the index is kept for groups only): both must give the same answers.
+#[test]
+fn sequence_queries_agree_between_the_group_index_and_the_c2c_scan() {
+    let dir = tempfile::tempdir().unwrap();
+    let sdk = start(dir.path(), "me");
+    let client = sdk.client();
+    let group = ConvKey::group("g").unwrap();
+    let c2c = ConvKey::c2c("ann").unwrap();
+    let mut batch = Vec::new();
+    for i in 0..30u64 {
+        for (conv_type, conv_id) in [(ConvType::Group, Some("g")), (ConvType::C2C, None)] {
+            let mut msg = from("ann", conv_type, conv_id, &format!("m{i}"), &format!("{conv_type:?}-{i}"));
+            msg.message_seq = Some(100 + 3 * i);
+            msg.message_server_time = Some(1_700_000_000 + i);
+            batch.push(msg);
+        }
+    }
+    block_on(client.deliver(batch)).unwrap();
+
+    let queries = [
+        HistoryQuery { count: 3, forward: true, start: HistoryStart::AtSeq(112), ..Default::default() },
+        HistoryQuery { count: 4, start: HistoryStart::AtSeq(112), ..Default::default() },
+        HistoryQuery { count: 4, start: HistoryStart::AtSeq(113), ..Default::default() },
+        HistoryQuery { seqs: Some(vec![100, 187, 150, 151]), forward: true, ..Default::default() },
+    ];
+    let bodies = |key: &ConvKey, q: &HistoryQuery| -> Vec<String> {
+        block_on(client.message_list(key.clone(), q.clone())).unwrap().iter().map(body).collect()
+    };
+    for q in &queries {
+        assert_eq!(bodies(&group, q), bodies(&c2c, q), "{q:?}");
+    }
+    assert_eq!(bodies(&c2c, &queries[0]), ["m4", "m5", "m6"]);
+    assert_eq!(bodies(&c2c, &queries[1]), ["m4", "m3", "m2", "m1"]);
+    assert!(bodies(&c2c, &queries[2]).is_empty(), "no message has sequence 113");
+    assert_eq!(bodies(&c2c, &queries[3]), ["m0", "m17", "m29"]);
+
+    for key in [&group, &c2c] {
+        block_on(client.read_up_to(key.clone(), ReadBound::Seq(130))).unwrap();
+    }
+    let list = block_on(client.conversation_list()).unwrap();
+    assert_eq!(conv(&list, "g").conv_unread_num, 19, "m11..m29 stay unread");
+    assert_eq!(conv(&list, "ann").conv_unread_num, 19);
+    assert_eq!(block_on(client.doctor(false)).unwrap().mismatches, Vec::<String>::new());
+}

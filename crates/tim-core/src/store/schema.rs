@@ -1,8 +1,9 @@
 //! The tables of a user store and the schema version.
 //!
 //! Keys carry the conversation type, since a C2C conversation and a group may share an ID.
-//! Message records are JSON with serde defaults, so a field added later reads as its default from
-//! an older file; conversation records use the versioned compact layout of `record.rs` (its first
+//! Message records are a small binary header around the message's JSON (serde defaults, so a
+//! field added later reads as its default from an older file; records written as one JSON
+//! document by earlier builds still read); conversation records use the versioned compact layout of `record.rs` (its first
 //! byte is the layout version). A change that cannot be expressed either way bumps
 //! [`SCHEMA_VERSION`] and migrates.
 
@@ -18,15 +19,17 @@ pub const META: TableDefinition<&str, &[u8]> = TableDefinition::new("meta");
 /// compact layout of `record.rs` (older JSON records still read).
 pub const CONVERSATIONS: TableDefinition<(u8, &str), &[u8]> = TableDefinition::new("conversations");
 
-/// Messages: `(conv_type, conv_id, time, uid)` → JSON of
-/// [`MessageRecord`](crate::state::messages::MessageRecord). One conversation's history is one
+/// Messages: `(conv_type, conv_id, time, uid)` → a
+/// [`MessageRecord`](crate::state::messages::MessageRecord): layout byte 1, time and uid (u64 LE),
+/// counts-unread (u8), then the message's JSON. One conversation's history is one
 /// contiguous key range, in position order.
 pub const MESSAGES: TableDefinition<(u8, &str, u64, u64), &[u8]> = TableDefinition::new("messages");
 
 /// Message ID → the message's key (duplicate detection, delete and read by ID).
 pub const MESSAGE_IDS: TableDefinition<&str, (u8, &str, u64, u64)> = TableDefinition::new("message_ids");
 
-/// `(conv_type, conv_id, seq)` → `(time, uid)`: messages by sequence (group history by seq).
+/// `(conv_type, conv_id, seq)` → `(time, uid)`: group messages by sequence (TIM's sequence queries
+/// are group-only; C2C ones are answered by a scan, and stores written before kept C2C entries too).
 pub const MESSAGE_SEQS: TableDefinition<(u8, &str, u64), (u64, u64)> = TableDefinition::new("message_seqs");
 
 /// Meta key of the schema version.

@@ -134,8 +134,12 @@ pub struct MessageJson(Box<serde_json::value::RawValue>);
 impl MessageJson {
     /// Encodes a message.
     pub fn encode(message: &Message) -> Self {
-        let text = serde_json::to_string(message).unwrap_or_else(|_| String::from("{}"));
-        Self::from_text(text)
+        // `to_raw_value` keeps the serializer's output as it is; `RawValue::from_string` would
+        // parse it once more to validate what is valid by construction.
+        match serde_json::value::to_raw_value(message) {
+            Ok(raw) => MessageJson(raw),
+            Err(_) => Self::from_text(String::from("{}")),
+        }
     }
 
     fn from_text(text: String) -> Self {
