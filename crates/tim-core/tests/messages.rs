@@ -307,3 +307,34 @@ fn sequence_queries_agree_between_the_group_index_and_the_c2c_scan() {
     assert_eq!(conv(&list, "ann").conv_unread_num, 19);
     assert_eq!(block_on(client.doctor(false)).unwrap().mismatches, Vec::<String>::new());
 }
+
+/// Logging in builds the state from chunks the store thread reads meanwhile: with more
+/// conversations than one chunk, the list, order and totals must come back exactly.
+#[test]
+fn a_large_store_loads_back_exactly_across_chunks() {
+    let dir = tempfile::tempdir().unwrap();
+    let count = 2 * tim_core::store::LOAD_CHUNK + 7;
+    let before = {
+        let sdk = start(dir.path(), "me");
+        let client = sdk.client();
+        let batch: Vec<Message> = (0..count)
+            .map(|n| {
+                let mut msg =
+                    from(&format!("p{n:05}"), ConvType::C2C, None, &format!("t{n}"), &format!("id{n}"));
+                msg.message_server_time = Some(1_700_000_000 + (n as u64 * 7919) % 1000);
+                msg
+            })
+            .collect();
+        block_on(client.deliver(batch)).unwrap();
+        let list = block_on(client.conversation_list()).unwrap();
+        let total = block_on(client.total_unread()).unwrap();
+        sdk.shutdown();
+        (list, total)
+    };
+    assert_eq!(before.0.len(), count);
+    let sdk = start(dir.path(), "me");
+    let client = sdk.client();
+    assert_eq!(block_on(client.conversation_list()).unwrap(), before.0);
+    assert_eq!(block_on(client.total_unread()).unwrap(), before.1);
+    assert_eq!(before.1, count as u64);
+}

@@ -23,7 +23,7 @@ use crate::events::EventHub;
 use crate::session::Session;
 use crate::state::{ChangeSet, ConvState, EventBatch};
 use crate::store::ops::{MsgOp, OpOutput, OpsOutcome};
-use crate::store::{Close, Commit, CommitBatch, Execute, Open, StoreActor, StoreError};
+use crate::store::{Close, Commit, CommitBatch, Execute, Loading, Open, StoreActor, StoreError};
 use crate::transport::Transport;
 
 mod extensions;
@@ -515,16 +515,27 @@ impl ConvActor {
         }
         self.store_call = true;
         self.deps.session.set_status(LoginStatus::Logining);
-        let open = Open { data_dir: self.deps.data_dir.clone(), user_id: user_id.clone() };
-        self.deps
-            .store
-            .send(open)
+        let (records, chunks) = flume::unbounded();
+        let open = Open { data_dir: self.deps.data_dir.clone(), user_id: user_id.clone(), records };
+        // `send` queues the message now; the state is built here, chunk by chunk, while the
+        // store thread reads and decodes the next records (two cores, half the login time each).
+        let reply = self.deps.store.send(open);
+        let build = async move {
+            let mut state = ConvState::loading(0);
+            while let Ok(part) = chunks.recv_async().await {
+                match part {
+                    Loading::Expect(n) => state.reserve(n),
+                    Loading::Records(list) => list.into_iter().for_each(|conv| state.add_loaded(conv)),
+                }
+            }
+            (state, reply.await)
+        };
+        build
             .into_actor(self)
-            .map(move |result, actor, ctx| {
+            .map(move |(mut state, result), actor, ctx| {
                 match flatten(result) {
                     Ok(loaded) => {
-                        let state =
-                            ConvState::load(loaded.conversations, loaded.next_order_key, loaded.groups);
+                        state.finish_loading(loaded.next_order_key, loaded.groups);
                         let total = state.total_unread();
                         actor.cursors.clear();
                         actor.deps.session.logged_in(&user_id, &user_sig);

@@ -55,18 +55,36 @@ impl ConvState {
         groups: Vec<String>,
     ) -> Self {
         let conversations = conversations.into_iter();
-        let mut state = ConvState {
-            next_order_key: next_order_key.max(1),
-            groups,
-            // Sized once: growing a map of 100,000 conversations rehashes it many times over.
-            convs: HashMap::with_capacity(conversations.size_hint().0),
-            ..Default::default()
-        };
+        let mut state = ConvState::loading(conversations.size_hint().0);
         for conv in conversations {
-            state.next_order_key = state.next_order_key.max(conv.order_key + 1);
-            state.install(conv.conv_key(), Some(conv));
+            state.add_loaded(conv);
         }
+        state.finish_loading(next_order_key, groups);
         state
+    }
+
+    /// An empty state about to receive `expected` stored conversations through
+    /// [`Self::add_loaded`] (the store hands them over in chunks while it reads on).
+    pub fn loading(expected: usize) -> Self {
+        // Sized once: growing a map of 100,000 conversations rehashes it many times over.
+        ConvState { convs: HashMap::with_capacity(expected), ..Default::default() }
+    }
+
+    /// Makes room for `more` conversations.
+    pub fn reserve(&mut self, more: usize) {
+        self.convs.reserve(more);
+    }
+
+    /// Adds one stored conversation while loading.
+    pub fn add_loaded(&mut self, conv: Conversation) {
+        self.next_order_key = self.next_order_key.max(conv.order_key + 1);
+        self.install(conv.conv_key(), Some(conv));
+    }
+
+    /// Ends loading with the stored counter and group names (see [`Self::load`]).
+    pub fn finish_loading(&mut self, next_order_key: u64, groups: Vec<String>) {
+        self.next_order_key = self.next_order_key.max(next_order_key).max(1);
+        self.groups = groups;
     }
 
     /// The total unread count: unread messages of the conversations that receive normally.

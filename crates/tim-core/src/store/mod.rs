@@ -13,19 +13,23 @@ mod redb_store;
 mod schema;
 
 pub use path::{USERS_DIR, user_store_file_name, user_store_path};
-pub use redb_store::{CommitBatch, Loaded, Store, StoreError};
+pub use redb_store::{CommitBatch, LOAD_CHUNK, Loaded, Loading, Store, StoreError};
 pub use schema::SCHEMA_VERSION;
 
 use std::path::PathBuf;
 
 use actix::{Actor, Addr, Handler, Message, SyncArbiter, SyncContext};
 
-/// Opens the store of a user, closing any other, and loads it.
+/// Opens the store of a user, closing any other, and loads it: the conversations go to `records`
+/// in chunks while the store reads on (the reply carries the rest of [`Loaded`]); the channel
+/// closes when the handler is done, successful or not.
 pub struct Open {
     /// The data folder.
     pub data_dir: PathBuf,
     /// The user.
     pub user_id: String,
+    /// Where the conversations go.
+    pub records: flume::Sender<Loading>,
 }
 
 impl Message for Open {
@@ -95,7 +99,10 @@ impl Handler<Open> for StoreActor {
     fn handle(&mut self, msg: Open, _: &mut Self::Context) -> Self::Result {
         // Close first: the same user's file may be reopened, and redb refuses a second handle.
         self.store = None;
-        let (store, loaded) = Store::open(&msg.data_dir, &msg.user_id)?;
+        let Open { data_dir, user_id, records } = msg;
+        // A send fails only when the actor stopped listening (it is going away): the load goes
+        // on and the reply tells the outcome.
+        let (store, loaded) = Store::open_streaming(&data_dir, &user_id, |part| drop(records.send(part)))?;
         self.store = Some(store);
         Ok(loaded)
     }
