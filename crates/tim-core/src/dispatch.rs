@@ -94,6 +94,9 @@ enum Delivery {
 pub struct Completion<T: Send + 'static> {
     answer: Option<Answer<T>>,
     delivery: Delivery,
+    /// A thread is blocked until this answer comes (a synchronous call): once answered, it is
+    /// likely to call again at once, which group commit takes into account.
+    blocks_caller: bool,
 }
 
 impl<T: Send + 'static> Completion<T> {
@@ -102,13 +105,27 @@ impl<T: Send + 'static> Completion<T> {
         dispatcher: &Dispatcher,
         answer: impl FnOnce(Result<T, TimError>) + Send + 'static,
     ) -> Self {
-        Completion { answer: Some(Box::new(answer)), delivery: Delivery::Dispatched(dispatcher.clone()) }
+        Completion {
+            answer: Some(Box::new(answer)),
+            delivery: Delivery::Dispatched(dispatcher.clone()),
+            blocks_caller: false,
+        }
     }
 
     /// A completion whose function runs where it is answered; use only for functions that never
     /// block (a send on an unbounded or one-slot channel).
     pub fn direct(answer: impl FnOnce(Result<T, TimError>) + Send + 'static) -> Self {
-        Completion { answer: Some(Box::new(answer)), delivery: Delivery::Direct }
+        Completion { answer: Some(Box::new(answer)), delivery: Delivery::Direct, blocks_caller: false }
+    }
+
+    /// Like [`Self::direct`], for the answer a thread blocks on (a synchronous call).
+    pub fn direct_to_blocked_caller(answer: impl FnOnce(Result<T, TimError>) + Send + 'static) -> Self {
+        Completion { answer: Some(Box::new(answer)), delivery: Delivery::Direct, blocks_caller: true }
+    }
+
+    /// Whether a thread is blocked until this answer comes.
+    pub fn blocks_caller(&self) -> bool {
+        self.blocks_caller
     }
 
     /// Answers the call.

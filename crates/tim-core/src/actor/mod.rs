@@ -61,6 +61,8 @@ struct Flight {
     /// The total unread count once this batch is committed.
     total: u64,
     answers: Vec<Deferred>,
+    /// How many of `answers` release a blocked caller.
+    blocked_answers: usize,
 }
 
 pub(crate) struct ConvActor {
@@ -81,13 +83,25 @@ pub(crate) struct ConvActor {
     reported_total: u64,
     cursors: Cursors,
     subscriptions: Vec<Subscription>,
-    /// How many answers the last batch carried: above one, writers are concurrent.
-    last_batch_answers: usize,
-    /// A short wait for more writes is running (adaptive group commit).
+    /// How many of `waiting` are writes of callers blocked on their answer (synchronous calls).
+    waiting_blocked: usize,
+    /// How many blocked writers the next batch waits for: those the last commit released (they
+    /// are about to write again) plus those that were waiting already. Below two, none: a lone
+    /// caller and callers who do not block never wait.
+    gather_target: usize,
+    /// The next batch is waiting for `gather_target` answers (adaptive group commit).
     gathering: bool,
-    /// The wait ended: flush whatever is there.
-    gathered: bool,
+    /// Tells a gathering's timer from an older one's.
+    gather_generation: u64,
+    /// The gathering's time is up: flush whatever is there.
+    gather_expired: bool,
 }
+
+/// How long a batch waits at most for the blocked writers of the previous batch to come back:
+/// about one commit. In the common case the batch goes as soon as they are back (tens of
+/// microseconds); the wait runs out only when some stopped writing. Why not a timer: tokio's
+/// tick is a millisecond, four commits; [`Gather`] checks on every turn of the actor instead.
+const GATHER_WAIT: std::time::Duration = std::time::Duration::from_micros(300);
 
 impl ConvActor {
     pub(crate) fn new(deps: ActorDeps) -> Self {
@@ -104,9 +118,11 @@ impl ConvActor {
             reported_total: 0,
             cursors: Cursors::default(),
             subscriptions: Vec::new(),
-            last_batch_answers: 0,
+            waiting_blocked: 0,
+            gather_target: 0,
             gathering: false,
-            gathered: false,
+            gather_generation: 0,
+            gather_expired: false,
         }
     }
 
@@ -133,6 +149,7 @@ impl ConvActor {
 
     /// Answers a write: success once the batch holding it commits, the commit error otherwise.
     fn answer_after_commit<T: Send + 'static>(&mut self, done: Completion<T>, value: T) {
+        self.waiting_blocked += usize::from(done.blocks_caller());
         self.waiting.push(Box::new(move |commit| done.complete(commit.clone().map(|()| value))));
     }
 
@@ -317,30 +334,40 @@ impl ConvActor {
         self.flush(ctx);
     }
 
-    /// Sends what accumulated as one batch, unless a batch is already in flight.
+    /// Sends what accumulated as one batch, unless a batch is already in flight or the batch is
+    /// gathering the writers of the previous one.
     fn flush(&mut self, ctx: &mut Context<Self>) {
-        if self.in_flight.is_some() || self.gathering {
+        if self.in_flight.is_some() {
             return;
         }
         let has_changes = self.user.as_ref().is_some_and(|u| u.state.has_changes());
         if has_changes
-            && !self.gathered
-            && self.last_batch_answers > 1
-            && self.waiting.len() < self.last_batch_answers
+            && self.gather_target >= 2
+            && self.waiting_blocked < self.gather_target
+            && !self.gather_expired
         {
-            // Concurrent writers: the others of the last batch are about to come back. Let the
-            // actor drain what already arrived before committing, so they share this commit.
-            self.gathering = true;
-            ctx.spawn(actix::fut::ready(()).map(|(), actor: &mut Self, ctx| {
-                actor.gathering = false;
-                actor.gathered = true;
-                actor.flush(ctx);
-            }));
+            // Concurrent blocked writers: those the last commit answered are about to write again.
+            // Committing now would split them over two commits, forever alternating half-full
+            // batches; waiting for them fills one.
+            if !self.gathering {
+                self.gathering = true;
+                self.gather_generation += 1;
+                let generation = self.gather_generation;
+                let deadline = std::time::Instant::now() + GATHER_WAIT;
+                ctx.spawn(Gather { deadline }.map(move |(), actor: &mut Self, ctx| {
+                    if actor.gathering && actor.gather_generation == generation {
+                        actor.gather_expired = true;
+                        actor.flush(ctx);
+                    }
+                }));
+            }
             return;
         }
-        self.gathered = false;
+        self.gathering = false;
+        self.gather_expired = false;
         let Some(user) = self.user.as_mut().filter(|u| u.state.has_changes()) else {
             // Nothing to write: the waiting answers are reads or errors; release them in order.
+            self.waiting_blocked = 0;
             for deferred in std::mem::take(&mut self.waiting) {
                 deferred(&Ok(()));
             }
@@ -361,8 +388,16 @@ impl ConvActor {
         let batch = CommitBatch { conversations: after, next_order_key: user.state.next_order_key(), groups };
         let total = user.state.total_unread();
         let answers = std::mem::take(&mut self.waiting);
-        self.last_batch_answers = answers.len();
-        self.in_flight = Some(Flight { changes, events, group_events, subscription_totals, total, answers });
+        let blocked_answers = std::mem::take(&mut self.waiting_blocked);
+        self.in_flight = Some(Flight {
+            changes,
+            events,
+            group_events,
+            subscription_totals,
+            total,
+            answers,
+            blocked_answers,
+        });
         self.deps
             .store
             .send(Commit(batch))
@@ -373,6 +408,7 @@ impl ConvActor {
 
     fn committed(&mut self, result: Result<(), StoreError>, ctx: &mut Context<Self>) {
         let Some(flight) = self.in_flight.take() else { return };
+        self.gather_target = flight.blocked_answers + self.waiting_blocked;
         match result {
             Ok(()) => {
                 self.deps.hub.emit_batch(&self.deps.dispatcher, flight.events);
@@ -393,6 +429,7 @@ impl ConvActor {
                     user.state.roll_back(newer);
                     user.state.roll_back(flight.changes);
                 }
+                self.waiting_blocked = 0;
                 for deferred in flight.answers.into_iter().chain(std::mem::take(&mut self.waiting)) {
                     deferred(&error);
                 }
@@ -608,6 +645,7 @@ impl ConvActor {
         self.leave_transport();
         // Answer, in arrival order, everything that was not committed: first the answers waiting
         // for a batch, then the commands held behind a login or logout.
+        self.waiting_blocked = 0;
         for deferred in std::mem::take(&mut self.waiting) {
             drop(deferred);
         }
@@ -643,5 +681,32 @@ impl StreamHandler<Command> for ConvActor {
     fn finished(&mut self, _: &mut Context<Self>) {
         // The runtime keeps a sender until shutdown, so the stream never ends early; the actor
         // stops through Command::Shutdown, not here.
+    }
+}
+
+/// Ends when the gathering batch has its writers or the deadline passed; polled on every turn
+/// of the actor, giving the processor away in between so that the writers can run.
+struct Gather {
+    deadline: std::time::Instant,
+}
+
+impl actix::ActorFuture<ConvActor> for Gather {
+    type Output = ();
+
+    fn poll(
+        self: std::pin::Pin<&mut Self>,
+        actor: &mut ConvActor,
+        _: &mut Context<ConvActor>,
+        task: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<()> {
+        if !actor.gathering
+            || actor.waiting_blocked >= actor.gather_target
+            || std::time::Instant::now() >= self.deadline
+        {
+            return std::task::Poll::Ready(());
+        }
+        std::thread::yield_now();
+        task.waker().wake_by_ref();
+        std::task::Poll::Pending
     }
 }

@@ -99,7 +99,7 @@ impl Client {
         build: impl FnOnce(Completion<T>) -> Command,
     ) -> Result<T, CallError> {
         let (tx, rx) = flume::bounded(1);
-        let completion = Completion::direct(move |result| {
+        let completion = Completion::direct_to_blocked_caller(move |result| {
             let _ = tx.send(result);
         });
         self.submit(build(completion))?;
