@@ -1,6 +1,8 @@
 //! Profiling aid: builds a store of N conversations (one message each), then times opening it
 //! (start, login, first page) and prints resident memory per conversation.
 //! `cargo build --release -p tim-bench --example open_profile && target/release/examples/open_profile 100000`
+//! With a folder after the count it only builds the store there; then
+//! `target/release/tim-bench --open-probe DIR` measures opening it in a fresh process (as W4 does).
 
 use std::time::Instant;
 
@@ -16,9 +18,13 @@ fn rss() -> u64 {
 
 fn main() {
     let conversations: usize = std::env::args().nth(1).and_then(|a| a.parse().ok()).unwrap_or(100_000);
+    // With a folder as second argument: only build the store there (for `tim-bench --open-probe`,
+    // which measures opening it in a fresh process).
+    let keep = std::env::args().nth(2).map(std::path::PathBuf::from);
     let dir = tempfile::tempdir().unwrap();
+    let dir_path = keep.clone().unwrap_or_else(|| dir.path().to_owned());
     {
-        let sdk = Sdk::start(SdkConfig::new(dir.path())).unwrap();
+        let sdk = Sdk::start(SdkConfig::new(&dir_path)).unwrap();
         let client = sdk.client();
         block_on(client.login("bench", "")).unwrap();
         for batch in 0..conversations.div_ceil(1000) {
@@ -35,6 +41,9 @@ fn main() {
             block_on(client.deliver(list)).unwrap();
         }
         sdk.shutdown();
+    }
+    if keep.is_some() {
+        return;
     }
     // The phases, measured apart: reading and decoding the records, then building the state.
     {

@@ -72,6 +72,13 @@ pub struct Loaded {
     pub groups: Vec<String>,
 }
 
+/// redb's page cache. Why this small (redb's default is 1 GiB): the conversation list lives in
+/// the actor's memory, so the cache only serves message history and the B-tree paths of writes,
+/// which the operating system's page cache serves nearly as well (ingest measured the same with
+/// 16 MiB and 1 GiB). With the default, every page read at login stayed resident: about 700
+/// bytes per conversation (W4 in docs/performance.md), and the login was slower.
+pub const CACHE_BYTES: usize = 16 << 20;
+
 /// Conversation records are handed over in chunks of this many while the store loads.
 pub const LOAD_CHUNK: usize = 2048;
 
@@ -130,7 +137,7 @@ impl Store {
         let folder = path.parent().unwrap_or(data_dir);
         std::fs::create_dir_all(folder)
             .map_err(|source| StoreError::Io { path: folder.to_owned(), source })?;
-        let db = match Database::create(&path) {
+        let db = match Database::builder().set_cache_size(CACHE_BYTES).create(&path) {
             Ok(db) => db,
             Err(DatabaseError::DatabaseAlreadyOpen) => return Err(StoreError::AlreadyOpen(path)),
             Err(e) => return Err(StoreError::Redb(e.into())),
