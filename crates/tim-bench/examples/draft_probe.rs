@@ -22,10 +22,15 @@ fn main() {
     block_on(client.login("bench", "")).unwrap();
     let key = |n: usize| ConvKey::c2c(format!("u{:04}", n % 1000)).unwrap();
     let start = Instant::now();
+    let mut took = Vec::with_capacity(per_thread);
     for i in 0..per_thread {
+        let one = Instant::now();
         client.set_draft_blocking(key(i), draft(i)).unwrap();
+        took.push(one.elapsed());
     }
     let single = per_thread as f64 / start.elapsed().as_secs_f64();
+    took.sort();
+    println!("1 caller p50 {:?} p99 {:?}", took[took.len() / 2], took[took.len() * 99 / 100]);
     let start = Instant::now();
     std::thread::scope(|s| {
         for t in 0..8 {
