@@ -317,7 +317,7 @@ impl ConvState {
         let mut entries = self
             .order
             .range((from, Bound::Unbounded))
-            .map(|entry| &self.convs[&entry.key])
+            .map(|entry| self.convs[&entry.key].as_ref())
             .filter(|conv| conv.active_time() < cursor.position || cursor.position == u64::MAX)
             .filter(|conv| filter.matches(conv) && !moved_down_past(conv));
         let convs: Vec<&Conversation> = entries.by_ref().take(count).collect();

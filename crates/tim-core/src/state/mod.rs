@@ -26,7 +26,9 @@ use order::{OrderEntry, OrderIndex};
 /// The conversations of one user, in memory.
 #[derive(Debug, Default)]
 pub struct ConvState {
-    convs: HashMap<ConvKey, Conversation>,
+    /// Boxed: the table keeps empty slots (a quarter at best), and a slot is a key and a pointer
+    /// instead of a 300-byte record.
+    convs: HashMap<ConvKey, Box<Conversation>>,
     order: OrderIndex,
     next_order_key: u64,
     /// Sum of every conversation's [`Conversation::unread_contribution`], kept by [`Self::install`].
@@ -94,7 +96,7 @@ impl ConvState {
 
     /// The one place the map changes: keeps the order index and the total unread count in step.
     fn install(&mut self, key: ConvKey, conv: Option<Conversation>) -> Option<Conversation> {
-        let old = self.convs.remove(&key);
+        let old = self.convs.remove(&key).map(|boxed| *boxed);
         if let Some(old) = &old {
             self.total_unread -= old.unread_contribution();
             self.marked_or_grouped -= usize::from(old.is_marked_or_grouped());
@@ -108,7 +110,7 @@ impl ConvState {
             if !conv.hidden {
                 self.order.insert(OrderEntry::of(&conv));
             }
-            self.convs.insert(key, conv);
+            self.convs.insert(key, Box::new(conv));
         }
         old
     }
@@ -134,7 +136,7 @@ impl ConvState {
     pub fn records(&self, keys: impl IntoIterator<Item = ConvKey>) -> Vec<(ConvKey, Option<Conversation>)> {
         keys.into_iter()
             .map(|key| {
-                let conv = self.convs.get(&key).cloned();
+                let conv = self.convs.get(&key).map(|c| Conversation::clone(c));
                 (key, conv)
             })
             .collect()
@@ -145,7 +147,7 @@ impl ConvState {
         &'a self,
         changes: &'a ChangeSet,
     ) -> impl Iterator<Item = (&'a ConvKey, Option<&'a Conversation>)> + Clone {
-        changes.keys().map(|key| (key, self.convs.get(key)))
+        changes.keys().map(|key| (key, self.convs.get(key).map(Box::as_ref)))
     }
 
     /// The number of conversations in the list.
@@ -160,7 +162,7 @@ impl ConvState {
 
     /// The conversation with this key, unless it does not exist or is hidden.
     pub fn get(&self, key: &ConvKey) -> Option<&Conversation> {
-        self.convs.get(key).filter(|c| !c.hidden)
+        self.convs.get(key).map(Box::as_ref).filter(|c| !c.hidden)
     }
 
     /// The conversation group names, in creation order.
@@ -170,7 +172,7 @@ impl ConvState {
 
     /// The conversations in list order: pinned first, then by order key, newest first.
     pub fn iter_ordered(&self) -> impl Iterator<Item = &Conversation> + '_ {
-        self.order.iter().map(|entry| &self.convs[&entry.key])
+        self.order.iter().map(|entry| self.convs[&entry.key].as_ref())
     }
 
     /// The ConvInfo list in list order.
@@ -312,7 +314,7 @@ impl ConvState {
 
     /// The current value of every conversation the change set touched (`None`: deleted).
     pub fn current(&self, changes: &ChangeSet) -> Vec<(ConvKey, Option<Conversation>)> {
-        changes.keys().map(|key| (key.clone(), self.convs.get(key).cloned())).collect()
+        changes.keys().map(|key| (key.clone(), self.convs.get(key).map(|c| Conversation::clone(c)))).collect()
     }
 
     /// Undoes a change set: every touched conversation goes back to its state before it. Undo the
@@ -335,13 +337,13 @@ impl ConvState {
 
     fn put(&mut self, conv: Conversation) {
         let key = conv.conv_key();
-        self.journal.record(&key, self.convs.get(&key));
+        self.journal.record(&key, self.convs.get(&key).map(Box::as_ref));
         self.install(key, Some(conv));
     }
 
     fn update(&mut self, key: &ConvKey, change: impl FnOnce(&mut Conversation)) {
         if let Some(conv) = self.convs.get(key) {
-            let mut conv = conv.clone();
+            let mut conv = Conversation::clone(conv);
             change(&mut conv);
             self.put(conv);
         }
