@@ -91,7 +91,7 @@ pub(crate) struct ConvActor {
     gather_target: usize,
     /// The next batch is waiting for `gather_target` answers (adaptive group commit).
     gathering: bool,
-    /// Tells a gathering's timer from an older one's.
+    /// Tells the current gathering from an earlier one whose [`Gather`] wait still runs.
     gather_generation: u64,
     /// The gathering's time is up: flush whatever is there.
     gather_expired: bool,
