@@ -11,6 +11,7 @@ pub const PINNED_BIT: u64 = 1 << 62;
 
 /// Everything the engine knows about one conversation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(from = "FlatConversation", into = "FlatConversation")]
 pub struct Conversation {
     /// Type and ID.
     pub key: ConvKeyRecord,
@@ -18,58 +19,121 @@ pub struct Conversation {
     /// set, a newest message sent or received). Larger sorts first.
     pub order_key: u64,
     /// Pinned conversations sort before all others.
-    #[serde(default)]
     pub pinned: bool,
     /// The draft, if any (boxed: most conversations have none, and a Draft is large inline).
-    #[serde(default)]
     pub draft: Option<Box<Draft>>,
     /// The receive option.
-    #[serde(default = "default_recv_opt")]
     pub recv_opt: ReceiveMessageOpt,
     /// Unread messages: incoming, counting messages positioned after `read_mark`.
-    #[serde(default)]
     pub unread: u64,
     /// The last message: the newest that is not excluded from being the last message, as the
     /// API reports it (its `message_is_read` follows the read mark), kept as JSON text.
-    #[serde(default)]
     pub last_msg: Option<MessageJson>,
     /// Position of `last_msg`.
-    #[serde(default)]
     pub last_pos: Option<MsgPos>,
     /// Position of the newest message of any kind.
-    #[serde(default)]
     pub newest: Option<MsgPos>,
     /// Messages at or before this position are read.
-    #[serde(default)]
     pub read_mark: Option<MsgPos>,
     /// Sequence of the newest read message.
-    #[serde(default)]
     pub read_seq: u64,
     /// The largest message sequence seen; new messages without one get the next.
-    #[serde(default)]
     pub max_seq: u64,
-    /// @ reminders.
-    #[serde(default)]
-    pub group_at: Vec<GroupAtInfo>,
     /// Mark bits.
-    #[serde(default)]
     pub marks: u64,
+    /// Deleted with its messages kept (`TIMConvDeleteConversationList` without clearing): out of
+    /// every list and count until a message, a draft or a create brings it back.
+    pub hidden: bool,
+    /// What few conversations have; `None` while all of it is empty (see [`Self::extras`]).
+    extras: Option<Box<ConvExtras>>,
+}
+
+/// The fields few conversations ever set, behind one box: inline they cost 120 bytes in every
+/// conversation held in memory (W4 in docs/performance.md).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ConvExtras {
+    /// @ reminders.
+    pub group_at: Vec<GroupAtInfo>,
     /// Custom data.
-    #[serde(default)]
     pub custom_data: String,
     /// Conversation groups it belongs to.
-    #[serde(default)]
     pub groups: Vec<String>,
+    /// The name to show, when known (the peer's nickname from a received message).
+    pub show_name: Option<String>,
+    /// The avatar, when known.
+    pub face_url: Option<String>,
+}
+
+static NO_EXTRAS: ConvExtras = ConvExtras {
+    group_at: Vec::new(),
+    custom_data: String::new(),
+    groups: Vec::new(),
+    show_name: None,
+    face_url: None,
+};
+
+/// The flat JSON form of a record (written by the first builds; still read), and the serde form
+/// of [`Conversation`].
+#[derive(Serialize, Deserialize)]
+struct FlatConversation {
+    /// Type and ID.
+    key: ConvKeyRecord,
+    /// The order key: a counter that grows when the conversation becomes active (created, draft
+    /// set, a newest message sent or received). Larger sorts first.
+    order_key: u64,
+    /// Pinned conversations sort before all others.
+    #[serde(default)]
+    pinned: bool,
+    /// The draft, if any (boxed: most conversations have none, and a Draft is large inline).
+    #[serde(default)]
+    draft: Option<Box<Draft>>,
+    /// The receive option.
+    #[serde(default = "default_recv_opt")]
+    recv_opt: ReceiveMessageOpt,
+    /// Unread messages: incoming, counting messages positioned after `read_mark`.
+    #[serde(default)]
+    unread: u64,
+    /// The last message: the newest that is not excluded from being the last message, as the
+    /// API reports it (its `message_is_read` follows the read mark), kept as JSON text.
+    #[serde(default)]
+    last_msg: Option<MessageJson>,
+    /// Position of `last_msg`.
+    #[serde(default)]
+    last_pos: Option<MsgPos>,
+    /// Position of the newest message of any kind.
+    #[serde(default)]
+    newest: Option<MsgPos>,
+    /// Messages at or before this position are read.
+    #[serde(default)]
+    read_mark: Option<MsgPos>,
+    /// Sequence of the newest read message.
+    #[serde(default)]
+    read_seq: u64,
+    /// The largest message sequence seen; new messages without one get the next.
+    #[serde(default)]
+    max_seq: u64,
+    /// @ reminders.
+    #[serde(default)]
+    group_at: Vec<GroupAtInfo>,
+    /// Mark bits.
+    #[serde(default)]
+    marks: u64,
+    /// Custom data.
+    #[serde(default)]
+    custom_data: String,
+    /// Conversation groups it belongs to.
+    #[serde(default)]
+    groups: Vec<String>,
     /// Deleted with its messages kept (`TIMConvDeleteConversationList` without clearing): out of
     /// every list and count until a message, a draft or a create brings it back.
     #[serde(default)]
-    pub hidden: bool,
+    hidden: bool,
     /// The name to show, when known (the peer's nickname from a received message).
     #[serde(default)]
-    pub show_name: Option<String>,
+    show_name: Option<String>,
     /// The avatar, when known.
     #[serde(default)]
-    pub face_url: Option<String>,
+    face_url: Option<String>,
 }
 
 fn default_recv_opt() -> ReceiveMessageOpt {
@@ -101,14 +165,29 @@ impl Conversation {
             read_mark: None,
             read_seq: 0,
             max_seq: 0,
-            group_at: Vec::new(),
             marks: 0,
-            custom_data: String::new(),
-            groups: Vec::new(),
             hidden: false,
-            show_name: None,
-            face_url: None,
+            extras: None,
         }
+    }
+
+    /// The rarely set fields (empty ones when none is set).
+    pub fn extras(&self) -> &ConvExtras {
+        self.extras.as_deref().unwrap_or(&NO_EXTRAS)
+    }
+
+    /// Changes the rarely set fields; the box goes away again when they are all empty, so that
+    /// equal conversations compare equal.
+    pub fn edit_extras<R>(&mut self, change: impl FnOnce(&mut ConvExtras) -> R) -> R {
+        let mut extras = self.extras.take().unwrap_or_default();
+        let result = change(&mut extras);
+        self.set_extras(*extras);
+        result
+    }
+
+    /// Replaces the rarely set fields.
+    pub fn set_extras(&mut self, extras: ConvExtras) {
+        self.extras = (extras != NO_EXTRAS).then(|| Box::new(extras));
     }
 
     /// The conversation's key.
@@ -129,12 +208,13 @@ impl Conversation {
 
     /// Whether it is in the marked-or-grouped total that the 1000 limit counts.
     pub fn is_marked_or_grouped(&self) -> bool {
-        self.marks != 0 || !self.groups.is_empty()
+        self.marks != 0 || !self.extras().groups.is_empty()
     }
 
     /// The ConvInfo the API reports for this conversation, owned by `owner`.
     pub fn info(&self, owner: &str) -> ConvInfo {
         let last_msg = self.last_msg.clone();
+        let extras = self.extras();
         let is_group = self.key.conv_type == ConvType::Group;
         ConvInfo {
             conv_id: self.key.conv_id.clone(),
@@ -148,14 +228,88 @@ impl Conversation {
             conv_draft: self.draft.as_deref().cloned(),
             conv_recv_opt: self.recv_opt,
             conv_is_pinned: self.pinned,
-            conv_show_name: self.show_name.clone().unwrap_or_else(|| self.key.conv_id.clone()),
-            conv_group_at_info_array: self.group_at.clone(),
+            conv_show_name: extras.show_name.clone().unwrap_or_else(|| self.key.conv_id.clone()),
+            conv_group_at_info_array: extras.group_at.clone(),
             conv_mark_array: (0..64).map(|bit| 1u64 << bit).filter(|m| self.marks & m != 0).collect(),
-            conv_custom_data: self.custom_data.clone(),
-            conv_conversation_group_array: self.groups.clone(),
-            conv_face_url: self.face_url.clone(),
+            conv_custom_data: extras.custom_data.clone(),
+            conv_conversation_group_array: extras.groups.clone(),
+            conv_face_url: extras.face_url.clone(),
             conv_c2c_read_timestamp: if is_group { 0 } else { self.read_mark.map_or(0, |p| p.time) },
             conv_group_read_sequence: if is_group { self.read_seq } else { 0 },
         }
+    }
+}
+
+impl From<FlatConversation> for Conversation {
+    fn from(f: FlatConversation) -> Self {
+        let mut conv = Conversation {
+            key: f.key,
+            order_key: f.order_key,
+            pinned: f.pinned,
+            draft: f.draft,
+            recv_opt: f.recv_opt,
+            unread: f.unread,
+            last_msg: f.last_msg,
+            last_pos: f.last_pos,
+            newest: f.newest,
+            read_mark: f.read_mark,
+            read_seq: f.read_seq,
+            max_seq: f.max_seq,
+            marks: f.marks,
+            hidden: f.hidden,
+            extras: None,
+        };
+        conv.set_extras(ConvExtras {
+            group_at: f.group_at,
+            custom_data: f.custom_data,
+            groups: f.groups,
+            show_name: f.show_name,
+            face_url: f.face_url,
+        });
+        conv
+    }
+}
+
+impl From<Conversation> for FlatConversation {
+    fn from(c: Conversation) -> Self {
+        let extras = c.extras.map(|x| *x).unwrap_or_default();
+        FlatConversation {
+            key: c.key,
+            order_key: c.order_key,
+            pinned: c.pinned,
+            draft: c.draft,
+            recv_opt: c.recv_opt,
+            unread: c.unread,
+            last_msg: c.last_msg,
+            last_pos: c.last_pos,
+            newest: c.newest,
+            read_mark: c.read_mark,
+            read_seq: c.read_seq,
+            max_seq: c.max_seq,
+            group_at: extras.group_at,
+            marks: c.marks,
+            custom_data: extras.custom_data,
+            groups: extras.groups,
+            hidden: c.hidden,
+            show_name: extras.show_name,
+            face_url: extras.face_url,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn emptied_extras_go_away_so_equal_conversations_compare_equal() {
+        let key = ConvKey::c2c("peer").unwrap();
+        let mut conv = Conversation::new(&key, 1);
+        conv.edit_extras(|x| x.groups.push("work".into()));
+        assert_eq!(conv.extras().groups, ["work"]);
+        assert_ne!(conv, Conversation::new(&key, 1));
+        conv.edit_extras(|x| x.groups.clear());
+        assert_eq!(conv, Conversation::new(&key, 1));
+        assert!(conv.extras.is_none());
     }
 }

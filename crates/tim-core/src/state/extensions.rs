@@ -113,9 +113,9 @@ impl ConvState {
             .map(|key| {
                 let result = match self.get(key) {
                     None => Err(missing(key)),
-                    Some(conv) if conv.custom_data == data => Ok(()),
+                    Some(conv) if conv.extras().custom_data == data => Ok(()),
                     Some(_) => {
-                        self.update(key, |conv| conv.custom_data = data.to_owned());
+                        self.update(key, |conv| conv.edit_extras(|x| x.custom_data = data.to_owned()));
                         Ok(())
                     }
                 };
@@ -166,11 +166,11 @@ impl ConvState {
             .map(|key| {
                 let result = (|| {
                     let conv = self.get(key).ok_or_else(|| missing(key))?;
-                    if conv.groups.iter().any(|g| g == name) {
+                    if conv.extras().groups.iter().any(|g| g == name) {
                         return Ok(());
                     }
                     self.may_join_marked_or_grouped(conv)?;
-                    self.update(key, |conv| conv.groups.push(name.to_owned()));
+                    self.update(key, |conv| conv.edit_extras(|x| x.groups.push(name.to_owned())));
                     joined.push(key.clone());
                     Ok(())
                 })();
@@ -210,7 +210,7 @@ impl ConvState {
     fn members(&self, name: &str) -> Vec<ConvKey> {
         self.convs
             .iter()
-            .filter(|(_, c)| c.groups.iter().any(|g| g == name))
+            .filter(|(_, c)| c.extras().groups.iter().any(|g| g == name))
             .map(|(k, _)| k.clone())
             .collect()
     }
@@ -219,7 +219,7 @@ impl ConvState {
     pub fn delete_group(&mut self, name: &str) -> Result<(), TimError> {
         self.require_group(name)?;
         for key in self.members(name) {
-            self.update(&key, |conv| conv.groups.retain(|g| g != name));
+            self.update(&key, |conv| conv.edit_extras(|x| x.groups.retain(|g| g != name)));
         }
         self.change_groups(|groups| groups.retain(|g| g != name));
         self.journal.push_group_event(GroupEvent::Deleted(name.to_owned()));
@@ -238,9 +238,11 @@ impl ConvState {
         }
         for key in self.members(old) {
             self.update(&key, |conv| {
-                for g in conv.groups.iter_mut().filter(|g| *g == old) {
-                    *g = new.to_owned();
-                }
+                conv.edit_extras(|x| {
+                    for g in x.groups.iter_mut().filter(|g| *g == old) {
+                        *g = new.to_owned();
+                    }
+                })
             });
         }
         self.change_groups(|groups| {
@@ -273,9 +275,9 @@ impl ConvState {
             .map(|key| {
                 let result = match self.get(key) {
                     None => Err(missing(key)),
-                    Some(conv) if !conv.groups.iter().any(|g| g == name) => Ok(()),
+                    Some(conv) if !conv.extras().groups.iter().any(|g| g == name) => Ok(()),
                     Some(_) => {
-                        self.update(key, |conv| conv.groups.retain(|g| g != name));
+                        self.update(key, |conv| conv.edit_extras(|x| x.groups.retain(|g| g != name)));
                         left.push(key.clone());
                         Ok(())
                     }

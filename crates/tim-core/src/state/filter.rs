@@ -29,8 +29,10 @@ impl ConvFilter {
             return false;
         }
         match self.group.as_deref() {
-            Some("") if !conv.groups.is_empty() => return false,
-            Some(name) if !name.is_empty() && !conv.groups.iter().any(|g| g == name) => return false,
+            Some("") if !conv.extras().groups.is_empty() => return false,
+            Some(name) if !name.is_empty() && !conv.extras().groups.iter().any(|g| g == name) => {
+                return false;
+            }
             _ => {}
         }
         match self.mark {
@@ -38,7 +40,7 @@ impl ConvFilter {
             Some(bits) if bits != 0 && conv.marks & bits != bits => return false,
             _ => {}
         }
-        (!self.has_unread || conv.unread > 0) && (!self.has_at || !conv.group_at.is_empty())
+        (!self.has_unread || conv.unread > 0) && (!self.has_at || !conv.extras().group_at.is_empty())
     }
 
     /// What a conversation adds to this filter's unread count (muted conversations add nothing,

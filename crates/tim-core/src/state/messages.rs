@@ -195,10 +195,9 @@ pub fn apply_insert_encoded(
         conv.unread += 1;
         if conv.key.conv_type == ConvType::Group {
             if let Some(at_type) = mention(&rec.msg, self_id) {
-                conv.group_at.push(GroupAtInfo {
-                    conv_group_at_info_seq: rec.seq(),
-                    conv_group_at_info_at_type: at_type,
-                });
+                let at =
+                    GroupAtInfo { conv_group_at_info_seq: rec.seq(), conv_group_at_info_at_type: at_type };
+                conv.edit_extras(|x| x.group_at.push(at));
             }
         }
     }
@@ -214,8 +213,13 @@ pub fn apply_insert_encoded(
             let text = |key: &str| {
                 profile.get(key).and_then(|v| v.as_str()).filter(|s| !s.is_empty()).map(str::to_owned)
             };
-            conv.show_name = text("user_profile_nick_name").or(conv.show_name.take());
-            conv.face_url = text("user_profile_face_url").or(conv.face_url.take());
+            let (name, face) = (text("user_profile_nick_name"), text("user_profile_face_url"));
+            if name.is_some() || face.is_some() {
+                conv.edit_extras(|x| {
+                    x.show_name = name.or(x.show_name.take());
+                    x.face_url = face.or(x.face_url.take());
+                });
+            }
         }
     }
     if Some(rec.pos) > conv.newest {
@@ -240,7 +244,9 @@ pub fn apply_delete(
     if rec.counts_unread && after_read_mark(conv, rec.pos) {
         conv.unread = conv.unread.saturating_sub(1);
         let seq = rec.seq();
-        conv.group_at.retain(|at| at.conv_group_at_info_seq != seq);
+        if !conv.extras().group_at.is_empty() {
+            conv.edit_extras(|x| x.group_at.retain(|at| at.conv_group_at_info_seq != seq));
+        }
     }
     conv.newest = new_newest;
     if conv.last_pos == Some(rec.pos) {
@@ -256,12 +262,19 @@ pub fn apply_clear(conv: &mut Conversation) {
     conv.last_msg = None;
     conv.last_pos = None;
     conv.newest = None;
-    conv.group_at.clear();
+    clear_mentions(conv);
+}
+
+/// Removes every @ reminder.
+fn clear_mentions(conv: &mut Conversation) {
+    if !conv.extras().group_at.is_empty() {
+        conv.edit_extras(|x| x.group_at.clear());
+    }
 }
 
 /// Whether marking the conversation read would change anything.
 pub fn has_unread_state(conv: &Conversation) -> bool {
-    conv.unread > 0 || !conv.group_at.is_empty() || conv.newest > conv.read_mark
+    conv.unread > 0 || !conv.extras().group_at.is_empty() || conv.newest > conv.read_mark
 }
 
 /// Marks every message of the conversation read.
@@ -269,7 +282,7 @@ pub fn apply_read_all(conv: &mut Conversation) {
     conv.read_mark = conv.read_mark.max(conv.newest);
     conv.read_seq = conv.read_seq.max(conv.max_seq);
     conv.unread = 0;
-    conv.group_at.clear();
+    clear_mentions(conv);
     refresh_last_read(conv);
 }
 
@@ -296,7 +309,9 @@ pub fn apply_read_up_to(conv: &mut Conversation, mark: MsgPos, unread_after: u64
     conv.read_seq = conv.read_seq.max(read_seq);
     conv.unread = unread_after;
     let read_seq = conv.read_seq;
-    conv.group_at.retain(|at| at.conv_group_at_info_seq > read_seq);
+    if !conv.extras().group_at.is_empty() {
+        conv.edit_extras(|x| x.group_at.retain(|at| at.conv_group_at_info_seq > read_seq));
+    }
     refresh_last_read(conv);
 }
 
@@ -374,14 +389,14 @@ mod tests {
         at.message_group_at_user_array = Some(vec!["me".into(), MESSAGE_AT_ALL.into()]);
         let rec = file(&mut conv, at, Origin::Received, 1, &mut counter);
         assert_eq!(
-            conv.group_at,
+            conv.extras().group_at,
             vec![GroupAtInfo {
                 conv_group_at_info_seq: rec.seq(),
                 conv_group_at_info_at_type: GroupAtType::AtAllAtMe
             }]
         );
         apply_read_up_to(&mut conv, rec.pos, 0, rec.seq());
-        assert!(conv.group_at.is_empty());
+        assert!(conv.extras().group_at.is_empty());
         assert_eq!(conv.info("me").conv_group_read_sequence, 1);
         assert_eq!(rec.present(conv.read_mark).message_is_read, Some(true));
     }

@@ -12,7 +12,7 @@ pub mod messages;
 mod order;
 
 pub use changes::{ChangeSet, EventBatch, GroupEvent};
-pub use conversation::{ConvKeyRecord, Conversation, PINNED_BIT};
+pub use conversation::{ConvExtras, ConvKeyRecord, Conversation, PINNED_BIT};
 pub use extensions::ItemResults;
 pub use filter::ConvFilter;
 
@@ -233,7 +233,7 @@ impl ConvState {
             conv.draft = None;
             conv.pinned = false;
             conv.marks = 0;
-            conv.groups.clear();
+            conv.edit_extras(|x| x.groups.clear());
         });
         true
     }

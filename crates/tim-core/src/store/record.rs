@@ -9,8 +9,8 @@
 
 use tim_types::{ConvType, Draft, GroupAtInfo, GroupAtType, MessageJson, ReceiveMessageOpt};
 
-use crate::state::Conversation;
 use crate::state::messages::MsgPos;
+use crate::state::{ConvExtras, Conversation};
 
 const VERSION: u8 = 1;
 
@@ -48,6 +48,7 @@ impl Writer {
 
 /// Encodes a conversation record.
 pub fn encode(conv: &Conversation) -> Vec<u8> {
+    let extras = conv.extras();
     let mut w = Writer(Vec::with_capacity(128 + conv.last_msg.as_ref().map_or(0, |m| m.text().len())));
     w.u8(VERSION);
     w.u8(conv.key.conv_type.value() as u8);
@@ -58,8 +59,8 @@ pub fn encode(conv: &Conversation) -> Vec<u8> {
         (conv.hidden, HIDDEN),
         (conv.draft.is_some(), DRAFT),
         (conv.last_msg.is_some(), LAST_MSG),
-        (conv.show_name.is_some(), SHOW_NAME),
-        (conv.face_url.is_some(), FACE_URL),
+        (extras.show_name.is_some(), SHOW_NAME),
+        (extras.face_url.is_some(), FACE_URL),
     ]
     .iter()
     .filter(|(set, _)| *set)
@@ -72,15 +73,15 @@ pub fn encode(conv: &Conversation) -> Vec<u8> {
     w.pos(conv.read_mark);
     w.u64(conv.read_seq);
     w.u64(conv.max_seq);
-    w.u64(conv.group_at.len() as u64);
-    for at in &conv.group_at {
+    w.u64(extras.group_at.len() as u64);
+    for at in &extras.group_at {
         w.u64(at.conv_group_at_info_seq);
         w.u8(at.conv_group_at_info_at_type.value() as u8);
     }
     w.u64(conv.marks);
-    w.str(&conv.custom_data);
-    w.u64(conv.groups.len() as u64);
-    for g in &conv.groups {
+    w.str(&extras.custom_data);
+    w.u64(extras.groups.len() as u64);
+    for g in &extras.groups {
         w.str(g);
     }
     if let Some(draft) = &conv.draft {
@@ -89,10 +90,10 @@ pub fn encode(conv: &Conversation) -> Vec<u8> {
     if let Some(last) = &conv.last_msg {
         w.str(last.text());
     }
-    if let Some(name) = &conv.show_name {
+    if let Some(name) = &extras.show_name {
         w.str(name);
     }
-    if let Some(url) = &conv.face_url {
+    if let Some(url) = &extras.face_url {
         w.str(url);
     }
     w.0
@@ -161,15 +162,18 @@ pub fn decode(bytes: &[u8]) -> Result<Conversation, String> {
     conv.read_mark = r.pos()?;
     conv.read_seq = r.u64()?;
     conv.max_seq = r.u64()?;
+    let mut extras = ConvExtras::default();
     for _ in 0..r.count()? {
         let seq = r.u64()?;
         let at_type = GroupAtType::from_value(r.u8()?.into()).map_err(|e| e.to_string())?;
-        conv.group_at.push(GroupAtInfo { conv_group_at_info_seq: seq, conv_group_at_info_at_type: at_type });
+        extras
+            .group_at
+            .push(GroupAtInfo { conv_group_at_info_seq: seq, conv_group_at_info_at_type: at_type });
     }
     conv.marks = r.u64()?;
-    conv.custom_data = r.str()?.to_owned();
+    extras.custom_data = r.str()?.to_owned();
     for _ in 0..r.count()? {
-        conv.groups.push(r.str()?.to_owned());
+        extras.groups.push(r.str()?.to_owned());
     }
     if flags & DRAFT != 0 {
         let draft: Draft = serde_json::from_str(r.str()?).map_err(|e| e.to_string())?;
@@ -179,14 +183,15 @@ pub fn decode(bytes: &[u8]) -> Result<Conversation, String> {
         conv.last_msg = Some(serde_json::from_str::<MessageJson>(r.str()?).map_err(|e| e.to_string())?);
     }
     if flags & SHOW_NAME != 0 {
-        conv.show_name = Some(r.str()?.to_owned());
+        extras.show_name = Some(r.str()?.to_owned());
     }
     if flags & FACE_URL != 0 {
-        conv.face_url = Some(r.str()?.to_owned());
+        extras.face_url = Some(r.str()?.to_owned());
     }
     if !r.bytes.is_empty() {
         return Err("trailing bytes after the record".into());
     }
+    conv.set_extras(extras);
     Ok(conv)
 }
 
@@ -207,11 +212,17 @@ mod tests {
         conv.read_mark = Some(MsgPos { time: 1, uid: u64::MAX });
         conv.read_seq = 3;
         conv.max_seq = 11;
-        conv.group_at =
-            vec![GroupAtInfo { conv_group_at_info_seq: 4, conv_group_at_info_at_type: GroupAtType::AtAll }];
         conv.marks = 0x1 | (1 << 40);
-        conv.custom_data = "x".repeat(256);
-        conv.groups = vec!["work".into(), "".into()];
+        conv.edit_extras(|x| {
+            x.group_at = vec![GroupAtInfo {
+                conv_group_at_info_seq: 4,
+                conv_group_at_info_at_type: GroupAtType::AtAll,
+            }];
+            x.custom_data = "x".repeat(256);
+            x.groups = vec!["work".into(), "".into()];
+            x.show_name = Some("Bob".into());
+            x.face_url = Some(String::new());
+        });
         let mut msg = Message::from_elems(vec![Elem::text("hi \"there\"")]);
         msg.extra.insert("app".into(), serde_json::json!({"k": [1, 2]}));
         conv.draft = Some(Box::new(Draft {
@@ -220,8 +231,6 @@ mod tests {
             draft_edit_time: 8,
         }));
         conv.last_msg = Some(MessageJson::encode(&msg));
-        conv.show_name = Some("Bob".into());
-        conv.face_url = Some(String::new());
         conv
     }
 
