@@ -1,6 +1,7 @@
 //! Conversation and user identifiers, validated once at the edge.
 
 use std::fmt;
+use std::sync::Arc;
 
 use tim_types::ConvType;
 use tim_types::limits::MAX_ID_BYTES;
@@ -13,8 +14,9 @@ use crate::error::CallError;
 pub struct ConvKey {
     /// C2C or group.
     pub conv_type: ConvType,
-    /// The peer's user ID or the group ID.
-    pub conv_id: String,
+    /// The peer's user ID or the group ID. Shared: the map key, the order index and the record
+    /// of a conversation all hold this key, and an `Arc` makes the copies one allocation.
+    pub conv_id: Arc<str>,
 }
 
 impl ConvKey {
@@ -27,9 +29,9 @@ impl ConvKey {
                 conv_type.value()
             )));
         }
-        let conv_id = conv_id.into();
+        let conv_id: String = conv_id.into();
         check_id("conversation ID", &conv_id)?;
-        Ok(ConvKey { conv_type, conv_id })
+        Ok(ConvKey { conv_type, conv_id: conv_id.into() })
     }
 
     /// A C2C key (validated).
@@ -44,6 +46,11 @@ impl ConvKey {
 }
 
 impl ConvKey {
+    /// The bare ID.
+    pub fn id(&self) -> &str {
+        &self.conv_id
+    }
+
     /// Parses the newer "conversation ID" form: `c2c_<user ID>` or `group_<group ID>`.
     pub fn from_conversation_id(id: &str) -> Result<Self, CallError> {
         if let Some(user) = id.strip_prefix("c2c_") {

@@ -26,9 +26,9 @@ pub fn run(session: &Session, command: &MsgCommand, json: bool) -> Result<(), St
         MsgCommand::Receive { target, from, text: t } => {
             let key = key(target)?;
             let mut msg = text(t);
-            msg.message_sender = Some(from.clone().unwrap_or_else(|| key.conv_id.clone()));
+            msg.message_sender = Some(from.clone().unwrap_or_else(|| key.conv_id.to_string()));
             msg.message_conv_type = Some(key.conv_type);
-            msg.message_conv_id = Some(key.conv_id.clone());
+            msg.message_conv_id = Some(key.conv_id.to_string());
             let stored = block_on(client.deliver(vec![msg])).map_err(err)?;
             print_messages(&stored, json);
         }

@@ -13,8 +13,8 @@ pub const PINNED_BIT: u64 = 1 << 62;
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(from = "FlatConversation", into = "FlatConversation")]
 pub struct Conversation {
-    /// Type and ID.
-    pub key: ConvKeyRecord,
+    /// Type and ID (the ID shared with the map key and the order index).
+    pub key: ConvKey,
     /// The order key: a counter that grows when the conversation becomes active (created, draft
     /// set, a newest message sent or received). Larger sorts first.
     pub order_key: u64,
@@ -140,20 +140,18 @@ fn default_recv_opt() -> ReceiveMessageOpt {
     ReceiveMessageOpt::Receive
 }
 
-/// The key as stored inside a record (a plain pair, so records stay readable JSON).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct ConvKeyRecord {
-    /// Conversation type.
-    pub conv_type: ConvType,
-    /// Conversation ID.
-    pub conv_id: String,
+/// The key inside a JSON record (a plain pair).
+#[derive(Serialize, Deserialize)]
+struct ConvKeyRecord {
+    conv_type: ConvType,
+    conv_id: String,
 }
 
 impl Conversation {
     /// A fresh conversation with the given order key.
     pub fn new(key: &ConvKey, order_key: u64) -> Self {
         Conversation {
-            key: ConvKeyRecord { conv_type: key.conv_type, conv_id: key.conv_id.clone() },
+            key: key.clone(),
             order_key,
             pinned: false,
             draft: None,
@@ -192,7 +190,7 @@ impl Conversation {
 
     /// The conversation's key.
     pub fn conv_key(&self) -> ConvKey {
-        ConvKey { conv_type: self.key.conv_type, conv_id: self.key.conv_id.clone() }
+        self.key.clone()
     }
 
     /// The `conv_active_time` the API reports: the order key, with bit 62 set when pinned.
@@ -217,7 +215,7 @@ impl Conversation {
         let extras = self.extras();
         let is_group = self.key.conv_type == ConvType::Group;
         ConvInfo {
-            conv_id: self.key.conv_id.clone(),
+            conv_id: self.key.conv_id.to_string(),
             conv_type: self.key.conv_type,
             conv_owner: owner.to_owned(),
             conv_unread_num: self.unread,
@@ -228,7 +226,7 @@ impl Conversation {
             conv_draft: self.draft.as_deref().cloned(),
             conv_recv_opt: self.recv_opt,
             conv_is_pinned: self.pinned,
-            conv_show_name: extras.show_name.clone().unwrap_or_else(|| self.key.conv_id.clone()),
+            conv_show_name: extras.show_name.clone().unwrap_or_else(|| self.key.conv_id.to_string()),
             conv_group_at_info_array: extras.group_at.clone(),
             conv_mark_array: (0..64).map(|bit| 1u64 << bit).filter(|m| self.marks & m != 0).collect(),
             conv_custom_data: extras.custom_data.clone(),
@@ -243,7 +241,7 @@ impl Conversation {
 impl From<FlatConversation> for Conversation {
     fn from(f: FlatConversation) -> Self {
         let mut conv = Conversation {
-            key: f.key,
+            key: ConvKey { conv_type: f.key.conv_type, conv_id: f.key.conv_id.into() },
             order_key: f.order_key,
             pinned: f.pinned,
             draft: f.draft,
@@ -274,7 +272,7 @@ impl From<Conversation> for FlatConversation {
     fn from(c: Conversation) -> Self {
         let extras = c.extras.map(|x| *x).unwrap_or_default();
         FlatConversation {
-            key: c.key,
+            key: ConvKeyRecord { conv_type: c.key.conv_type, conv_id: c.key.conv_id.to_string() },
             order_key: c.order_key,
             pinned: c.pinned,
             draft: c.draft,

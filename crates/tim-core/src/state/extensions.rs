@@ -340,7 +340,7 @@ impl OrderEntry {
         OrderEntry {
             unpinned: active_time & PINNED_BIT == 0,
             order_key: std::cmp::Reverse(active_time & !PINNED_BIT),
-            key: ConvKey { conv_type: tim_types::ConvType::Invalid, conv_id: String::new() },
+            key: ConvKey { conv_type: tim_types::ConvType::Invalid, conv_id: "".into() },
         }
     }
 }

@@ -121,7 +121,7 @@ pub fn file_message(
     conv: &Conversation,
     f: &Filing,
 ) -> MessageRecord {
-    msg.message_conv_id = Some(key.conv_id.clone());
+    msg.message_conv_id = Some(key.conv_id.to_string());
     msg.message_conv_type = Some(key.conv_type);
     let sender = match origin {
         Origin::Sent => f.self_id.to_owned(),

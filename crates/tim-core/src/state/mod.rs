@@ -12,7 +12,7 @@ pub mod messages;
 mod order;
 
 pub use changes::{ChangeSet, EventBatch, GroupEvent};
-pub use conversation::{ConvExtras, ConvKeyRecord, Conversation, PINNED_BIT};
+pub use conversation::{ConvExtras, Conversation, PINNED_BIT};
 pub use extensions::ItemResults;
 pub use filter::ConvFilter;
 

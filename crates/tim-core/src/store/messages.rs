@@ -13,7 +13,7 @@ type MsgKey<'a> = (u8, &'a str, u64, u64);
 
 /// The key of a message table row.
 pub fn msg_key(key: &ConvKey, pos: MsgPos) -> MsgKey<'_> {
-    (key.conv_type.value() as u8, key.conv_id.as_str(), pos.time, pos.uid)
+    (key.conv_type.value() as u8, key.id(), pos.time, pos.uid)
 }
 
 /// The open message tables.
@@ -107,7 +107,7 @@ impl<'txn> MessageTables<'txn> {
         let Some(rec) = self.get(key, pos)? else { return Ok(None) };
         self.messages.remove(msg_key(key, pos))?;
         self.ids.remove(rec.msg_id())?;
-        let seq_key = (key.conv_type.value() as u8, key.conv_id.as_str(), rec.seq());
+        let seq_key = (key.conv_type.value() as u8, key.id(), rec.seq());
         let points_here = self.seqs.get(seq_key)?.map(|g| g.value()) == Some((pos.time, pos.uid));
         if points_here {
             self.seqs.remove(seq_key)?;
@@ -178,7 +178,7 @@ impl<'txn> MessageTables<'txn> {
         if !indexes_seqs(key) {
             return Ok(self.newest_where(key, MsgPos::MAX, |rec| rec.seq() == seq)?.map(|rec| rec.pos));
         }
-        let seq_key = (key.conv_type.value() as u8, key.conv_id.as_str(), seq);
+        let seq_key = (key.conv_type.value() as u8, key.id(), seq);
         Ok(self.seqs.get(seq_key)?.map(|g| {
             let (time, uid) = g.value();
             MsgPos { time, uid }
@@ -192,7 +192,7 @@ impl<'txn> MessageTables<'txn> {
         }
         let t = key.conv_type.value() as u8;
         let mut newest: Option<MsgPos> = None;
-        for row in self.seqs.range((t, key.conv_id.as_str(), 0)..=(t, key.conv_id.as_str(), seq))? {
+        for row in self.seqs.range((t, key.id(), 0)..=(t, key.id(), seq))? {
             let (time, uid) = row?.1.value();
             newest = newest.max(Some(MsgPos { time, uid }));
         }

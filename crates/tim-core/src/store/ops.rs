@@ -202,7 +202,7 @@ impl MsgOp {
 }
 
 fn conv_row(key: &ConvKey) -> (u8, &str) {
-    (key.conv_type.value() as u8, key.conv_id.as_str())
+    (key.conv_type.value() as u8, key.id())
 }
 
 fn invalid(desc: impl Into<String>) -> TimError {
@@ -366,7 +366,7 @@ impl<'txn> Batch<'txn> {
         let Some((parts, pos)) = self.tables.find_id(msg_id)? else {
             return Ok(Err(invalid(format!("message {msg_id:?} does not exist"))));
         };
-        if parts != (key.conv_type.value() as u8, key.conv_id.clone()) {
+        if (parts.0, parts.1.as_str()) != (key.conv_type.value() as u8, key.id()) {
             return Ok(Err(invalid(format!("message {msg_id:?} is not in conversation {key}"))));
         }
         let Some(rec) = self.tables.remove(key, pos)? else {
@@ -391,7 +391,11 @@ impl<'txn> Batch<'txn> {
         }
         let mark = match bound {
             ReadBound::Message(id) => match self.tables.find_id(&id)? {
-                Some((parts, pos)) if parts == (key.conv_type.value() as u8, key.conv_id.clone()) => pos,
+                Some((parts, pos))
+                    if (parts.0, parts.1.as_str()) == (key.conv_type.value() as u8, key.id()) =>
+                {
+                    pos
+                }
                 _ => return Ok(Err(invalid(format!("message {id:?} is not in conversation {key}")))),
             },
             ReadBound::Time(time) => MsgPos { time, uid: u64::MAX },
@@ -455,7 +459,7 @@ impl<'txn> Batch<'txn> {
                 let Some((parts, pos)) = self.tables.find_id(id)? else {
                     return Ok(Err(invalid(format!("message {id:?} does not exist"))));
                 };
-                if parts != (key.conv_type.value() as u8, key.conv_id.clone()) {
+                if (parts.0, parts.1.as_str()) != (key.conv_type.value() as u8, key.id()) {
                     return Ok(Err(invalid(format!("message {id:?} is not in conversation {key}"))));
                 }
                 if q.forward {
@@ -498,7 +502,7 @@ impl<'txn> Batch<'txn> {
                     key: format!("{t}/{id}"),
                     detail: "bad type".into(),
                 })?;
-                keys.push(ConvKey { conv_type, conv_id: id.to_owned() });
+                keys.push(ConvKey { conv_type, conv_id: id.into() });
             }
             keys
         };

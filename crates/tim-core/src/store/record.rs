@@ -150,7 +150,7 @@ pub fn decode(bytes: &[u8]) -> Result<Conversation, String> {
     let mut r = Reader { bytes: &bytes[1..] };
     let conv_type = ConvType::from_value(r.u8()?.into()).map_err(|e| e.to_string())?;
     let conv_id = r.str()?.to_owned();
-    let key = crate::ids::ConvKey { conv_type, conv_id };
+    let key = crate::ids::ConvKey { conv_type, conv_id: conv_id.into() };
     let mut conv = Conversation::new(&key, r.u64()?);
     let flags = r.u8()?;
     conv.pinned = flags & PINNED != 0;

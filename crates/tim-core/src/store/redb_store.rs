@@ -110,7 +110,7 @@ pub struct Store {
 }
 
 fn conv_key(key: &ConvKey) -> (u8, &str) {
-    (key.conv_type.value() as u8, key.conv_id.as_str())
+    (key.conv_type.value() as u8, key.id())
 }
 
 impl Store {
@@ -214,7 +214,7 @@ impl Store {
             let (conv_type, conv_id) = key.value();
             let conv = super::record::decode(value.value())
                 .map_err(|detail| StoreError::Corrupt { key: format!("{conv_type}/{conv_id}"), detail })?;
-            if conv.key.conv_type.value() as u8 != conv_type || conv.key.conv_id != conv_id {
+            if conv.key.conv_type.value() as u8 != conv_type || conv.key.id() != conv_id {
                 return Err(StoreError::Corrupt {
                     key: format!("{conv_type}/{conv_id}"),
                     detail: "record does not match its key".into(),
