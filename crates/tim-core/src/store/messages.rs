@@ -185,6 +185,30 @@ impl<'txn> MessageTables<'txn> {
         }))
     }
 
+    /// The message of each of these sequences that exists (the newest, should several share
+    /// one), in no particular order. A C2C conversation is scanned once for all of them.
+    pub fn with_seqs(&self, key: &ConvKey, seqs: &[u64]) -> Result<Vec<MessageRecord>, StoreError> {
+        let mut found = Vec::new();
+        if indexes_seqs(key) {
+            for seq in seqs {
+                if let Some(pos) = self.find_seq(key, *seq)?
+                    && let Some(rec) = self.get(key, pos)?
+                {
+                    found.push(rec);
+                }
+            }
+            return Ok(found);
+        }
+        let mut wanted: std::collections::BTreeSet<u64> = seqs.iter().copied().collect();
+        self.scan(key, MsgPos::MIN, MsgPos::MAX, true, |rec| {
+            if wanted.remove(&rec.seq()) {
+                found.push(rec);
+            }
+            !wanted.is_empty()
+        })?;
+        Ok(found)
+    }
+
     /// The newest position among messages with a sequence at or below `seq`.
     pub fn newest_at_or_below_seq(&self, key: &ConvKey, seq: u64) -> Result<Option<MsgPos>, StoreError> {
         if !indexes_seqs(key) {

@@ -435,14 +435,7 @@ impl<'txn> Batch<'txn> {
         };
         let mut found = Vec::new();
         if let Some(seqs) = &q.seqs {
-            let mut recs = Vec::new();
-            for seq in seqs {
-                if let Some(pos) = self.tables.find_seq(key, *seq)? {
-                    if let Some(rec) = self.tables.get(key, pos)? {
-                        recs.push(rec);
-                    }
-                }
-            }
+            let mut recs = self.tables.with_seqs(key, seqs)?;
             recs.sort_by_key(|r| r.pos);
             recs.dedup_by_key(|r| r.pos);
             if !q.forward {
