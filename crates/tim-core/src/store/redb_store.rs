@@ -156,10 +156,13 @@ impl Store {
             let version = meta.get(META_SCHEMA_VERSION)?.map(|v| read_u64(v.value()));
             match version {
                 Some(found) if found > SCHEMA_VERSION => return Err(StoreError::NewerSchema { found }),
-                Some(_) => {
+                Some(found) => {
                     let owner = meta.get(META_USER_ID)?.map(|v| v.value().to_vec());
                     if owner.as_deref() != Some(user_id.as_bytes()) {
                         return Err(StoreError::WrongOwner);
+                    }
+                    if found < SCHEMA_VERSION {
+                        meta.insert(META_SCHEMA_VERSION, SCHEMA_VERSION.to_le_bytes().as_slice())?;
                     }
                 }
                 None => {
@@ -333,6 +336,35 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let _first = Store::open(dir.path(), "alice").unwrap();
         assert!(matches!(Store::open(dir.path(), "alice"), Err(StoreError::AlreadyOpen(_))));
+    }
+
+    /// Sets the stored schema version of alice's file, as another build would have written it.
+    fn write_version(dir: &Path, version: u64) {
+        let db = Database::create(user_store_path(dir, "alice")).unwrap();
+        let txn = db.begin_write().unwrap();
+        txn.open_table(META).unwrap().insert(META_SCHEMA_VERSION, version.to_le_bytes().as_slice()).unwrap();
+        txn.commit().unwrap();
+    }
+
+    fn read_version(dir: &Path) -> u64 {
+        let db = Database::create(user_store_path(dir, "alice")).unwrap();
+        let txn = db.begin_read().unwrap();
+        let meta = txn.open_table(META).unwrap();
+        read_u64(meta.get(META_SCHEMA_VERSION).unwrap().unwrap().value())
+    }
+
+    #[test]
+    fn older_files_open_and_are_marked_newer_files_are_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        drop(Store::open(dir.path(), "alice").unwrap());
+        write_version(dir.path(), 1);
+        drop(Store::open(dir.path(), "alice").unwrap());
+        assert_eq!(read_version(dir.path()), SCHEMA_VERSION, "marked so that older builds refuse it");
+        write_version(dir.path(), SCHEMA_VERSION + 1);
+        assert!(matches!(
+            Store::open(dir.path(), "alice"),
+            Err(StoreError::NewerSchema { found }) if found == SCHEMA_VERSION + 1
+        ));
     }
 
     #[test]

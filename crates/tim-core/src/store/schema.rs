@@ -9,8 +9,13 @@
 
 use redb::TableDefinition;
 
-/// The schema this build writes. A file with a larger version is refused, not misread.
-pub const SCHEMA_VERSION: u64 = 1;
+/// The schema this build writes. A file with a larger version is refused, not misread; a file
+/// with a smaller one is read as it is (every older layout still reads) and marked with this
+/// version, so that older builds refuse it from then on.
+///
+/// 2: message records are framed (a binary header around the JSON) and C2C messages have no
+/// sequence index entries; a version-1 build would fail on the first and miss the second.
+pub const SCHEMA_VERSION: u64 = 2;
 
 /// Store-wide values: `schema_version`, `next_order_key`, `next_msg_uid` (u64 LE), `user_id` (UTF-8).
 pub const META: TableDefinition<&str, &[u8]> = TableDefinition::new("meta");
