@@ -41,6 +41,13 @@ fn tmp() -> Result<tempfile::TempDir, String> {
     tempfile::tempdir().map_err(|e| e.to_string())
 }
 
+/// Waits until the kernel has written every dirty page, so that a latency measured next does not
+/// queue its fsync behind the writeback of gigabytes an earlier workload left (the first engine
+/// measured after an ingest used to pay for it). Best effort: without `sync` it returns at once.
+fn settle_disk() {
+    let _ = std::process::Command::new("sync").status();
+}
+
 fn timed<T>(f: impl FnOnce() -> Result<T, String>) -> Result<(T, Duration), String> {
     let start = Instant::now();
     let value = f()?;
@@ -168,9 +175,11 @@ pub fn run_all(s: Sizes) -> Result<Vec<Measure>, String> {
         (0..samples).map(|_| timed(|| sqlite.list(None)).map(|(_, t)| t)).collect::<Result<_, _>>()?;
 
     eprintln!("W3: drafts");
+    settle_disk();
     let draft_rust: Vec<Duration> = (0..s.samples)
         .map(|i| timed(|| ours.set_draft(i % s.ingest_conversations, i)).map(|(_, t)| t))
         .collect::<Result<_, _>>()?;
+    settle_disk();
     let draft_sqlite: Vec<Duration> = (0..s.samples)
         .map(|i| {
             let json = format!(
@@ -180,6 +189,7 @@ pub fn run_all(s: Sizes) -> Result<Vec<Measure>, String> {
             timed(|| sqlite.set_draft(&corpus::peer(i % s.ingest_conversations), &json)).map(|(_, t)| t)
         })
         .collect::<Result<_, _>>()?;
+    settle_disk();
     let raw_commit: Vec<Duration> = (0..s.samples).map(|i| raw.single_commit(i)).collect::<Result<_, _>>()?;
     ours.close();
     drop(sqlite);
@@ -197,6 +207,7 @@ pub fn run_all(s: Sizes) -> Result<Vec<Measure>, String> {
             );
             (peer, CString::new(json).unwrap_or_default())
         };
+        settle_disk();
         let draft_c: Vec<Duration> = (0..s.samples)
             .map(|i| {
                 let (peer, json) = draft(i);
