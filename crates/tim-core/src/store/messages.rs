@@ -5,7 +5,7 @@ use redb::{ReadableTable, Table, WriteTransaction};
 use tim_types::MessageJson;
 
 use super::redb_store::StoreError;
-use super::schema::{MESSAGE_IDS, MESSAGE_SEQS, MESSAGES};
+use super::schema::{MESSAGE_IDS, MESSAGE_SEQS, MESSAGES, conv_row};
 use crate::ids::ConvKey;
 use crate::state::messages::{MessageRecord, MsgPos};
 
@@ -13,7 +13,8 @@ type MsgKey<'a> = (u8, &'a str, u64, u64);
 
 /// The key of a message table row.
 pub fn msg_key(key: &ConvKey, pos: MsgPos) -> MsgKey<'_> {
-    (key.conv_type.value() as u8, key.id(), pos.time, pos.uid)
+    let (conv_type, conv_id) = conv_row(key);
+    (conv_type, conv_id, pos.time, pos.uid)
 }
 
 /// The open message tables.
@@ -107,7 +108,8 @@ impl<'txn> MessageTables<'txn> {
         let Some(rec) = self.get(key, pos)? else { return Ok(None) };
         self.messages.remove(msg_key(key, pos))?;
         self.ids.remove(rec.msg_id())?;
-        let seq_key = (key.conv_type.value() as u8, key.id(), rec.seq());
+        let (conv_type, conv_id) = conv_row(key);
+        let seq_key = (conv_type, conv_id, rec.seq());
         let points_here = self.seqs.get(seq_key)?.map(|g| g.value()) == Some((pos.time, pos.uid));
         if points_here {
             self.seqs.remove(seq_key)?;
@@ -178,7 +180,8 @@ impl<'txn> MessageTables<'txn> {
         if !indexes_seqs(key) {
             return Ok(self.newest_where(key, MsgPos::MAX, |rec| rec.seq() == seq)?.map(|rec| rec.pos));
         }
-        let seq_key = (key.conv_type.value() as u8, key.id(), seq);
+        let (conv_type, conv_id) = conv_row(key);
+        let seq_key = (conv_type, conv_id, seq);
         Ok(self.seqs.get(seq_key)?.map(|g| {
             let (time, uid) = g.value();
             MsgPos { time, uid }
@@ -214,9 +217,9 @@ impl<'txn> MessageTables<'txn> {
         if !indexes_seqs(key) {
             return Ok(self.newest_where(key, MsgPos::MAX, |rec| rec.seq() <= seq)?.map(|rec| rec.pos));
         }
-        let t = key.conv_type.value() as u8;
+        let (t, id) = conv_row(key);
         let mut newest: Option<MsgPos> = None;
-        for row in self.seqs.range((t, key.id(), 0)..=(t, key.id(), seq))? {
+        for row in self.seqs.range((t, id, 0)..=(t, id, seq))? {
             let (time, uid) = row?.1.value();
             newest = newest.max(Some(MsgPos { time, uid }));
         }

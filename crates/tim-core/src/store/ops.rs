@@ -12,7 +12,7 @@ use tim_types::{ConvType, ElemType, ErrCode, Message, MessageJson};
 
 use super::messages::MessageTables;
 use super::redb_store::StoreError;
-use super::schema::{CONVERSATIONS, META, META_NEXT_MSG_UID};
+use super::schema::{CONVERSATIONS, META, META_NEXT_MSG_UID, conv_row};
 use crate::error::TimError;
 use crate::ids::ConvKey;
 use crate::state::Conversation;
@@ -201,10 +201,6 @@ impl MsgOp {
     }
 }
 
-fn conv_row(key: &ConvKey) -> (u8, &str) {
-    (key.conv_type.value() as u8, key.id())
-}
-
 fn invalid(desc: impl Into<String>) -> TimError {
     TimError::new(ErrCode::InvalidParameters, desc)
 }
@@ -366,7 +362,7 @@ impl<'txn> Batch<'txn> {
         let Some((parts, pos)) = self.tables.find_id(msg_id)? else {
             return Ok(Err(invalid(format!("message {msg_id:?} does not exist"))));
         };
-        if (parts.0, parts.1.as_str()) != (key.conv_type.value() as u8, key.id()) {
+        if (parts.0, parts.1.as_str()) != conv_row(key) {
             return Ok(Err(invalid(format!("message {msg_id:?} is not in conversation {key}"))));
         }
         let Some(rec) = self.tables.remove(key, pos)? else {
@@ -391,11 +387,7 @@ impl<'txn> Batch<'txn> {
         }
         let mark = match bound {
             ReadBound::Message(id) => match self.tables.find_id(&id)? {
-                Some((parts, pos))
-                    if (parts.0, parts.1.as_str()) == (key.conv_type.value() as u8, key.id()) =>
-                {
-                    pos
-                }
+                Some((parts, pos)) if (parts.0, parts.1.as_str()) == conv_row(key) => pos,
                 _ => return Ok(Err(invalid(format!("message {id:?} is not in conversation {key}")))),
             },
             ReadBound::Time(time) => MsgPos { time, uid: u64::MAX },
@@ -452,7 +444,7 @@ impl<'txn> Batch<'txn> {
                 let Some((parts, pos)) = self.tables.find_id(id)? else {
                     return Ok(Err(invalid(format!("message {id:?} does not exist"))));
                 };
-                if (parts.0, parts.1.as_str()) != (key.conv_type.value() as u8, key.id()) {
+                if (parts.0, parts.1.as_str()) != conv_row(key) {
                     return Ok(Err(invalid(format!("message {id:?} is not in conversation {key}"))));
                 }
                 if q.forward {

@@ -109,10 +109,6 @@ pub struct Store {
     user_id: String,
 }
 
-fn conv_key(key: &ConvKey) -> (u8, &str) {
-    (key.conv_type.value() as u8, key.id())
-}
-
 impl Store {
     /// Opens (or creates) the store of `user_id` under `data_dir` and loads it.
     pub fn open(data_dir: &Path, user_id: &str) -> Result<(Store, Loaded), StoreError> {
@@ -217,7 +213,7 @@ impl Store {
             let (conv_type, conv_id) = key.value();
             let conv = super::record::decode(value.value())
                 .map_err(|detail| StoreError::Corrupt { key: format!("{conv_type}/{conv_id}"), detail })?;
-            if conv.key.conv_type.value() as u8 != conv_type || conv.key.id() != conv_id {
+            if conv_row(&conv.key) != (conv_type, conv_id) {
                 return Err(StoreError::Corrupt {
                     key: format!("{conv_type}/{conv_id}"),
                     detail: "record does not match its key".into(),
@@ -243,11 +239,11 @@ impl Store {
             for (key, conv) in &batch.conversations {
                 match conv {
                     Some(conv) => {
-                        table.insert(conv_key(key), super::record::encode(conv).as_slice())?;
+                        table.insert(conv_row(key), super::record::encode(conv).as_slice())?;
                     }
                     None => {
                         // A deleted conversation takes its messages with it.
-                        if table.remove(conv_key(key))?.is_some() {
+                        if table.remove(conv_row(key))?.is_some() {
                             messages.clear(key)?;
                         }
                     }

@@ -9,6 +9,8 @@
 
 use redb::TableDefinition;
 
+use crate::ids::ConvKey;
+
 /// The schema this build writes. A file with a larger version is refused, not misread; a file
 /// with a smaller one is read as it is (every older layout still reads) and marked with this
 /// version, so that older builds refuse it from then on.
@@ -36,6 +38,11 @@ pub const MESSAGE_IDS: TableDefinition<&str, (u8, &str, u64, u64)> = TableDefini
 /// `(conv_type, conv_id, seq)` → `(time, uid)`: group messages by sequence (TIM's sequence queries
 /// are group-only; C2C ones are answered by a scan, and stores written before kept C2C entries too).
 pub const MESSAGE_SEQS: TableDefinition<(u8, &str, u64), (u64, u64)> = TableDefinition::new("message_seqs");
+
+/// The conversation part of every table key: `(conv_type, conv_id)`.
+pub fn conv_row(key: &ConvKey) -> (u8, &str) {
+    (key.conv_type.value() as u8, key.id())
+}
 
 /// Meta key of the schema version.
 pub const META_SCHEMA_VERSION: &str = "schema_version";
