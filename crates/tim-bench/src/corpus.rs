@@ -28,3 +28,8 @@ pub fn conversation(n: usize, conversations: usize) -> usize {
 pub fn peer(c: usize) -> String {
     format!("u{c:06}")
 }
+
+/// The calls (or transactions) of an ingest: `range` cut into consecutive runs of `batch`.
+pub fn batches(range: std::ops::Range<usize>, batch: usize) -> impl Iterator<Item = std::ops::Range<usize>> {
+    range.clone().step_by(batch.max(1)).map(move |n| n..(n + batch.max(1)).min(range.end))
+}

@@ -41,12 +41,9 @@ impl Ours {
         conversations: usize,
         batch: usize,
     ) -> Result<(), String> {
-        let mut n = range.start;
-        while n < range.end {
-            let end = (n + batch).min(range.end);
-            let list = (n..end).map(|i| message(i, conversations)).collect();
+        for run in corpus::batches(range, batch) {
+            let list = run.map(|i| message(i, conversations)).collect();
             block_on(self.client.deliver(list)).map_err(|e| e.to_string())?;
-            n = end;
         }
         Ok(())
     }

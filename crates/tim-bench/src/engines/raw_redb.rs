@@ -29,19 +29,16 @@ impl RawRedb {
         conversations: usize,
         batch: usize,
     ) -> Result<(), String> {
-        let mut n = range.start;
-        while n < range.end {
-            let end = (n + batch).min(range.end);
+        for run in corpus::batches(range, batch) {
             let txn = self.db.begin_write().map_err(|e| e.to_string())?;
             {
                 let mut table = txn.open_table(ROWS).map_err(|e| e.to_string())?;
-                for i in n..end {
+                for i in run {
                     let c = corpus::conversation(i, conversations) as u32;
                     table.insert((c, i as u64), corpus::text(i).as_bytes()).map_err(|e| e.to_string())?;
                 }
             }
             txn.commit().map_err(|e| e.to_string())?;
-            n = end;
         }
         Ok(())
     }

@@ -71,9 +71,7 @@ impl Sqlite {
         conversations: usize,
         batch: usize,
     ) -> Result<(), String> {
-        let mut n = range.start;
-        while n < range.end {
-            let end = (n + batch).min(range.end);
+        for run in crate::corpus::batches(range, batch) {
             let txn = self.conn.transaction().map_err(|e| e.to_string())?;
             {
                 let mut insert = txn
@@ -88,7 +86,7 @@ impl Sqlite {
                              unread = unread + 1, last_msg = excluded.last_msg",
                     )
                     .map_err(|e| e.to_string())?;
-                for i in n..end {
+                for i in run {
                     let msg = message(i, conversations);
                     let body = serde_json::to_string(&msg).map_err(|e| e.to_string())?;
                     let peer = msg.message_sender.clone().unwrap_or_default();
@@ -101,7 +99,6 @@ impl Sqlite {
                 }
             }
             txn.commit().map_err(|e| e.to_string())?;
-            n = end;
         }
         Ok(())
     }
