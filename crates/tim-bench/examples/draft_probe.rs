@@ -1,7 +1,10 @@
-//! Profiling aid for W3: durable drafts from 1 caller, then from 8 callers at once (group commit).
-//! `cargo build --release -p tim-bench --example draft_probe && target/release/examples/draft_probe`
+//! Profiling aid for W3: durable drafts from 1 caller, each followed by one raw redb durable
+//! commit (the floor, interleaved so that both see the same disk), then drafts from 8 callers at
+//! once (group commit).
+//! `cargo build --release -p tim-bench --example draft_probe && target/release/examples/draft_probe [N]`
+//! (`BACK_TO_BACK=1`: all drafts, then all raw commits, as `tim-bench` does.)
 
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use tim_core::{ConvKey, Sdk, SdkConfig, block_on};
 use tim_types::{Draft, Elem, Message};
@@ -14,23 +17,48 @@ fn draft(n: usize) -> Draft {
     }
 }
 
+/// One durable single-row commit of raw redb.
+fn raw_commit(db: &redb::Database, n: u64) -> Duration {
+    const ROWS: redb::TableDefinition<u64, &[u8]> = redb::TableDefinition::new("rows");
+    let one = Instant::now();
+    let txn = db.begin_write().unwrap();
+    txn.open_table(ROWS).unwrap().insert(n, [7u8; 200].as_slice()).unwrap();
+    txn.commit().unwrap();
+    one.elapsed()
+}
+
 fn main() {
     let per_thread: usize = std::env::args().nth(1).and_then(|a| a.parse().ok()).unwrap_or(300);
+    // Back to back, as `tim-bench` measures: all drafts, then all raw commits.
+    let back_to_back = std::env::var_os("BACK_TO_BACK").is_some();
     let dir = tempfile::tempdir().unwrap();
     let sdk = Sdk::start(SdkConfig::new(dir.path())).unwrap();
     let client = sdk.client();
     block_on(client.login("bench", "")).unwrap();
     let key = |n: usize| ConvKey::c2c(format!("u{:04}", n % 1000)).unwrap();
-    let start = Instant::now();
+    let raw_db = redb::Database::create(dir.path().join("raw.redb")).unwrap();
     let mut took = Vec::with_capacity(per_thread);
+    let mut raw = Vec::with_capacity(per_thread);
     for i in 0..per_thread {
         let one = Instant::now();
         client.set_draft_blocking(key(i), draft(i)).unwrap();
         took.push(one.elapsed());
+        if !back_to_back {
+            raw.push(raw_commit(&raw_db, i as u64));
+        }
     }
-    let single = per_thread as f64 / start.elapsed().as_secs_f64();
+    if back_to_back {
+        raw = (0..per_thread as u64).map(|i| raw_commit(&raw_db, i)).collect();
+    }
+    let single = per_thread as f64 / took.iter().sum::<Duration>().as_secs_f64();
     took.sort();
-    println!("1 caller p50 {:?} p99 {:?}", took[took.len() / 2], took[took.len() * 99 / 100]);
+    raw.sort();
+    let (p50, raw_p50) = (took[per_thread / 2], raw[per_thread / 2]);
+    println!(
+        "1 caller p50 {p50:?} p99 {:?}; raw redb commit p50 {raw_p50:?}: {:.2}x",
+        took[per_thread * 99 / 100],
+        p50.as_secs_f64() / raw_p50.as_secs_f64()
+    );
     let start = Instant::now();
     std::thread::scope(|s| {
         for t in 0..8 {

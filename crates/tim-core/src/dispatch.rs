@@ -10,7 +10,7 @@
 
 use std::cell::Cell;
 use std::panic::{AssertUnwindSafe, catch_unwind};
-use std::thread::{self, JoinHandle};
+use std::thread::{self, JoinHandle, ThreadId};
 
 use crate::error::TimError;
 
@@ -94,9 +94,9 @@ enum Delivery {
 pub struct Completion<T: Send + 'static> {
     answer: Option<Answer<T>>,
     delivery: Delivery,
-    /// A thread is blocked until this answer comes (a synchronous call): once answered, it is
+    /// The thread blocked until this answer comes (a synchronous call): once answered, it is
     /// likely to call again at once, which group commit takes into account.
-    blocks_caller: bool,
+    blocked_caller: Option<ThreadId>,
 }
 
 impl<T: Send + 'static> Completion<T> {
@@ -108,24 +108,29 @@ impl<T: Send + 'static> Completion<T> {
         Completion {
             answer: Some(Box::new(answer)),
             delivery: Delivery::Dispatched(dispatcher.clone()),
-            blocks_caller: false,
+            blocked_caller: None,
         }
     }
 
     /// A completion whose function runs where it is answered; use only for functions that never
     /// block (a send on an unbounded or one-slot channel).
     pub fn direct(answer: impl FnOnce(Result<T, TimError>) + Send + 'static) -> Self {
-        Completion { answer: Some(Box::new(answer)), delivery: Delivery::Direct, blocks_caller: false }
+        Completion { answer: Some(Box::new(answer)), delivery: Delivery::Direct, blocked_caller: None }
     }
 
-    /// Like [`Self::direct`], for the answer a thread blocks on (a synchronous call).
+    /// Like [`Self::direct`], for the answer the current thread is about to block on (a
+    /// synchronous call).
     pub fn direct_to_blocked_caller(answer: impl FnOnce(Result<T, TimError>) + Send + 'static) -> Self {
-        Completion { answer: Some(Box::new(answer)), delivery: Delivery::Direct, blocks_caller: true }
+        Completion {
+            answer: Some(Box::new(answer)),
+            delivery: Delivery::Direct,
+            blocked_caller: Some(thread::current().id()),
+        }
     }
 
-    /// Whether a thread is blocked until this answer comes.
-    pub fn blocks_caller(&self) -> bool {
-        self.blocks_caller
+    /// The thread blocked until this answer comes, if one is.
+    pub fn blocked_caller(&self) -> Option<ThreadId> {
+        self.blocked_caller
     }
 
     /// Answers the call.

@@ -73,12 +73,21 @@ pub(super) fn subscription_totals<'a>(
 impl ConvActor {
     /// Reports the subscribed totals that changed.
     pub(super) fn report_subscriptions(&mut self, totals: Vec<u64>) {
+        for (label, total) in self.subscriptions_to_report(totals) {
+            self.deps.hub.emit_filtered_unread(&self.deps.dispatcher, label, total);
+        }
+    }
+
+    /// The subscribed totals that changed, with their labels; counts them as reported.
+    pub(super) fn subscriptions_to_report(&mut self, totals: Vec<u64>) -> Vec<(String, u64)> {
+        let mut changed = Vec::new();
         for (sub, total) in self.subscriptions.iter_mut().zip(totals) {
             if sub.total != total {
                 sub.total = total;
-                self.deps.hub.emit_filtered_unread(&self.deps.dispatcher, sub.label.clone(), total);
+                changed.push((sub.label.clone(), total));
             }
         }
+        changed
     }
 
     /// Recomputes every subscribed total from the state (after login).

@@ -5,12 +5,14 @@
 //! changing the in-memory state and their answers wait; when the commit returns, everything that
 //! accumulated goes out as the next batch, in one durable transaction. Every answer, success or
 //! error, read or write, is released in arrival order, and a write's success only after the batch
-//! holding it is committed. If a commit fails, the state rolls back to what is on disk and the
+//! holding it is committed: the store thread queues the batch's events and answers its callers
+//! right after the commit (see [`release`]). If a commit fails, the state rolls back to what is on disk and the
 //! writes of the failed batch and of the batch behind it fail with `ERR_DATABASE_OPERATE_FAILED`.
 
 use std::collections::VecDeque;
 use std::path::PathBuf;
 use std::sync::Arc;
+use std::thread::ThreadId;
 
 use actix::prelude::*;
 use tim_types::{ConvEvent, ErrCode, LoginStatus};
@@ -27,11 +29,12 @@ use crate::store::{Close, Commit, CommitBatch, Execute, Loading, Open, StoreActo
 use crate::transport::Transport;
 
 mod extensions;
+mod release;
+#[cfg(test)]
+mod tests;
 
 use extensions::{Cursors, Subscription, subscription_totals};
-
-/// An answer waiting for the batch it belongs to: it receives that batch's commit result.
-type Deferred = Box<dyn FnOnce(&Result<(), TimError>)>;
+use release::{Deferred, Release};
 
 /// What the actor needs from the runtime.
 pub(crate) struct ActorDeps {
@@ -52,17 +55,11 @@ struct LoggedIn {
     state: ConvState,
 }
 
+/// The batch being committed; its events and answers went to the store thread with it.
 struct Flight {
     changes: ChangeSet,
-    events: EventBatch,
-    group_events: Vec<crate::state::GroupEvent>,
-    /// The subscribed unread-by-filter totals once this batch is committed.
-    subscription_totals: Vec<u64>,
-    /// The total unread count once this batch is committed.
-    total: u64,
-    answers: Vec<Deferred>,
-    /// How many of `answers` release a blocked caller.
-    blocked_answers: usize,
+    /// The blocked callers its answers release.
+    blocked_callers: Vec<ThreadId>,
 }
 
 pub(crate) struct ConvActor {
@@ -79,15 +76,16 @@ pub(crate) struct ConvActor {
     backlog: VecDeque<Command>,
     shutting_down: bool,
     shut_down: bool,
-    /// The total unread count last reported to the total-unread handler.
+    /// The total unread count last reported to the total-unread handler (or about to be, by
+    /// the batch in flight).
     reported_total: u64,
     cursors: Cursors,
     subscriptions: Vec<Subscription>,
-    /// How many of `waiting` are writes of callers blocked on their answer (synchronous calls).
-    waiting_blocked: usize,
+    /// The callers blocked on the writes among `waiting` (synchronous calls).
+    waiting_blocked: Vec<ThreadId>,
     /// How many blocked writers the next batch waits for: those the last commit released (they
-    /// are about to write again) plus those that were waiting already. Below two, none: a lone
-    /// caller and callers who do not block never wait.
+    /// are about to write again, some may have already) and the others waiting. Below two, none:
+    /// a lone caller and callers who do not block never wait.
     gather_target: usize,
     /// The next batch is waiting for `gather_target` answers (adaptive group commit).
     gathering: bool,
@@ -118,7 +116,7 @@ impl ConvActor {
             reported_total: 0,
             cursors: Cursors::default(),
             subscriptions: Vec::new(),
-            waiting_blocked: 0,
+            waiting_blocked: Vec::new(),
             gather_target: 0,
             gathering: false,
             gather_generation: 0,
@@ -149,7 +147,7 @@ impl ConvActor {
 
     /// Answers a write: success once the batch holding it commits, the commit error otherwise.
     fn answer_after_commit<T: Send + 'static>(&mut self, done: Completion<T>, value: T) {
-        self.waiting_blocked += usize::from(done.blocks_caller());
+        self.waiting_blocked.extend(done.blocked_caller());
         self.waiting.push(Box::new(move |commit| done.complete(commit.clone().map(|()| value))));
     }
 
@@ -343,7 +341,7 @@ impl ConvActor {
         let has_changes = self.user.as_ref().is_some_and(|u| u.state.has_changes());
         if has_changes
             && self.gather_target >= 2
-            && self.waiting_blocked < self.gather_target
+            && self.waiting_blocked.len() < self.gather_target
             && !self.gather_expired
         {
             // Concurrent blocked writers: those the last commit answered are about to write again.
@@ -367,7 +365,7 @@ impl ConvActor {
         self.gather_expired = false;
         let Some(user) = self.user.as_mut().filter(|u| u.state.has_changes()) else {
             // Nothing to write: the waiting answers are reads or errors; release them in order.
-            self.waiting_blocked = 0;
+            self.waiting_blocked.clear();
             for deferred in std::mem::take(&mut self.waiting) {
                 deferred(&Ok(()));
             }
@@ -387,52 +385,60 @@ impl ConvActor {
         let groups = changes.groups_before().map(|_| user.state.groups().to_vec());
         let batch = CommitBatch { conversations: after, next_order_key: user.state.next_order_key(), groups };
         let total = user.state.total_unread();
-        let answers = std::mem::take(&mut self.waiting);
-        let blocked_answers = std::mem::take(&mut self.waiting_blocked);
-        self.in_flight = Some(Flight {
-            changes,
+        // Counted as reported now: the store thread reports them if the commit succeeds, and a
+        // failed commit resets them from the rolled-back state.
+        let release = Release {
+            hub: self.deps.hub.clone(),
+            dispatcher: self.deps.dispatcher.clone(),
             events,
             group_events,
-            subscription_totals,
-            total,
-            answers,
-            blocked_answers,
-        });
+            total: self.total_to_report(total),
+            filtered: self.subscriptions_to_report(subscription_totals),
+            answers: std::mem::take(&mut self.waiting),
+        };
+        let blocked_callers = std::mem::take(&mut self.waiting_blocked);
+        self.in_flight = Some(Flight { changes, blocked_callers });
         self.deps
             .store
-            .send(Commit(batch))
+            .send(Commit { batch, after: release })
             .into_actor(self)
-            .map(|result, actor, ctx| actor.committed(flatten(result), ctx))
+            .map(|result, actor, ctx| actor.committed(result, ctx))
             .spawn(ctx);
     }
 
-    fn committed(&mut self, result: Result<(), StoreError>, ctx: &mut Context<Self>) {
+    /// Takes the result of the batch in flight. On success the store thread has released its
+    /// events and answers already; on failure they come back here, to be answered with the error
+    /// once the state is rolled back.
+    fn committed(
+        &mut self,
+        result: Result<Result<(), (StoreError, Release)>, MailboxError>,
+        ctx: &mut Context<Self>,
+    ) {
         let Some(flight) = self.in_flight.take() else { return };
-        self.gather_target = flight.blocked_answers + self.waiting_blocked;
-        match result {
-            Ok(()) => {
-                self.deps.hub.emit_batch(&self.deps.dispatcher, flight.events);
-                for event in flight.group_events {
-                    self.deps.hub.emit_group_event(&self.deps.dispatcher, event);
-                }
-                self.report_total(flight.total);
-                self.report_subscriptions(flight.subscription_totals);
-                for deferred in flight.answers {
-                    deferred(&Ok(()));
-                }
+        // The store thread released the batch's callers before replying: some may be back already.
+        let others = self.waiting_blocked.iter().filter(|t| !flight.blocked_callers.contains(t)).count();
+        self.gather_target = flight.blocked_callers.len() + others;
+        let failure = match result {
+            Ok(Ok(())) => None,
+            Ok(Err((error, release))) => Some((error, release.answers)),
+            // The store actor is gone; the release went with the message, which answered its
+            // callers with the shutdown error as it was dropped.
+            Err(error) => Some((mailbox_failure(error), Vec::new())),
+        };
+        if let Some((error, answers)) = failure {
+            let error = Err(TimError::database(error));
+            if let Some(user) = self.user.as_mut() {
+                // Newest first: the changes behind the failed batch, then the batch itself.
+                let newer = user.state.take_journal();
+                user.state.roll_back(newer);
+                user.state.roll_back(flight.changes);
+                // What was counted as reported goes back to what is on disk.
+                self.reported_total = user.state.total_unread();
             }
-            Err(error) => {
-                let error = Err(TimError::database(error));
-                if let Some(user) = self.user.as_mut() {
-                    // Newest first: the changes behind the failed batch, then the batch itself.
-                    let newer = user.state.take_journal();
-                    user.state.roll_back(newer);
-                    user.state.roll_back(flight.changes);
-                }
-                self.waiting_blocked = 0;
-                for deferred in flight.answers.into_iter().chain(std::mem::take(&mut self.waiting)) {
-                    deferred(&error);
-                }
+            self.reset_subscriptions();
+            self.waiting_blocked.clear();
+            for deferred in answers.into_iter().chain(std::mem::take(&mut self.waiting)) {
+                deferred(&error);
             }
         }
         if self.shutting_down {
@@ -445,10 +451,17 @@ impl ConvActor {
 
     /// Tells the total-unread handler about a committed total that differs from the last one told.
     fn report_total(&mut self, total: u64) {
-        if total != self.reported_total {
-            self.reported_total = total;
+        if let Some(total) = self.total_to_report(total) {
             self.deps.hub.emit_total_unread(&self.deps.dispatcher, total);
         }
+    }
+
+    /// The total to report, if it differs from the last one; counts it as reported.
+    fn total_to_report(&mut self, total: u64) -> Option<u64> {
+        (total != self.reported_total).then(|| {
+            self.reported_total = total;
+            total
+        })
     }
 
     /// Sends message operations to the store as one transaction; later commands wait.
@@ -645,7 +658,7 @@ impl ConvActor {
         self.leave_transport();
         // Answer, in arrival order, everything that was not committed: first the answers waiting
         // for a batch, then the commands held behind a login or logout.
-        self.waiting_blocked = 0;
+        self.waiting_blocked.clear();
         for deferred in std::mem::take(&mut self.waiting) {
             drop(deferred);
         }
@@ -666,7 +679,12 @@ impl ConvActor {
 }
 
 fn flatten<T>(result: Result<Result<T, StoreError>, MailboxError>) -> Result<T, StoreError> {
-    result.unwrap_or_else(|e| Err(StoreError::Redb(redb::Error::Io(std::io::Error::other(e.to_string())))))
+    result.unwrap_or_else(|e| Err(mailbox_failure(e)))
+}
+
+/// The store actor could not be reached (it is gone).
+fn mailbox_failure(error: MailboxError) -> StoreError {
+    StoreError::Redb(redb::Error::Io(std::io::Error::other(error.to_string())))
 }
 
 impl Actor for ConvActor {
@@ -700,7 +718,7 @@ impl actix::ActorFuture<ConvActor> for Gather {
         task: &mut std::task::Context<'_>,
     ) -> std::task::Poll<()> {
         if !actor.gathering
-            || actor.waiting_blocked >= actor.gather_target
+            || actor.waiting_blocked.len() >= actor.gather_target
             || std::time::Instant::now() >= self.deadline
         {
             return std::task::Poll::Ready(());

@@ -5,6 +5,8 @@
 //! open [`Store`]; the conversation actor sends it whole batches (group commit) and answers its
 //! callers only after the batch is committed.
 
+#[cfg(test)]
+pub(crate) mod fault;
 mod messages;
 pub mod ops;
 mod path;
@@ -36,11 +38,23 @@ impl Message for Open {
     type Result = Result<Loaded, StoreError>;
 }
 
-/// Commits one batch durably.
-pub struct Commit(pub CommitBatch);
+/// Work the store thread runs right after a commit succeeds, before it replies: answering the
+/// batch's callers from there saves each of them a wake-up of the conversation actor's thread.
+pub trait AfterCommit: Send + 'static {
+    /// The batch is durable.
+    fn committed(self);
+}
 
-impl Message for Commit {
-    type Result = Result<(), StoreError>;
+/// Commits one batch durably, then runs `after`; a failed commit hands `after` back unrun.
+pub struct Commit<A: AfterCommit> {
+    /// The changes.
+    pub batch: CommitBatch,
+    /// What the commit releases.
+    pub after: A,
+}
+
+impl<A: AfterCommit> Message for Commit<A> {
+    type Result = Result<(), (StoreError, A)>;
 }
 
 /// Runs message operations in one durable transaction.
@@ -71,6 +85,10 @@ impl Message for Close {
 /// The actor that owns the open store.
 pub struct StoreActor {
     store: Option<Store>,
+    /// The store a failed write closed (data folder, user): reopened before the next use. Why:
+    /// after an I/O error redb refuses all work until the database is reopened; without this, a
+    /// full disk would fail every later write until the next login, even once space is freed.
+    to_reopen: Option<(PathBuf, String)>,
     /// Dropped with the actor; lets shutdown wait until the file is closed.
     _alive: flume::Sender<()>,
 }
@@ -83,9 +101,29 @@ impl StoreActor {
         let addr = SyncArbiter::start_with_thread_builder(
             1,
             || std::thread::Builder::new().name("tim-store".into()),
-            move || StoreActor { store: None, _alive: alive.clone() },
+            move || StoreActor { store: None, to_reopen: None, _alive: alive.clone() },
         );
         (addr, closed)
+    }
+}
+
+impl StoreActor {
+    /// The open store, reopening the one a failed write closed.
+    fn store(&mut self) -> Result<&Store, StoreError> {
+        if let Some((data_dir, user_id)) = &self.to_reopen {
+            let store = Store::open_file(data_dir, user_id)?;
+            self.to_reopen = None;
+            self.store = Some(store);
+        }
+        self.store.as_ref().ok_or(StoreError::NotOpen)
+    }
+
+    /// Closes the store after a failed write, to be reopened by the next call (see `to_reopen`).
+    /// The file holds what the last successful commit left: redb commits are atomic.
+    fn close_after_failure(&mut self) {
+        if let Some(store) = self.store.take() {
+            self.to_reopen = Some((store.data_dir().to_owned(), store.user_id().to_owned()));
+        }
     }
 }
 
@@ -99,6 +137,7 @@ impl Handler<Open> for StoreActor {
     fn handle(&mut self, msg: Open, _: &mut Self::Context) -> Self::Result {
         // Close first: the same user's file may be reopened, and redb refuses a second handle.
         self.store = None;
+        self.to_reopen = None;
         let Open { data_dir, user_id, records } = msg;
         // A send fails only when the actor stopped listening (it is going away): the load goes
         // on and the reply tells the outcome.
@@ -108,11 +147,21 @@ impl Handler<Open> for StoreActor {
     }
 }
 
-impl Handler<Commit> for StoreActor {
-    type Result = Result<(), StoreError>;
+impl<A: AfterCommit> Handler<Commit<A>> for StoreActor {
+    type Result = Result<(), (StoreError, A)>;
 
-    fn handle(&mut self, msg: Commit, _: &mut Self::Context) -> Self::Result {
-        self.store.as_ref().ok_or(StoreError::NotOpen)?.commit(&msg.0)
+    fn handle(&mut self, msg: Commit<A>, _: &mut Self::Context) -> Self::Result {
+        let Commit { batch, after } = msg;
+        match self.store().and_then(|store| store.commit(&batch)) {
+            Ok(()) => {
+                after.committed();
+                Ok(())
+            }
+            Err(error) => {
+                self.close_after_failure();
+                Err((error, after))
+            }
+        }
     }
 }
 
@@ -120,8 +169,13 @@ impl Handler<Execute> for StoreActor {
     type Result = Result<ops::OpsOutcome, StoreError>;
 
     fn handle(&mut self, msg: Execute, _: &mut Self::Context) -> Self::Result {
-        let store = self.store.as_ref().ok_or(StoreError::NotOpen)?;
-        store.execute(msg.ops, msg.now, msg.next_order_key, msg.collect_received, msg.preloaded)
+        let result = self.store().and_then(|store| {
+            store.execute(msg.ops, msg.now, msg.next_order_key, msg.collect_received, msg.preloaded)
+        });
+        if result.is_err() {
+            self.close_after_failure();
+        }
+        result
     }
 }
 
@@ -130,5 +184,6 @@ impl Handler<Close> for StoreActor {
 
     fn handle(&mut self, _: Close, _: &mut Self::Context) {
         self.store = None;
+        self.to_reopen = None;
     }
 }

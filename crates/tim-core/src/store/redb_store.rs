@@ -106,6 +106,7 @@ pub struct CommitBatch {
 /// An open user store.
 pub struct Store {
     db: Database,
+    data_dir: PathBuf,
     user_id: String,
 }
 
@@ -130,19 +131,42 @@ impl Store {
         user_id: &str,
         sink: impl FnMut(Loading),
     ) -> Result<(Store, Loaded), StoreError> {
+        let store = Store::open_file(data_dir, user_id)?;
+        let loaded = store.load(sink)?;
+        Ok((store, loaded))
+    }
+
+    /// Opens (or creates) the store's file, without loading it.
+    pub fn open_file(data_dir: &Path, user_id: &str) -> Result<Store, StoreError> {
         let path = user_store_path(data_dir, user_id);
         let folder = path.parent().unwrap_or(data_dir);
         std::fs::create_dir_all(folder)
             .map_err(|source| StoreError::Io { path: folder.to_owned(), source })?;
-        let db = match Database::builder().set_cache_size(CACHE_BYTES).create(&path) {
+        let mut builder = Database::builder();
+        builder.set_cache_size(CACHE_BYTES);
+        #[cfg(test)]
+        let faulty = super::fault::backend_for(user_id, &path)
+            .map_err(|source| StoreError::Io { path: path.clone(), source })?;
+        #[cfg(test)]
+        let opened = match faulty {
+            Some(backend) => builder.create_with_backend(backend),
+            None => builder.create(&path),
+        };
+        #[cfg(not(test))]
+        let opened = builder.create(&path);
+        let db = match opened {
             Ok(db) => db,
             Err(DatabaseError::DatabaseAlreadyOpen) => return Err(StoreError::AlreadyOpen(path)),
             Err(e) => return Err(StoreError::Redb(e.into())),
         };
-        let store = Store { db, user_id: user_id.to_owned() };
+        let store = Store { db, data_dir: data_dir.to_owned(), user_id: user_id.to_owned() };
         store.initialize(user_id)?;
-        let loaded = store.load(sink)?;
-        Ok((store, loaded))
+        Ok(store)
+    }
+
+    /// The data folder this store was opened from.
+    pub fn data_dir(&self) -> &Path {
+        &self.data_dir
     }
 
     fn initialize(&self, user_id: &str) -> Result<(), StoreError> {
@@ -234,7 +258,9 @@ impl Store {
     pub fn commit(&self, batch: &CommitBatch) -> Result<(), StoreError> {
         let txn = self.db.begin_write()?;
         {
-            let mut messages = MessageTables::open(&txn)?;
+            // Opened only for a deletion: most batches (drafts, pins, marks) touch no message, and
+            // each open table is a lookup in the commit's path.
+            let mut messages = None;
             let mut table = txn.open_table(CONVERSATIONS)?;
             for (key, conv) in &batch.conversations {
                 match conv {
@@ -244,6 +270,10 @@ impl Store {
                     None => {
                         // A deleted conversation takes its messages with it.
                         if table.remove(conv_row(key))?.is_some() {
+                            let messages = match &mut messages {
+                                Some(messages) => messages,
+                                None => messages.insert(MessageTables::open(&txn)?),
+                            };
                             messages.clear(key)?;
                         }
                     }

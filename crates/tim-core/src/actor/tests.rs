@@ -1,0 +1,106 @@
+//! The actor's commit-failure path, driven by a store whose disk starts refusing writes (real
+//! redb errors from [`crate::store::fault`]): the failed write is answered with
+//! `ERR_DATABASE_OPERATE_FAILED`, its change is rolled back, none of its events or reports are
+//! queued, what was acknowledged before is still on disk, and writes work again once the disk
+//! does, without logging in again.
+
+use std::sync::atomic::Ordering;
+use std::sync::{Arc, Mutex};
+
+use tim_types::{ConvEvent, ConvInfo, ConvType, Draft, Elem, ErrCode, Message};
+
+use crate::store::fault::fail_writes_of;
+use crate::{CallError, ConvKey, Error, ReadScope, Sdk, SdkConfig, TimError, block_on};
+
+fn draft(text: &str) -> Draft {
+    Draft {
+        draft_msg: Message::from_elems(vec![Elem::text(text)]),
+        draft_user_define: String::new(),
+        draft_edit_time: 0,
+    }
+}
+
+fn from_peer(id: &str) -> Message {
+    let mut msg = Message::from_elems(vec![Elem::text("hi")]);
+    msg.message_sender = Some("peer".into());
+    msg.message_conv_type = Some(ConvType::C2C);
+    msg.message_msg_id = Some(id.into());
+    msg
+}
+
+fn assert_store_failure(error: &TimError) {
+    assert_eq!(error.code, ErrCode::DatabaseOperateFailed.value(), "{error:?}");
+}
+
+/// Conversation ID and draft text of each listed conversation.
+fn drafts(list: &[ConvInfo]) -> Vec<(String, Option<String>)> {
+    let text = |d: &Draft| match &d.draft_msg.message_elem_array[0] {
+        Elem::Text(t) => t.text_elem_content.clone(),
+        other => format!("{other:?}"),
+    };
+    let mut all: Vec<_> = list.iter().map(|c| (c.conv_id.clone(), c.conv_draft.as_ref().map(text))).collect();
+    all.sort();
+    all
+}
+
+#[test]
+fn a_failed_commit_answers_the_error_rolls_back_queues_nothing_and_recovers() {
+    let dir = tempfile::tempdir().unwrap();
+    let failing = fail_writes_of("unlucky");
+    let sdk = Sdk::start(SdkConfig::new(dir.path())).unwrap();
+    let client = sdk.client();
+    let events = Arc::new(Mutex::new(Vec::new()));
+    let sink = events.clone();
+    client.set_conv_event_handler(Some(Arc::new(move |event: ConvEvent, infos: &[ConvInfo]| {
+        let ids = infos.iter().map(|i| i.conv_id.clone()).collect::<Vec<_>>();
+        sink.lock().unwrap().push((event, ids));
+    })));
+    let totals = Arc::new(Mutex::new(Vec::new()));
+    let sink = totals.clone();
+    client.set_total_unread_handler(Some(Arc::new(move |total| sink.lock().unwrap().push(total))));
+    block_on(client.login("unlucky", "")).unwrap();
+    let (kept, lost) = (ConvKey::c2c("kept").unwrap(), ConvKey::c2c("lost").unwrap());
+    let peer = ConvKey::c2c("peer").unwrap();
+    client.set_draft_blocking(kept.clone(), draft("kept")).unwrap();
+    assert_eq!(block_on(client.deliver(vec![from_peer("m1")])).unwrap().len(), 1);
+    events.lock().unwrap().clear();
+
+    failing.store(true, Ordering::SeqCst);
+    let CallError::Failed(error) = client.set_draft_blocking(lost.clone(), draft("lost")).unwrap_err() else {
+        panic!("a draft on a full disk must fail with the store error");
+    };
+    assert_store_failure(&error);
+    let Error::Failed(error) = block_on(client.mark_read(ReadScope::Conversation(peer.clone()))).unwrap_err()
+    else {
+        panic!("a mark-read on a full disk must fail with the store error");
+    };
+    assert_store_failure(&error);
+    // Rolled back: the new conversation is gone, the unread count is back.
+    let list = block_on(client.conversation_list()).unwrap();
+    assert_eq!(drafts(&list), [("kept".into(), Some("kept".into())), ("peer".into(), None)]);
+    assert_eq!(block_on(client.total_unread()).unwrap(), 1);
+
+    // The disk has room again: writes work without a new login, and report what they change,
+    // measured from what is on disk (a failed batch's total was never reported).
+    failing.store(false, Ordering::SeqCst);
+    client.set_draft_blocking(kept.clone(), draft("again")).unwrap();
+    block_on(client.mark_read(ReadScope::Conversation(peer.clone()))).unwrap();
+    // A callback runs after every callback queued before it: once this one ran, nothing of the
+    // failed writes can still be on its way.
+    let (tx, rx) = flume::bounded(1);
+    client.total_unread_with(move |total| drop(tx.send(total))).unwrap();
+    assert_eq!(rx.recv().unwrap(), Ok(0));
+    assert_eq!(
+        *events.lock().unwrap(),
+        [(ConvEvent::Update, vec!["kept".to_owned()]), (ConvEvent::Update, vec!["peer".to_owned()])],
+        "no event of a failed write"
+    );
+    assert_eq!(*totals.lock().unwrap(), [1, 0], "the total is reported when it changes on disk");
+
+    block_on(client.logout()).unwrap();
+    block_on(client.login("unlucky", "")).unwrap();
+    let list = block_on(client.conversation_list()).unwrap();
+    assert_eq!(drafts(&list), [("kept".into(), Some("again".into())), ("peer".into(), None)]);
+    assert_eq!(block_on(client.total_unread()).unwrap(), 0);
+    sdk.shutdown();
+}
