@@ -1,8 +1,8 @@
 //! The actor's commit-failure path, driven by a store whose disk starts refusing writes (real
-//! redb errors from [`crate::store::fault`]): the failed write is answered with
-//! `ERR_DATABASE_OPERATE_FAILED`, its change is rolled back, none of its events or reports are
-//! queued, what was acknowledged before is still on disk, and writes work again once the disk
-//! does, without logging in again.
+//! redb errors from [`crate::store::fault`]): the failed write (a draft, a mark-read, a delivery)
+//! is answered with `ERR_DATABASE_OPERATE_FAILED`, its change is rolled back, none of its events
+//! or reports are queued, what was acknowledged before is still on disk, and writes work again
+//! once the disk does, without logging in again.
 
 use std::sync::atomic::Ordering;
 use std::sync::{Arc, Mutex};
@@ -10,7 +10,7 @@ use std::sync::{Arc, Mutex};
 use tim_types::{ConvEvent, ConvInfo, ConvType, Draft, Elem, ErrCode, Message};
 
 use crate::store::fault::fail_writes_of;
-use crate::{CallError, ConvKey, Error, ReadScope, Sdk, SdkConfig, TimError, block_on};
+use crate::{CallError, Client, ConvKey, Error, ReadScope, Sdk, SdkConfig, TimError, block_on};
 
 fn draft(text: &str) -> Draft {
     Draft {
@@ -30,6 +30,13 @@ fn from_peer(id: &str) -> Message {
 
 fn assert_store_failure(error: &TimError) {
     assert_eq!(error.code, ErrCode::DatabaseOperateFailed.value(), "{error:?}");
+}
+
+/// Waits until every callback queued so far has run: a callback runs after all queued before it.
+fn drain_callbacks(client: &Client) -> u64 {
+    let (tx, rx) = flume::bounded(1);
+    client.total_unread_with(move |total| drop(tx.send(total))).unwrap();
+    rx.recv().unwrap().unwrap()
 }
 
 /// Conversation ID and draft text of each listed conversation.
@@ -63,6 +70,7 @@ fn a_failed_commit_answers_the_error_rolls_back_queues_nothing_and_recovers() {
     let peer = ConvKey::c2c("peer").unwrap();
     client.set_draft_blocking(kept.clone(), draft("kept")).unwrap();
     assert_eq!(block_on(client.deliver(vec![from_peer("m1")])).unwrap().len(), 1);
+    drain_callbacks(&client);
     events.lock().unwrap().clear();
 
     failing.store(true, Ordering::SeqCst);
@@ -75,6 +83,10 @@ fn a_failed_commit_answers_the_error_rolls_back_queues_nothing_and_recovers() {
         panic!("a mark-read on a full disk must fail with the store error");
     };
     assert_store_failure(&error);
+    let Error::Failed(error) = block_on(client.deliver(vec![from_peer("m2")])).unwrap_err() else {
+        panic!("a delivery on a full disk must fail with the store error");
+    };
+    assert_store_failure(&error);
     // Rolled back: the new conversation is gone, the unread count is back.
     let list = block_on(client.conversation_list()).unwrap();
     assert_eq!(drafts(&list), [("kept".into(), Some("kept".into())), ("peer".into(), None)]);
@@ -84,18 +96,21 @@ fn a_failed_commit_answers_the_error_rolls_back_queues_nothing_and_recovers() {
     // measured from what is on disk (a failed batch's total was never reported).
     failing.store(false, Ordering::SeqCst);
     client.set_draft_blocking(kept.clone(), draft("again")).unwrap();
+    assert_eq!(block_on(client.deliver(vec![from_peer("m2")])).unwrap().len(), 1, "not stored before");
+    assert_eq!(block_on(client.total_unread()).unwrap(), 2);
     block_on(client.mark_read(ReadScope::Conversation(peer.clone()))).unwrap();
-    // A callback runs after every callback queued before it: once this one ran, nothing of the
-    // failed writes can still be on its way.
-    let (tx, rx) = flume::bounded(1);
-    client.total_unread_with(move |total| drop(tx.send(total))).unwrap();
-    assert_eq!(rx.recv().unwrap(), Ok(0));
+    // Nothing of the failed writes can still be on its way after this.
+    assert_eq!(drain_callbacks(&client), 0);
     assert_eq!(
         *events.lock().unwrap(),
-        [(ConvEvent::Update, vec!["kept".to_owned()]), (ConvEvent::Update, vec!["peer".to_owned()])],
+        [
+            (ConvEvent::Update, vec!["kept".to_owned()]),
+            (ConvEvent::Update, vec!["peer".to_owned()]),
+            (ConvEvent::Update, vec!["peer".to_owned()])
+        ],
         "no event of a failed write"
     );
-    assert_eq!(*totals.lock().unwrap(), [1, 0], "the total is reported when it changes on disk");
+    assert_eq!(*totals.lock().unwrap(), [1, 2, 0], "the total is reported when it changes on disk");
 
     block_on(client.logout()).unwrap();
     block_on(client.login("unlucky", "")).unwrap();
