@@ -4,6 +4,7 @@
 use redb::{ReadableTable, Table, WriteTransaction};
 use tim_types::MessageJson;
 
+use super::compact::{compact, expand};
 use super::redb_store::StoreError;
 use super::schema::{MESSAGE_IDS, MESSAGE_SEQS, MESSAGES, conv_row};
 use crate::ids::ConvKey;
@@ -27,6 +28,8 @@ pub struct MessageTables<'txn> {
 /// The first byte of a framed message record; a record written before framing is JSON and starts
 /// with `{`.
 const FRAMED_V1: u8 = 1;
+/// A framed record whose JSON is compacted ([`super::compact`]).
+const FRAMED_V2: u8 = 2;
 /// Version byte, time, uid, counts_unread.
 const FRAME_HEADER: usize = 1 + 8 + 8 + 1;
 
@@ -34,9 +37,13 @@ const FRAME_HEADER: usize = 1 + 8 + 8 + 1;
 /// unread) and the message's JSON text as it is. Why not one JSON document: wrapping the message
 /// text in another document copied and re-scanned 500 bytes per message on the ingest path.
 fn encode(rec: &MessageRecord, msg: &MessageJson) -> Vec<u8> {
-    let json = msg.text().as_bytes();
+    let compacted = compact(msg.text());
+    let (version, json) = match &compacted {
+        Some(bytes) => (FRAMED_V2, bytes.as_slice()),
+        None => (FRAMED_V1, msg.text().as_bytes()),
+    };
     let mut bytes = Vec::with_capacity(FRAME_HEADER + json.len());
-    bytes.push(FRAMED_V1);
+    bytes.push(version);
     bytes.extend_from_slice(&rec.pos.time.to_le_bytes());
     bytes.extend_from_slice(&rec.pos.uid.to_le_bytes());
     bytes.push(u8::from(rec.counts_unread));
@@ -47,9 +54,15 @@ fn encode(rec: &MessageRecord, msg: &MessageJson) -> Vec<u8> {
 fn decode(bytes: &[u8], what: impl FnOnce() -> String) -> Result<MessageRecord, StoreError> {
     let corrupt = |detail: String| StoreError::Corrupt { key: what(), detail };
     match bytes.first() {
-        Some(&FRAMED_V1) if bytes.len() > FRAME_HEADER => {
+        Some(&version @ (FRAMED_V1 | FRAMED_V2)) if bytes.len() > FRAME_HEADER => {
             let word = |at: usize| u64::from_le_bytes(bytes[at..at + 8].try_into().expect("8 bytes"));
-            let msg = serde_json::from_slice(&bytes[FRAME_HEADER..]).map_err(|e| corrupt(e.to_string()))?;
+            let body = &bytes[FRAME_HEADER..];
+            let msg = if version == FRAMED_V2 {
+                expand(body).and_then(|json| serde_json::from_str(&json).map_err(|e| e.to_string()))
+            } else {
+                serde_json::from_slice(body).map_err(|e| e.to_string())
+            }
+            .map_err(corrupt)?;
             Ok(MessageRecord {
                 pos: MsgPos { time: word(1), uid: word(9) },
                 counts_unread: bytes[17] != 0,
@@ -265,10 +278,22 @@ mod tests {
     }
 
     #[test]
-    fn framed_records_read_back() {
+    fn framed_records_read_back_compacted() {
         let rec = record();
-        let bytes = encode(&rec, &MessageJson::encode(&rec.msg));
-        assert_eq!(bytes[0], super::FRAMED_V1);
+        let json = MessageJson::encode(&rec.msg);
+        let bytes = encode(&rec, &json);
+        assert_eq!(bytes[0], super::FRAMED_V2);
+        assert!(bytes.len() < super::FRAME_HEADER + json.text().len() / 2, "the key names are gone");
+        assert_eq!(decode(&bytes, String::new).unwrap(), rec);
+    }
+
+    #[test]
+    fn framed_records_of_plain_json_still_read() {
+        let rec = record();
+        let mut bytes = encode(&rec, &MessageJson::encode(&rec.msg));
+        bytes.truncate(super::FRAME_HEADER);
+        bytes[0] = super::FRAMED_V1;
+        bytes.extend_from_slice(MessageJson::encode(&rec.msg).text().as_bytes());
         assert_eq!(decode(&bytes, String::new).unwrap(), rec);
     }
 

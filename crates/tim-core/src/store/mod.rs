@@ -5,6 +5,7 @@
 //! open [`Store`]; the conversation actor sends it whole batches (group commit) and answers its
 //! callers only after the batch is committed.
 
+mod compact;
 #[cfg(test)]
 pub(crate) mod fault;
 mod messages;

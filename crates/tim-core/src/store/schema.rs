@@ -1,10 +1,11 @@
 //! The tables of a user store and the schema version.
 //!
 //! Keys carry the conversation type, since a C2C conversation and a group may share an ID.
-//! Message records are a small binary header around the message's JSON (serde defaults, so a
-//! field added later reads as its default from an older file; records written as one JSON
-//! document by earlier builds still read); conversation records use the versioned compact layout of `record.rs` (its first
-//! byte is the layout version). A change that cannot be expressed either way bumps
+//! Message records are a small binary header around the message's JSON, its key names compacted
+//! (`compact.rs`; serde defaults, so a field added later reads as its default from an older
+//! file; records of plain JSON, and records written as one JSON document by earlier builds,
+//! still read); conversation records use the versioned compact layout of `record.rs` (its
+//! first byte is the layout version). A change that cannot be expressed either way bumps
 //! [`SCHEMA_VERSION`] and migrates.
 
 use redb::TableDefinition;
@@ -17,7 +18,9 @@ use crate::ids::ConvKey;
 ///
 /// 2: message records are framed (a binary header around the JSON) and C2C messages have no
 /// sequence index entries; a version-1 build would fail on the first and miss the second.
-pub const SCHEMA_VERSION: u64 = 2;
+/// 3: message JSON, drafts and last messages are stored compacted (`compact.rs`: the key names
+/// replaced by two bytes); a version-2 build would refuse those records as corrupt.
+pub const SCHEMA_VERSION: u64 = 3;
 
 /// Store-wide values: `schema_version`, `next_order_key`, `next_msg_uid` (u64 LE), `user_id` (UTF-8).
 pub const META: TableDefinition<&str, &[u8]> = TableDefinition::new("meta");
