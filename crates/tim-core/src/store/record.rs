@@ -1,30 +1,18 @@
 //! The stored form of a conversation record: a compact binary layout, because decoding every
 //! record is most of what a login costs (JSON spelled out every field name and number).
 //!
-//! Layout (version 2): the version byte, then the fields of [`Conversation`] in declaration
+//! Layout (version 1): the byte `0x01`, then the fields of [`Conversation`] in declaration
 //! order — integers as little-endian `u64` (types and options as one byte), strings as a `u32`
 //! length and UTF-8 bytes, optional parts behind a flag byte. The draft and the last message stay
-//! JSON text inside (they carry app keys that must round-trip), compacted ([`super::compact`])
-//! behind a byte that says whether they are. Version 1 (the same with plain JSON text) and the
-//! older JSON form (a record starting with `{`) still read.
-
-use std::borrow::Cow;
+//! JSON text inside (they carry app keys that must round-trip). A record starting with `{` is the
+//! older JSON form and still reads.
 
 use tim_types::{ConvType, Draft, GroupAtInfo, GroupAtType, MessageJson, ReceiveMessageOpt};
-
-use super::compact::{compact, expand};
 
 use crate::state::messages::MsgPos;
 use crate::state::{ConvExtras, Conversation};
 
-/// Draft and last message as plain JSON text.
-const VERSION_1: u8 = 1;
-/// Draft and last message compacted.
-const VERSION: u8 = 2;
-
-/// How a JSON text of a version-2 record is stored.
-const JSON_PLAIN: u8 = 0;
-const JSON_COMPACTED: u8 = 1;
+const VERSION: u8 = 1;
 
 const PINNED: u8 = 1;
 const HIDDEN: u8 = 1 << 1;
@@ -43,26 +31,8 @@ impl Writer {
         self.0.extend_from_slice(&v.to_le_bytes());
     }
     fn str(&mut self, s: &str) {
-        self.bytes(s.as_bytes());
-    }
-    fn bytes(&mut self, b: &[u8]) {
-        self.0.extend_from_slice(&(b.len() as u32).to_le_bytes());
-        self.0.extend_from_slice(b);
-    }
-    fn json(&mut self, text: &str, version: u8) {
-        if version == VERSION_1 {
-            return self.str(text);
-        }
-        match compact(text) {
-            Some(compacted) => {
-                self.u8(JSON_COMPACTED);
-                self.bytes(&compacted);
-            }
-            None => {
-                self.u8(JSON_PLAIN);
-                self.str(text);
-            }
-        }
+        self.0.extend_from_slice(&(s.len() as u32).to_le_bytes());
+        self.0.extend_from_slice(s.as_bytes());
     }
     fn pos(&mut self, pos: Option<MsgPos>) {
         match pos {
@@ -78,13 +48,9 @@ impl Writer {
 
 /// Encodes a conversation record.
 pub fn encode(conv: &Conversation) -> Vec<u8> {
-    encode_version(conv, VERSION)
-}
-
-fn encode_version(conv: &Conversation, version: u8) -> Vec<u8> {
     let extras = conv.extras();
     let mut w = Writer(Vec::with_capacity(128 + conv.last_msg.as_ref().map_or(0, |m| m.text().len())));
-    w.u8(version);
+    w.u8(VERSION);
     w.u8(conv.key.conv_type.value() as u8);
     w.str(&conv.key.conv_id);
     w.u64(conv.order_key);
@@ -119,10 +85,10 @@ fn encode_version(conv: &Conversation, version: u8) -> Vec<u8> {
         w.str(g);
     }
     if let Some(draft) = &conv.draft {
-        w.json(&serde_json::to_string(draft).unwrap_or_else(|_| "{}".into()), version);
+        w.str(&serde_json::to_string(draft).unwrap_or_else(|_| "{}".into()));
     }
     if let Some(last) = &conv.last_msg {
-        w.json(last.text(), version);
+        w.str(last.text());
     }
     if let Some(name) = &extras.show_name {
         w.str(name);
@@ -154,21 +120,8 @@ impl<'a> Reader<'a> {
         Ok(u64::from_le_bytes(b.try_into().map_err(|_| "bad integer")?))
     }
     fn str(&mut self) -> Result<&'a str, String> {
-        std::str::from_utf8(self.bytes()?).map_err(|_| "string is not UTF-8".into())
-    }
-    fn bytes(&mut self) -> Result<&'a [u8], String> {
         let len = u32::from_le_bytes(self.take(4)?.try_into().map_err(|_| "bad length")?) as usize;
-        self.take(len)
-    }
-    fn json(&mut self, version: u8) -> Result<Cow<'a, str>, String> {
-        if version == VERSION_1 {
-            return self.str().map(Cow::Borrowed);
-        }
-        match self.u8()? {
-            JSON_PLAIN => self.str().map(Cow::Borrowed),
-            JSON_COMPACTED => expand(self.bytes()?).map(Cow::Owned),
-            other => Err(format!("unknown JSON text form {other}")),
-        }
+        std::str::from_utf8(self.take(len)?).map_err(|_| "string is not UTF-8".into())
     }
     fn pos(&mut self) -> Result<Option<MsgPos>, String> {
         Ok(match self.u8()? {
@@ -188,12 +141,12 @@ impl<'a> Reader<'a> {
 
 /// Decodes a conversation record (binary, or the older JSON form).
 pub fn decode(bytes: &[u8]) -> Result<Conversation, String> {
-    let version = match bytes.first() {
+    match bytes.first() {
         Some(b'{') => return serde_json::from_slice(bytes).map_err(|e| e.to_string()),
-        Some(&v @ (VERSION_1 | VERSION)) => v,
+        Some(&VERSION) => {}
         Some(v) => return Err(format!("unknown record version {v}")),
         None => return Err("empty record".into()),
-    };
+    }
     let mut r = Reader { bytes: &bytes[1..] };
     let conv_type = ConvType::from_value(r.u8()?.into()).map_err(|e| e.to_string())?;
     let conv_id = r.str()?.to_owned();
@@ -223,12 +176,11 @@ pub fn decode(bytes: &[u8]) -> Result<Conversation, String> {
         extras.groups.push(r.str()?.to_owned());
     }
     if flags & DRAFT != 0 {
-        let draft: Draft = serde_json::from_str(&r.json(version)?).map_err(|e| e.to_string())?;
+        let draft: Draft = serde_json::from_str(r.str()?).map_err(|e| e.to_string())?;
         conv.draft = Some(Box::new(draft));
     }
     if flags & LAST_MSG != 0 {
-        conv.last_msg =
-            Some(serde_json::from_str::<MessageJson>(&r.json(version)?).map_err(|e| e.to_string())?);
+        conv.last_msg = Some(serde_json::from_str::<MessageJson>(r.str()?).map_err(|e| e.to_string())?);
     }
     if flags & SHOW_NAME != 0 {
         extras.show_name = Some(r.str()?.to_owned());
@@ -287,24 +239,6 @@ mod tests {
         for conv in [rich(), Conversation::new(&ConvKey::c2c("a").unwrap(), 1)] {
             assert_eq!(decode(&encode(&conv)).unwrap(), conv);
         }
-    }
-
-    #[test]
-    fn version_1_records_still_read() {
-        for conv in [rich(), Conversation::new(&ConvKey::c2c("a").unwrap(), 1)] {
-            let old = encode_version(&conv, VERSION_1);
-            assert_eq!(old[0], VERSION_1);
-            assert_eq!(decode(&old).unwrap(), conv);
-        }
-    }
-
-    #[test]
-    fn the_last_message_is_stored_compacted() {
-        let conv = rich();
-        let (new, old) = (encode(&conv), encode_version(&conv, VERSION_1));
-        let key_bytes = |b: &[u8]| b.windows(18).filter(|w| w == b"message_elem_array").count();
-        assert_eq!((key_bytes(&old), key_bytes(&new)), (2, 0), "draft and last message, compacted");
-        assert!(new.len() < old.len());
     }
 
     #[test]

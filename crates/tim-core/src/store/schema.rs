@@ -18,8 +18,8 @@ use crate::ids::ConvKey;
 ///
 /// 2: message records are framed (a binary header around the JSON) and C2C messages have no
 /// sequence index entries; a version-1 build would fail on the first and miss the second.
-/// 3: message JSON, drafts and last messages are stored compacted (`compact.rs`: the key names
-/// replaced by two bytes); a version-2 build would refuse those records as corrupt.
+/// 3: message records hold their JSON compacted (`compact.rs`: the key names replaced by two
+/// bytes); a version-2 build would refuse those records as corrupt.
 pub const SCHEMA_VERSION: u64 = 3;
 
 /// Store-wide values: `schema_version`, `next_order_key`, `next_msg_uid` (u64 LE), `user_id` (UTF-8).
