@@ -6,8 +6,9 @@
 //! accumulated goes out as the next batch, in one durable transaction. Every answer, success or
 //! error, read or write, is released in arrival order, and a write's success only after the batch
 //! holding it is committed: the store thread queues the batch's events and answers its callers
-//! right after the commit (see [`release`]). If a commit fails, the state rolls back to what is on disk and the
-//! writes of the failed batch and of the batch behind it fail with `ERR_DATABASE_OPERATE_FAILED`.
+//! right after the commit (see [`release`]). If a commit fails, the state rolls back to what is
+//! on disk and the writes of the failed batch and of the batch behind it fail with
+//! `ERR_DATABASE_OPERATE_FAILED`.
 
 use std::collections::VecDeque;
 use std::path::PathBuf;
