@@ -23,10 +23,11 @@ use crate::command::{Command, ReadScope};
 use crate::dispatch::{Completion, Dispatcher};
 use crate::error::TimError;
 use crate::events::EventHub;
+use crate::ids::ConvKey;
 use crate::session::Session;
 use crate::state::{ChangeSet, ConvState, EventBatch};
 use crate::store::ops::{MsgOp, OpOutput, OpsOutcome};
-use crate::store::{Close, Commit, CommitBatch, Execute, Loading, Open, StoreActor, StoreError};
+use crate::store::{Close, Commit, CommitBatch, Execute, Loading, Open, Restore, StoreActor, StoreError};
 use crate::transport::Transport;
 
 mod extensions;
@@ -432,9 +433,21 @@ impl ConvActor {
                 // Newest first: the changes behind the failed batch, then the batch itself.
                 let newer = user.state.take_journal();
                 user.state.roll_back(newer);
+                let groups_changed = flight.changes.groups_before().is_some();
+                let keys: Vec<ConvKey> = flight.changes.keys().cloned().collect();
                 user.state.roll_back(flight.changes);
-                // What was counted as reported goes back to what is on disk.
+                // What was counted as reported goes back to what memory holds.
                 self.reported_total = user.state.total_unread();
+                // The failed commit may still have reached the file (after a failed fsync the
+                // outcome is unknown): the store writes the batch's conversations back as they
+                // are now, before anything else. (A deletion that did land has cleared messages
+                // that no write-back restores.)
+                let restore = CommitBatch {
+                    conversations: user.state.records(keys),
+                    next_order_key: user.state.next_order_key(),
+                    groups: groups_changed.then(|| user.state.groups().to_vec()),
+                };
+                self.deps.store.do_send(Restore(restore));
             }
             self.reset_subscriptions();
             self.waiting_blocked.clear();

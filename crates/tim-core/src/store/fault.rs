@@ -2,49 +2,79 @@
 //! so that tests drive the commit-failure paths (roll back, error answers, no events, recovery)
 //! with the errors redb really returns, not with a stand-in.
 //!
-//! A test registers a user with [`fail_writes_of`]; that user's store then opens on a
-//! [`FaultyFile`] whose switch the test flips.
+//! A test registers a user with [`faults_of`]; that user's store then opens on a [`FaultyFile`]
+//! whose [`Faults`] the test sets.
 
 use std::fs::File;
 use std::os::unix::fs::FileExt;
 use std::path::Path;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicU8, Ordering};
 use std::sync::{Arc, Mutex};
 
 use redb::StorageBackend;
 
-/// Users whose stores open on a [`FaultyFile`], with their switches. Keyed by user so that tests
-/// running at once in one process do not disturb each other.
-static SWITCHES: Mutex<Vec<(String, Arc<AtomicBool>)>> = Mutex::new(Vec::new());
+/// What a [`FaultyFile`] refuses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(u8)]
+pub(crate) enum Fault {
+    /// Nothing: a working disk.
+    None = 0,
+    /// Writes and syncs: a full disk.
+    Full = 1,
+    /// Syncs only: the data reaches the page cache, its durability is unknown (a failed fsync).
+    Syncs = 2,
+}
 
-/// Makes `user_id`'s store open on a faulty file; while the returned switch is on, its writes
-/// and syncs fail.
-pub(crate) fn fail_writes_of(user_id: &str) -> Arc<AtomicBool> {
-    let switch = Arc::new(AtomicBool::new(false));
-    SWITCHES.lock().unwrap().push((user_id.to_owned(), switch.clone()));
-    switch
+/// The fault a store's file shows now; a test changes it at any time.
+#[derive(Debug, Default)]
+pub(crate) struct Faults(AtomicU8);
+
+impl Faults {
+    pub fn set(&self, fault: Fault) {
+        self.0.store(fault as u8, Ordering::SeqCst);
+    }
+
+    fn refuses_writes(&self) -> bool {
+        self.0.load(Ordering::SeqCst) == Fault::Full as u8
+    }
+
+    fn refuses_syncs(&self) -> bool {
+        self.0.load(Ordering::SeqCst) != Fault::None as u8
+    }
+}
+
+/// Users whose stores open on a [`FaultyFile`], with their faults. Keyed by user so that tests
+/// running at once in one process do not disturb each other.
+static FAULTS: Mutex<Vec<(String, Arc<Faults>)>> = Mutex::new(Vec::new());
+
+/// Makes `user_id`'s store open on a faulty file that shows the returned faults.
+pub(crate) fn faults_of(user_id: &str) -> Arc<Faults> {
+    let faults = Arc::new(Faults::default());
+    FAULTS.lock().unwrap().push((user_id.to_owned(), faults.clone()));
+    faults
 }
 
 /// The faulty backend for `user_id`'s store at `path`, if a test asked for one.
 pub(super) fn backend_for(user_id: &str, path: &Path) -> std::io::Result<Option<FaultyFile>> {
-    let switch = SWITCHES.lock().unwrap().iter().find(|(user, _)| user == user_id).map(|(_, s)| s.clone());
-    let Some(failing) = switch else { return Ok(None) };
+    let found = FAULTS.lock().unwrap().iter().find(|(user, _)| user == user_id).map(|(_, f)| f.clone());
+    let Some(faults) = found else { return Ok(None) };
     let file = File::options().read(true).write(true).create(true).truncate(false).open(path)?;
-    Ok(Some(FaultyFile { file, failing }))
+    Ok(Some(FaultyFile { file, faults }))
 }
 
-/// A file that refuses writes and syncs while its switch is on.
+/// A file that refuses what its [`Faults`] say.
 #[derive(Debug)]
 pub(super) struct FaultyFile {
     file: File,
-    failing: Arc<AtomicBool>,
+    faults: Arc<Faults>,
 }
 
 impl FaultyFile {
-    fn check(&self) -> std::io::Result<()> {
-        if self.failing.load(Ordering::SeqCst) {
-            // ENOSPC: the disk is full.
-            return Err(std::io::Error::from_raw_os_error(28));
+    fn check(&self, refused: bool) -> std::io::Result<()> {
+        if refused {
+            // ENOSPC for a full disk; EIO for a failed writeback.
+            let errno = if self.faults.refuses_writes() { 28 } else { 5 };
+            return Err(std::io::Error::from_raw_os_error(errno));
         }
         Ok(())
     }
@@ -60,17 +90,17 @@ impl StorageBackend for FaultyFile {
     }
 
     fn set_len(&self, len: u64) -> Result<(), std::io::Error> {
-        self.check()?;
+        self.check(self.faults.refuses_writes())?;
         self.file.set_len(len)
     }
 
     fn sync_data(&self) -> Result<(), std::io::Error> {
-        self.check()?;
+        self.check(self.faults.refuses_syncs())?;
         self.file.sync_data()
     }
 
     fn write(&self, offset: u64, data: &[u8]) -> Result<(), std::io::Error> {
-        self.check()?;
+        self.check(self.faults.refuses_writes())?;
         self.file.write_all_at(data, offset)
     }
 }

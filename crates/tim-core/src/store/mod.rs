@@ -58,6 +58,18 @@ impl<A: AfterCommit> Message for Commit<A> {
     type Result = Result<(), (StoreError, A)>;
 }
 
+/// Writes back, before anything else, the conversations of a batch whose commit failed, as they
+/// were before it (what the actor holds after rolling back). Why: after a failed fsync the
+/// outcome is unknown and the reopened file may show the batch; its callers were told it failed.
+/// (Message operations are not written back: they change the actor's state only once
+/// committed, and undoing stored messages is not a write-back; one that reached the file
+/// although it failed shows at the next login.)
+pub struct Restore(pub CommitBatch);
+
+impl Message for Restore {
+    type Result = ();
+}
+
 /// Runs message operations in one durable transaction.
 pub struct Execute {
     /// The operations, in order.
@@ -90,6 +102,8 @@ pub struct StoreActor {
     /// after an I/O error redb refuses all work until the database is reopened; without this, a
     /// full disk would fail every later write until the next login, even once space is freed.
     to_reopen: Option<(PathBuf, String)>,
+    /// Batches to write back before the next use ([`Restore`]), oldest first.
+    to_restore: Vec<CommitBatch>,
     /// Dropped with the actor; lets shutdown wait until the file is closed.
     _alive: flume::Sender<()>,
 }
@@ -102,25 +116,53 @@ impl StoreActor {
         let addr = SyncArbiter::start_with_thread_builder(
             1,
             || std::thread::Builder::new().name("tim-store".into()),
-            move || StoreActor { store: None, to_reopen: None, _alive: alive.clone() },
+            move || StoreActor {
+                store: None,
+                to_reopen: None,
+                to_restore: Vec::new(),
+                _alive: alive.clone(),
+            },
         );
         (addr, closed)
     }
 }
 
 impl StoreActor {
-    /// The open store, reopening the one a failed write closed.
+    /// The open store, reopening the one a failed write closed and writing back what failed
+    /// commits may have left in it.
     fn store(&mut self) -> Result<&Store, StoreError> {
         if let Some((data_dir, user_id)) = &self.to_reopen {
             let store = Store::open_file(data_dir, user_id)?;
             self.to_reopen = None;
             self.store = Some(store);
         }
+        let store = self.store.as_ref().ok_or(StoreError::NotOpen)?;
+        if !self.to_restore.is_empty() {
+            for batch in &self.to_restore {
+                if let Err(error) = store.commit(batch) {
+                    self.close_after_failure();
+                    return Err(error);
+                }
+            }
+            self.to_restore.clear();
+        }
         self.store.as_ref().ok_or(StoreError::NotOpen)
     }
 
+    /// Closes the store, after writing back what failed commits may have left in it if the disk
+    /// lets it (best effort: a disk that still fails keeps what it has; a login reads the file).
+    fn close(&mut self) {
+        if !self.to_restore.is_empty() {
+            let _ = self.store();
+        }
+        self.store = None;
+        self.to_reopen = None;
+        self.to_restore.clear();
+    }
+
     /// Closes the store after a failed write, to be reopened by the next call (see `to_reopen`).
-    /// The file holds what the last successful commit left: redb commits are atomic.
+    /// redb commits are atomic: the file holds the last successful commit, or, after a failed
+    /// fsync, possibly the failed one too (see [`Restore`]).
     fn close_after_failure(&mut self) {
         if let Some(store) = self.store.take() {
             self.to_reopen = Some((store.data_dir().to_owned(), store.user_id().to_owned()));
@@ -137,8 +179,7 @@ impl Handler<Open> for StoreActor {
 
     fn handle(&mut self, msg: Open, _: &mut Self::Context) -> Self::Result {
         // Close first: the same user's file may be reopened, and redb refuses a second handle.
-        self.store = None;
-        self.to_reopen = None;
+        self.close();
         let Open { data_dir, user_id, records } = msg;
         // A send fails only when the actor stopped listening (it is going away): the load goes
         // on and the reply tells the outcome.
@@ -166,6 +207,16 @@ impl<A: AfterCommit> Handler<Commit<A>> for StoreActor {
     }
 }
 
+impl Handler<Restore> for StoreActor {
+    type Result = ();
+
+    fn handle(&mut self, msg: Restore, _: &mut Self::Context) {
+        self.to_restore.push(msg.0);
+        // Now if the disk lets it; otherwise before the next use.
+        let _ = self.store();
+    }
+}
+
 impl Handler<Execute> for StoreActor {
     type Result = Result<ops::OpsOutcome, StoreError>;
 
@@ -184,7 +235,6 @@ impl Handler<Close> for StoreActor {
     type Result = ();
 
     fn handle(&mut self, _: Close, _: &mut Self::Context) {
-        self.store = None;
-        self.to_reopen = None;
+        self.close();
     }
 }
