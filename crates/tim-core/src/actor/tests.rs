@@ -8,7 +8,7 @@ use std::sync::{Arc, Mutex};
 
 use tim_types::{ConvEvent, ConvInfo, ConvType, Draft, Elem, ErrCode, Message};
 
-use crate::store::fault::{Fault, faults_of};
+use crate::store::fault::{Fault, Faults, faults_of};
 use crate::{CallError, Client, ConvKey, Error, ReadScope, Sdk, SdkConfig, TimError, block_on};
 
 fn draft(text: &str) -> Draft {
@@ -49,11 +49,24 @@ fn drafts(list: &[ConvInfo]) -> Vec<(String, Option<String>)> {
     all
 }
 
+/// A started SDK (nobody logged in) whose store file for `user` shows the returned faults.
+fn start_faulty(user: &str) -> (tempfile::TempDir, Arc<Faults>, Sdk) {
+    let dir = tempfile::tempdir().unwrap();
+    let faults = faults_of(user);
+    let sdk = Sdk::start(SdkConfig::new(dir.path())).unwrap();
+    (dir, faults, sdk)
+}
+
+/// Logs out and in again, and lists the conversations as the file has them.
+fn relogin_and_list(client: &Client, user: &str) -> Vec<ConvInfo> {
+    block_on(client.logout()).unwrap();
+    block_on(client.login(user, "")).unwrap();
+    block_on(client.conversation_list()).unwrap()
+}
+
 #[test]
 fn a_failed_commit_answers_the_error_rolls_back_queues_nothing_and_recovers() {
-    let dir = tempfile::tempdir().unwrap();
-    let faults = faults_of("unlucky");
-    let sdk = Sdk::start(SdkConfig::new(dir.path())).unwrap();
+    let (_dir, faults, sdk) = start_faulty("unlucky");
     let client = sdk.client();
     let events = Arc::new(Mutex::new(Vec::new()));
     let sink = events.clone();
@@ -111,9 +124,7 @@ fn a_failed_commit_answers_the_error_rolls_back_queues_nothing_and_recovers() {
     );
     assert_eq!(*totals.lock().unwrap(), [1, 2, 0], "the total is reported when it changes on disk");
 
-    block_on(client.logout()).unwrap();
-    block_on(client.login("unlucky", "")).unwrap();
-    let list = block_on(client.conversation_list()).unwrap();
+    let list = relogin_and_list(&client, "unlucky");
     assert_eq!(drafts(&list), [("kept".into(), Some("again".into())), ("peer".into(), None)]);
     assert_eq!(block_on(client.total_unread()).unwrap(), 0);
     sdk.shutdown();
@@ -123,9 +134,7 @@ fn a_failed_commit_answers_the_error_rolls_back_queues_nothing_and_recovers() {
 fn after_a_failed_fsync_the_file_converges_to_what_the_caller_was_told() {
     // A failed fsync leaves the outcome unknown: the data may sit in the page cache and show up
     // when the file is read again, although the call was answered with an error.
-    let dir = tempfile::tempdir().unwrap();
-    let faults = faults_of("unsure");
-    let sdk = Sdk::start(SdkConfig::new(dir.path())).unwrap();
+    let (_dir, faults, sdk) = start_faulty("unsure");
     let client = sdk.client();
     block_on(client.login("unsure", "")).unwrap();
     let (kept, lost) = (ConvKey::c2c("kept").unwrap(), ConvKey::c2c("lost").unwrap());
@@ -141,27 +150,15 @@ fn after_a_failed_fsync_the_file_converges_to_what_the_caller_was_told() {
     let told = [("kept".to_owned(), Some("kept".to_owned())), ("lost".to_owned(), Some("first".to_owned()))];
     assert_eq!(drafts(&block_on(client.conversation_list()).unwrap()), told, "rolled back in memory");
 
-    // The disk works again; logging out (a barrier) writes the unsure conversation again.
+    // The disk works again; logging out writes the unsure conversation back.
     faults.set(Fault::None);
-    block_on(client.logout()).unwrap();
-    block_on(client.login("unsure", "")).unwrap();
-    assert_eq!(
-        drafts(&block_on(client.conversation_list()).unwrap()),
-        told,
-        "the file says what the caller was told"
-    );
+    assert_eq!(drafts(&relogin_and_list(&client, "unsure")), told, "the file says what the caller was told");
 
     // Again, now settled by the next write, of another conversation.
     faults.set(Fault::Syncs);
     assert!(client.set_draft_blocking(lost.clone(), draft("unsure")).is_err());
     faults.set(Fault::None);
     client.set_draft_blocking(kept.clone(), draft("kept")).unwrap();
-    block_on(client.logout()).unwrap();
-    block_on(client.login("unsure", "")).unwrap();
-    assert_eq!(
-        drafts(&block_on(client.conversation_list()).unwrap()),
-        told,
-        "the file says what the caller was told"
-    );
+    assert_eq!(drafts(&relogin_and_list(&client, "unsure")), told, "the file says what the caller was told");
     sdk.shutdown();
 }
