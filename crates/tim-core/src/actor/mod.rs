@@ -30,6 +30,8 @@ use crate::store::ops::{MsgOp, OpOutput, OpsOutcome};
 use crate::store::{Close, Commit, CommitBatch, Execute, Loading, Open, Restore, StoreActor, StoreError};
 use crate::transport::Transport;
 
+#[cfg(test)]
+mod batch_tests;
 mod extensions;
 mod release;
 #[cfg(test)]
@@ -385,7 +387,12 @@ impl ConvActor {
         let subscription_totals =
             subscription_totals(&self.subscriptions, &changes, after.iter().map(|(k, c)| (k, c.as_ref())));
         let groups = changes.groups_before().map(|_| user.state.groups().to_vec());
-        let batch = CommitBatch { conversations: after, next_order_key: user.state.next_order_key(), groups };
+        let batch = CommitBatch {
+            conversations: after,
+            next_order_key: user.state.next_order_key(),
+            groups,
+            purged: changes.purged().clone(),
+        };
         let total = user.state.total_unread();
         // Counted as reported now: the store thread reports them if the commit succeeds, and a
         // failed commit resets them from the rolled-back state.
@@ -446,6 +453,7 @@ impl ConvActor {
                     conversations: user.state.records(keys),
                     next_order_key: user.state.next_order_key(),
                     groups: groups_changed.then(|| user.state.groups().to_vec()),
+                    purged: Default::default(),
                 };
                 self.deps.store.do_send(Restore(restore));
             }

@@ -1,7 +1,7 @@
 //! What changed in one batch, and the conversation events it turns into.
 
-use std::collections::BTreeMap;
 use std::collections::btree_map::Entry;
+use std::collections::{BTreeMap, BTreeSet};
 
 use tim_types::ConvInfo;
 
@@ -28,6 +28,7 @@ pub enum GroupEvent {
 #[derive(Debug, Default, Clone)]
 pub struct ChangeSet {
     befores: BTreeMap<ConvKey, Option<Conversation>>,
+    purged: BTreeSet<ConvKey>,
     groups_before: Option<Vec<String>>,
     group_events: Vec<GroupEvent>,
 }
@@ -44,6 +45,18 @@ impl ChangeSet {
     /// hidden, or it was not touched).
     pub fn before(&self, key: &ConvKey) -> Option<&Conversation> {
         visible(self.befores.get(key).and_then(Option::as_ref))
+    }
+
+    /// Remembers that `key` was deleted with its messages in this batch. Why apart from
+    /// `before`: a conversation deleted and created again in one batch ends as a record, and its
+    /// old messages must still go.
+    pub fn record_purge(&mut self, key: &ConvKey) {
+        self.purged.insert(key.clone());
+    }
+
+    /// The conversations deleted with their messages in this batch (some may exist again).
+    pub fn purged(&self) -> &BTreeSet<ConvKey> {
+        &self.purged
     }
 
     /// Remembers `before` (owned) as the state of `key` before this batch, unless known.

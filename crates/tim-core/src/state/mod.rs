@@ -217,6 +217,7 @@ impl ConvState {
     pub fn purge(&mut self, key: &ConvKey) -> Option<Conversation> {
         let conv = self.convs.get(key)?;
         self.journal.record(key, Some(conv));
+        self.journal.record_purge(key);
         self.install(key.clone(), None)
     }
 

@@ -3,12 +3,13 @@
 //! with the errors redb really returns, not with a stand-in.
 //!
 //! A test registers a user with [`faults_of`]; that user's store then opens on a [`FaultyFile`]
-//! whose [`Faults`] the test sets.
+//! whose [`Faults`] the test sets. A sync can also be held (not failed), which keeps a commit in
+//! flight for as long as a test needs to queue the writes of the next batch.
 
 use std::fs::File;
 use std::os::unix::fs::FileExt;
 use std::path::Path;
-use std::sync::atomic::{AtomicU8, Ordering};
+use std::sync::atomic::{AtomicU8, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
 use redb::StorageBackend;
@@ -23,11 +24,14 @@ pub(crate) enum Fault {
     Full = 1,
     /// Syncs only: the data reaches the page cache, its durability is unknown (a failed fsync).
     Syncs = 2,
+    /// Nothing, but a sync waits until the fault changes: a commit held in flight, so that a
+    /// test decides which writes meet in the next batch.
+    HoldSyncs = 3,
 }
 
 /// The fault a store's file shows now; a test changes it at any time.
 #[derive(Debug, Default)]
-pub(crate) struct Faults(AtomicU8);
+pub(crate) struct Faults(AtomicU8, AtomicUsize);
 
 impl Faults {
     pub fn set(&self, fault: Fault) {
@@ -39,7 +43,19 @@ impl Faults {
     }
 
     fn refuses_syncs(&self) -> bool {
-        self.0.load(Ordering::SeqCst) != Fault::None as u8
+        let fault = self.0.load(Ordering::SeqCst);
+        fault == Fault::Full as u8 || fault == Fault::Syncs as u8
+    }
+
+    fn holds_syncs(&self) -> bool {
+        self.0.load(Ordering::SeqCst) == Fault::HoldSyncs as u8
+    }
+
+    /// Waits until a sync is being held (a commit is in flight).
+    pub fn wait_for_held_sync(&self) {
+        while self.1.load(Ordering::SeqCst) == 0 {
+            std::thread::sleep(std::time::Duration::from_millis(1));
+        }
     }
 }
 
@@ -95,6 +111,12 @@ impl StorageBackend for FaultyFile {
     }
 
     fn sync_data(&self) -> Result<(), std::io::Error> {
+        if self.faults.holds_syncs() {
+            self.faults.1.fetch_add(1, Ordering::SeqCst);
+        }
+        while self.faults.holds_syncs() {
+            std::thread::sleep(std::time::Duration::from_millis(1));
+        }
         self.check(self.faults.refuses_syncs())?;
         self.file.sync_data()
     }

@@ -4,6 +4,7 @@
 //! Every commit is one `Durability::Immediate` transaction: when [`Store::commit`] returns `Ok`,
 //! the batch is on disk.
 
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use redb::{Database, DatabaseError, ReadableDatabase, ReadableTable, ReadableTableMetadata};
@@ -101,6 +102,9 @@ pub struct CommitBatch {
     pub next_order_key: u64,
     /// The conversation group names, when the batch changed them.
     pub groups: Option<Vec<String>>,
+    /// Conversations deleted with their messages in this batch, including any created again
+    /// after the deletion (they are in `conversations` with their new record).
+    pub purged: BTreeSet<ConvKey>,
 }
 
 /// An open user store.
@@ -265,6 +269,15 @@ impl Store {
             for (key, conv) in &batch.conversations {
                 match conv {
                     Some(conv) => {
+                        if batch.purged.contains(key) {
+                            // Deleted and created again in this batch: the new record starts
+                            // with no messages, so the old ones go first.
+                            let messages = match &mut messages {
+                                Some(messages) => messages,
+                                None => messages.insert(MessageTables::open(&txn)?),
+                            };
+                            messages.clear(key)?;
+                        }
                         table.insert(conv_row(key), super::record::encode(conv).as_slice())?;
                     }
                     None => {
@@ -314,6 +327,7 @@ mod tests {
                 conversations: vec![(key.clone(), Some(Conversation::new(&key, 5)))],
                 next_order_key: 6,
                 groups: None,
+                purged: BTreeSet::new(),
             };
             store.commit(&batch).unwrap();
         }
@@ -333,7 +347,14 @@ mod tests {
         {
             let (store, _) = Store::open(dir.path(), "alice").unwrap();
             let conversations = written.iter().map(|c| (c.conv_key(), Some(c.clone()))).collect();
-            store.commit(&CommitBatch { conversations, next_order_key: 1, groups: None }).unwrap();
+            store
+                .commit(&CommitBatch {
+                    conversations,
+                    next_order_key: 1,
+                    groups: None,
+                    purged: BTreeSet::new(),
+                })
+                .unwrap();
         }
         let mut parts = Vec::new();
         let (_store, loaded) = Store::open_streaming(dir.path(), "alice", |part| parts.push(part)).unwrap();
@@ -403,6 +424,7 @@ mod tests {
                 conversations: vec![(key.clone(), Some(Conversation::new(&key, 1)))],
                 next_order_key: 2,
                 groups: None,
+                purged: BTreeSet::new(),
             };
             store.commit(&batch).unwrap();
         }
