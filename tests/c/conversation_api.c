@@ -5,7 +5,7 @@
  * - TIMConvGetConvInfo: request order, missing conversations left out, parameter errors.
  * - TIMConvPinConversation: pinned first in their relative order (pinning 2 and 3 of 1..5 gives
  *   2,3,1,4,5), conv_is_pinned, bit 62 of conv_active_time, Update events, 6004, the 51st pin
- *   (6017).
+ *   (6017), any non-zero byte as `is_pinned` pins.
  * - TIMConvGetConversationListByFilter: pages concatenate to TIMConvGetConvList, every filter key
  *   (conv type, group / "" group, mark / 0 mark, has unread, has @), NULL/"" filter, next_seq
  *   reuse, unknown next_seq (6017), count 1..1000, parameter errors; and walks that stay
@@ -662,6 +662,23 @@ static void test_pin(void) {
     CHECK_STR(names, "l5/1 l3/1 l1/1 l2/1 l4/1");
     free(names);
 
+    /* A caller built against a header where bool is unsigned char (TIM's pure-C typedef) may
+     * pass any non-zero byte for true. */
+    {
+        typedef int (*byte_bool_pin)(const char*, enum TIMConvType, unsigned char, TIMCommCallback, const void*);
+        byte_bool_pin pin_byte = (byte_bool_pin)(void (*)(void))TIMConvPinConversation;
+        h_slot* b = h_new_slot();
+        h_await_ok(pin_byte("l4", kTIMConv_C2C, 4, h_comm_cb, b), b, "pin with the byte 4");
+        info = info_of("l4", kTIMConv_C2C);
+        CHECK_INT(h_json_bool(h_json_get(info, kTIMConvIsPinned)), 1);
+        free(info);
+        b = h_new_slot();
+        h_await_ok(pin_byte("l4", kTIMConv_C2C, 0, h_comm_cb, b), b, "unpin with the byte 0");
+        names = list_names();
+        CHECK_STR(names, "l5/1 l3/1 l1/1 l2/1 l4/1");
+        free(names);
+    }
+
     /* Missing conversation: 6004. */
     CHECK_INT(pin("nobody", kTIMConv_C2C, true), ERR_INVALID_CONVERSATION);
     CHECK_INT(pin("l1", kTIMConv_Group, true), ERR_INVALID_CONVERSATION);
@@ -1203,7 +1220,7 @@ static void test_custom_data(void) {
 
     /* 101 IDs: 51006 through the callback. */
     ids = ids_range("c2c_", "c", 0, 101);
-    CHECK_INT(custom_data(ids, "x", &results), ERR_SVR_CONV_CONV_EXTENSION_EXCEED_LIMIT);
+    CHECK_INT(custom_data(ids, "x", &results), ERR_SVR_CONV_CONV_MARK_REQ_COUNT_EXCEED_LIMIT);
     CHECK_STR(results, "");
     free(results);
     free(ids);
@@ -1299,7 +1316,7 @@ static void test_marks(void) {
 
     /* 101 IDs: 51006 through the callback. */
     ids = ids_range("c2c_", "m", 0, 101);
-    CHECK_INT(mark(ids, 1, true, &results), ERR_SVR_CONV_CONV_EXTENSION_EXCEED_LIMIT);
+    CHECK_INT(mark(ids, 1, true, &results), ERR_SVR_CONV_CONV_MARK_REQ_COUNT_EXCEED_LIMIT);
     CHECK_STR(results, "");
     free(results);
     free(ids);
@@ -1322,7 +1339,7 @@ static void test_marked_or_grouped_limit(void) {
     char *results, *ids, *info;
     int batch;
     static const char* const over[] = {"c2c_u1000"};
-    static const int over_code[] = {ERR_SVR_CONV_CONV_EXTENSION_TOTAL_EXCEED_LIMIT};
+    static const int over_code[] = {ERR_SVR_CONV_CONV_MARK_TOTAL_COUNT_EXCEED_LIMIT};
 
     switch_user("limit-user");
     /* 1001 C2C conversations u0..u1000, in two deliveries. */
@@ -1360,7 +1377,7 @@ static void test_marked_or_grouped_limit(void) {
     CHECK_INT(group_create("lim2", "[\"c2c_u1000\",\"c2c_u0\"]", &results), ERR_SUCC);
     {
         static const char* const two[] = {"c2c_u1000", "c2c_u0"};
-        static const int codes[] = {ERR_SVR_CONV_CONV_EXTENSION_TOTAL_EXCEED_LIMIT, 0};
+        static const int codes[] = {ERR_SVR_CONV_CONV_MARK_TOTAL_COUNT_EXCEED_LIMIT, 0};
         CHECK_RESULTS(results, 2, two, codes);
     }
     free(results);
@@ -1380,7 +1397,7 @@ static void test_marked_or_grouped_limit(void) {
     CHECK_INT(mark("[\"c2c_u1000\",\"c2c_u5\"]", kTIMConversationMarkTypeStar, true, &results), ERR_SUCC);
     {
         static const char* const two[] = {"c2c_u1000", "c2c_u5"};
-        static const int codes[] = {0, ERR_SVR_CONV_CONV_EXTENSION_TOTAL_EXCEED_LIMIT};
+        static const int codes[] = {0, ERR_SVR_CONV_CONV_MARK_TOTAL_COUNT_EXCEED_LIMIT};
         CHECK_RESULTS(results, 2, two, codes);
     }
     free(results);
@@ -1444,7 +1461,7 @@ static void test_groups(void) {
     CHECK_INT(group_create(name33, "[\"c2c_w3\"]", &results), ERR_SVR_CONV_CONV_GROUP_NAME_EXCEED_LENGTH);
     free(results);
     ids = ids_range("c2c_", "w", 0, 101);
-    CHECK_INT(group_create("big", ids, &results), ERR_SVR_CONV_CONV_EXTENSION_EXCEED_LIMIT);
+    CHECK_INT(group_create("big", ids, &results), ERR_SVR_CONV_CONV_MARK_REQ_COUNT_EXCEED_LIMIT);
     free(results);
     free(ids);
     check_no_group_cb(gm, "failed creates");
@@ -1487,7 +1504,7 @@ static void test_groups(void) {
     check_all_codes(results, 1, ERR_INVALID_CONVERSATION);
     free(results);
     ids = ids_range("c2c_", "w", 0, 101);
-    CHECK_INT(group_add("work", ids, &results), ERR_SVR_CONV_CONV_EXTENSION_EXCEED_LIMIT);
+    CHECK_INT(group_add("work", ids, &results), ERR_SVR_CONV_CONV_MARK_REQ_COUNT_EXCEED_LIMIT);
     free(results);
     free(ids);
     check_no_group_cb(gm, "adds that changed nothing");
@@ -1517,7 +1534,7 @@ static void test_groups(void) {
     CHECK_INT(group_remove("nogroup", "[\"c2c_w1\"]", &results), ERR_SVR_CONV_CONV_GROUP_NOT_EXIST);
     free(results);
     ids = ids_range("c2c_", "w", 0, 101);
-    CHECK_INT(group_remove("work", ids, &results), ERR_SVR_CONV_CONV_EXTENSION_EXCEED_LIMIT);
+    CHECK_INT(group_remove("work", ids, &results), ERR_SVR_CONV_CONV_MARK_REQ_COUNT_EXCEED_LIMIT);
     free(results);
     free(ids);
     check_no_group_cb(gm, "failed removes");
@@ -1573,7 +1590,7 @@ static void test_groups(void) {
     CHECK_INT(h_json_len(list), 20);
     free(list);
     gm = g_mark();
-    CHECK_INT(group_create("g20", "[\"c2c_w1\"]", &results), ERR_SVR_CONV_CONV_GROUP_TOTAL_EXCEED_LIMIT);
+    CHECK_INT(group_create("g20", "[\"c2c_w1\"]", &results), ERR_SVR_CONV_CONV_GROUP_TOTAL_COUNT_EXCEED_LIMIT);
     free(results);
     check_no_group_cb(gm, "the 21st group");
     info = info_of("w1", kTIMConv_C2C);

@@ -1,7 +1,8 @@
 /*
  * messages.c: the message calls of TIMCloud.h and the extension TIMExtDeliverIncomingMessages.
  *
- * - TIMMsgSendMessage / TIMMsgSendNewMsg: the ID buffer, the callback's message (ID, seq 1, 2, 3
+ * - TIMMsgSendMessage / TIMMsgSendNewMsg: the ID buffer (already filled when the callback runs,
+ *   which may be before the call returns), the callback's message (ID, seq 1, 2, 3
  *   per conversation, rand, server time, status, sender, self flag, conversation), Add then
  *   Update events, the conversation moving to the top with the message as its last message.
  * - TIMMsgSaveMsg, TIMMsgImportMsgList (1000 messages built here fire exactly one Update; known
@@ -25,6 +26,46 @@
 #define PAGE 50
 
 static const char* const TEXT_MSG = "{\"message_elem_array\":[{\"elem_type\":0,\"text_elem_content\":\"x\"}]}";
+
+/* ---- The ID buffer as the send callback sees it. ---- */
+#define ID_PROBES 200
+typedef struct {
+    char buffer[128];  /* TIMMsgSendMessage's message_id_buffer */
+    int matched;       /* 1: the callback found the message's ID in the buffer; -1: it did not */
+} id_probe;
+static id_probe id_probes[ID_PROBES];
+
+/* Compares the callback's message ID with the buffer, which must hold it already. */
+static void id_probe_cb(int32_t code, const char* desc, const char* json_params, const void* user_data) {
+    id_probe* probe = (id_probe*)user_data;
+    char* id = h_json_get_string(json_params, kTIMMsgMsgId);
+    int matched = code == 0 && id != NULL && strcmp(id, probe->buffer) == 0 ? 1 : -1;
+    (void)desc;
+    free(id);
+    h_lock();
+    probe->matched = matched;
+    pthread_cond_broadcast(&h_cond);
+    h_unlock();
+}
+
+/* Sends ID_PROBES messages back to back; every callback must find its ID in its buffer. */
+static void check_id_buffer_before_callback(void) {
+    struct timespec deadline = h_deadline(10);
+    int i, all = 1;
+    for (i = 0; i < ID_PROBES; i++) {
+        strcpy(id_probes[i].buffer, "unwritten");
+        CHECK_INT(TIMMsgSendMessage("probe", kTIMConv_C2C, TEXT_MSG, id_probes[i].buffer, id_probe_cb, &id_probes[i]),
+                  TIM_SUCC);
+    }
+    h_lock();
+    for (i = 0; i < ID_PROBES; i++) {
+        while (id_probes[i].matched == 0 && h_cond_wait_until(&deadline)) {
+        }
+        if (id_probes[i].matched != 1) all = 0;
+    }
+    h_unlock();
+    CHECK_MSG(all, "a send callback ran before its message ID was in the buffer (or never ran)");
+}
 
 /* ---- The re-entrant receive callback. ---- */
 static h_slot* re_list_slot;
@@ -216,6 +257,7 @@ static void test_send(void) {
     CHECK_INT(h_json_get_int(s->json, kTIMMsgSeq, -1), 4);
     /* A NULL callback: the message is still sent. */
     CHECK_INT(TIMMsgSendMessage("peer", kTIMConv_C2C, TEXT_MSG, NULL, NULL, NULL), TIM_SUCC);
+    check_id_buffer_before_callback();
 
     /* Sequences are per conversation. */
     mg = h_send("team", kTIMConv_Group, "to the group", idg);

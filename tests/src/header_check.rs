@@ -955,7 +955,8 @@ pub fn parse_rust_type_aliases(text: &str) -> Vec<(String, String)> {
 /// Maps a Rust FFI type to its normalised C spelling.
 ///
 /// `*const c_char` → `const char*`, `*mut c_char` → `char*`, `*const c_void` → `const void*`,
-/// `c_int` → `int`, `u64` → `uint64_t`, `i32` → `int32_t`, `bool` → `bool`; a name that is a C
+/// `c_int` → `int`, `u64` → `uint64_t`, `i32` → `int32_t`, `bool` and `CBool` (a C `bool` taken
+/// as its byte) → `bool`; a name that is a C
 /// enum in `c_enums` (e.g. `TIMConvType`) → `enum TIMConvType`; a name ending in `Callback` maps
 /// to itself; `()` → `void`. Paths are reduced to their last segment (`std::ffi::c_char`).
 pub fn rust_type_to_c(ty: &str, c_enums: &BTreeSet<String>) -> Result<String, String> {
@@ -1006,7 +1007,7 @@ pub fn rust_type_to_c(ty: &str, c_enums: &BTreeSet<String>) -> Result<String, St
         "i64" => "int64_t",
         "usize" => "size_t",
         "isize" => "intptr_t",
-        "bool" => "bool",
+        "bool" | "CBool" => "bool",
         name if c_enums.contains(name) => return Ok(format!("enum {name}")),
         name if name.ends_with("Callback") => return Ok(name.to_owned()),
         other => return Err(format!("no C mapping for Rust type `{other}`")),

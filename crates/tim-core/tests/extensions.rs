@@ -183,7 +183,7 @@ fn custom_data_marks_and_groups_with_their_limits() {
     assert_eq!(too_long.code(), ErrCode::InvalidParameters.value());
     let too_many: Vec<_> = (0..101).map(|i| c(&format!("c{i}"))).collect();
     let err = block_on(client.set_custom_data(too_many, "y".into())).unwrap_err();
-    assert_eq!(err.code(), ErrCode::SvrConvConvExtensionExceedLimit.value());
+    assert_eq!(err.code(), ErrCode::SvrConvConvMarkReqCountExceedLimit.value());
 
     block_on(client.group_op(GroupOp::Create("g1".into(), vec![c("c0"), c("c1")]))).unwrap();
     let long = block_on(client.group_op(GroupOp::Create("n".repeat(33), vec![c("c0")]))).unwrap_err();
@@ -194,7 +194,7 @@ fn custom_data_marks_and_groups_with_their_limits() {
         block_on(client.group_op(GroupOp::Create(format!("g{i}"), vec![c("c2")]))).unwrap();
     }
     let over = block_on(client.group_op(GroupOp::Create("g21".into(), vec![c("c2")]))).unwrap_err();
-    assert_eq!(over.code(), ErrCode::SvrConvConvGroupTotalExceedLimit.value());
+    assert_eq!(over.code(), ErrCode::SvrConvConvGroupTotalCountExceedLimit.value());
     block_on(client.group_op(GroupOp::Rename("g1".into(), "first".into()))).unwrap();
     block_on(client.group_op(GroupOp::Remove("first".into(), vec![c("c1")]))).unwrap();
     block_on(client.group_op(GroupOp::Delete("g20".into()))).unwrap();

@@ -31,6 +31,8 @@
  * - A NULL `cb` is allowed and means "no callback": the call is carried out all the same.
  * - The callback runs exactly once if and only if the call returned `TIM_SUCC`.
  * - It runs on an SDK callback thread, never on the calling thread and never inside the call.
+ *   Being another thread, it may start before the call has returned to you: set up whatever
+ *   `user_data` points to before making the call.
  * - Callbacks run in the order of the calls they belong to.
  * - `user_data` is passed back unchanged and never dereferenced; it may be NULL.
  * - A callback may call any TIM function (including synchronous ones such as `TIMConvSetDraft`)
@@ -129,7 +131,7 @@ TIM_DECL const char* TIMGetSDKVersion(void);
  *         `TIM_ERR_SDKUNINIT`; `TIM_ERR_PARAM` if `user_id` is NULL, empty, not UTF-8 or longer
  *         than 127 bytes.
  *
- * Threading: `cb` runs on an SDK callback thread after `TIMLogin` returned. The login status is
+ * Threading: `cb` runs on an SDK callback thread once `TIMLogin` accepted the call. The login status is
  * `kTIMLoginStatus_Logined` by the time `cb` runs with `ERR_SUCC`.
  */
 TIM_DECL int TIMLogin(const char* user_id, const char* user_sig, TIMCommCallback cb, const void* user_data);
@@ -144,7 +146,7 @@ TIM_DECL int TIMLogin(const char* user_id, const char* user_sig, TIMCommCallback
  * @return `TIM_SUCC` if the call was accepted (then `cb` runs exactly once);
  *         `TIM_ERR_SDKUNINIT`; `TIM_ERR_NOTLOGIN` if nobody is logged in.
  *
- * Threading: `cb` runs on an SDK callback thread after `TIMLogout` returned, in call order with
+ * Threading: `cb` runs on an SDK callback thread once `TIMLogout` accepted the call, in call order with
  * the callbacks of earlier calls (the logout happens after every earlier call completed). The
  * login status is `kTIMLoginStatus_UnLogined` by the time `cb` runs with `ERR_SUCC`.
  */
@@ -195,7 +197,7 @@ TIM_DECL enum TIMLoginStatus TIMGetLoginStatus(void);
  * The registration is kept across `TIMUninit` / `TIMInit`.
  *
  * Threading: may be called from any thread at any time, also before `TIMInit`. Events run on the
- * SDK callback thread, after the call that caused them returned and in the order of the changes;
+ * SDK callback thread, once the change that caused them is on disk, in the order of the changes;
  * the callback may call any TIM function.
  */
 TIM_DECL void TIMSetConvEventCallback(TIMConvEventCallback cb, const void* user_data);
@@ -218,7 +220,7 @@ TIM_DECL void TIMSetConvEventCallback(TIMConvEventCallback cb, const void* user_
  *         `TIM_ERR_SDKUNINIT`; `TIM_ERR_NOTLOGIN`; `TIM_ERR_PARAM` if `conv_id` is NULL, empty,
  *         not UTF-8 or too long, or `conv_type` is not C2C or group.
  *
- * Threading: `cb` runs on an SDK callback thread after `TIMConvCreate` returned, in call order.
+ * Threading: `cb` runs on an SDK callback thread once `TIMConvCreate` accepted the call, in call order.
  */
 TIM_DECL int TIMConvCreate(const char* conv_id, enum TIMConvType conv_type, TIMCommCallback cb, const void* user_data);
 
@@ -241,7 +243,7 @@ TIM_DECL int TIMConvCreate(const char* conv_id, enum TIMConvType conv_type, TIMC
  *         `TIM_ERR_NOTLOGIN`; `TIM_ERR_PARAM` if `conv_id` is NULL, empty, not UTF-8 or too long,
  *         or `conv_type` is not C2C or group.
  *
- * Threading: `cb` runs on an SDK callback thread after `TIMConvDelete` returned, in call order.
+ * Threading: `cb` runs on an SDK callback thread once `TIMConvDelete` accepted the call, in call order.
  */
 TIM_DECL int TIMConvDelete(const char* conv_id, enum TIMConvType conv_type, TIMCommCallback cb, const void* user_data);
 
@@ -261,7 +263,7 @@ TIM_DECL int TIMConvDelete(const char* conv_id, enum TIMConvType conv_type, TIMC
  * @return `TIM_SUCC` if the call was accepted (then `cb` runs exactly once);
  *         `TIM_ERR_SDKUNINIT`; `TIM_ERR_NOTLOGIN`.
  *
- * Threading: `cb` runs on an SDK callback thread after `TIMConvGetConvList` returned, in call
+ * Threading: `cb` runs on an SDK callback thread once `TIMConvGetConvList` accepted the call, in call
  * order; the list reflects every call that returned before `TIMConvGetConvList` was called.
  */
 TIM_DECL int TIMConvGetConvList(TIMCommCallback cb, const void* user_data);
@@ -409,7 +411,7 @@ TIM_DECL void TIMRemoveRecvNewMsgCallback(TIMRecvNewMsgCallback cb);
  *         or JSON of the wrong shape or types, its elem array is empty, or it holds a group tips
  *         or group report elem.
  *
- * Threading: `cb` runs on an SDK callback thread after the call returned, in call order.
+ * Threading: `cb` runs on an SDK callback thread once the call is accepted, in call order.
  */
 TIM_DECL int TIMMsgSendMessage(const char* conv_id, enum TIMConvType conv_type, const char* json_msg_param, char* message_id_buffer, TIMCommCallback cb, const void* user_data);
 
@@ -443,7 +445,7 @@ TIM_DECL int TIMMsgSendNewMsg(const char* conv_id, enum TIMConvType conv_type, c
  *
  * @return As `TIMMsgSendMessage`.
  *
- * Threading: `cb` runs on an SDK callback thread after the call returned, in call order.
+ * Threading: `cb` runs on an SDK callback thread once the call is accepted, in call order.
  */
 TIM_DECL int TIMMsgSaveMsg(const char* conv_id, enum TIMConvType conv_type, const char* json_msg_param, TIMCommCallback cb, const void* user_data);
 
@@ -474,7 +476,7 @@ TIM_DECL int TIMMsgSaveMsg(const char* conv_id, enum TIMConvType conv_type, cons
  *         JSON; `TIM_ERR_PARAM` if `conv_id` or `conv_type` is invalid, `json_msg_array` is NULL,
  *         not an array, or any element is invalid.
  *
- * Threading: `cb` runs on an SDK callback thread after the call returned, in call order.
+ * Threading: `cb` runs on an SDK callback thread once the call is accepted, in call order.
  */
 TIM_DECL int TIMMsgImportMsgList(const char* conv_id, enum TIMConvType conv_type, const char* json_msg_array, TIMCommCallback cb, const void* user_data);
 
@@ -525,7 +527,7 @@ TIM_DECL int TIMMsgImportMsgList(const char* conv_id, enum TIMConvType conv_type
  *         object, has keys of the wrong types, a count above 10000, or a last message without
  *         `message_msg_id`.
  *
- * Threading: `cb` runs on an SDK callback thread after the call returned, in call order; the
+ * Threading: `cb` runs on an SDK callback thread once the call is accepted, in call order; the
  * result reflects every call that returned before this one was made.
  */
 TIM_DECL int TIMMsgGetMsgList(const char* conv_id, enum TIMConvType conv_type, const char* json_get_msg_param, TIMCommCallback cb, const void* user_data);
@@ -555,7 +557,7 @@ TIM_DECL int TIMMsgGetMsgList(const char* conv_id, enum TIMConvType conv_type, c
  *         `TIM_ERR_PARAM` if `conv_id` or `conv_type` is invalid, or the parameter is NULL, not
  *         an object, has no `msg_delete_param_msg` or one without `message_msg_id`.
  *
- * Threading: `cb` runs on an SDK callback thread after the call returned, in call order.
+ * Threading: `cb` runs on an SDK callback thread once the call is accepted, in call order.
  */
 TIM_DECL int TIMMsgDelete(const char* conv_id, enum TIMConvType conv_type, const char* json_msgdel_param, TIMCommCallback cb, const void* user_data);
 
@@ -577,7 +579,7 @@ TIM_DECL int TIMMsgDelete(const char* conv_id, enum TIMConvType conv_type, const
  *         `TIM_ERR_SDKUNINIT`; `TIM_ERR_NOTLOGIN`; `TIM_ERR_PARAM` if `conv_id` or `conv_type`
  *         is invalid.
  *
- * Threading: `cb` runs on an SDK callback thread after the call returned, in call order.
+ * Threading: `cb` runs on an SDK callback thread once the call is accepted, in call order.
  */
 TIM_DECL int TIMMsgClearHistoryMessage(const char* conv_id, enum TIMConvType conv_type, TIMCommCallback cb, const void* user_data);
 
@@ -611,7 +613,7 @@ TIM_DECL int TIMMsgClearHistoryMessage(const char* conv_id, enum TIMConvType con
  *         `TIM_ERR_PARAM` if `conv_type` is not C2C or group, `conv_id` is invalid, or the
  *         message is JSON of the wrong shape or has no `message_msg_id`.
  *
- * Threading: `cb` runs on an SDK callback thread after the call returned, in call order.
+ * Threading: `cb` runs on an SDK callback thread once the call is accepted, in call order.
  */
 TIM_DECL int TIMMsgReportReaded(const char* conv_id, enum TIMConvType conv_type, const char* json_msg_param, TIMCommCallback cb, const void* user_data);
 
@@ -628,7 +630,7 @@ TIM_DECL int TIMMsgReportReaded(const char* conv_id, enum TIMConvType conv_type,
  * @return `TIM_SUCC` if the call was accepted (then `cb` runs exactly once);
  *         `TIM_ERR_SDKUNINIT`; `TIM_ERR_NOTLOGIN`.
  *
- * Threading: `cb` runs on an SDK callback thread after the call returned, in call order.
+ * Threading: `cb` runs on an SDK callback thread once the call is accepted, in call order.
  */
 TIM_DECL int TIMMsgMarkAllMessageAsRead(TIMCommCallback cb, const void* user_data);
 
@@ -658,7 +660,7 @@ TIM_DECL int TIMMsgMarkAllMessageAsRead(TIMCommCallback cb, const void* user_dat
  *         `TIM_ERR_SDKUNINIT`; `TIM_ERR_NOTLOGIN`; `TIM_ERR_PARAM` if `conversation_id` is not
  *         UTF-8 or has none of the forms above (for example `"foo"` or `"c2c_"`).
  *
- * Threading: `cb` runs on an SDK callback thread after the call returned, in call order.
+ * Threading: `cb` runs on an SDK callback thread once the call is accepted, in call order.
  */
 TIM_DECL int TIMConvCleanConversationUnreadMessageCount(const char* conversation_id, uint64_t clean_timestamp, uint64_t clean_sequence, TIMCommCallback cb, const void* user_data);
 
@@ -681,7 +683,7 @@ TIM_DECL int TIMConvCleanConversationUnreadMessageCount(const char* conversation
  *         `TIM_ERR_PARAM` if `opt` is not 0 to 4, or the array is NULL, not an array of strings,
  *         or holds an empty or too long ID.
  *
- * Threading: `cb` runs on an SDK callback thread after the call returned, in call order.
+ * Threading: `cb` runs on an SDK callback thread once the call is accepted, in call order.
  */
 TIM_DECL int TIMMsgSetC2CReceiveMessageOpt(const char* json_identifier_array, enum TIMReceiveMessageOpt opt, TIMCommCallback cb, const void* user_data);
 
@@ -700,7 +702,7 @@ TIM_DECL int TIMMsgSetC2CReceiveMessageOpt(const char* json_identifier_array, en
  *         `TIM_ERR_SDKUNINIT`; `TIM_ERR_NOTLOGIN`; `TIM_ERR_PARAM` if `opt` is not 0 to 4 or
  *         `group_id` is NULL, empty, not UTF-8 or too long.
  *
- * Threading: `cb` runs on an SDK callback thread after the call returned, in call order.
+ * Threading: `cb` runs on an SDK callback thread once the call is accepted, in call order.
  */
 TIM_DECL int TIMMsgSetGroupReceiveMessageOpt(const char* group_id, enum TIMReceiveMessageOpt opt, TIMCommCallback cb, const void* user_data);
 
@@ -718,7 +720,7 @@ TIM_DECL int TIMMsgSetGroupReceiveMessageOpt(const char* group_id, enum TIMRecei
  * @return `TIM_SUCC` if the call was accepted (then `cb` runs exactly once);
  *         `TIM_ERR_SDKUNINIT`; `TIM_ERR_NOTLOGIN`.
  *
- * Threading: `cb` runs on an SDK callback thread after the call returned, in call order; the
+ * Threading: `cb` runs on an SDK callback thread once the call is accepted, in call order; the
  * count reflects every call that returned before this one was made.
  */
 TIM_DECL int TIMConvGetTotalUnreadMessageCount(TIMCommCallback cb, const void* user_data);
@@ -768,7 +770,7 @@ TIM_DECL void TIMSetConvTotalUnreadMessageCountChangedCallback(TIMConvTotalUnrea
  * `ERR_SUCC`.
  *
  * Limits (as Tencent's server enforces them): at most 100 conversation IDs per mark, custom-data or
- * group call (more: `ERR_SVR_CONV_CONV_EXTENSION_EXCEED_LIMIT`, 51006, through the callback) and
+ * group call (more: `ERR_SVR_CONV_CONV_MARK_REQ_COUNT_EXCEED_LIMIT`, 51006, through the callback) and
  * per `TIMConvDeleteConversationList` (more: `TIM_ERR_PARAM`); at most 1000 conversations marked
  * or in a group at the same time (more: 51008 for each conversation over the limit); at most 50
  * pinned conversations; custom data of at most 256 bytes; at most 20 conversation groups, with
@@ -801,7 +803,7 @@ TIM_DECL void TIMSetConvTotalUnreadMessageCountChangedCallback(TIMConvTotalUnrea
  *         `TIM_ERR_PARAM` if it is NULL, not an array of such objects, or holds an empty or too
  *         long ID or a type other than C2C or group.
  *
- * Threading: `cb` runs on an SDK callback thread after the call returned, in call order; the
+ * Threading: `cb` runs on an SDK callback thread once the call is accepted, in call order; the
  * result reflects every call that returned before this one was made.
  */
 TIM_DECL int TIMConvGetConvInfo(const char* json_get_conv_list_param, TIMCommCallback cb, const void* user_data);
@@ -831,7 +833,7 @@ TIM_DECL int TIMConvGetConvInfo(const char* json_get_conv_list_param, TIMCommCal
  *         `TIM_ERR_SDKUNINIT`; `TIM_ERR_NOTLOGIN`; `TIM_ERR_PARAM` if `conv_id` is NULL, empty,
  *         not UTF-8 or too long, or `conv_type` is not C2C or group.
  *
- * Threading: `cb` runs on an SDK callback thread after the call returned, in call order.
+ * Threading: `cb` runs on an SDK callback thread once the call is accepted, in call order.
  */
 TIM_DECL int TIMConvPinConversation(const char* conv_id, enum TIMConvType conv_type, bool is_pinned, TIMCommCallback cb, const void* user_data);
 
@@ -892,7 +894,7 @@ TIM_DECL int TIMConvPinConversation(const char* conv_id, enum TIMConvType conv_t
  *         `TIM_ERR_PARAM` if `count` is 0 or above 1000, `filter` is not an object, has a key of
  *         the wrong type, or a conv type other than 0, 1 or 2.
  *
- * Threading: `cb` runs on an SDK callback thread after the call returned, in call order; the page
+ * Threading: `cb` runs on an SDK callback thread once the call is accepted, in call order; the page
  * reflects every call that returned before this one was made.
  */
 TIM_DECL int TIMConvGetConversationListByFilter(const char* filter, uint64_t next_seq, uint32_t count, TIMCommCallback cb, const void* user_data);
@@ -927,7 +929,7 @@ TIM_DECL int TIMConvGetConversationListByFilter(const char* filter, uint64_t nex
  *         `TIM_ERR_PARAM` if it is NULL, not an array of strings, holds more than 100 IDs, or an
  *         ID that is not `"c2c_<userID>"` / `"group_<groupID>"`.
  *
- * Threading: `cb` runs on an SDK callback thread after the call returned, in call order (after
+ * Threading: `cb` runs on an SDK callback thread once the call is accepted, in call order (after
  * the events).
  */
 TIM_DECL int TIMConvDeleteConversationList(const char* conversation_id_array, bool clear_message, TIMCommCallback cb, const void* user_data);
@@ -943,7 +945,7 @@ TIM_DECL int TIMConvDeleteConversationList(const char* conversation_id_array, bo
  * @param cb                    Called once with `code` = `ERR_SUCC` and `json_params` = a JSON
  *                              array of TIMConversationOperationResult, one per ID (6004 for a
  *                              conversation that does not exist); with
- *                              `ERR_SVR_CONV_CONV_EXTENSION_EXCEED_LIMIT` (51006) if the array
+ *                              `ERR_SVR_CONV_CONV_MARK_REQ_COUNT_EXCEED_LIMIT` (51006) if the array
  *                              holds more than 100 IDs; with `ERR_INVALID_PARAMETERS` (6017) if
  *                              `custom_data` is longer than 256 bytes. Nothing changes on an error
  *                              code. May be NULL.
@@ -954,7 +956,7 @@ TIM_DECL int TIMConvDeleteConversationList(const char* conversation_id_array, bo
  *         `TIM_ERR_PARAM` if it is NULL, not an array of strings, or holds a malformed ID, or
  *         `custom_data` is not UTF-8.
  *
- * Threading: `cb` runs on an SDK callback thread after the call returned, in call order.
+ * Threading: `cb` runs on an SDK callback thread once the call is accepted, in call order.
  */
 TIM_DECL int TIMConvSetConversationCustomData(const char* conversation_id_array, const char* custom_data, TIMCommCallback cb, const void* user_data);
 
@@ -976,9 +978,9 @@ TIM_DECL int TIMConvSetConversationCustomData(const char* conversation_id_array,
  * @param cb                    Called once with `code` = `ERR_SUCC` and `json_params` = a JSON
  *                              array of TIMConversationOperationResult, one per ID: 0, 6004 for a
  *                              conversation that does not exist, or
- *                              `ERR_SVR_CONV_CONV_EXTENSION_TOTAL_EXCEED_LIMIT` (51008) for a
+ *                              `ERR_SVR_CONV_CONV_MARK_TOTAL_COUNT_EXCEED_LIMIT` (51008) for a
  *                              conversation that would be the 1001st marked or grouped one; with
- *                              `ERR_SVR_CONV_CONV_EXTENSION_EXCEED_LIMIT` (51006) if the array
+ *                              `ERR_SVR_CONV_CONV_MARK_REQ_COUNT_EXCEED_LIMIT` (51006) if the array
  *                              holds more than 100 IDs (nothing changes). May be NULL.
  * @param user_data             Passed back to `cb` unchanged.
  *
@@ -987,7 +989,7 @@ TIM_DECL int TIMConvSetConversationCustomData(const char* conversation_id_array,
  *         `TIM_ERR_PARAM` if it is NULL, not an array of strings, holds a malformed ID, or
  *         `mark_type` is 0 or has a bit other than 0x1, 0x2, 0x4, 0x8 and bits 32 to 63.
  *
- * Threading: `cb` runs on an SDK callback thread after the call returned, in call order.
+ * Threading: `cb` runs on an SDK callback thread once the call is accepted, in call order.
  */
 TIM_DECL int TIMConvMarkConversation(const char* conversation_id_array, uint64_t mark_type, bool enable_mark, TIMCommCallback cb, const void* user_data);
 
@@ -1014,7 +1016,7 @@ TIM_DECL int TIMConvMarkConversation(const char* conversation_id_array, uint64_t
  *         `TIM_ERR_PARAM` if it is not an object, has a key of the wrong type, or a conv type
  *         other than 0, 1 or 2.
  *
- * Threading: `cb` runs on an SDK callback thread after the call returned, in call order; the
+ * Threading: `cb` runs on an SDK callback thread once the call is accepted, in call order; the
  * count reflects every call that returned before this one was made.
  */
 TIM_DECL int TIMConvGetUnreadMessageCountByFilter(const char* filter, TIMCommCallback cb, const void* user_data);
@@ -1107,8 +1109,8 @@ TIM_DECL void TIMSetConvUnreadMessageCountChangedByFilterCallback(TIMConvTotalUn
  *                              group of that name exists,
  *                              `ERR_SVR_CONV_CONV_GROUP_NAME_EXCEED_LENGTH` (51011) if it is
  *                              longer than 32 bytes,
- *                              `ERR_SVR_CONV_CONV_GROUP_TOTAL_EXCEED_LIMIT` (51010) if there are
- *                              already 20 groups, or `ERR_SVR_CONV_CONV_EXTENSION_EXCEED_LIMIT`
+ *                              `ERR_SVR_CONV_CONV_GROUP_TOTAL_COUNT_EXCEED_LIMIT` (51010) if there are
+ *                              already 20 groups, or `ERR_SVR_CONV_CONV_MARK_REQ_COUNT_EXCEED_LIMIT`
  *                              (51006) for more than 100 IDs. May be NULL.
  * @param user_data             Passed back to `cb` unchanged.
  *
@@ -1117,7 +1119,7 @@ TIM_DECL void TIMSetConvUnreadMessageCountChangedByFilterCallback(TIMConvTotalUn
  *         `TIM_ERR_PARAM` if `group_name` is NULL or not UTF-8, or the array is NULL, empty, not
  *         an array of strings, or holds a malformed ID.
  *
- * Threading: `cb` runs on an SDK callback thread after the call returned, in call order.
+ * Threading: `cb` runs on an SDK callback thread once the call is accepted, in call order.
  */
 TIM_DECL int TIMConvCreateConversationGroup(const char* group_name, const char* conversation_id_array, TIMCommCallback cb, const void* user_data);
 
@@ -1132,7 +1134,7 @@ TIM_DECL int TIMConvCreateConversationGroup(const char* group_name, const char* 
  * @return `TIM_SUCC` if the call was accepted (then `cb` runs exactly once);
  *         `TIM_ERR_SDKUNINIT`; `TIM_ERR_NOTLOGIN`.
  *
- * Threading: `cb` runs on an SDK callback thread after the call returned, in call order.
+ * Threading: `cb` runs on an SDK callback thread once the call is accepted, in call order.
  */
 TIM_DECL int TIMConvGetConversationGroupList(TIMCommCallback cb, const void* user_data);
 
@@ -1153,7 +1155,7 @@ TIM_DECL int TIMConvGetConversationGroupList(TIMCommCallback cb, const void* use
  *         `TIM_ERR_SDKUNINIT`; `TIM_ERR_NOTLOGIN`; `TIM_ERR_PARAM` if `group_name` is NULL or not
  *         UTF-8.
  *
- * Threading: `cb` runs on an SDK callback thread after the call returned, in call order.
+ * Threading: `cb` runs on an SDK callback thread once the call is accepted, in call order.
  */
 TIM_DECL int TIMConvDeleteConversationGroup(const char* group_name, TIMCommCallback cb, const void* user_data);
 
@@ -1177,7 +1179,7 @@ TIM_DECL int TIMConvDeleteConversationGroup(const char* group_name, TIMCommCallb
  * @return `TIM_SUCC` if the call was accepted (then `cb` runs exactly once);
  *         `TIM_ERR_SDKUNINIT`; `TIM_ERR_NOTLOGIN`; `TIM_ERR_PARAM` if a name is NULL or not UTF-8.
  *
- * Threading: `cb` runs on an SDK callback thread after the call returned, in call order.
+ * Threading: `cb` runs on an SDK callback thread once the call is accepted, in call order.
  */
 TIM_DECL int TIMConvRenameConversationGroup(const char* old_name, const char* new_name, TIMCommCallback cb, const void* user_data);
 
@@ -1203,7 +1205,7 @@ TIM_DECL int TIMConvRenameConversationGroup(const char* old_name, const char* ne
  *         `TIM_ERR_PARAM` if `group_name` is NULL or not UTF-8, or the array is NULL, not an array
  *         of strings, or holds a malformed ID.
  *
- * Threading: `cb` runs on an SDK callback thread after the call returned, in call order.
+ * Threading: `cb` runs on an SDK callback thread once the call is accepted, in call order.
  */
 TIM_DECL int TIMConvAddConversationsToGroup(const char* group_name, const char* conversation_id_array, TIMCommCallback cb, const void* user_data);
 
@@ -1229,7 +1231,7 @@ TIM_DECL int TIMConvAddConversationsToGroup(const char* group_name, const char* 
  *         `TIM_ERR_PARAM` if `group_name` is NULL or not UTF-8, or the array is NULL, not an array
  *         of strings, or holds a malformed ID.
  *
- * Threading: `cb` runs on an SDK callback thread after the call returned, in call order.
+ * Threading: `cb` runs on an SDK callback thread once the call is accepted, in call order.
  */
 TIM_DECL int TIMConvDeleteConversationsFromGroup(const char* group_name, const char* conversation_id_array, TIMCommCallback cb, const void* user_data);
 
@@ -1349,7 +1351,7 @@ TIM_DECL void TIMSetConvConversationsDeletedFromGroupCallback(TIMConvConversatio
  *         `TIM_ERR_SDKUNINIT`; `TIM_ERR_NOTLOGIN`; `TIM_ERR_JSON` if `json_msg_array` is not
  *         JSON; `TIM_ERR_PARAM` if it is NULL, not an array, or any element is invalid.
  *
- * Threading: `cb` runs on an SDK callback thread after the call returned, in call order.
+ * Threading: `cb` runs on an SDK callback thread once the call is accepted, in call order.
  */
 TIM_DECL int TIMExtDeliverIncomingMessages(const char* json_msg_array, TIMCommCallback cb, const void* user_data);
 

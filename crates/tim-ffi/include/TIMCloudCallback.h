@@ -4,7 +4,8 @@
  *
  * Rules common to every callback (see also `TIMCloud.h`):
  * - Callbacks run on an SDK callback thread, never on the calling thread and never inside the
- *   call that caused them.
+ *   call that caused them; being another thread, a callback may start before that call has
+ *   returned, so set up what `user_data` points to before the call.
  * - A callback may call any TIM function, including the one that caused it.
  * - The strings passed to a callback are valid only until the callback returns; copy what you
  *   need to keep.
@@ -25,8 +26,8 @@ extern "C" {
  * @brief The result of an asynchronous call.
  *
  * Runs exactly once for every asynchronous call that returned `TIM_SUCC` (and never for one that
- * returned anything else), on an SDK callback thread, after the call returned. The callbacks of
- * the calls of one thread run in the order of the calls.
+ * returned anything else), on an SDK callback thread, possibly before the call has returned. The
+ * callbacks of the calls of one thread run in the order of the calls.
  *
  * @param code        `ERR_SUCC` (0) on success, otherwise a `TIMErrCode` (`TIMErrorCode.h`).
  * @param desc        A human-readable description of the error; `""` on success. Never NULL.
@@ -166,7 +167,7 @@ typedef void (*TIMConvConversationsAddedToGroupCallback)(const char* group_name,
  * This is the 7.x typedef (as in SDK 7.9, whose signatures this whole header follows). SDK 8.6
  * added a `uint32_t reason` parameter before `user_data` (0 = the user removed the conversations,
  * 1 = they were evicted because the group passed 1000 conversations). This implementation never
- * evicts (adding past the limit fails with `ERR_SVR_CONV_CONV_EXTENSION_TOTAL_EXCEED_LIMIT`,
+ * evicts (adding past the limit fails with `ERR_SVR_CONV_CONV_MARK_TOTAL_COUNT_EXCEED_LIMIT`,
  * 51008), so the reason would always be 0; keeping the 7.x form means applications written for
  * 7.x compile unchanged and receive the right `user_data`. A callback written for 8.6 (with
  * `reason`) does not match this typedef and must be adapted.

@@ -22,7 +22,7 @@ use crate::conversation::conv_key;
 use crate::json;
 use crate::runtime;
 use crate::types::{
-    TIMCommCallback, TIMConvTotalUnreadMessageCountChangedByFilterCallback, TIMConvType, UserData,
+    CBool, TIMCommCallback, TIMConvTotalUnreadMessageCountChangedByFilterCallback, TIMConvType, UserData,
 };
 
 /// Parses a JSON array of `c2c_<id>` / `group_<id>` conversation IDs.
@@ -114,7 +114,7 @@ pub extern "C" fn TIMConvGetConvInfo(
 pub extern "C" fn TIMConvPinConversation(
     conv_id: *const c_char,
     conv_type: TIMConvType,
-    is_pinned: bool,
+    is_pinned: CBool,
     cb: TIMCommCallback,
     user_data: *const c_void,
 ) -> c_int {
@@ -123,7 +123,7 @@ pub extern "C" fn TIMConvPinConversation(
         // SAFETY: C passes NULL or a NUL-terminated string.
         let key = unsafe { conv_key(conv_id, conv_type) }?;
         let callback = CommCallback::new(cb, user_data);
-        client.pin_conversation_with(key, is_pinned, callback.unit())
+        client.pin_conversation_with(key, is_pinned != 0, callback.unit())
     })
 }
 
@@ -157,7 +157,7 @@ pub extern "C" fn TIMConvGetConversationListByFilter(
 #[unsafe(no_mangle)]
 pub extern "C" fn TIMConvDeleteConversationList(
     conversation_id_array: *const c_char,
-    clear_message: bool,
+    clear_message: CBool,
     cb: TIMCommCallback,
     user_data: *const c_void,
 ) -> c_int {
@@ -167,7 +167,7 @@ pub extern "C" fn TIMConvDeleteConversationList(
         let keys = unsafe { conversation_ids_arg(conversation_id_array, "conversation_id_array") }?;
         client.delete_conversation_list_with(
             keys,
-            clear_message,
+            clear_message != 0,
             results_callback(CommCallback::new(cb, user_data)),
         )
     })
@@ -200,7 +200,7 @@ pub extern "C" fn TIMConvSetConversationCustomData(
 pub extern "C" fn TIMConvMarkConversation(
     conversation_id_array: *const c_char,
     mark_type: u64,
-    enable_mark: bool,
+    enable_mark: CBool,
     cb: TIMCommCallback,
     user_data: *const c_void,
 ) -> c_int {
@@ -209,7 +209,7 @@ pub extern "C" fn TIMConvMarkConversation(
         // SAFETY: C passes NULL or a NUL-terminated string.
         let keys = unsafe { conversation_ids_arg(conversation_id_array, "conversation_id_array") }?;
         let callback = results_callback(CommCallback::new(cb, user_data));
-        client.mark_conversations_with(keys, mark_type, enable_mark, callback)
+        client.mark_conversations_with(keys, mark_type, enable_mark != 0, callback)
     })
 }
 

@@ -34,16 +34,33 @@ fn send(
             unsafe { (conv_key(conv_id, conv_type)?, required_str(json_msg_param, "json_msg_param")?) };
         let message = parse_message_param(text)?;
         let callback = CommCallback::new(cb, user_data);
-        let id = client.send_message_with(key, message, move |r| callback.complete(r, json::to_json))?;
-        if !message_id_buffer.is_null() {
+        // The buffer is written before the message is queued: the callback, on another thread,
+        // may run before this returns and may read it. Should queueing fail, the buffer gets its
+        // old bytes back (the header promises it unchanged unless TIM_SUCC).
+        let mut saved = None;
+        let write_id = |id: &str| {
+            if message_id_buffer.is_null() {
+                return;
+            }
             let len = id.len().min(tim_types::limits::LOGIN_USER_ID_BUFFER_BYTES - 1);
+            let buffer = message_id_buffer.cast::<u8>();
             // SAFETY: the caller passes NULL or a buffer of at least 128 bytes (TIM contract); the
             // ID and its NUL fit in 128.
             unsafe {
-                std::ptr::copy_nonoverlapping(id.as_ptr(), message_id_buffer.cast::<u8>(), len);
-                *message_id_buffer.add(len) = 0;
+                saved = Some(std::slice::from_raw_parts(buffer, len + 1).to_vec());
+                std::ptr::copy_nonoverlapping(id.as_ptr(), buffer, len);
+                *buffer.add(len) = 0;
             }
+        };
+        let sent = client
+            .send_message_announcing_id(key, message, write_id, move |r| callback.complete(r, json::to_json));
+        if sent.is_err()
+            && let Some(old) = &saved
+        {
+            // SAFETY: the same buffer and length as written above.
+            unsafe { std::ptr::copy_nonoverlapping(old.as_ptr(), message_id_buffer.cast::<u8>(), old.len()) };
         }
+        sent?;
         Ok(())
     })
 }

@@ -91,6 +91,11 @@ pub fn init(config: SdkConfig) -> std::io::Result<()> {
 /// Installs the core's conversation-event and new-message handlers only while a C callback
 /// wants them: the core computes events and copies received messages only for a handler.
 fn sync_costly_handlers() {
+    // Reading the registrations and installing the handlers is one step: two threads changing
+    // registrations at once would otherwise let the one that read first install last, leaving
+    // a registered callback without its handler (or the other way round).
+    static SYNCING: Mutex<()> = Mutex::new(());
+    let _one_at_a_time = lock(&SYNCING);
     let Ok(client) = client() else { return };
     let events = lock(&CONV_EVENT_CALLBACK).is_some();
     client.set_conv_event_handler(events.then(|| Arc::new(forward_conv_event) as tim_core::ConvEventHandler));

@@ -8,6 +8,11 @@ use std::ffi::{c_char, c_int, c_void};
 /// `enum TIMConvType` as it crosses the ABI.
 pub type TIMConvType = c_int;
 
+/// A C `bool` parameter, taken as its byte: zero is false, anything else true. Why not Rust's
+/// `bool`: a byte other than 0 or 1 in a Rust `bool` is undefined behaviour, and a caller built
+/// against a header where `bool` is `unsigned char` (TIM's pure-C typedef) can pass `flags & 4`.
+pub type CBool = u8;
+
 /// `enum TIMLoginStatus` as it crosses the ABI.
 pub type TIMLoginStatus = c_int;
 

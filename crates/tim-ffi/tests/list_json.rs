@@ -83,9 +83,9 @@ fn list_json() {
         call(10 + n, |cb, ud| TIMConvCreate(id.as_ptr(), 1, cb, ud));
     }
     call(20, |cb, ud| TIMConvCreate(c"g".as_ptr(), 2, cb, ud));
-    call(21, |cb, ud| TIMConvPinConversation(c"b".as_ptr(), 1, true, cb, ud));
+    call(21, |cb, ud| TIMConvPinConversation(c"b".as_ptr(), 1, 1, cb, ud));
     let ids = cr#"["c2c_a","c2c_nobody","group_g"]"#;
-    let (_, marked) = call(22, |cb, ud| TIMConvMarkConversation(ids.as_ptr(), 0x1, true, cb, ud));
+    let (_, marked) = call(22, |cb, ud| TIMConvMarkConversation(ids.as_ptr(), 0x1, 1, cb, ud));
     insta::assert_json_snapshot!("operation_results", marked);
     let (_, custom) = call(23, |cb, ud| {
         TIMConvSetConversationCustomData(cr#"["c2c_c"]"#.as_ptr(), c"vip".as_ptr(), cb, ud)
@@ -117,8 +117,7 @@ fn list_json() {
     call(30, |cb, ud| TIMExtDeliverIncomingMessages(incoming.as_ptr(), cb, ud));
     let (_, by_filter) = call(31, |cb, ud| TIMConvGetUnreadMessageCountByFilter(filter.as_ptr(), cb, ud));
     insta::assert_json_snapshot!("unread_by_filter", by_filter);
-    let (_, deleted) =
-        call(32, |cb, ud| TIMConvDeleteConversationList(cr#"["c2c_a"]"#.as_ptr(), false, cb, ud));
+    let (_, deleted) = call(32, |cb, ud| TIMConvDeleteConversationList(cr#"["c2c_a"]"#.as_ptr(), 0, cb, ud));
     assert_eq!(deleted[0]["conversation_operation_result_result_code"], 0);
     assert_eq!(TIMConvUnsubscribeUnreadMessageCountByFilter(filter.as_ptr()), 0);
     assert_eq!(TIMUninit(), 0);

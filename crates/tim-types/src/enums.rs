@@ -314,15 +314,15 @@ c_enum! {
         /// The conversation service timed out.
         ERR_SVR_CONV_NET_TIMEOUT => SvrConvNetTimeout = 50005,
         /// More than 100 conversations in one mark, group or custom-data request.
-        ERR_SVR_CONV_CONV_EXTENSION_EXCEED_LIMIT => SvrConvConvExtensionExceedLimit = 51006,
+        ERR_SVR_CONV_CONV_MARK_REQ_COUNT_EXCEED_LIMIT => SvrConvConvMarkReqCountExceedLimit = 51006,
         /// The mark operation failed.
         ERR_SVR_CONV_CONV_MARK_OPERATE_FAILED => SvrConvConvMarkOperateFailed = 51007,
         /// More than 1000 marked or grouped conversations.
-        ERR_SVR_CONV_CONV_EXTENSION_TOTAL_EXCEED_LIMIT => SvrConvConvExtensionTotalExceedLimit = 51008,
+        ERR_SVR_CONV_CONV_MARK_TOTAL_COUNT_EXCEED_LIMIT => SvrConvConvMarkTotalCountExceedLimit = 51008,
         /// The conversation group does not exist.
         ERR_SVR_CONV_CONV_GROUP_NOT_EXIST => SvrConvConvGroupNotExist = 51009,
         /// More than 20 conversation groups.
-        ERR_SVR_CONV_CONV_GROUP_TOTAL_EXCEED_LIMIT => SvrConvConvGroupTotalExceedLimit = 51010,
+        ERR_SVR_CONV_CONV_GROUP_TOTAL_COUNT_EXCEED_LIMIT => SvrConvConvGroupTotalCountExceedLimit = 51010,
         /// A conversation group name longer than 32 bytes.
         ERR_SVR_CONV_CONV_GROUP_NAME_EXCEED_LENGTH => SvrConvConvGroupNameExceedLength = 51011,
         /// The user signature expired (server side).

@@ -93,7 +93,22 @@ impl Client {
         message: Message,
         done: impl FnOnce(Result<Message, TimError>) + Send + 'static,
     ) -> Result<String, CallError> {
+        self.send_message_announcing_id(key, message, |_| {}, done)
+    }
+
+    /// As [`Client::send_message_with`], and `id_ready` gets the new ID once the message is
+    /// checked, before it is queued. Why: `done` may run on another thread before this returns,
+    /// so whatever the ID is written to (the C call's buffer) must be written before the queueing.
+    /// If queueing then fails, the error is returned and `done` never runs.
+    pub fn send_message_announcing_id(
+        &self,
+        key: ConvKey,
+        message: Message,
+        id_ready: impl FnOnce(&str),
+        done: impl FnOnce(Result<Message, TimError>) + Send + 'static,
+    ) -> Result<String, CallError> {
         let (message, id) = self.prepare_send(message)?;
+        id_ready(&id);
         let op = MsgOp::Insert { key, messages: vec![message], origin: Origin::Sent };
         self.store_op_with(op, first_message, done)?;
         Ok(id)

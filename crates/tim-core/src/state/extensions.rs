@@ -21,7 +21,7 @@ pub type ItemResults = Vec<(ConvKey, Result<(), TimError>)>;
 pub fn check_request_size(keys: &[ConvKey]) -> Result<(), TimError> {
     if keys.len() > MAX_IDS_PER_REQUEST {
         return Err(TimError::new(
-            ErrCode::SvrConvConvExtensionExceedLimit,
+            ErrCode::SvrConvConvMarkReqCountExceedLimit,
             format!("at most {MAX_IDS_PER_REQUEST} conversations per request, got {}", keys.len()),
         ));
     }
@@ -127,7 +127,7 @@ impl ConvState {
     fn may_join_marked_or_grouped(&self, conv: &Conversation) -> Result<(), TimError> {
         if !conv.is_marked_or_grouped() && self.marked_or_grouped >= MAX_MARKED_OR_GROUPED {
             return Err(TimError::new(
-                ErrCode::SvrConvConvExtensionTotalExceedLimit,
+                ErrCode::SvrConvConvMarkTotalCountExceedLimit,
                 format!("at most {MAX_MARKED_OR_GROUPED} conversations can be marked or grouped"),
             ));
         }
@@ -189,7 +189,7 @@ impl ConvState {
         }
         if self.groups.len() >= MAX_CONV_GROUPS {
             return Err(TimError::new(
-                ErrCode::SvrConvConvGroupTotalExceedLimit,
+                ErrCode::SvrConvConvGroupTotalCountExceedLimit,
                 format!("at most {MAX_CONV_GROUPS} conversation groups"),
             ));
         }
