@@ -27,7 +27,9 @@ use crate::ids::ConvKey;
 use crate::session::Session;
 use crate::state::{ChangeSet, ConvState, EventBatch};
 use crate::store::ops::{MsgOp, OpOutput, OpsOutcome};
-use crate::store::{Close, Commit, CommitBatch, Execute, Loading, Open, Restore, StoreActor, StoreError};
+use crate::store::{
+    Close, Commit, CommitBatch, Execute, ExecuteFailure, Loading, Open, Restore, StoreActor, StoreError,
+};
 use crate::transport::Transport;
 
 #[cfg(test)]
@@ -512,7 +514,12 @@ impl ConvActor {
             .into_actor(self)
             .map(move |result, actor, ctx| {
                 actor.store_call = false;
-                actor.ops_done(flatten(result), dones);
+                actor.ops_done(
+                    result.unwrap_or_else(|e| {
+                        Err(ExecuteFailure { error: mailbox_failure(e), on_disk: Vec::new() })
+                    }),
+                    dones,
+                );
                 if actor.shutting_down {
                     actor.shutdown_when_quiet(ctx);
                 } else {
@@ -523,10 +530,13 @@ impl ConvActor {
     }
 
     /// Takes the committed result of message operations: state, events, callbacks, transport.
-    fn ops_done(&mut self, result: Result<OpsOutcome, StoreError>, dones: Vec<Completion<OpOutput>>) {
+    /// A failure is answered to every caller; what the file holds of the touched conversations
+    /// replaces what memory holds where they differ ([`ExecuteFailure`]).
+    fn ops_done(&mut self, result: Result<OpsOutcome, ExecuteFailure>, dones: Vec<Completion<OpOutput>>) {
         let outcome = match result {
             Ok(outcome) => outcome,
-            Err(error) => {
+            Err(ExecuteFailure { error, on_disk }) => {
+                self.adopt_from_disk(on_disk);
                 let error = TimError::database(error);
                 for done in dones {
                     done.complete(Err(error.clone()));
@@ -536,29 +546,55 @@ impl ConvActor {
         };
         if let Some(user) = self.user.as_mut() {
             let changes = user.state.apply_committed(outcome.changed, outcome.next_order_key);
-            let events = if self.deps.hub.has_conv_handler() {
-                changes.events_of(user.state.touched(&changes), &user.user_id)
-            } else {
-                EventBatch::default()
-            };
-            let totals = subscription_totals(&self.subscriptions, &changes, user.state.touched(&changes));
-            let total = user.state.total_unread();
-            let (hub, dispatcher) = (&self.deps.hub, &self.deps.dispatcher);
-            hub.emit_batch(dispatcher, events);
-            if !outcome.received.is_empty() {
-                hub.emit_new_messages(dispatcher, outcome.received);
-            }
-            if let Transport::Loopback(loopback) = &self.deps.transport {
-                for sent in &outcome.sent {
-                    loopback.route(&user.user_id, sent);
-                }
-            }
-            self.report_total(total);
-            self.report_subscriptions(totals);
+            self.publish(&changes, outcome.received, &outcome.sent);
         }
         for (done, result) in dones.into_iter().zip(outcome.results) {
             done.complete(result);
         }
+    }
+
+    /// After failed message operations: installs the conversations the file holds where they
+    /// differ from memory (a transaction whose fsync failed may have landed), and reports it.
+    fn adopt_from_disk(&mut self, on_disk: Vec<(ConvKey, Option<crate::state::Conversation>)>) {
+        let Some(user) = self.user.as_mut() else { return };
+        let differing: Vec<_> =
+            on_disk.into_iter().filter(|(key, conv)| user.state.record(key) != conv.as_ref()).collect();
+        if differing.is_empty() {
+            return;
+        }
+        let next_order_key = differing.iter().filter_map(|(_, c)| c.as_ref()).map(|c| c.order_key + 1).max();
+        let changes = user.state.apply_committed(differing, next_order_key.unwrap_or(0));
+        self.publish(&changes, Vec::new(), &[]);
+    }
+
+    /// Reports a change already on disk, in this order: conversation events, the received
+    /// messages (receive callbacks), the sent ones (transport), the total and filtered unread.
+    fn publish(
+        &mut self,
+        changes: &ChangeSet,
+        received: Vec<tim_types::Message>,
+        sent: &[tim_types::Message],
+    ) {
+        let Some(user) = self.user.as_ref() else { return };
+        let events = if self.deps.hub.has_conv_handler() {
+            changes.events_of(user.state.touched(changes), &user.user_id)
+        } else {
+            EventBatch::default()
+        };
+        let totals = subscription_totals(&self.subscriptions, changes, user.state.touched(changes));
+        let total = user.state.total_unread();
+        let (hub, dispatcher) = (&self.deps.hub, &self.deps.dispatcher);
+        hub.emit_batch(dispatcher, events);
+        if !received.is_empty() {
+            hub.emit_new_messages(dispatcher, received);
+        }
+        if let Transport::Loopback(loopback) = &self.deps.transport {
+            for message in sent {
+                loopback.route(&user.user_id, message);
+            }
+        }
+        self.report_total(total);
+        self.report_subscriptions(totals);
     }
 
     /// Runs the commands held behind a barrier, until the next barrier.

@@ -162,3 +162,35 @@ fn after_a_failed_fsync_the_file_converges_to_what_the_caller_was_told() {
     assert_eq!(drafts(&relogin_and_list(&client, "unsure")), told, "the file says what the caller was told");
     sdk.shutdown();
 }
+
+#[test]
+fn after_a_failed_fsync_of_a_delivery_memory_takes_what_the_file_holds() {
+    // The delivery's transaction reaches the file although its fsync fails (once: the file reopens
+    // at once): the caller is told it failed (the outcome is unknown), and memory must not keep
+    // the older record, or the next delivery would write a record that does not count the stored
+    // message.
+    let (_dir, faults, sdk) = start_faulty("landed");
+    let client = sdk.client();
+    block_on(client.login("landed", "")).unwrap();
+    assert_eq!(block_on(client.deliver(vec![from_peer("m1")])).unwrap().len(), 1);
+
+    faults.set(Fault::NextSync);
+    let Error::Failed(error) = block_on(client.deliver(vec![from_peer("m2")])).unwrap_err() else {
+        panic!("a delivery whose fsync fails must fail with the store error");
+    };
+    assert_store_failure(&error);
+
+    let on_file = block_on(client.doctor(false)).unwrap();
+    assert!(on_file.mismatches.is_empty(), "{:?}", on_file.mismatches);
+    let total = block_on(client.total_unread()).unwrap();
+    assert_eq!(total, on_file.messages, "memory counts what the file holds (m2 landed or not)");
+    // Delivered again: stored once, whichever way the failed one went.
+    block_on(client.deliver(vec![from_peer("m2"), from_peer("m3")])).unwrap();
+    assert_eq!(block_on(client.total_unread()).unwrap(), 3);
+    let report = block_on(client.doctor(false)).unwrap();
+    assert!(report.mismatches.is_empty(), "{:?}", report.mismatches);
+    assert_eq!(report.messages, 3);
+    let list = relogin_and_list(&client, "landed");
+    assert_eq!(list[0].conv_unread_num, 3);
+    sdk.shutdown();
+}

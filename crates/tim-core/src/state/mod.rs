@@ -142,6 +142,11 @@ impl ConvState {
             .collect()
     }
 
+    /// The record of a conversation, hidden ones included (`None`: no record).
+    pub fn record(&self, key: &ConvKey) -> Option<&Conversation> {
+        self.convs.get(key).map(Box::as_ref)
+    }
+
     /// The current state of the conversations a change set touched, by reference (for events).
     pub fn touched<'a>(
         &'a self,

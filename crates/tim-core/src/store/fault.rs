@@ -27,6 +27,8 @@ pub(crate) enum Fault {
     /// Nothing, but a sync waits until the fault changes: a commit held in flight, so that a
     /// test decides which writes meet in the next batch.
     HoldSyncs = 3,
+    /// The next sync only, like [`Fault::Syncs`]; then a working disk (a transient EIO).
+    NextSync = 4,
 }
 
 /// The fault a store's file shows now; a test changes it at any time.
@@ -116,6 +118,15 @@ impl StorageBackend for FaultyFile {
         }
         while self.faults.holds_syncs() {
             std::thread::sleep(std::time::Duration::from_millis(1));
+        }
+        let once = self.faults.0.compare_exchange(
+            Fault::NextSync as u8,
+            Fault::None as u8,
+            Ordering::SeqCst,
+            Ordering::SeqCst,
+        );
+        if once.is_ok() {
+            return Err(std::io::Error::from_raw_os_error(5));
         }
         self.check(self.faults.refuses_syncs())?;
         self.file.sync_data()

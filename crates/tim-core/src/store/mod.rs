@@ -61,9 +61,8 @@ impl<A: AfterCommit> Message for Commit<A> {
 /// Writes back, before anything else, the conversations of a batch whose commit failed, as they
 /// were before it (what the actor holds after rolling back). Why: after a failed fsync the
 /// outcome is unknown and the reopened file may show the batch; its callers were told it failed.
-/// (Message operations are not written back: they change the actor's state only once
-/// committed, and undoing stored messages is not a write-back; one that reached the file
-/// although it failed shows at the next login.)
+/// (Message operations are not written back: undoing stored messages is not a write-back; the
+/// actor adopts what the file holds instead, see [`ExecuteFailure`].)
 pub struct Restore(pub CommitBatch);
 
 impl Message for Restore {
@@ -85,7 +84,20 @@ pub struct Execute {
 }
 
 impl Message for Execute {
-    type Result = Result<ops::OpsOutcome, StoreError>;
+    type Result = Result<ops::OpsOutcome, ExecuteFailure>;
+}
+
+/// Why message operations failed, and what the file holds of the conversations they touched,
+/// read again after the failure (empty if it could not be read). Why: after a failed fsync the
+/// transaction may have reached the file all the same; the actor adopts what the file holds, so
+/// that memory and file cannot drift apart (the next operation would otherwise write the actor's
+/// older records over records that count the stored messages).
+#[derive(Debug)]
+pub struct ExecuteFailure {
+    /// The error the callers get.
+    pub error: StoreError,
+    /// The touched conversations as the file has them.
+    pub on_disk: Vec<(crate::ids::ConvKey, Option<crate::state::Conversation>)>,
 }
 
 /// Closes the open store, releasing its file lock.
@@ -218,16 +230,18 @@ impl Handler<Restore> for StoreActor {
 }
 
 impl Handler<Execute> for StoreActor {
-    type Result = Result<ops::OpsOutcome, StoreError>;
+    type Result = Result<ops::OpsOutcome, ExecuteFailure>;
 
     fn handle(&mut self, msg: Execute, _: &mut Self::Context) -> Self::Result {
+        let keys: Vec<_> = msg.preloaded.iter().map(|(key, _)| key.clone()).collect();
         let result = self.store().and_then(|store| {
             store.execute(msg.ops, msg.now, msg.next_order_key, msg.collect_received, msg.preloaded)
         });
-        if result.is_err() {
+        result.map_err(|error| {
             self.close_after_failure();
-        }
-        result
+            let on_disk = self.store().and_then(|store| store.read_records(&keys)).unwrap_or_default();
+            ExecuteFailure { error, on_disk }
+        })
     }
 }
 

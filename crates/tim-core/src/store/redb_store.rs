@@ -224,6 +224,24 @@ impl Store {
         Ok(outcome)
     }
 
+    /// The stored records of these conversations (`None`: no record), as the file has them now.
+    pub fn read_records(&self, keys: &[ConvKey]) -> Result<Vec<(ConvKey, Option<Conversation>)>, StoreError> {
+        let txn = self.db.begin_read().map_err(redb::Error::from)?;
+        let table = txn.open_table(CONVERSATIONS)?;
+        keys.iter()
+            .map(|key| {
+                let conv = match table.get(conv_row(key))? {
+                    Some(bytes) => Some(
+                        super::record::decode(bytes.value())
+                            .map_err(|detail| StoreError::Corrupt { key: key.to_string(), detail })?,
+                    ),
+                    None => None,
+                };
+                Ok((key.clone(), conv))
+            })
+            .collect()
+    }
+
     fn load(&self, mut sink: impl FnMut(Loading)) -> Result<Loaded, StoreError> {
         let txn = self.db.begin_read().map_err(redb::Error::from)?;
         let meta = txn.open_table(META)?;
