@@ -259,3 +259,20 @@ fn unpinning_the_conversation_a_walk_stands_on_does_not_return_it_again() {
     let rest = block_on(client.conversation_page(ConvFilter::default(), first.next_seq, 10)).unwrap();
     assert_eq!(ids(&rest.list), ["v3", "v4"]);
 }
+
+#[test]
+fn a_conversation_pinned_and_unpinned_again_during_a_walk_is_still_returned() {
+    let dir = tempfile::tempdir().unwrap();
+    let sdk = start(dir.path());
+    let client = sdk.client();
+    for id in ["w4", "w3", "w2", "w1"] {
+        block_on(client.create_conversation(c(id))).unwrap();
+    }
+    let first = block_on(client.conversation_page(ConvFilter::default(), 0, 2)).unwrap();
+    assert_eq!(ids(&first.list), ["w1", "w2"]);
+    // w4 is still ahead of the walk; pinned and unpinned, it is back in its place, ahead.
+    block_on(client.pin_conversation(c("w4"), true)).unwrap();
+    block_on(client.pin_conversation(c("w4"), false)).unwrap();
+    let rest = block_on(client.conversation_page(ConvFilter::default(), first.next_seq, 10)).unwrap();
+    assert_eq!(ids(&rest.list), ["w3", "w4"]);
+}

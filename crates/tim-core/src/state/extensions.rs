@@ -10,7 +10,7 @@ use tim_types::limits::{
 };
 
 use super::order::OrderEntry;
-use super::{ConvFilter, ConvState, Conversation, GroupEvent, PINNED_BIT};
+use super::{ConvFilter, ConvState, Conversation, Demotion, GroupEvent, PINNED_BIT};
 use crate::error::TimError;
 use crate::ids::ConvKey;
 
@@ -90,10 +90,14 @@ impl ConvState {
                 format!("at most {MAX_PINNED} conversations can be pinned"),
             ));
         }
-        if !pinned {
+        self.demotion_gen += 1;
+        if pinned {
+            self.pinned_at.insert(key.clone(), self.demotion_gen);
+        } else {
             // Moving down: an open list walk that already passed it must not meet it again.
-            self.demotion_gen += 1;
-            self.demoted.insert(key.clone(), (self.demotion_gen, active_time));
+            let pinned_at = self.pinned_at.remove(key).unwrap_or(0);
+            let demotion = Demotion { at: self.demotion_gen, active_time_before: active_time, pinned_at };
+            self.demoted.insert(key.clone(), demotion);
         }
         self.update(key, |conv| conv.pinned = pinned);
         Ok(())
@@ -304,7 +308,8 @@ impl ConvState {
     /// One page of the filtered list after `cursor` (from the top with `None`). Cost grows with
     /// the number of entries scanned, not with the number of conversations: the walk starts in the
     /// ordered index right after the cursor. A conversation that moved down past the cursor during
-    /// the walk (an unpin) is not returned again.
+    /// the walk (an unpin) is not returned again, unless it was pinned during the walk too: then
+    /// it was ahead of the walk when the walk began, and is back in that place.
     pub fn page(&self, filter: &ConvFilter, cursor: Option<ListCursor>, count: usize) -> Page<'_> {
         let cursor = cursor.unwrap_or(ListCursor { position: u64::MAX, started: self.demotion_gen });
         let from = match cursor.position {
@@ -312,9 +317,11 @@ impl ConvState {
             position => Bound::Excluded(OrderEntry::first_at(position)),
         };
         let moved_down_past = |conv: &Conversation| {
-            self.demoted
-                .get(&conv.conv_key())
-                .is_some_and(|(when, before)| *when > cursor.started && *before >= cursor.position)
+            self.demoted.get(&conv.conv_key()).is_some_and(|d| {
+                d.at > cursor.started
+                    && d.active_time_before >= cursor.position
+                    && d.pinned_at <= cursor.started
+            })
         };
         let mut entries = self
             .order

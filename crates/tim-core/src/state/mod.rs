@@ -37,11 +37,26 @@ pub struct ConvState {
     groups: Vec<String>,
     /// Conversations that are marked or grouped (the 1000 limit), kept by [`Self::install`].
     marked_or_grouped: usize,
-    /// Counts unpins; with `demoted`, lets a list cursor skip what moved down past it.
+    /// Counts pins and unpins; with `demoted` and `pinned_at`, lets a list cursor skip what moved
+    /// down past it.
     demotion_gen: u64,
-    /// Per conversation: when it last moved down (unpin) and its `conv_active_time` before.
-    demoted: HashMap<ConvKey, (u64, u64)>,
+    /// Per conversation: its last move down (unpin).
+    demoted: HashMap<ConvKey, Demotion>,
+    /// Per conversation pinned since login: when (in `demotion_gen` counts). One pinned before
+    /// the login has none: it was pinned before any list walk began.
+    pinned_at: HashMap<ConvKey, u64>,
     journal: ChangeSet,
+}
+
+/// A conversation's last move down the list (an unpin), for the list walks in progress.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Demotion {
+    /// When, in `demotion_gen` counts.
+    pub at: u64,
+    /// Its `conv_active_time` before, when it was pinned.
+    pub active_time_before: u64,
+    /// When it had been pinned (0: before the login).
+    pub pinned_at: u64,
 }
 
 /// The operation needs a conversation that does not exist.
