@@ -338,3 +338,28 @@ fn a_large_store_loads_back_exactly_across_chunks() {
     assert_eq!(block_on(client.total_unread()).unwrap(), before.1);
     assert_eq!(before.1, count as u64);
 }
+
+#[test]
+fn a_generated_message_id_never_takes_the_id_of_a_stored_message() {
+    let dir = tempfile::tempdir().unwrap();
+    let sdk = start(dir.path(), "me");
+    let client = sdk.client();
+    let key = ConvKey::c2c("bob").unwrap();
+    let at = |t: &str, time: u64| {
+        let mut msg = text(t);
+        msg.message_server_time = Some(time);
+        msg
+    };
+    // A fresh store files its first message as number 1 and its second as number 2; this ID is
+    // the one the store would generate for the second, saved at that time.
+    let time = 1_700_000_000u64;
+    let taken = format!("{:x}-{}-{:x}", 2u64, time, 2u64.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 32);
+    let mut first = at("given", time);
+    first.message_msg_id = Some(taken.clone());
+    block_on(client.save_message(key.clone(), first)).unwrap();
+    let second = block_on(client.save_message(key.clone(), at("generated", time))).unwrap();
+    assert_eq!(second.message_msg_id.as_deref(), Some(format!("{taken}-1").as_str()), "made unique");
+    block_on(client.delete_message(key.clone(), taken)).unwrap();
+    let left = block_on(client.message_list(key, HistoryQuery::default())).unwrap();
+    assert_eq!(left.iter().map(body).collect::<Vec<_>>(), ["generated"], "the ID still finds its message");
+}

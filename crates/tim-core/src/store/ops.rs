@@ -318,11 +318,13 @@ impl<'txn> Batch<'txn> {
         origin: Origin,
         report: bool,
     ) -> Result<Inserted, StoreError> {
-        if let Some(id) = msg.message_msg_id.as_deref().filter(|id| !id.is_empty()) {
+        let given_id = msg.message_msg_id.as_deref().filter(|id| !id.is_empty());
+        if let Some(id) = given_id {
             if self.tables.find_id(id)?.is_some() {
                 return Ok(Inserted::Duplicate);
             }
         }
+        let id_generated = given_id.is_none();
         if self.conv(key)?.is_none() {
             let order_key = self.ctx.next_order_key;
             self.ctx.next_order_key += 1;
@@ -331,7 +333,17 @@ impl<'txn> Batch<'txn> {
         let uid = self.take_uid();
         let filing = Filing { self_id: &self.ctx.self_id, now: self.ctx.now, uid };
         let conv = self.convs.get_mut(key).and_then(Option::as_mut).ok_or(StoreError::NotOpen)?;
-        let rec = file_message(msg, origin, key, conv, &filing);
+        let mut rec = file_message(msg, origin, key, conv, &filing);
+        if id_generated {
+            // A generated ID may equal one a caller gave an earlier message: indexing it would
+            // take that message's ID away. A suffix makes it unique.
+            let base = rec.msg_id().to_owned();
+            let mut suffix = 0u32;
+            while self.tables.find_id(rec.msg_id())?.is_some() {
+                suffix += 1;
+                rec.msg.message_msg_id = Some(format!("{base}-{suffix}"));
+            }
+        }
         // Encoded once: the stored record and, usually, the conversation's last message share it.
         let encoded = MessageJson::encode(&rec.msg);
         apply_insert_encoded(conv, &rec, Some(&encoded), &self.ctx.self_id, &mut self.ctx.next_order_key);
