@@ -446,6 +446,10 @@ static void test_import_and_history(void) {
     list = h_msgs("imp", kTIMConv_C2C, "{}");
     check_imp_run(list, IMPORT_COUNT, -1, 20, "{} param");
     free(list);
+    /* Every field filled, the unknown ones with 0 (as jsoncpp apps do): 0 is "not set". */
+    list = h_msgs("imp", kTIMConv_C2C, "{\"msg_getmsglist_param_last_msg_seq\":0,\"msg_getmsglist_param_count\":20}");
+    check_imp_run(list, IMPORT_COUNT, -1, 20, "last_msg_seq 0");
+    free(list);
 
     /* Backward paging with last_msg: each page is the next older one, no overlap, no gap. */
     param = h_strdup("{\"msg_getmsglist_param_count\":50}");

@@ -363,3 +363,55 @@ fn a_generated_message_id_never_takes_the_id_of_a_stored_message() {
     let left = block_on(client.message_list(key, HistoryQuery::default())).unwrap();
     assert_eq!(left.iter().map(body).collect::<Vec<_>>(), ["generated"], "the ID still finds its message");
 }
+
+#[test]
+fn a_sent_reply_is_the_newest_even_when_this_clock_is_behind_the_server() {
+    let dir = tempfile::tempdir().unwrap();
+    let sdk = start(dir.path(), "me");
+    let client = sdk.client();
+    let key = ConvKey::c2c("bob").unwrap();
+    let mut ahead = from("bob", ConvType::C2C, None, "from the future", "f1");
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs();
+    let server_time = now + 3600;
+    ahead.message_server_time = Some(server_time);
+    block_on(client.deliver(vec![ahead])).unwrap();
+    let reply = block_on(client.send_message(key.clone(), text("reply"))).unwrap();
+    assert!(reply.message_server_time.unwrap() >= server_time);
+    let list = block_on(client.conversation_list()).unwrap();
+    assert_eq!(body(&conv(&list, "bob").conv_last_msg.clone().unwrap().message()), "reply");
+    let history = block_on(client.message_list(key, HistoryQuery::default())).unwrap();
+    assert_eq!(history.iter().map(body).collect::<Vec<_>>(), ["reply", "from the future"], "newest first");
+}
+
+#[test]
+fn zero_times_and_sequences_count_as_not_given() {
+    let dir = tempfile::tempdir().unwrap();
+    let sdk = start(dir.path(), "me");
+    let client = sdk.client();
+    let key = ConvKey::group("team").unwrap();
+    let mut zero = text("all fields filled");
+    zero.message_server_time = Some(0);
+    zero.message_client_time = Some(0);
+    zero.message_seq = Some(0);
+    let first = block_on(client.save_message(key.clone(), text("first"))).unwrap();
+    let saved = block_on(client.save_message(key.clone(), zero)).unwrap();
+    assert!(saved.message_server_time.unwrap() >= first.message_server_time.unwrap(), "filed as now");
+    assert_eq!(saved.message_client_time, saved.message_server_time);
+    assert_eq!(saved.message_seq, Some(first.message_seq.unwrap() + 1), "the next sequence");
+    let list = block_on(client.conversation_list()).unwrap();
+    assert_eq!(body(&conv(&list, "team").conv_last_msg.clone().unwrap().message()), "all fields filled");
+}
+
+#[test]
+fn an_own_message_from_another_device_must_name_its_peer() {
+    let dir = tempfile::tempdir().unwrap();
+    let sdk = start(dir.path(), "me");
+    let client = sdk.client();
+    let own = from("me", ConvType::C2C, None, "from my phone", "p1");
+    let error = block_on(client.deliver(vec![own])).unwrap_err();
+    assert!(matches!(error, tim_core::Error::Rejected(tim_core::CallError::Param(_))), "{error:?}");
+    assert!(block_on(client.conversation_list()).unwrap().is_empty());
+    let named = from("me", ConvType::C2C, Some("bob"), "from my phone", "p1");
+    assert_eq!(block_on(client.deliver(vec![named])).unwrap().len(), 1);
+    assert_eq!(block_on(client.conversation_list()).unwrap()[0].conv_id, "bob");
+}

@@ -148,7 +148,8 @@ fn history_query(text: Option<&str>) -> Result<HistoryQuery, CallError> {
         let id = last.message_msg_id.clone().filter(|id| !id.is_empty());
         let id = id.ok_or_else(|| CallError::param("msg_getmsglist_param_last_msg has no message_msg_id"))?;
         query.start = HistoryStart::AfterMessage(id);
-    } else if let Some(seq) = param.msg_getmsglist_param_last_msg_seq {
+    } else if let Some(seq) = param.msg_getmsglist_param_last_msg_seq.filter(|&seq| seq > 0) {
+        // 0 is "not set" (sequences start at 1): apps that fill every field send it.
         query.start = HistoryStart::AtSeq(seq);
     }
     if let Some(begin) = param.msg_getmsglist_param_time_begin {

@@ -162,10 +162,12 @@ impl Client {
         self.store_op(MsgOp::Insert { key, messages: list, origin: Origin::Imported }, count).await
     }
 
-    fn check_deliveries(list: &[Message]) -> Result<(), CallError> {
+    fn check_deliveries(&self, list: &[Message]) -> Result<(), CallError> {
+        let self_id = self.login_user_id();
         for (n, message) in list.iter().enumerate() {
             sendable(message).map_err(|e| CallError::param(format!("message {n}: {e}")))?;
-            check_delivery(message).map_err(|e| CallError::param(format!("message {n}: {e}")))?;
+            check_delivery(message, self_id.as_deref())
+                .map_err(|e| CallError::param(format!("message {n}: {e}")))?;
         }
         Ok(())
     }
@@ -179,7 +181,7 @@ impl Client {
         list: Vec<Message>,
         done: impl FnOnce(Result<Vec<Message>, TimError>) + Send + 'static,
     ) -> Result<(), CallError> {
-        Self::check_deliveries(&list)?;
+        self.check_deliveries(&list)?;
         self.store_op_with(
             MsgOp::Deliver { messages: list, only_known_groups: false },
             |o| Ok(messages(o)),
@@ -189,7 +191,7 @@ impl Client {
 
     /// Delivers messages from others (async).
     pub async fn deliver(&self, list: Vec<Message>) -> Result<Vec<Message>, Error> {
-        Self::check_deliveries(&list)?;
+        self.check_deliveries(&list)?;
         self.store_op(MsgOp::Deliver { messages: list, only_known_groups: false }, |o| Ok(messages(o))).await
     }
 

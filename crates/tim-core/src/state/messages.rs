@@ -130,13 +130,17 @@ pub fn file_message(
     let from_self = sender == f.self_id;
     msg.message_sender = Some(sender);
     msg.message_is_from_self = Some(from_self);
+    // Zero means "not set": apps filling every field of a JSON message send 0 for these.
+    let given_time = |t: Option<u64>| t.filter(|&t| t > 0);
     let server_time = match origin {
-        Origin::Sent => f.now,
-        _ => msg.message_server_time.or(msg.message_client_time).unwrap_or(f.now),
+        // A message sent now is the newest of its conversation, even when this device's clock is
+        // behind the server time of a message it received.
+        Origin::Sent => f.now.max(conv.newest.map_or(0, |newest| newest.time)),
+        _ => given_time(msg.message_server_time).or(given_time(msg.message_client_time)).unwrap_or(f.now),
     };
     msg.message_server_time = Some(server_time);
-    msg.message_client_time = Some(msg.message_client_time.unwrap_or(server_time));
-    msg.message_seq = Some(msg.message_seq.unwrap_or(conv.max_seq + 1));
+    msg.message_client_time = Some(given_time(msg.message_client_time).unwrap_or(server_time));
+    msg.message_seq = Some(msg.message_seq.filter(|&seq| seq > 0).unwrap_or(conv.max_seq + 1));
     if msg.message_msg_id.as_deref().is_none_or(str::is_empty) {
         msg.message_msg_id = Some(format!(
             "{:x}-{}-{:x}",

@@ -581,8 +581,9 @@ fn delivery_key(msg: &Message, self_id: Option<&str>) -> Option<ConvKey> {
     }
 }
 
-/// Checks that a message received from others names its conversation and sender.
-pub fn check_delivery(msg: &Message) -> Result<(), String> {
+/// Checks that a delivered message names its conversation and sender. One from the user
+/// (`self_id`, sent from another device) must name its C2C peer in `message_conv_id`.
+pub fn check_delivery(msg: &Message, self_id: Option<&str>) -> Result<(), String> {
     if msg.message_sender.as_deref().is_none_or(str::is_empty) {
         return Err("message_sender is required".into());
     }
@@ -590,7 +591,7 @@ pub fn check_delivery(msg: &Message) -> Result<(), String> {
         Some(ConvType::C2C) | Some(ConvType::Group) => {}
         _ => return Err("message_conv_type must be 1 (C2C) or 2 (group)".into()),
     }
-    if delivery_key(msg, None).is_none() {
+    if delivery_key(msg, self_id).is_none() {
         return Err("message_conv_id is missing or invalid".into());
     }
     Ok(())
