@@ -6,7 +6,9 @@
 //!   with the list of mismatches.
 //! - `ci`: the whole CI sequence, stopping at the first failure: install missing system packages
 //!   (g++, jsoncpp, pkg-config; as root with apt-get), `cargo fmt --check`, `cargo clippy`,
-//!   `cargo build --release -p tim-ffi`, the header check, `cargo test --workspace`.
+//!   `cargo build --release -p tim-ffi`, the header check, `cargo test --workspace`, and the
+//!   quick benchmarks (`tim-bench --quick`: the engines must end in the same state).
+//! - `bench`: the benchmarks (`--quick` for small sizes, `--out DIR` for the report).
 //!
 //! Only `std::process::Command` is used; the output of every command streams through.
 

@@ -77,6 +77,21 @@ fn main() -> ExitCode {
             }
         };
     }
+    // An unknown argument is refused: a typo (`--quik`) would otherwise start the full run.
+    let mut rest = args.iter();
+    while let Some(arg) = rest.next() {
+        let known = match arg.as_str() {
+            "--quick" => true,
+            "--out" => rest.next().is_some(),
+            _ => false,
+        };
+        if !known {
+            eprintln!(
+                "tim-bench: unknown or incomplete argument {arg:?}; usage: tim-bench [--quick] [--out DIR]"
+            );
+            return ExitCode::from(2);
+        }
+    }
     let quick = args.iter().any(|a| a == "--quick");
     let out = args
         .iter()

@@ -105,10 +105,10 @@ pub enum MsgCommand {
     },
     /// Store a text message from another user, as if it came from the network.
     Receive {
-        /// Which conversation (C2C: the sender's conversation unless --group).
+        /// Which conversation (C2C: the peer, who sends it; `--type group`: the group).
         #[command(flatten)]
         target: Target,
-        /// The sender (default: the conversation ID, for C2C).
+        /// The sender (C2C: default the peer; a group message needs it).
         #[arg(long)]
         from: Option<String>,
         /// The text.

@@ -1,16 +1,33 @@
 //! Printing results: the callback JSON with `--json`, a table otherwise.
 
+/// Prints a line to standard output. Why not `println!`: it panics when the reader has gone
+/// (`tim conv list | head -1`); a closed pipe only means nobody reads the rest, so the command
+/// finishes (and closes its store) as usual.
+macro_rules! out {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout().lock(), $($arg)*);
+    }};
+}
+pub(crate) use out;
+
 use tim_types::{ConvInfo, ConvType, Elem, Message};
 
 /// Prints a list of conversations.
 pub fn print_list(list: &[ConvInfo], json: bool) {
     if json {
-        println!("{}", serde_json::to_string_pretty(list).unwrap_or_default());
+        out!("{}", serde_json::to_string_pretty(list).unwrap_or_default());
         return;
     }
-    println!(
+    out!(
         "{:<4} {:<6} {:<24} {:>6} {:<6} {:<30} {:<30}",
-        "#", "type", "id", "unread", "pinned", "draft", "last message"
+        "#",
+        "type",
+        "id",
+        "unread",
+        "pinned",
+        "draft",
+        "last message"
     );
     for (n, conv) in list.iter().enumerate() {
         let last = conv
@@ -18,7 +35,7 @@ pub fn print_list(list: &[ConvInfo], json: bool) {
             .as_ref()
             .map(|m| elems_text(&m.message().message_elem_array))
             .unwrap_or_default();
-        println!(
+        out!(
             "{:<4} {:<6} {:<24} {:>6} {:<6} {:<30} {:<30}",
             n + 1,
             kind(conv.conv_type),
@@ -29,13 +46,13 @@ pub fn print_list(list: &[ConvInfo], json: bool) {
             clip(&last, 30),
         );
     }
-    println!("{} conversation(s)", list.len());
+    out!("{} conversation(s)", list.len());
 }
 
 /// Prints one conversation.
 pub fn print_one(conv: &ConvInfo, json: bool) {
     if json {
-        println!("{}", serde_json::to_string_pretty(conv).unwrap_or_default());
+        out!("{}", serde_json::to_string_pretty(conv).unwrap_or_default());
     } else {
         print_list(std::slice::from_ref(conv), false);
     }
@@ -44,11 +61,11 @@ pub fn print_one(conv: &ConvInfo, json: bool) {
 /// Prints messages.
 pub fn print_messages(list: &[Message], json: bool) {
     if json {
-        println!("{}", serde_json::to_string_pretty(list).unwrap_or_default());
+        out!("{}", serde_json::to_string_pretty(list).unwrap_or_default());
         return;
     }
     for msg in list {
-        println!(
+        out!(
             "{:<8} {:<12} {:<5} {}  [{}]",
             msg.message_seq.unwrap_or_default(),
             clip(msg.message_sender.as_deref().unwrap_or_default(), 12),
@@ -57,7 +74,7 @@ pub fn print_messages(list: &[Message], json: bool) {
             msg.message_msg_id.as_deref().unwrap_or_default(),
         );
     }
-    println!("{} message(s)", list.len());
+    out!("{} message(s)", list.len());
 }
 
 fn kind(conv_type: ConvType) -> &'static str {

@@ -99,6 +99,7 @@ fn messages_unread_and_doctor() {
 #[test]
 fn errors_exit_non_zero_with_a_message() {
     let dir = tempfile::tempdir().unwrap();
+    assert!(tim(dir.path(), &["--user", "u", "conv", "create", "x"]).status.success());
     let out = tim(dir.path(), &["--user", "u", "conv", "delete", "nobody"]);
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("6004"));
@@ -106,7 +107,7 @@ fn errors_exit_non_zero_with_a_message() {
     assert!(!out.status.success(), "--user is required");
     let out = tim(dir.path(), &["--user", "u", "draft", "set", "x", "--draft-json", "{\"draft_msg\":1}"]);
     assert!(!out.status.success());
-    let out = tim(dir.path(), &["--user", "u", "draft", "cancel", "x"]);
+    let out = tim(dir.path(), &["--user", "u", "draft", "cancel", "nobody"]);
     assert!(!out.status.success());
 }
 
@@ -124,4 +125,59 @@ fn a_store_open_elsewhere_is_reported() {
     );
     sdk.shutdown();
     assert!(tim(dir.path(), &["--user", "busy", "conv", "list"]).status.success(), "the lock is released");
+}
+
+#[test]
+fn a_command_that_only_reads_does_not_create_a_store() {
+    let dir = tempfile::tempdir().unwrap();
+    for args in
+        [&["conv", "list"][..], &["unread"], &["doctor"], &["msg", "list", "x"], &["draft", "cancel", "x"]]
+    {
+        let out = tim(dir.path(), &[&["--user", "typo"][..], args].concat());
+        assert!(!out.status.success(), "{args:?}");
+        assert!(String::from_utf8_lossy(&out.stderr).contains("no store for \"typo\""), "{args:?}");
+    }
+    assert!(!tim_core::store::user_store_path(dir.path(), "typo").exists(), "nothing was created");
+    assert!(
+        tim(dir.path(), &["--user", "typo", "conv", "create", "x"]).status.success(),
+        "adding creates it"
+    );
+    assert!(tim(dir.path(), &["--user", "typo", "conv", "list"]).status.success());
+}
+
+#[test]
+fn an_import_file_may_be_larger_than_a_c_parameter() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("big.json");
+    let text = "y".repeat(7_000);
+    let batch: Vec<_> = (0..700)
+        .map(|i| serde_json::json!({"message_elem_array":[{"elem_type":0,"text_elem_content":format!("{i} {text}")}],
+            "message_msg_id": format!("big-{i}"), "message_sender": "zed"}))
+        .collect();
+    let json = serde_json::to_string(&batch).unwrap();
+    assert!(json.len() > tim_types::limits::MAX_JSON_BYTES, "the file is over the C limit");
+    std::fs::write(&file, json).unwrap();
+    let imported = ok_json(
+        dir.path(),
+        &["--user", "me", "--json", "msg", "import", "zed", "--file", file.to_str().unwrap()],
+    );
+    assert_eq!(imported["stored"], 700);
+}
+
+#[test]
+fn a_reader_that_goes_away_is_not_an_error() {
+    let dir = tempfile::tempdir().unwrap();
+    assert!(tim(dir.path(), &["--user", "me", "conv", "create", "x"]).status.success());
+    let mut child = Command::new(env!("CARGO_BIN_EXE_tim"))
+        .arg("--data-dir")
+        .arg(dir.path())
+        .args(["--user", "me", "conv", "list"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take()); // `tim conv list | head -0`
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success(), "{:?}: {}", out.status, String::from_utf8_lossy(&out.stderr));
+    assert!(tim(dir.path(), &["--user", "me", "conv", "list"]).status.success(), "the store was closed");
 }

@@ -31,6 +31,11 @@ pub fn parse_json<T: DeserializeOwned>(text: &str) -> Result<T, ParseError> {
             text.len()
         )));
     }
+    parse_json_unbounded(text)
+}
+
+/// [`parse_json`] without the size limit, for input that is not a C parameter (a file).
+fn parse_json_unbounded<T: DeserializeOwned>(text: &str) -> Result<T, ParseError> {
     let value: Value = serde_json::from_str(text).map_err(|e| ParseError::Json(e.to_string()))?;
     serde_json::from_value(value).map_err(|e| ParseError::Param(e.to_string()))
 }
@@ -93,7 +98,16 @@ pub fn parse_message_param(text: &str) -> Result<Message, ParseError> {
 /// Parses a JSON array of messages (`TIMMsgImportMsgList`, delivered messages); one bad element
 /// rejects the whole array.
 pub fn parse_message_array(text: &str) -> Result<Vec<Message>, ParseError> {
-    let messages: Vec<Message> = parse_json(text)?;
+    checked_messages(parse_json(text)?)
+}
+
+/// As [`parse_message_array`], of any size: for a file of messages (the CLI's import), which is
+/// not a C parameter and may hold far more than [`MAX_JSON_BYTES`].
+pub fn parse_message_file(text: &str) -> Result<Vec<Message>, ParseError> {
+    checked_messages(parse_json_unbounded(text)?)
+}
+
+fn checked_messages(messages: Vec<Message>) -> Result<Vec<Message>, ParseError> {
     for (n, message) in messages.iter().enumerate() {
         check_sendable(message).map_err(|e| ParseError::Param(format!("message {n}: {e}")))?;
     }

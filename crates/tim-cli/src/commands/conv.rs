@@ -4,6 +4,7 @@ use tim_core::{ReadScope, block_on};
 
 use super::key;
 use crate::args::{ConvCommand, Target};
+use crate::output::out;
 use crate::output::{print_list, print_one};
 use crate::session::Session;
 
@@ -18,7 +19,7 @@ pub fn run(session: &Session, command: &ConvCommand, json: bool) -> Result<(), S
         ConvCommand::Delete(target) => {
             block_on(client.delete_conversation(key(target)?)).map_err(|e| e.to_string())?;
             if !json {
-                println!("deleted {}", key(target)?);
+                out!("deleted {}", key(target)?);
             }
         }
         ConvCommand::List => {
@@ -41,7 +42,7 @@ pub fn run(session: &Session, command: &ConvCommand, json: bool) -> Result<(), S
             };
             block_on(client.mark_read(scope)).map_err(|e| e.to_string())?;
             if !json {
-                println!("ok");
+                out!("ok");
             }
         }
     }

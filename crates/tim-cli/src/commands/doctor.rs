@@ -2,6 +2,7 @@
 
 use tim_core::block_on;
 
+use crate::output::out;
 use crate::session::Session;
 
 /// Prints the total unread count and every conversation with unread messages.
@@ -15,15 +16,15 @@ pub fn unread(session: &Session, json: bool) -> Result<(), String> {
             .iter()
             .map(|c| serde_json::json!({ "conv_id": c.conv_id, "conv_type": c.conv_type, "conv_unread_num": c.conv_unread_num, "conv_recv_opt": c.conv_recv_opt }))
             .collect();
-        println!(
+        out!(
             "{}",
             serde_json::json!({ "conv_get_total_unread_message_count_result_unread_count": total, "conversations": per_conv })
         );
     } else {
-        println!("total unread: {total}");
+        out!("total unread: {total}");
         for c in unread {
             let muted = if c.conv_recv_opt.value() == 0 { "" } else { " (muted, not in the total)" };
-            println!("  {:<24} {:>6}{muted}", c.conv_id, c.conv_unread_num);
+            out!("  {:<24} {:>6}{muted}", c.conv_id, c.conv_unread_num);
         }
     }
     Ok(())
@@ -33,7 +34,7 @@ pub fn unread(session: &Session, json: bool) -> Result<(), String> {
 pub fn run(session: &Session, fix: bool, json: bool) -> Result<(), String> {
     let report = block_on(session.client().doctor(fix)).map_err(|e| e.to_string())?;
     if json {
-        println!(
+        out!(
             "{}",
             serde_json::json!({
                 "conversations": report.conversations,
@@ -43,14 +44,14 @@ pub fn run(session: &Session, fix: bool, json: bool) -> Result<(), String> {
             })
         );
     } else {
-        println!("checked {} conversation(s), {} message(s)", report.conversations, report.messages);
+        out!("checked {} conversation(s), {} message(s)", report.conversations, report.messages);
         for line in &report.mismatches {
-            println!("  mismatch: {line}");
+            out!("  mismatch: {line}");
         }
         if report.mismatches.is_empty() {
-            println!("no mismatches");
+            out!("no mismatches");
         } else if report.fixed {
-            println!("fixed {} mismatch(es)", report.mismatches.len());
+            out!("fixed {} mismatch(es)", report.mismatches.len());
         }
     }
     if !report.mismatches.is_empty() && !report.fixed {

@@ -6,6 +6,7 @@ use tim_types::{Draft, Elem, Message, parse_draft_param};
 
 use super::key;
 use crate::args::DraftCommand;
+use crate::output::out;
 use crate::session::Session;
 
 fn now() -> u64 {
@@ -32,7 +33,7 @@ pub fn run(session: &Session, command: &DraftCommand, json: bool) -> Result<(), 
         }
     }
     if !json {
-        println!("ok");
+        out!("ok");
     }
     Ok(())
 }

@@ -9,7 +9,7 @@ mod msg;
 use tim_core::ConvKey;
 use tim_types::ConvType;
 
-use crate::args::{Cli, Command, Kind, Target};
+use crate::args::{Cli, Command, ConvCommand, DraftCommand, Kind, MsgCommand, Target};
 use crate::session::Session;
 
 /// Runs the parsed command line.
@@ -30,7 +30,28 @@ pub fn run(cli: Cli) -> Result<(), String> {
 
 fn open(cli: &Cli) -> Result<Session, String> {
     let user = cli.user.as_deref().ok_or("--user is required for this command")?;
+    // Only a command that adds something may create the store: a mistyped --user or --data-dir
+    // must not leave an empty store behind and report an empty list.
+    if !creates_content(&cli.command) && !tim_core::store::user_store_path(&cli.data_dir, user).exists() {
+        return Err(format!("no store for {user:?} in {}", cli.data_dir.display()));
+    }
     Session::open(&cli.data_dir, user)
+}
+
+/// Whether the command adds a conversation, draft or message (and so may create the store).
+fn creates_content(command: &Command) -> bool {
+    match command {
+        Command::Demo => true,
+        Command::Conv(command) => matches!(command, ConvCommand::Create(_)),
+        Command::Draft(command) => matches!(command, DraftCommand::Set { .. }),
+        Command::Msg(command) => {
+            matches!(
+                command,
+                MsgCommand::Send { .. } | MsgCommand::Receive { .. } | MsgCommand::Import { .. }
+            )
+        }
+        Command::Unread | Command::Doctor { .. } => false,
+    }
 }
 
 /// The key of a target.

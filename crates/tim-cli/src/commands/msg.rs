@@ -2,11 +2,12 @@
 
 use indicatif::{ProgressBar, ProgressStyle};
 use tim_core::{ConvKey, HistoryQuery, HistoryStart, block_on};
-use tim_types::parse::parse_message_array;
-use tim_types::{Elem, Message};
+use tim_types::parse::parse_message_file;
+use tim_types::{ConvType, Elem, Message};
 
 use super::key;
 use crate::args::MsgCommand;
+use crate::output::out;
 use crate::output::print_messages;
 use crate::session::Session;
 
@@ -25,8 +26,13 @@ pub fn run(session: &Session, command: &MsgCommand, json: bool) -> Result<(), St
         }
         MsgCommand::Receive { target, from, text: t } => {
             let key = key(target)?;
+            let sender = match (from, key.conv_type) {
+                (Some(from), _) => from.clone(),
+                (None, ConvType::C2C) => key.conv_id.to_string(),
+                (None, _) => return Err("--from is required for a group message".into()),
+            };
             let mut msg = text(t);
-            msg.message_sender = Some(from.clone().unwrap_or_else(|| key.conv_id.to_string()));
+            msg.message_sender = Some(sender);
             msg.message_conv_type = Some(key.conv_type);
             msg.message_conv_id = Some(key.conv_id.to_string());
             let stored = block_on(client.deliver(vec![msg])).map_err(err)?;
@@ -35,12 +41,12 @@ pub fn run(session: &Session, command: &MsgCommand, json: bool) -> Result<(), St
         MsgCommand::Import { target, file, chunk } => {
             let key = key(target)?;
             let text = std::fs::read_to_string(file).map_err(|e| format!("{}: {e}", file.display()))?;
-            let list = parse_message_array(&text).map_err(|e| e.to_string())?;
+            let list = parse_message_file(&text).map_err(|e| e.to_string())?;
             let stored = import(client, &key, list, (*chunk).max(1)).map_err(err)?;
             if json {
-                println!("{}", serde_json::json!({ "stored": stored }));
+                out!("{}", serde_json::json!({ "stored": stored }));
             } else {
-                println!("imported {stored} message(s) into {key}");
+                out!("imported {stored} message(s) into {key}");
             }
         }
         MsgCommand::List { target, count, forward, after } => {
@@ -52,7 +58,7 @@ pub fn run(session: &Session, command: &MsgCommand, json: bool) -> Result<(), St
         MsgCommand::Delete { target, msg_id } => {
             block_on(client.delete_message(key(target)?, msg_id.clone())).map_err(err)?;
             if !json {
-                println!("deleted {msg_id}");
+                out!("deleted {msg_id}");
             }
         }
     }
