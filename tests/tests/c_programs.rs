@@ -356,8 +356,27 @@ fn the_library_exports_every_declared_function() {
 }
 
 #[test]
-fn the_static_library_is_built() {
+fn a_program_linked_with_the_static_library_runs() {
     let release = release_dir();
     let a = release.join("libtim_ffi.a");
     assert!(a.is_file(), "{} is missing", a.display());
+    // Exactly the flags README.md gives for static linking.
+    let dir = tempfile::tempdir().expect("temp dir");
+    let exe = dir.path().join("happy_path_static");
+    let mut cmd = Command::new("gcc");
+    cmd.args(C_FLAGS)
+        .arg("-I")
+        .arg(include_dir())
+        .arg("-o")
+        .arg(&exe)
+        .arg(c_dir().join("happy_path.c"))
+        .arg(&a)
+        .args(["-lpthread", "-ldl", "-lm"]);
+    compile(cmd, "happy_path.c, statically linked");
+    let dynamic = Command::new("nm").arg("-D").arg(&exe).output().expect("nm");
+    assert!(
+        !String::from_utf8_lossy(&dynamic.stdout).contains("TIMInit"),
+        "the program must not import TIMInit from a shared library"
+    );
+    run_program(&exe, "happy_path (static)", &[]);
 }
