@@ -415,3 +415,47 @@ fn an_own_message_from_another_device_must_name_its_peer() {
     assert_eq!(block_on(client.deliver(vec![named])).unwrap().len(), 1);
     assert_eq!(block_on(client.conversation_list()).unwrap()[0].conv_id, "bob");
 }
+
+#[test]
+fn mention_reminders_follow_the_unread_messages_whatever_order_sequences_came_in() {
+    // Two group messages of the same second arrive with their sequences swapped: 11, then 10.
+    let group_pair = |mention_on: u64, ids: [&str; 2]| {
+        [(11u64, ids[0]), (10, ids[1])]
+            .into_iter()
+            .map(|(seq, id)| {
+                let mut msg = from("bob", ConvType::Group, Some("g"), &format!("seq {seq}"), id);
+                msg.message_seq = Some(seq);
+                msg.message_server_time = Some(1_700_000_000);
+                if seq == mention_on {
+                    msg.message_group_at_user_array = Some(vec!["me".into()]);
+                }
+                msg
+            })
+            .collect::<Vec<_>>()
+    };
+    let key = ConvKey::group("g").unwrap();
+    let group = |client: &tim_core::Client| {
+        let list = block_on(client.conversation_list()).unwrap();
+        let g = conv(&list, "g");
+        (g.conv_unread_num, g.conv_group_at_info_array.len(), g.conv_group_read_sequence)
+    };
+
+    // Cleaning up to sequence 11 reads both: no reminder may stay.
+    let dir = tempfile::tempdir().unwrap();
+    let sdk = start(dir.path(), "me");
+    let client = sdk.client();
+    block_on(client.deliver(group_pair(11, ["a11", "a10"]))).unwrap();
+    block_on(client.read_up_to(key.clone(), ReadBound::Seq(11))).unwrap();
+    assert_eq!(group(&client), (0, 0, 11));
+    sdk.shutdown();
+
+    // Reading up to the message of sequence 11 leaves the one of sequence 10 (it came after):
+    // its reminder stays with it.
+    let dir = tempfile::tempdir().unwrap();
+    let sdk = start(dir.path(), "me");
+    let client = sdk.client();
+    block_on(client.deliver(group_pair(10, ["b11", "b10"]))).unwrap();
+    block_on(client.read_up_to(key.clone(), ReadBound::Message("b11".into()))).unwrap();
+    assert_eq!(group(&client), (1, 1, 11));
+    sdk.shutdown();
+}

@@ -7,6 +7,8 @@
 //! the number of counting messages positioned after the conversation's read mark. Every change
 //! below keeps that equality, and `tim doctor` checks it against the stored messages.
 
+use std::collections::BTreeSet;
+
 use serde::{Deserialize, Serialize};
 use tim_types::keys::MESSAGE_AT_ALL;
 use tim_types::{ConvType, GroupAtInfo, GroupAtType, Message, MessageJson, MsgStatus};
@@ -304,17 +306,24 @@ fn refresh_last_read(conv: &mut Conversation) {
 }
 
 /// Marks messages up to `mark` read; `unread_after` is the number of counting messages after the
-/// new mark and `read_seq` the sequence of the newest message read (the store counts them).
-pub fn apply_read_up_to(conv: &mut Conversation, mark: MsgPos, unread_after: u64, read_seq: u64) {
+/// new mark, `read_seq` the sequence read up to, and `seqs_after` the sequences of the messages
+/// after the mark (the store finds them): only their @-reminders stay, so that reminders and the
+/// unread count always speak of the same messages, whatever order sequences came in.
+pub fn apply_read_up_to(
+    conv: &mut Conversation,
+    mark: MsgPos,
+    unread_after: u64,
+    read_seq: u64,
+    seqs_after: &BTreeSet<u64>,
+) {
     if Some(mark) <= conv.read_mark {
         return;
     }
     conv.read_mark = Some(mark);
     conv.read_seq = conv.read_seq.max(read_seq);
     conv.unread = unread_after;
-    let read_seq = conv.read_seq;
     if !conv.extras().group_at.is_empty() {
-        conv.edit_extras(|x| x.group_at.retain(|at| at.conv_group_at_info_seq > read_seq));
+        conv.edit_extras(|x| x.group_at.retain(|at| seqs_after.contains(&at.conv_group_at_info_seq)));
     }
     refresh_last_read(conv);
 }
@@ -399,7 +408,7 @@ mod tests {
                 conv_group_at_info_at_type: GroupAtType::AtAllAtMe
             }]
         );
-        apply_read_up_to(&mut conv, rec.pos, 0, rec.seq());
+        apply_read_up_to(&mut conv, rec.pos, 0, rec.seq(), &BTreeSet::new());
         assert!(conv.extras().group_at.is_empty());
         assert_eq!(conv.info("me").conv_group_read_sequence, 1);
         assert_eq!(rec.present(conv.read_mark).message_is_read, Some(true));

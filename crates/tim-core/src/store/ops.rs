@@ -397,6 +397,7 @@ impl<'txn> Batch<'txn> {
         if self.visible(key)?.is_none() {
             return Ok(Err(no_conversation(key)));
         }
+        let bound_seq = if let ReadBound::Seq(seq) = &bound { Some(*seq) } else { None };
         let mark = match bound {
             ReadBound::Message(id) => match self.tables.find_id(&id)? {
                 Some((parts, pos)) if (parts.0, parts.1.as_str()) == conv_row(key) => pos,
@@ -408,7 +409,17 @@ impl<'txn> Batch<'txn> {
                 None => return Ok(Ok(OpOutput::Done)),
             },
         };
-        let read_seq = self.tables.newest_where(key, mark, |_| true)?.map_or(0, |r| r.seq());
+        let mut read_seq = self.tables.newest_where(key, mark, |_| true)?.map_or(0, |r| r.seq());
+        if let Some(seq) = bound_seq {
+            // Sequences need not follow positions (explicit ones, same-second arrivals): what was
+            // cleaned up to `seq` is read up to it, as far as sequences exist.
+            let max_seq = self.conv(key)?.map_or(0, |c| c.max_seq);
+            read_seq = read_seq.max(seq.min(max_seq));
+        }
+        // The @-reminders that stay are those of messages after the mark: the same messages the
+        // unread count counts, found by the same scan.
+        let watch_mentions = self.conv(key)?.is_some_and(|c| !c.extras().group_at.is_empty());
+        let mut seqs_after = BTreeSet::new();
         let mut unread_after = 0;
         if mark < MsgPos::MAX {
             let from = MsgPos { time: mark.time, uid: mark.uid.saturating_add(1) };
@@ -419,11 +430,14 @@ impl<'txn> Batch<'txn> {
             };
             self.tables.scan(key, from, MsgPos::MAX, false, |rec| {
                 unread_after += u64::from(rec.counts_unread);
+                if watch_mentions {
+                    seqs_after.insert(rec.seq());
+                }
                 true
             })?;
         }
         if let Some(conv) = self.conv(key)? {
-            apply_read_up_to(conv, mark, unread_after, read_seq);
+            apply_read_up_to(conv, mark, unread_after, read_seq, &seqs_after);
         }
         self.touch(key);
         Ok(Ok(OpOutput::Done))
