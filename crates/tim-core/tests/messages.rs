@@ -299,6 +299,18 @@ fn sequence_queries_agree_between_the_group_index_and_the_c2c_scan() {
     assert!(bodies(&c2c, &queries[2]).is_empty(), "no message has sequence 113");
     assert_eq!(bodies(&c2c, &queries[3]), ["m0", "m17", "m29"]);
 
+    // An older message imported with a sequence already stored: the newest keeps it, in both.
+    for key in [&group, &c2c] {
+        let mut twin = text("older twin");
+        twin.message_seq = Some(112);
+        twin.message_server_time = Some(1_600_000_000);
+        twin.message_sender = Some("ann".into());
+        assert_eq!(block_on(client.import_messages(key.clone(), vec![twin])).unwrap(), 1);
+    }
+    let at_112 = HistoryQuery { count: 1, start: HistoryStart::AtSeq(112), ..Default::default() };
+    assert_eq!(bodies(&group, &at_112), bodies(&c2c, &at_112));
+    assert_eq!(bodies(&c2c, &at_112), ["m4"]);
+
     for key in [&group, &c2c] {
         block_on(client.read_up_to(key.clone(), ReadBound::Seq(130))).unwrap();
     }

@@ -103,7 +103,16 @@ impl<'txn> MessageTables<'txn> {
         self.messages.insert(row, encode(rec, msg).as_slice())?;
         self.ids.insert(rec.msg_id(), row)?;
         if indexes_seqs(key) {
-            self.seqs.insert((row.0, row.1, rec.seq()), (rec.pos.time, rec.pos.uid))?;
+            // Should several messages share a sequence (given ones), the index points at the
+            // newest, as the C2C scan answers: an older one imported later does not take it.
+            let seq_key = (row.0, row.1, rec.seq());
+            let newer_indexed = self.seqs.get(seq_key)?.is_some_and(|g| {
+                let (time, uid) = g.value();
+                MsgPos { time, uid } > rec.pos
+            });
+            if !newer_indexed {
+                self.seqs.insert(seq_key, (rec.pos.time, rec.pos.uid))?;
+            }
         }
         Ok(())
     }
