@@ -103,9 +103,11 @@ fn message_json() {
     assert_eq!(TIMInit(0, config.as_ptr()), 0);
     TIMAddRecvNewMsgCallback(Some(on_received), std::ptr::null());
     TIMSetConvTotalUnreadMessageCountChangedCallback(Some(on_total), std::ptr::null());
+    // Registered before the login, so that the login's Start and Finish events are always seen
+    // (registered after it, they raced the registration).
+    TIMSetConvEventCallback(Some(on_event), std::ptr::null());
     assert_eq!(TIMLogin(c"me".as_ptr(), c"".as_ptr(), Some(on_comm), tag(1)), 0);
     wait_comm(1);
-    TIMSetConvEventCallback(Some(on_event), std::ptr::null());
 
     let msg = cr#"{"message_elem_array":[{"elem_type":0,"text_elem_content":"hello"}],"message_cloud_custom_str":"app"}"#;
     let mut id_buffer = [0 as c_char; 128];
