@@ -142,12 +142,14 @@ impl ConvActor {
     }
 
     /// Answers a call whose result does not depend on a commit (a read, or an error found now):
-    /// at once if nothing is ahead of it, otherwise behind what is.
+    /// at once if nothing is ahead of it, otherwise behind what is. Behind writes, the result was
+    /// read from state that includes them: should their commit fail, the call fails with it
+    /// rather than report what never became durable.
     fn answer_now<T: Send + 'static>(&mut self, done: Completion<T>, result: Result<T, TimError>) {
         if self.idle() {
             done.complete(result);
         } else {
-            self.waiting.push(Box::new(move |_| done.complete(result)));
+            self.waiting.push(Box::new(move |commit| done.complete(commit.clone().and(result))));
         }
     }
 

@@ -194,3 +194,30 @@ fn after_a_failed_fsync_of_a_delivery_memory_takes_what_the_file_holds() {
     assert_eq!(list[0].conv_unread_num, 3);
     sdk.shutdown();
 }
+
+#[test]
+fn a_read_queued_behind_a_failed_write_does_not_report_the_write() {
+    let (_dir, faults, sdk) = start_faulty("reader");
+    let client = sdk.client();
+    block_on(client.login("reader", "")).unwrap();
+    client.set_draft_blocking(ConvKey::c2c("kept").unwrap(), draft("kept")).unwrap();
+
+    // The draft's commit is held in flight; the list is read behind it; then the commit fails.
+    faults.set(Fault::HoldSyncs);
+    let writer = client.clone();
+    let draft_call =
+        std::thread::spawn(move || writer.set_draft_blocking(ConvKey::c2c("lost").unwrap(), draft("lost")));
+    faults.wait_for_held_sync();
+    let (tx, rx) = flume::bounded(1);
+    client.conversation_list_with(move |list| tx.send(list).unwrap()).unwrap();
+    faults.set(Fault::Syncs);
+    assert!(draft_call.join().unwrap().is_err(), "the draft failed");
+    match rx.recv().unwrap() {
+        Ok(list) => panic!("the list read on top of the failed draft was answered: {:?}", drafts(&list)),
+        Err(error) => assert_store_failure(&error),
+    }
+    faults.set(Fault::None);
+    let list = block_on(client.conversation_list()).unwrap();
+    assert_eq!(drafts(&list), [("kept".into(), Some("kept".into()))]);
+    sdk.shutdown();
+}
