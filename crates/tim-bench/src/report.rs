@@ -3,15 +3,20 @@
 use std::fmt::Write as _;
 use std::path::Path;
 
-use crate::workloads::{Measure, RAW_REDB, SQLITE, TIM_RUST};
+use crate::workloads::{Measure, RAW_REDB, SQLITE, TIM_C, TIM_RUST};
 
 fn value(m: &Measure, engine: &str) -> Option<f64> {
     m.values.iter().find(|(e, _)| *e == engine).map(|(_, v)| *v)
 }
 
-/// How many times better `tim (Rust API)` is than `other` (>1: better).
+/// The engine a measure's ratios are for: this engine through Rust, or else through C.
+fn tim_engine(m: &Measure) -> Option<(&'static str, f64)> {
+    [TIM_RUST, TIM_C].into_iter().find_map(|engine| value(m, engine).map(|v| (engine, v)))
+}
+
+/// How many times better this engine ([`tim_engine`]) is than `other` (>1: better).
 fn advantage(m: &Measure, other: &str) -> Option<f64> {
-    let ours = value(m, TIM_RUST)?;
+    let (_, ours) = tim_engine(m)?;
     let theirs = value(m, other)?;
     if ours <= 0.0 || theirs <= 0.0 {
         return None;
@@ -27,9 +32,9 @@ pub fn print_table(results: &[Measure]) {
             println!("{:<14} {:<72} {:>14.1}  {engine} ({})", m.workload, m.metric, v, m.unit);
         }
         for other in [RAW_REDB, SQLITE] {
-            if let Some(r) = advantage(m, other) {
+            if let (Some(r), Some((engine, _))) = (advantage(m, other), tim_engine(m)) {
                 println!(
-                    "{:<14} {:<72} {:>13.2}x  tim (Rust API) vs {other}",
+                    "{:<14} {:<72} {:>13.2}x  {engine} vs {other}",
                     m.workload, "  ratio (>1: tim better)", r
                 );
             }
@@ -77,7 +82,7 @@ fn svg(results: &[Measure]) -> String {
         y += 8.0;
         let max = m.values.iter().map(|(_, v)| *v).fold(0.0_f64, f64::max).max(1e-9);
         for (i, (engine, v)) in m.values.iter().enumerate() {
-            let w = 500.0 * v / max;
+            let w = (500.0 * v / max).max(0.0);
             let _ = writeln!(
                 body,
                 r#"<rect x="180" y="{y}" width="{w:.1}" height="16" fill="{}"/><text x="10" y="{:.1}" font-size="12">{}</text><text x="{:.1}" y="{:.1}" font-size="12">{v:.1}</text>"#,

@@ -1,8 +1,9 @@
 //! This engine through its C ABI: the exported `TIM*` functions, JSON in, JSON and a callback on
 //! the SDK callback thread out, exactly as a C app sees it.
 
-use std::ffi::{CString, c_char, c_void};
+use std::ffi::{CStr, CString, c_char, c_void};
 use std::path::Path;
+use std::sync::atomic::{AtomicBool, AtomicI32, Ordering};
 use std::sync::{Condvar, Mutex};
 use std::time::{Duration, Instant};
 
@@ -10,15 +11,23 @@ use tim_ffi::*;
 
 static DONE: Mutex<u64> = Mutex::new(0);
 static ARRIVED: Condvar = Condvar::new();
+/// The code of the last callback: a failed call must not be timed as a fast success.
+static LAST_CODE: AtomicI32 = AtomicI32::new(0);
+/// Whether the next callback's JSON is kept (only for checking results, outside timed calls).
+static CAPTURE: AtomicBool = AtomicBool::new(false);
+static CAPTURED: Mutex<String> = Mutex::new(String::new());
 
 unsafe extern "C" fn on_done(
     code: i32,
     _desc: *const c_char,
-    _json: *const c_char,
+    json: *const c_char,
     _user_data: *const c_void,
 ) {
-    if code != 0 {
-        eprintln!("tim-bench: a C call failed with {code}");
+    LAST_CODE.store(code, Ordering::SeqCst);
+    if CAPTURE.load(Ordering::SeqCst) && !json.is_null() {
+        // SAFETY: the SDK passes a NUL-terminated string valid during the callback.
+        let text = unsafe { CStr::from_ptr(json) }.to_string_lossy().into_owned();
+        *CAPTURED.lock().unwrap_or_else(|e| e.into_inner()) = text;
     }
     *DONE.lock().unwrap_or_else(|e| e.into_inner()) += 1;
     ARRIVED.notify_all();
@@ -64,7 +73,21 @@ impl CApi {
             return Err(format!("call refused with {code}"));
         }
         wait_for(before + 1);
-        Ok(start.elapsed())
+        let took = start.elapsed();
+        match LAST_CODE.load(Ordering::SeqCst) {
+            0 => Ok(took),
+            code => Err(format!("a C call failed in its callback with {code}")),
+        }
+    }
+
+    /// Makes one call (untimed) and returns the JSON its callback got, to check results.
+    pub fn call_json(&self, call: impl FnOnce(TIMCommCallback) -> i32) -> Result<serde_json::Value, String> {
+        CAPTURE.store(true, Ordering::SeqCst);
+        let result = self.round_trip(call);
+        CAPTURE.store(false, Ordering::SeqCst);
+        result?;
+        let text = std::mem::take(&mut *CAPTURED.lock().unwrap_or_else(|e| e.into_inner()));
+        serde_json::from_str(&text).map_err(|e| format!("the callback's JSON: {e}"))
     }
 
     /// `TIMExtDeliverIncomingMessages` with a JSON array; waits for the callback.

@@ -224,6 +224,21 @@ impl Store {
         Ok(outcome)
     }
 
+    /// How many conversation records are stored and their bytes in total (what the store holds
+    /// for the conversations themselves; the benchmarks compare memory with it).
+    pub fn conversation_record_bytes(&self) -> Result<(u64, u64), StoreError> {
+        let txn = self.db.begin_read().map_err(redb::Error::from)?;
+        let table = txn.open_table(CONVERSATIONS)?;
+        let mut count = 0;
+        let mut bytes = 0;
+        for row in table.iter()? {
+            let (_, value) = row?;
+            count += 1;
+            bytes += value.value().len() as u64;
+        }
+        Ok((count, bytes))
+    }
+
     /// The stored records of these conversations (`None`: no record), as the file has them now.
     pub fn read_records(&self, keys: &[ConvKey]) -> Result<Vec<(ConvKey, Option<Conversation>)>, StoreError> {
         let txn = self.db.begin_read().map_err(redb::Error::from)?;
