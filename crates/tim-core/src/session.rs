@@ -59,11 +59,38 @@ impl Session {
         );
     }
 
-    /// A logout was accepted.
+    /// A logout was accepted: from "logged in" or "logging in" the status becomes "logging out",
+    /// in one step (of two logouts at once, one is accepted).
     pub fn begin_logout(&self) -> Result<(), CallError> {
-        self.require_login()?;
-        self.set_status(LoginStatus::Logouting);
-        Ok(())
+        let logged_in = [LoginStatus::Logined.value(), LoginStatus::Logining.value()];
+        self.status
+            .fetch_update(Ordering::AcqRel, Ordering::Acquire, |status| {
+                logged_in.contains(&status).then_some(LoginStatus::Logouting.value())
+            })
+            .map(drop)
+            .map_err(|_| CallError::NotLogin)
+    }
+
+    /// The actor starts a login: "logging in", unless a logout was accepted meanwhile (it stays
+    /// "logging out" until that logout completes).
+    pub(crate) fn login_started(&self) {
+        let _ = self.status.compare_exchange(
+            LoginStatus::UnLogined.value(),
+            LoginStatus::Logining.value(),
+            Ordering::AcqRel,
+            Ordering::Acquire,
+        );
+    }
+
+    /// A logout found nobody logged in (the login before it failed): a status left at "logging
+    /// out" goes back to "not logged in".
+    pub(crate) fn logout_found_nobody(&self) {
+        let _ = self.status.compare_exchange(
+            LoginStatus::Logouting.value(),
+            LoginStatus::UnLogined.value(),
+            Ordering::AcqRel,
+            Ordering::Acquire,
+        );
     }
 
     pub(crate) fn set_status(&self, status: LoginStatus) {
@@ -75,10 +102,16 @@ impl Session {
         self.user_sig.lock().unwrap_or_else(|e| e.into_inner()).clone()
     }
 
+    /// A login completed. A logout accepted while it ran keeps the status "logging out".
     pub(crate) fn logged_in(&self, user_id: &str, user_sig: &str) {
         *self.user_id.lock().unwrap_or_else(|e| e.into_inner()) = Some(user_id.to_owned());
         *self.user_sig.lock().unwrap_or_else(|e| e.into_inner()) = Some(user_sig.to_owned());
-        self.set_status(LoginStatus::Logined);
+        let _ = self.status.compare_exchange(
+            LoginStatus::Logining.value(),
+            LoginStatus::Logined.value(),
+            Ordering::AcqRel,
+            Ordering::Acquire,
+        );
     }
 
     pub(crate) fn logged_out(&self) {

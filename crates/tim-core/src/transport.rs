@@ -70,13 +70,13 @@ impl LoopbackHub {
             ConvType::C2C => {
                 incoming.message_conv_id = Some(from.to_owned());
                 if let Some((_, ingress)) = users.get(&conv_id) {
-                    deliver(ingress, incoming);
+                    deliver(ingress, &conv_id, incoming);
                 }
             }
             ConvType::Group => {
                 for (user, (_, ingress)) in users.iter() {
                     if user != from {
-                        deliver(ingress, incoming.clone());
+                        deliver(ingress, user, incoming.clone());
                     }
                 }
             }
@@ -85,8 +85,11 @@ impl LoopbackHub {
     }
 }
 
-fn deliver(ingress: &flume::Sender<Command>, message: Message) {
-    let op = MsgOp::Deliver { messages: vec![message], only_known_groups: true };
+/// Queues a message for `user` on an instance (which may have another user logged in by the time
+/// it is stored: then it is dropped).
+fn deliver(ingress: &flume::Sender<Command>, user: &str, message: Message) {
+    let op =
+        MsgOp::Deliver { messages: vec![message], only_known_groups: true, for_user: Some(user.to_owned()) };
     let cmd = Command::Store { op: Box::new(op), done: Completion::direct(|_| {}) };
     if let Err(flume::SendError(cmd)) = ingress.send(cmd) {
         cmd.disarm();

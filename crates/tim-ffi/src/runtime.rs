@@ -4,7 +4,7 @@
 //! Calls take a [`Client`] clone under a short lock and never hold the lock while working, so a
 //! callback may call any `TIM*` function, `TIMUninit` included.
 
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 
 use tim_core::{CallError, Client, Sdk, SdkConfig};
 use tim_types::ConvEvent;
@@ -70,8 +70,28 @@ pub fn is_initialized() -> bool {
     lock(&SDK).is_some()
 }
 
+/// How many instances are being shut down (taken out of [`SDK`], not yet stopped), and the signal
+/// that one has stopped.
+static STOPPING: Mutex<usize> = Mutex::new(0);
+static STOPPED: Condvar = Condvar::new();
+
+/// Waits until no instance is shutting down. Why: a `TIMInit` racing a `TIMUninit` on another
+/// thread would start a second instance while the first still holds the user's store file (its
+/// login would fail with "already open"), and the first's callbacks would still be running.
+/// Not on the callback thread: the shutdown waits for that thread, which would then wait for it.
+fn wait_until_stopped() {
+    if tim_core::dispatch::on_callback_thread() {
+        return;
+    }
+    let mut stopping = lock(&STOPPING);
+    while *stopping > 0 {
+        stopping = STOPPED.wait(stopping).unwrap_or_else(|e| e.into_inner());
+    }
+}
+
 /// Starts the SDK unless it runs already (a second `TIMInit` keeps the running instance).
 pub fn init(config: SdkConfig) -> std::io::Result<()> {
+    wait_until_stopped();
     let mut slot = lock(&SDK);
     if slot.is_some() {
         return Ok(());
@@ -105,16 +125,30 @@ fn sync_costly_handlers() {
     );
 }
 
-/// Stops the SDK; `false` if it was not running. The lock is released before shutting down, so
-/// callbacks still being delivered may call in (and get `TIM_ERR_SDKUNINIT`).
+/// Stops the SDK; `false` if it was not running (after waiting for an instance another thread is
+/// stopping). The lock is released before shutting down, so callbacks still being delivered may
+/// call in (and get `TIM_ERR_SDKUNINIT`).
 pub fn uninit() -> bool {
-    let sdk = lock(&SDK).take();
+    let sdk = {
+        let mut slot = lock(&SDK);
+        let sdk = slot.take();
+        if sdk.is_some() {
+            // Counted while the slot is still locked: an init after this sees it.
+            *lock(&STOPPING) += 1;
+        }
+        sdk
+    };
     match sdk {
         Some(sdk) => {
             sdk.shutdown();
+            *lock(&STOPPING) -= 1;
+            STOPPED.notify_all();
             true
         }
-        None => false,
+        None => {
+            wait_until_stopped();
+            false
+        }
     }
 }
 

@@ -1,5 +1,6 @@
-//! Writes that meet in one batch (group commit): a commit is held in flight by the test store
-//! ([`crate::store::fault`]) while the next writes queue, so they are committed together.
+//! Commands that queue behind a commit held in flight by the test store
+//! ([`crate::store::fault`]): writes that meet in one batch (group commit), and a delivery that
+//! waits behind a logout and another user's login.
 
 use tim_types::{ConvType, Elem, Message};
 
@@ -56,5 +57,80 @@ fn a_conversation_deleted_and_created_again_in_one_batch_has_no_old_messages() {
     block_on(client.logout()).unwrap();
     block_on(client.login("recreated", "")).unwrap();
     check("after logging in again");
+    sdk.shutdown();
+}
+
+#[test]
+fn a_loopback_delivery_for_a_user_who_logged_out_is_not_stored_for_the_next() {
+    let hub = crate::LoopbackHub::new();
+    let (dir_a, dir_b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let start = |dir: &tempfile::TempDir, user: &str| {
+        let config = SdkConfig::new(dir.path()).with_transport(crate::Transport::Loopback(hub.clone()));
+        let sdk = Sdk::start(config).unwrap();
+        block_on(sdk.client().login(user, "")).unwrap();
+        sdk
+    };
+    let faults = faults_of("bob-leaving");
+    let alice = start(&dir_a, "alice-sending");
+    let shared = start(&dir_b, "bob-leaving");
+    let device = shared.client();
+
+    // On the shared device a draft of bob's is in flight; bob logs out and carol logs in behind it.
+    faults.set(Fault::HoldSyncs);
+    let drafting = device.clone();
+    let draft = std::thread::spawn(move || {
+        let draft = tim_types::Draft {
+            draft_msg: Message::from_elems(vec![Elem::text("later")]),
+            draft_user_define: String::new(),
+            draft_edit_time: 0,
+        };
+        drafting.set_draft_blocking(ConvKey::c2c("x").unwrap(), draft)
+    });
+    faults.wait_for_held_sync();
+    let (tx, rx) = flume::unbounded();
+    let sent = tx.clone();
+    device.logout_with(move |r| sent.send(r).unwrap()).unwrap();
+    device.login_with("carol-next", "", move |r| tx.send(r).unwrap()).unwrap();
+    // alice writes to bob: the hub still lists bob's device, so it queues behind carol's login.
+    block_on(alice.client().send_message(
+        ConvKey::c2c("bob-leaving").unwrap(),
+        Message::from_elems(vec![Elem::text("for bob only")]),
+    ))
+    .unwrap();
+    faults.set(Fault::None);
+    draft.join().unwrap().unwrap();
+    rx.recv().unwrap().unwrap();
+    rx.recv().unwrap().unwrap();
+
+    let carols = block_on(device.conversation_list()).unwrap();
+    assert!(carols.iter().all(|c| c.conv_id != "alice-sending"), "bob's message reached carol's store");
+    assert_eq!(block_on(device.doctor(false)).unwrap().messages, 0);
+    alice.shutdown();
+    shared.shutdown();
+}
+
+#[test]
+fn a_logout_accepted_during_a_login_is_not_undone_by_the_login_completing() {
+    let dir = tempfile::tempdir().unwrap();
+    let faults = faults_of("short-stay");
+    let sdk = Sdk::start(SdkConfig::new(dir.path())).unwrap();
+    let client = sdk.client();
+    // Creating the store file syncs: held, the login is still running when the logout comes.
+    faults.set(Fault::HoldSyncs);
+    let (tx, rx) = flume::unbounded();
+    let status_seen = client.clone();
+    client.login_with("short-stay", "", move |r| tx.send((r, status_seen.login_status())).unwrap()).unwrap();
+    faults.wait_for_held_sync();
+    let (out_tx, out_rx) = flume::unbounded();
+    client.logout_with(move |r| out_tx.send(r).unwrap()).unwrap();
+    assert_eq!(client.login_status(), tim_types::LoginStatus::Logouting);
+    assert!(client.logout_with(|_| {}).is_err(), "one logout is accepted, not two");
+    assert!(client.create_conversation_with(ConvKey::c2c("x").unwrap(), |_| {}).is_err(), "logging out");
+    faults.set(Fault::None);
+    let (login, status_after_login) = rx.recv().unwrap();
+    login.unwrap();
+    assert_ne!(status_after_login, tim_types::LoginStatus::Logined, "the accepted logout still runs");
+    out_rx.recv().unwrap().unwrap();
+    assert_eq!(client.login_status(), tim_types::LoginStatus::UnLogined);
     sdk.shutdown();
 }

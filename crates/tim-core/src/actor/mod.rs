@@ -624,7 +624,7 @@ impl ConvActor {
             return self.answer_now(done, result);
         }
         self.store_call = true;
-        self.deps.session.set_status(LoginStatus::Logining);
+        self.deps.session.login_started();
         let (records, chunks) = flume::unbounded();
         let open = Open { data_dir: self.deps.data_dir.clone(), user_id: user_id.clone(), records };
         // `send` queues the message now; the state is built here, chunk by chunk, while the
@@ -685,6 +685,7 @@ impl ConvActor {
 
     fn logout(&mut self, done: Completion<()>, ctx: &mut Context<Self>) {
         if self.user.is_none() {
+            self.deps.session.logout_found_nobody();
             return self.answer_now(done, Err(Self::not_logged_in()));
         }
         self.store_call = true;

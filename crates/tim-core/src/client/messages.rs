@@ -183,7 +183,7 @@ impl Client {
     ) -> Result<(), CallError> {
         self.check_deliveries(&list)?;
         self.store_op_with(
-            MsgOp::Deliver { messages: list, only_known_groups: false },
+            MsgOp::Deliver { messages: list, only_known_groups: false, for_user: None },
             |o| Ok(messages(o)),
             done,
         )
@@ -192,7 +192,10 @@ impl Client {
     /// Delivers messages from others (async).
     pub async fn deliver(&self, list: Vec<Message>) -> Result<Vec<Message>, Error> {
         self.check_deliveries(&list)?;
-        self.store_op(MsgOp::Deliver { messages: list, only_known_groups: false }, |o| Ok(messages(o))).await
+        self.store_op(MsgOp::Deliver { messages: list, only_known_groups: false, for_user: None }, |o| {
+            Ok(messages(o))
+        })
+        .await
     }
 
     /// Reads history; see [`HistoryQuery`] for the order and bounds.

@@ -94,6 +94,9 @@ pub enum MsgOp {
         messages: Vec<Message>,
         /// Drop group messages for groups the user has no conversation with (loopback hub).
         only_known_groups: bool,
+        /// The user they are for (loopback hub): dropped if another user is logged in by the time
+        /// they are stored (a logout and another login came first). `None`: whoever is logged in.
+        for_user: Option<String>,
     },
     /// Delete one message.
     Delete {
@@ -277,7 +280,10 @@ impl<'txn> Batch<'txn> {
                 }
                 Ok(Ok(if report { OpOutput::Messages(stored) } else { OpOutput::Count(count) }))
             }
-            MsgOp::Deliver { messages, only_known_groups } => {
+            MsgOp::Deliver { for_user: Some(user), .. } if user != self.ctx.self_id => {
+                Ok(Ok(OpOutput::Messages(Vec::new())))
+            }
+            MsgOp::Deliver { messages, only_known_groups, .. } => {
                 let mut stored = Vec::new();
                 for msg in messages {
                     let Some(key) = delivery_key(&msg, Some(&self.ctx.self_id)) else { continue };
