@@ -303,6 +303,8 @@ static void test_report_readed(void) {
     CHECK_INT(h_unread("rg", kTIMConv_Group), 2);
     CHECK_INT(report_readed("", kTIMConv_Group, "ignored"), ERR_SUCC);
     CHECK_INT(h_unread("rg", kTIMConv_Group), 0);
+    /* Ignored means not even read: text that is not UTF-8 is fine there too. */
+    CHECK_INT(report_readed(NULL, kTIMConv_Group, "\xff\xfe"), ERR_SUCC);
 
     /* Errors. */
     CHECK_INT(report_readed("nobody", kTIMConv_C2C, NULL), ERR_INVALID_CONVERSATION);

@@ -42,11 +42,16 @@ pub extern "C" fn TIMMsgReportReaded(
     guard_result(|| {
         let client = runtime::client()?;
         let kind = conv_type_arg(conv_type)?;
-        // SAFETY: C passes NULL or NUL-terminated strings.
-        let (id, text) =
-            unsafe { (optional_str(conv_id, "conv_id")?, optional_str(json_msg_param, "json_msg_param")?) };
+        // SAFETY: C passes NULL or a NUL-terminated string.
+        let id = unsafe { optional_str(conv_id, "conv_id")? }.filter(|id| !id.is_empty());
+        // Without a conversation `json_msg_param` is ignored, as the header says: not even read.
+        let text = match id {
+            // SAFETY: as above.
+            Some(_) => unsafe { optional_str(json_msg_param, "json_msg_param")? },
+            None => None,
+        };
         let callback = CommCallback::new(cb, user_data);
-        let Some(id) = id.filter(|id| !id.is_empty()) else {
+        let Some(id) = id else {
             return client.mark_read_with(ReadScope::All(Some(kind)), callback.unit());
         };
         let key = ConvKey::new(kind, id)?;
