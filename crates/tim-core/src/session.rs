@@ -51,12 +51,7 @@ impl Session {
 
     /// A login was accepted: from "not logged in" the status becomes "logging in".
     pub fn begin_login(&self) {
-        let _ = self.status.compare_exchange(
-            LoginStatus::UnLogined.value(),
-            LoginStatus::Logining.value(),
-            Ordering::AcqRel,
-            Ordering::Acquire,
-        );
+        self.transition(LoginStatus::UnLogined, LoginStatus::Logining);
     }
 
     /// A logout was accepted: from "logged in" or "logging in" the status becomes "logging out",
@@ -74,23 +69,18 @@ impl Session {
     /// The actor starts a login: "logging in", unless a logout was accepted meanwhile (it stays
     /// "logging out" until that logout completes).
     pub(crate) fn login_started(&self) {
-        let _ = self.status.compare_exchange(
-            LoginStatus::UnLogined.value(),
-            LoginStatus::Logining.value(),
-            Ordering::AcqRel,
-            Ordering::Acquire,
-        );
+        self.transition(LoginStatus::UnLogined, LoginStatus::Logining);
     }
 
     /// A logout found nobody logged in (the login before it failed): a status left at "logging
     /// out" goes back to "not logged in".
     pub(crate) fn logout_found_nobody(&self) {
-        let _ = self.status.compare_exchange(
-            LoginStatus::Logouting.value(),
-            LoginStatus::UnLogined.value(),
-            Ordering::AcqRel,
-            Ordering::Acquire,
-        );
+        self.transition(LoginStatus::Logouting, LoginStatus::UnLogined);
+    }
+
+    /// Moves the status from `from` to `to`, only if it is `from` (one atomic step).
+    fn transition(&self, from: LoginStatus, to: LoginStatus) {
+        let _ = self.status.compare_exchange(from.value(), to.value(), Ordering::AcqRel, Ordering::Acquire);
     }
 
     pub(crate) fn set_status(&self, status: LoginStatus) {
@@ -106,12 +96,7 @@ impl Session {
     pub(crate) fn logged_in(&self, user_id: &str, user_sig: &str) {
         *self.user_id.lock().unwrap_or_else(|e| e.into_inner()) = Some(user_id.to_owned());
         *self.user_sig.lock().unwrap_or_else(|e| e.into_inner()) = Some(user_sig.to_owned());
-        let _ = self.status.compare_exchange(
-            LoginStatus::Logining.value(),
-            LoginStatus::Logined.value(),
-            Ordering::AcqRel,
-            Ordering::Acquire,
-        );
+        self.transition(LoginStatus::Logining, LoginStatus::Logined);
     }
 
     pub(crate) fn logged_out(&self) {
