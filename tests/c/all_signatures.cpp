@@ -1,6 +1,9 @@
 // all_signatures.cpp: every one of the 22 TIMConv* functions and the 8 conversation callback
 // setters, called from C++ the way Tencent's examples call them: enum TIMConvType values such as
-// kTIMConv_C2C, bool / uint64_t / uint32_t arguments, and captureless lambdas as callbacks.
+// kTIMConv_C2C, bool / uint64_t / uint32_t arguments, and captureless lambdas as callbacks. Also
+// the core calls of TIMManager.h around them (TIMGetServerTime, TIMSetConfig, the network,
+// kicked-offline, user-signature and log setters) and TIMMsgSendNewMsgEx, included through the
+// 7.5+ header names (TIMManager.h, TIMConversationManager.h, TIMMessageManager.h).
 //
 // - At compile time, static_asserts pin every function type and callback typedef to Tencent's
 //   7.9 signatures (TIMConvConversationsDeletedFromGroupCallback in its 7.x form, without the
@@ -14,13 +17,16 @@
 // Usage: all_signatures <empty data directory>. Exit 0 on success; "FAIL: ..." and exit 1
 // otherwise.
 
-#include "TIMCloud.h"
+#include "TIMConversationManager.h"
+#include "TIMManager.h"
+#include "TIMMessageManager.h"
 
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <ctime>
 #include <mutex>
 #include <string>
 #include <type_traits>
@@ -68,6 +74,19 @@ SAME_TYPE(decltype(&TIMConvRenameConversationGroup), int (*)(const char*, const 
 SAME_TYPE(decltype(&TIMConvAddConversationsToGroup), int (*)(const char*, const char*, TIMCommCallback, const void*));
 SAME_TYPE(decltype(&TIMConvDeleteConversationsFromGroup),
           int (*)(const char*, const char*, TIMCommCallback, const void*));
+
+SAME_TYPE(TIMNetworkStatusListenerCallback, void (*)(TIMNetworkStatus, int32_t, const char*, const void*));
+SAME_TYPE(TIMKickedOfflineCallback, void (*)(const void*));
+SAME_TYPE(TIMUserSigExpiredCallback, void (*)(const void*));
+SAME_TYPE(TIMLogCallback, void (*)(TIMLogLevel, const char*, const void*));
+SAME_TYPE(decltype(&TIMGetServerTime), uint64_t (*)());
+SAME_TYPE(decltype(&TIMSetConfig), int (*)(const char*, TIMCommCallback, const void*));
+SAME_TYPE(decltype(&TIMSetNetworkStatusListenerCallback), void (*)(TIMNetworkStatusListenerCallback, const void*));
+SAME_TYPE(decltype(&TIMSetKickedOfflineCallback), void (*)(TIMKickedOfflineCallback, const void*));
+SAME_TYPE(decltype(&TIMSetUserSigExpiredCallback), void (*)(TIMUserSigExpiredCallback, const void*));
+SAME_TYPE(decltype(&TIMSetLogCallback), void (*)(TIMLogCallback, const void*));
+SAME_TYPE(decltype(&TIMMsgSendNewMsgEx),
+          int (*)(const char*, TIMConvType, const char*, TIMCommCallback, TIMCommCallback, const void*));
 
 SAME_TYPE(decltype(&TIMSetConvEventCallback), void (*)(TIMConvEventCallback, const void*));
 SAME_TYPE(decltype(&TIMSetConvTotalUnreadMessageCountChangedCallback),
@@ -426,6 +445,66 @@ int main(int argc, char** argv) {
         });
     }
 
+    // The core calls around the conversation module.
+    {
+        uint64_t now = static_cast<uint64_t>(std::time(nullptr));
+        uint64_t server = TIMGetServerTime();
+        CHECK(server + 5 >= now && server <= now + 5);
+        TIMSetNetworkStatusListenerCallback(
+            [](TIMNetworkStatus status, int32_t, const char*, const void*) {
+                if (status == kTIMConnectFailed) std::printf("network status\n");
+            },
+            nullptr);
+        TIMSetKickedOfflineCallback([](const void*) {}, nullptr);
+        TIMSetUserSigExpiredCallback([](const void*) {}, nullptr);
+        TIMSetLogCallback([](TIMLogLevel level, const char*, const void*) { (void)(level == kTIMLog_Error); },
+                          nullptr);
+        Result r1, r2;
+        CHECK_SUCC(TIMSetConfig("{\"set_config_log_level\":4}", same_cb, &r1));
+        CHECK_SUCC(TIMSetConfig("{\"set_config_is_log_output_console\":false}", same_cb, &r2));
+        CHECK(AWAIT_OK(r1, "TIMSetConfig") == "{\"set_config_log_level\":4}");
+        std::string all = AWAIT_OK(r2, "TIMSetConfig");
+        CHECK_HAS(all, "\"set_config_log_level\":4");
+        CHECK_HAS(all, "\"set_config_is_log_output_console\":false");
+        CHECK(TIMSetConfig("[]", same_cb, &r1) == TIM_ERR_PARAM);
+        CHECK(TIMSetConfig("not json", same_cb, &r1) == TIM_ERR_JSON);
+        TIMSetNetworkStatusListenerCallback(nullptr, nullptr);
+        TIMSetKickedOfflineCallback(nullptr, nullptr);
+        TIMSetUserSigExpiredCallback(nullptr, nullptr);
+        TIMSetLogCallback(nullptr, nullptr);
+    }
+    // TIMMsgSendNewMsgEx: the ID first, through its own callback, then the message.
+    {
+        static std::vector<std::string> order;
+        Result both;
+        std::string text = std::string("{\"") + kTIMMsgElemArray + "\":[{\"" + kTIMElemType + "\":" +
+                           std::to_string(static_cast<int>(kTIMElem_Text)) + ",\"" + kTIMTextElemContent +
+                           "\":\"ex\"}]}";
+        CHECK_SUCC(TIMMsgSendNewMsgEx(
+            "peer", kTIMConv_C2C, text.c_str(),
+            [](int32_t code, const char*, const char* json_param, const void*) {
+                std::lock_guard<std::mutex> lock(g_mutex);
+                order.push_back(std::string("id ") + std::to_string(code) + " " + json_param);
+                g_cond.notify_all();
+            },
+            [](int32_t code, const char* desc, const char* json_param, const void* user_data) {
+                {
+                    std::lock_guard<std::mutex> lock(g_mutex);
+                    order.push_back("result");
+                }
+                record(code, desc, json_param, user_data);
+            },
+            &both));
+        std::string sent = AWAIT_OK(both, "TIMMsgSendNewMsgEx");
+        std::lock_guard<std::mutex> lock(g_mutex);
+        CHECK(order.size() == 2 && order[1] == "result");
+        CHECK(order[0].rfind("id 0 ", 0) == 0);
+        std::string id = order[0].substr(5);
+        CHECK(!id.empty());
+        CHECK_HAS(sent, "\"message_msg_id\":\"" + id + "\"");
+        CHECK(TIMMsgSendNewMsgEx("peer", kTIMConv_C2C, "not json", same_cb, same_cb, &both) == TIM_ERR_JSON);
+    }
+
     {
         Result r;
         CHECK_SUCC(TIMLogout(same_cb, &r));
@@ -447,6 +526,6 @@ int main(int argc, char** argv) {
     TIMSetConvConversationGroupNameChangedCallback(nullptr, nullptr);
     TIMSetConvConversationsAddedToGroupCallback(nullptr, nullptr);
     TIMSetConvConversationsDeletedFromGroupCallback(nullptr, nullptr);
-    std::printf("all_signatures: OK (22 TIMConv* functions, 8 callback setters)\n");
+    std::printf("all_signatures: OK (22 TIMConv* functions, 8 callback setters, the core extras)\n");
     return 0;
 }

@@ -71,6 +71,9 @@ int main(int argc, char** argv) {
     check_conv_calls("c", kTIMConv_C2C, TIM_ERR_SDKUNINIT, "before init");
     CHECK_INT(TIMConvGetConvList(h_comm_cb, s), TIM_ERR_SDKUNINIT);
     CHECK_INT(TIMGetLoginUserID(user_buf), TIM_ERR_SDKUNINIT);
+    CHECK_INT(TIMSetConfig("{}", h_comm_cb, s), TIM_ERR_SDKUNINIT);
+    CHECK_INT(TIMMsgSendNewMsgEx("c", kTIMConv_C2C, "{}", h_comm_cb, h_comm_cb, s), TIM_ERR_SDKUNINIT);
+    CHECK_MSG(TIMGetServerTime() > 1700000000u, "TIMGetServerTime works before TIMInit");
     CHECK_INT(TIMUninit(), TIM_ERR_SDKUNINIT);
     /* Even invalid parameters: the SDK state is checked first. */
     CHECK_INT(TIMConvCreate(NULL, (enum TIMConvType)0, h_comm_cb, s), TIM_ERR_SDKUNINIT);
@@ -82,6 +85,12 @@ int main(int argc, char** argv) {
     CHECK_INT(TIMConvGetConvList(h_comm_cb, s), TIM_ERR_NOTLOGIN);
     CHECK_INT(TIMLogout(h_comm_cb, s), TIM_ERR_NOTLOGIN);
     CHECK_INT(TIMGetLoginUserID(user_buf), TIM_ERR_NOTLOGIN);
+    CHECK_INT(TIMMsgSendNewMsgEx("c", kTIMConv_C2C, "{}", h_comm_cb, h_comm_cb, s), TIM_ERR_PARAM);
+    /* TIMSetConfig needs no login; its parameter errors. */
+    CHECK_INT(TIMSetConfig(NULL, h_comm_cb, s), TIM_ERR_PARAM);
+    CHECK_INT(TIMSetConfig("\xff", h_comm_cb, s), TIM_ERR_PARAM);
+    CHECK_INT(TIMSetConfig("{", h_comm_cb, s), TIM_ERR_JSON);
+    CHECK_INT(TIMSetConfig("3", h_comm_cb, s), TIM_ERR_PARAM);
 
     /* TIMLogin parameter errors. */
     CHECK_INT(TIMLogin(NULL, "sig", h_comm_cb, s), TIM_ERR_PARAM);

@@ -17,11 +17,12 @@ pub fn workspace_root() -> PathBuf {
     manifest.parent().map(PathBuf::from).unwrap_or(manifest)
 }
 
-/// The 51 functions of the API, which `TIMCloud.h` must declare and the library must export: the
-/// 13 of the conversation API, the 16 message, read-state and unread-count calls, our extension
-/// `TIMExtDeliverIncomingMessages`, and the 21 newer conversation calls (conversation info, pins,
+/// The 58 functions of the API, which `TIMCloud.h` must declare and the library must export: the
+/// 13 of the conversation API, the 17 message, read-state and unread-count calls, our extension
+/// `TIMExtDeliverIncomingMessages`, the 21 newer conversation calls (conversation info, pins,
 /// filtered paging, batch delete, custom data, marks, unread counts by filter, conversation groups
-/// and their callback setters).
+/// and their callback setters), and the 6 server-connection calls of `TIMManager.h` (server
+/// time, SetConfig, the network, kicked-offline, user-signature and log setters).
 pub const API_FUNCTIONS: &[&str] = &[
     "TIMInit",
     "TIMUninit",
@@ -74,4 +75,11 @@ pub const API_FUNCTIONS: &[&str] = &[
     "TIMSetConvConversationGroupNameChangedCallback",
     "TIMSetConvConversationsAddedToGroupCallback",
     "TIMSetConvConversationsDeletedFromGroupCallback",
+    "TIMMsgSendNewMsgEx",
+    "TIMGetServerTime",
+    "TIMSetConfig",
+    "TIMSetNetworkStatusListenerCallback",
+    "TIMSetKickedOfflineCallback",
+    "TIMSetUserSigExpiredCallback",
+    "TIMSetLogCallback",
 ];

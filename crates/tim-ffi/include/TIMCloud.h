@@ -175,6 +175,65 @@ TIM_DECL int TIMGetLoginUserID(char* user_id_buffer);
  */
 TIM_DECL enum TIMLoginStatus TIMGetLoginStatus(void);
 
+/**
+ * @brief The server's current time, UTC seconds. Synchronous.
+ *
+ * This SDK has no server: it returns this device's clock. Callable at any time, from any thread,
+ * also before `TIMInit`.
+ */
+TIM_DECL uint64_t TIMGetServerTime(void);
+
+/**
+ * @brief Sets extra configuration (proxies, log levels, user data). Asynchronous.
+ *
+ * @param json_config A JSON object (SetConfig). Its keys are kept and reported back; none
+ *                    changes what this SDK does (it has no network connection and writes no
+ *                    log).
+ * @param cb          Called once with `code` = `ERR_SUCC` and `json_params` = every setting made
+ *                    so far (this object merged into the earlier ones), as a JSON object. May be
+ *                    NULL.
+ * @param user_data   Passed back to `cb` unchanged.
+ *
+ * @return `TIM_SUCC` if accepted (then `cb` runs exactly once); `TIM_ERR_SDKUNINIT` before
+ *         `TIMInit`; `TIM_ERR_JSON` if `json_config` is not JSON; `TIM_ERR_PARAM` if it is NULL
+ *         or not a JSON object.
+ *
+ * Threading: `cb` runs on an SDK callback thread once the call is accepted, in call order.
+ */
+TIM_DECL int TIMSetConfig(const char* json_config, TIMCommCallback cb, const void* user_data);
+
+/**
+ * @brief Registers (or with NULL clears) the network status callback. Never fails.
+ *
+ * Kept, but never called: this SDK has no server connection to report on. Callable at any time,
+ * also before `TIMInit`; kept across `TIMUninit` / `TIMInit`.
+ */
+TIM_DECL void TIMSetNetworkStatusListenerCallback(TIMNetworkStatusListenerCallback cb, const void* user_data);
+
+/**
+ * @brief Registers (or with NULL clears) the kicked-offline callback. Never fails.
+ *
+ * Kept, but never called: no server can log this user out elsewhere. As
+ * `TIMSetNetworkStatusListenerCallback` otherwise.
+ */
+TIM_DECL void TIMSetKickedOfflineCallback(TIMKickedOfflineCallback cb, const void* user_data);
+
+/**
+ * @brief Registers (or with NULL clears) the user-signature-expired callback. Never fails.
+ *
+ * Kept, but never called: signatures are not verified. As `TIMSetNetworkStatusListenerCallback`
+ * otherwise.
+ */
+TIM_DECL void TIMSetUserSigExpiredCallback(TIMUserSigExpiredCallback cb, const void* user_data);
+
+/**
+ * @brief Registers (or with NULL clears) the log callback. Never fails.
+ *
+ * Kept, but never called: this SDK writes no log. As `TIMSetNetworkStatusListenerCallback`
+ * otherwise.
+ */
+TIM_DECL void TIMSetLogCallback(TIMLogCallback cb, const void* user_data);
+
 /* ======================================================================================== */
 /*                                         Conversations                                    */
 /* ======================================================================================== */
@@ -423,6 +482,17 @@ TIM_DECL int TIMMsgSendMessage(const char* conv_id, enum TIMConvType conv_type, 
  * same parameters, callback JSON, events and return codes.
  */
 TIM_DECL int TIMMsgSendNewMsg(const char* conv_id, enum TIMConvType conv_type, const char* json_msg_param, TIMCommCallback cb, const void* user_data);
+
+/**
+ * @brief Sends a message, telling its ID through a callback of its own. Asynchronous.
+ *
+ * As `TIMMsgSendMessage` without the ID buffer: `msgid_cb` is called first, with `code` =
+ * `ERR_SUCC` and `json_params` = the new message's `message_msg_id` (the bare ID, not JSON), then
+ * `res_cb` as `TIMMsgSendMessage`'s `cb`. Both get `user_data`; either may be NULL. Same
+ * parameters, callback JSON, events and return codes otherwise (when the call is refused,
+ * neither runs).
+ */
+TIM_DECL int TIMMsgSendNewMsgEx(const char* conv_id, enum TIMConvType conv_type, const char* json_msg_param, TIMCommCallback msgid_cb, TIMCommCallback res_cb, const void* user_data);
 
 /**
  * @brief Saves a message into a conversation without sending it. Asynchronous.

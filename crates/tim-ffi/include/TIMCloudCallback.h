@@ -181,6 +181,47 @@ typedef void (*TIMConvConversationsAddedToGroupCallback)(const char* group_name,
  */
 typedef void (*TIMConvConversationsDeletedFromGroupCallback)(const char* group_name, const char* conversation_array, const void* user_data);
 
+/**
+ * @brief The connection state to the IM server changed (`TIMSetNetworkStatusListenerCallback`).
+ *
+ * This SDK is local and has no server connection: it never calls this callback.
+ *
+ * @param status    `kTIMConnected`, `kTIMDisconnected`, `kTIMConnecting` or `kTIMConnectFailed`.
+ * @param code      `ERR_SUCC`, or why the connection failed.
+ * @param desc      A description of the error; `""` on success.
+ * @param user_data The pointer given when registering, unchanged.
+ */
+typedef void (*TIMNetworkStatusListenerCallback)(enum TIMNetworkStatus status, int32_t code, const char* desc, const void* user_data);
+
+/**
+ * @brief The user was logged in elsewhere and logged out here (`TIMSetKickedOfflineCallback`).
+ *
+ * This SDK has no server that could do that: it never calls this callback.
+ *
+ * @param user_data The pointer given when registering, unchanged.
+ */
+typedef void (*TIMKickedOfflineCallback)(const void* user_data);
+
+/**
+ * @brief The user signature expired (`TIMSetUserSigExpiredCallback`).
+ *
+ * This SDK never verifies signatures: it never calls this callback.
+ *
+ * @param user_data The pointer given when registering, unchanged.
+ */
+typedef void (*TIMUserSigExpiredCallback)(const void* user_data);
+
+/**
+ * @brief A line of the SDK's log (`TIMSetLogCallback`).
+ *
+ * This SDK writes no log: it never calls this callback.
+ *
+ * @param level     The line's `TIMLogLevel`.
+ * @param log       The line.
+ * @param user_data The pointer given when registering, unchanged.
+ */
+typedef void (*TIMLogCallback)(enum TIMLogLevel level, const char* log, const void* user_data);
+
 #ifdef __cplusplus
 }
 #endif

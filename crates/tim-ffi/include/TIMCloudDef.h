@@ -148,6 +148,41 @@ enum TIMLoginStatus {
     kTIMLoginStatus_Logouting = 4
 };
 
+/**
+ * The connection to the IM server, for `TIMSetNetworkStatusListenerCallback` (`TIMNetworkStatus`).
+ * This SDK is local: it has no server connection and never reports one.
+ */
+enum TIMNetworkStatus {
+    /** Connected. */
+    kTIMConnected = 0,
+    /** Disconnected. */
+    kTIMDisconnected = 1,
+    /** Connecting. */
+    kTIMConnecting = 2,
+    /** The connection failed. */
+    kTIMConnectFailed = 3
+};
+
+/** The level of a log line, for `TIMSetLogCallback` (`TIMLogLevel`). */
+enum TIMLogLevel {
+    /** No log output. */
+    kTIMLog_Off = 0,
+    /** Everything. */
+    kTIMLog_Test = 1,
+    /** Details for development. */
+    kTIMLog_Verbose = 2,
+    /** Debugging. */
+    kTIMLog_Debug = 3,
+    /** Information. */
+    kTIMLog_Info = 4,
+    /** Warnings. */
+    kTIMLog_Warn = 5,
+    /** Errors. */
+    kTIMLog_Error = 6,
+    /** Assertions. */
+    kTIMLog_Assert = 7
+};
+
 /** The kind of an @ reminder in `conv_group_at_info_array` (`TIMGroupAtType`). */
 enum TIMGroupAtType {
     /** Somebody @-mentioned me. */

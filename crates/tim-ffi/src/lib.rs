@@ -12,6 +12,7 @@
 
 pub mod boundary;
 pub mod callback;
+mod connection;
 mod conversation;
 mod conversation_list;
 mod group;
@@ -22,6 +23,7 @@ pub mod runtime;
 pub mod types;
 mod unread;
 
+pub use connection::*;
 pub use conversation::*;
 pub use conversation_list::*;
 pub use group::*;

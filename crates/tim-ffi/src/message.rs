@@ -19,14 +19,21 @@ use crate::types::{TIMCommCallback, TIMConvType, TIMRecvNewMsgCallback, UserData
 /// The most messages one `TIMMsgGetMsgList` returns.
 pub const MAX_HISTORY_COUNT: u32 = 10_000;
 
+/// Where a send tells the new message's ID before its result: a buffer, a callback, or neither.
+struct IdOut {
+    buffer: *mut c_char,
+    callback: TIMCommCallback,
+}
+
 fn send(
     conv_id: *const c_char,
     conv_type: TIMConvType,
     json_msg_param: *const c_char,
-    message_id_buffer: *mut c_char,
+    id_out: IdOut,
     cb: TIMCommCallback,
     user_data: *const c_void,
 ) -> c_int {
+    let IdOut { buffer: message_id_buffer, callback: msgid_cb } = id_out;
     guard_result(|| {
         let client = runtime::client()?;
         // SAFETY: C passes NULL or NUL-terminated strings.
@@ -38,7 +45,18 @@ fn send(
         // may run before this returns and may read it. Should queueing fail, the buffer gets its
         // old bytes back (the header promises it unchanged unless TIM_SUCC).
         let mut saved = None;
+        // TIMMsgSendNewMsgEx: the ID's callback is queued now, ahead of the result's, and runs
+        // only if the call is accepted (it waits for the verdict, given just below).
+        let (verdict, accepted) = std::sync::mpsc::sync_channel::<bool>(1);
         let write_id = |id: &str| {
+            if msgid_cb.is_some() {
+                let (id_callback, id) = (CommCallback::new(msgid_cb, user_data), id.to_owned());
+                client.dispatch(move || {
+                    if accepted.recv() == Ok(true) {
+                        id_callback.call(0, "", &id);
+                    }
+                });
+            }
             if message_id_buffer.is_null() {
                 return;
             }
@@ -54,6 +72,7 @@ fn send(
         };
         let sent = client
             .send_message_announcing_id(key, message, write_id, move |r| callback.complete(r, json::to_json));
+        let _ = verdict.send(sent.is_ok());
         if sent.is_err()
             && let Some(old) = &saved
         {
@@ -76,7 +95,14 @@ pub extern "C" fn TIMMsgSendMessage(
     cb: TIMCommCallback,
     user_data: *const c_void,
 ) -> c_int {
-    send(conv_id, conv_type, json_msg_param, message_id_buffer, cb, user_data)
+    send(
+        conv_id,
+        conv_type,
+        json_msg_param,
+        IdOut { buffer: message_id_buffer, callback: None },
+        cb,
+        user_data,
+    )
 }
 
 /// The older send call: as `TIMMsgSendMessage` without the ID buffer.
@@ -88,7 +114,29 @@ pub extern "C" fn TIMMsgSendNewMsg(
     cb: TIMCommCallback,
     user_data: *const c_void,
 ) -> c_int {
-    send(conv_id, conv_type, json_msg_param, std::ptr::null_mut(), cb, user_data)
+    send(
+        conv_id,
+        conv_type,
+        json_msg_param,
+        IdOut { buffer: std::ptr::null_mut(), callback: None },
+        cb,
+        user_data,
+    )
+}
+
+/// Sends a message; `msgid_cb` gets the new message's ID (bare, in `json_params`), then `res_cb`
+/// the stored Message JSON.
+#[unsafe(no_mangle)]
+pub extern "C" fn TIMMsgSendNewMsgEx(
+    conv_id: *const c_char,
+    conv_type: TIMConvType,
+    json_msg_param: *const c_char,
+    msgid_cb: TIMCommCallback,
+    res_cb: TIMCommCallback,
+    user_data: *const c_void,
+) -> c_int {
+    let id_out = IdOut { buffer: std::ptr::null_mut(), callback: msgid_cb };
+    send(conv_id, conv_type, json_msg_param, id_out, res_cb, user_data)
 }
 
 /// Saves a message into the conversation without sending it; the callback gets it.

@@ -94,3 +94,24 @@ pub type TIMConvConversationsDeletedFromGroupCallback = Option<
         user_data: *const c_void,
     ),
 >;
+
+/// `enum TIMNetworkStatus` as it crosses the ABI.
+pub type TIMNetworkStatus = c_int;
+
+/// `enum TIMLogLevel` as it crosses the ABI.
+pub type TIMLogLevel = c_int;
+
+/// `void (*TIMNetworkStatusListenerCallback)(enum TIMNetworkStatus status, int32_t code, const char* desc, const void* user_data)`.
+pub type TIMNetworkStatusListenerCallback = Option<
+    unsafe extern "C" fn(status: TIMNetworkStatus, code: i32, desc: *const c_char, user_data: *const c_void),
+>;
+
+/// `void (*TIMKickedOfflineCallback)(const void* user_data)`.
+pub type TIMKickedOfflineCallback = Option<unsafe extern "C" fn(user_data: *const c_void)>;
+
+/// `void (*TIMUserSigExpiredCallback)(const void* user_data)`.
+pub type TIMUserSigExpiredCallback = Option<unsafe extern "C" fn(user_data: *const c_void)>;
+
+/// `void (*TIMLogCallback)(enum TIMLogLevel level, const char* log, const void* user_data)`.
+pub type TIMLogCallback =
+    Option<unsafe extern "C" fn(level: TIMLogLevel, log: *const c_char, user_data: *const c_void)>;

@@ -239,6 +239,43 @@ c_enum! {
 }
 
 c_enum! {
+    /// The connection to the IM server, for `TIMSetNetworkStatusListenerCallback`
+    /// (`TIMNetworkStatus`). This SDK has no server connection: it never reports one.
+    TIMNetworkStatus in "TIMCloudDef.h" => pub enum NetworkStatus: i32 {
+        /// Connected.
+        kTIMConnected => Connected = 0,
+        /// Disconnected.
+        kTIMDisconnected => Disconnected = 1,
+        /// Connecting.
+        kTIMConnecting => Connecting = 2,
+        /// The connection failed.
+        kTIMConnectFailed => ConnectFailed = 3,
+    }
+}
+
+c_enum! {
+    /// The level of a log line, for `TIMSetLogCallback` (`TIMLogLevel`).
+    TIMLogLevel in "TIMCloudDef.h" => pub enum LogLevel: i32 {
+        /// No log output.
+        kTIMLog_Off => Off = 0,
+        /// Everything.
+        kTIMLog_Test => Test = 1,
+        /// Details for development.
+        kTIMLog_Verbose => Verbose = 2,
+        /// Debugging.
+        kTIMLog_Debug => Debug = 3,
+        /// Information.
+        kTIMLog_Info => Info = 4,
+        /// Warnings.
+        kTIMLog_Warn => Warn = 5,
+        /// Errors.
+        kTIMLog_Error => Error = 6,
+        /// Assertions.
+        kTIMLog_Assert => Assert = 7,
+    }
+}
+
+c_enum! {
     /// The kind of an @ reminder in `conv_group_at_info_array` (`TIMGroupAtType`).
     TIMGroupAtType in "TIMCloudDef.h" => pub enum GroupAtType: i32 {
         /// Somebody @-mentioned me.
@@ -339,6 +376,8 @@ pub const ALL: &[CEnumDef] = &[
     ElemType::C_DEF,
     MsgStatus::C_DEF,
     LoginStatus::C_DEF,
+    NetworkStatus::C_DEF,
+    LogLevel::C_DEF,
     GroupAtType::C_DEF,
     ConversationMarkType::C_DEF,
     ErrCode::C_DEF,

@@ -78,6 +78,12 @@ impl Client {
         })
     }
 
+    /// Runs `job` on the callback thread, after every callback queued before it (for answers
+    /// the C layer gives itself, such as `TIMMsgSendNewMsgEx`'s message ID).
+    pub fn dispatch(&self, job: impl FnOnce() + Send + 'static) {
+        self.shared.dispatcher.dispatch(job);
+    }
+
     fn dispatched<T: Send + 'static>(&self, done: Done<T>) -> Completion<T> {
         Completion::dispatched(&self.shared.dispatcher, done)
     }
