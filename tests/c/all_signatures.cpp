@@ -88,6 +88,14 @@ SAME_TYPE(decltype(&TIMSetLogCallback), void (*)(TIMLogCallback, const void*));
 SAME_TYPE(decltype(&TIMMsgSendNewMsgEx),
           int (*)(const char*, TIMConvType, const char*, TIMCommCallback, TIMCommCallback, const void*));
 
+// Enums whose values the exported keys carry, with Tencent's values.
+static_assert(kTIMGroup_Public == 0 && kTIMGroup_AVChatRoom == 4 && kTIMGroup_Community == 5, "TIMGroupType");
+static_assert(kTIMMsgPriority_High == 0 && kTIMMsgPriority_Lowest == 3, "TIMMsgPriority");
+static_assert(kTIMPlatform_Other == 0 && kTIMPlatform_Simulator == 5, "TIMPlatform");
+static_assert(kTIMImageLevel_Orig == 0 && kTIMImageLevel_HD == 2, "TIMImageLevel");
+static_assert(kTIMConnected == 0 && kTIMConnectFailed == 3, "TIMNetworkStatus");
+static_assert(kTIMLog_Off == 0 && kTIMLog_Assert == 7, "TIMLogLevel");
+
 SAME_TYPE(decltype(&TIMSetConvEventCallback), void (*)(TIMConvEventCallback, const void*));
 SAME_TYPE(decltype(&TIMSetConvTotalUnreadMessageCountChangedCallback),
           void (*)(TIMConvTotalUnreadMessageCountChangedCallback, const void*));
@@ -445,6 +453,12 @@ int main(int argc, char** argv) {
         });
     }
 
+    // The sender profile keys, as an app reads a received message's sender.
+    CHECK(std::string(kTIMMsgSenderProfile) + "." + kTIMUserProfileNickName ==
+          "message_sender_profile.user_profile_nick_name");
+    CHECK(std::string(kTIMUserProfileIdentifier) == "user_profile_identifier" &&
+          std::string(kTIMUserProfileFaceUrl) == "user_profile_face_url" &&
+          std::string(kTIMUserProfileFriendRemark) == "user_profile_friend_remark");
     // The core calls around the conversation module.
     {
         uint64_t now = static_cast<uint64_t>(std::time(nullptr));

@@ -148,6 +148,60 @@ enum TIMLoginStatus {
     kTIMLoginStatus_Logouting = 4
 };
 
+/** Group kinds, the values of `kTIMConvGroupType` (`TIMGroupType`). */
+enum TIMGroupType {
+    /** Public group. */
+    kTIMGroup_Public = 0,
+    /** Work group (formerly "private"). */
+    kTIMGroup_Private = 1,
+    /** Meeting group (formerly "chat room"). */
+    kTIMGroup_ChatRoom = 2,
+    /** Broadcast chat room. */
+    kTIMGroup_BChatRoom = 3,
+    /** Audio-video (live) chat room. */
+    kTIMGroup_AVChatRoom = 4,
+    /** Community. */
+    kTIMGroup_Community = 5
+};
+
+/** Message priorities, the values of `kTIMMsgPriority` (`TIMMsgPriority`); smaller is higher. */
+enum TIMMsgPriority {
+    /** Highest (gifts, red packets). */
+    kTIMMsgPriority_High = 0,
+    /** Ordinary messages. */
+    kTIMMsgPriority_Normal = 1,
+    /** Likes and the like. */
+    kTIMMsgPriority_Low = 2,
+    /** Lowest (member join and leave notices). */
+    kTIMMsgPriority_Lowest = 3
+};
+
+/** Platforms, the values of `kTIMMsgPlatform` (`TIMPlatform`). */
+enum TIMPlatform {
+    /** Unknown. */
+    kTIMPlatform_Other = 0,
+    /** Windows. */
+    kTIMPlatform_Windows = 1,
+    /** Android. */
+    kTIMPlatform_Android = 2,
+    /** iOS. */
+    kTIMPlatform_IOS = 3,
+    /** macOS. */
+    kTIMPlatform_Mac = 4,
+    /** The iOS simulator. */
+    kTIMPlatform_Simulator = 5
+};
+
+/** Image quality levels, the values of `kTIMImageElemLevel` (`TIMImageLevel`). */
+enum TIMImageLevel {
+    /** The original. */
+    kTIMImageLevel_Orig = 0,
+    /** Compressed (the default). */
+    kTIMImageLevel_Compression = 1,
+    /** High definition. */
+    kTIMImageLevel_HD = 2
+};
+
 /**
  * The connection to the IM server, for `TIMSetNetworkStatusListenerCallback` (`TIMNetworkStatus`).
  * This SDK is local: it has no server connection and never reports one.
@@ -460,6 +514,16 @@ static const char* kTIMMsgDeleteParamIsRamble = "msg_delete_param_is_ramble";
 /* ---- Mentions ---- */
 /** The user ID that means "@ everyone" in `message_group_at_user_array`. */
 static const char* kImSDK_MessageAtALL = "__kImSDK_MessageAtALL__";
+
+/* ---- UserProfile (inside `message_sender_profile`) ---- */
+/** string: the user's ID. */
+static const char* kTIMUserProfileIdentifier = "user_profile_identifier";
+/** string: the nickname; a C2C conversation received from this sender shows it (`conv_show_name`). */
+static const char* kTIMUserProfileNickName = "user_profile_nick_name";
+/** string: the avatar URL; a C2C conversation received from this sender shows it (`conv_face_url`). */
+static const char* kTIMUserProfileFaceUrl = "user_profile_face_url";
+/** string: the friend remark (kept as given). */
+static const char* kTIMUserProfileFriendRemark = "user_profile_friend_remark";
 
 #if defined(__GNUC__) || defined(__clang__)
 #pragma GCC diagnostic pop

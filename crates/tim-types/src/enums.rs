@@ -239,6 +239,68 @@ c_enum! {
 }
 
 c_enum! {
+    /// Group kinds, the values of `conv_group_type` (`TIMGroupType`).
+    TIMGroupType in "TIMCloudDef.h" => pub enum GroupType: i32 {
+        /// Public group.
+        kTIMGroup_Public => Public = 0,
+        /// Work group (formerly "private").
+        kTIMGroup_Private => Private = 1,
+        /// Meeting group (formerly "chat room").
+        kTIMGroup_ChatRoom => ChatRoom = 2,
+        /// Broadcast chat room.
+        kTIMGroup_BChatRoom => BChatRoom = 3,
+        /// Audio-video (live) chat room.
+        kTIMGroup_AVChatRoom => AvChatRoom = 4,
+        /// Community.
+        kTIMGroup_Community => Community = 5,
+    }
+}
+
+c_enum! {
+    /// Message priorities, the values of `message_priority` (`TIMMsgPriority`).
+    TIMMsgPriority in "TIMCloudDef.h" => pub enum MsgPriority: i32 {
+        /// Highest.
+        kTIMMsgPriority_High => High = 0,
+        /// Ordinary messages.
+        kTIMMsgPriority_Normal => Normal = 1,
+        /// Low.
+        kTIMMsgPriority_Low => Low = 2,
+        /// Lowest.
+        kTIMMsgPriority_Lowest => Lowest = 3,
+    }
+}
+
+c_enum! {
+    /// Platforms, the values of `message_platform` (`TIMPlatform`).
+    TIMPlatform in "TIMCloudDef.h" => pub enum Platform: i32 {
+        /// Unknown.
+        kTIMPlatform_Other => Other = 0,
+        /// Windows.
+        kTIMPlatform_Windows => Windows = 1,
+        /// Android.
+        kTIMPlatform_Android => Android = 2,
+        /// iOS.
+        kTIMPlatform_IOS => Ios = 3,
+        /// macOS.
+        kTIMPlatform_Mac => Mac = 4,
+        /// The iOS simulator.
+        kTIMPlatform_Simulator => Simulator = 5,
+    }
+}
+
+c_enum! {
+    /// Image quality levels, the values of `image_elem_level` (`TIMImageLevel`).
+    TIMImageLevel in "TIMCloudDef.h" => pub enum ImageLevel: i32 {
+        /// The original.
+        kTIMImageLevel_Orig => Orig = 0,
+        /// Compressed (the default).
+        kTIMImageLevel_Compression => Compression = 1,
+        /// High definition.
+        kTIMImageLevel_HD => Hd = 2,
+    }
+}
+
+c_enum! {
     /// The connection to the IM server, for `TIMSetNetworkStatusListenerCallback`
     /// (`TIMNetworkStatus`). This SDK has no server connection: it never reports one.
     TIMNetworkStatus in "TIMCloudDef.h" => pub enum NetworkStatus: i32 {
@@ -378,6 +440,10 @@ pub const ALL: &[CEnumDef] = &[
     LoginStatus::C_DEF,
     NetworkStatus::C_DEF,
     LogLevel::C_DEF,
+    GroupType::C_DEF,
+    MsgPriority::C_DEF,
+    Platform::C_DEF,
+    ImageLevel::C_DEF,
     GroupAtType::C_DEF,
     ConversationMarkType::C_DEF,
     ErrCode::C_DEF,

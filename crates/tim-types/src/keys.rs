@@ -264,6 +264,16 @@ keys! {
     // Mentions.
     /// The user ID that means "@ everyone" in `message_group_at_user_array`.
     kImSDK_MessageAtALL => MESSAGE_AT_ALL = "__kImSDK_MessageAtALL__";
+
+    // UserProfile (inside `message_sender_profile`).
+    /// The user's ID.
+    kTIMUserProfileIdentifier => USER_PROFILE_IDENTIFIER = "user_profile_identifier";
+    /// The nickname: a C2C conversation received from this sender shows it (`conv_show_name`).
+    kTIMUserProfileNickName => USER_PROFILE_NICK_NAME = "user_profile_nick_name";
+    /// The avatar URL: a C2C conversation received from this sender shows it (`conv_face_url`).
+    kTIMUserProfileFaceUrl => USER_PROFILE_FACE_URL = "user_profile_face_url";
+    /// The friend remark (kept as given).
+    kTIMUserProfileFriendRemark => USER_PROFILE_FRIEND_REMARK = "user_profile_friend_remark";
 }
 
 #[cfg(test)]

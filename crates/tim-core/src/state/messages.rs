@@ -10,7 +10,7 @@
 use std::collections::BTreeSet;
 
 use serde::{Deserialize, Serialize};
-use tim_types::keys::MESSAGE_AT_ALL;
+use tim_types::keys::{self, MESSAGE_AT_ALL};
 use tim_types::{ConvType, GroupAtInfo, GroupAtType, Message, MessageJson, MsgStatus};
 
 use super::Conversation;
@@ -219,7 +219,7 @@ pub fn apply_insert_encoded(
             let text = |key: &str| {
                 profile.get(key).and_then(|v| v.as_str()).filter(|s| !s.is_empty()).map(str::to_owned)
             };
-            let (name, face) = (text("user_profile_nick_name"), text("user_profile_face_url"));
+            let (name, face) = (text(keys::USER_PROFILE_NICK_NAME), text(keys::USER_PROFILE_FACE_URL));
             if name.is_some() || face.is_some() {
                 conv.edit_extras(|x| {
                     x.show_name = name.or(x.show_name.take());
