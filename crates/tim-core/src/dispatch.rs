@@ -36,6 +36,11 @@ pub struct Dispatcher {
     queue: flume::Sender<Work>,
 }
 
+/// A callback thread stopped from inside one of its own callbacks, still finishing its queue.
+/// The next callback thread waits for it before running anything: an uninit and a new init inside
+/// one callback must not make two threads call the application at once.
+static FINISHING: std::sync::Mutex<Vec<JoinHandle<()>>> = std::sync::Mutex::new(Vec::new());
+
 /// Owns the callback thread; [`CallbackThread::stop`] runs what is queued, then joins it.
 pub struct CallbackThread {
     queue: flume::Sender<Work>,
@@ -46,8 +51,12 @@ impl CallbackThread {
     /// Starts the callback thread.
     pub fn start() -> std::io::Result<(Self, Dispatcher)> {
         let (queue, jobs) = flume::unbounded::<Work>();
+        let previous = std::mem::take(&mut *FINISHING.lock().unwrap_or_else(|e| e.into_inner()));
         let handle = thread::Builder::new().name("tim-callback".into()).spawn(move || {
             ON_CALLBACK_THREAD.with(|flag| flag.set(true));
+            for finishing in previous {
+                let _ = finishing.join();
+            }
             while let Ok(Work::Run(job)) = jobs.recv() {
                 // A panicking callback must not take the thread (and every later callback) down.
                 let _ = catch_unwind(AssertUnwindSafe(job));
@@ -63,7 +72,11 @@ impl CallbackThread {
     pub fn stop(mut self) {
         let _ = self.queue.send(Work::Stop);
         if let Some(handle) = self.handle.take() {
-            if !on_callback_thread() {
+            if on_callback_thread() {
+                // This thread itself, or (a Rust app running several instances) another: the next
+                // callback thread joins it before its first job.
+                FINISHING.lock().unwrap_or_else(|e| e.into_inner()).push(handle);
+            } else {
                 let _ = handle.join();
             }
         }
@@ -192,6 +205,33 @@ mod tests {
         Completion::<u32>::dispatched(&dispatcher, move |r| sink.lock().unwrap().push(r)).disarm();
         thread.stop();
         assert_eq!(*answers.lock().unwrap(), vec![Err(TimError::shut_down()), Ok(7)]);
+    }
+
+    #[test]
+    fn a_callback_thread_started_inside_a_callback_waits_for_the_stopping_one() {
+        // An uninit and a new init inside one callback: the new thread must not call back while
+        // the old one still runs the current callback and what was queued behind it.
+        let (first, dispatcher) = CallbackThread::start().unwrap();
+        let order = Arc::new(Mutex::new(Vec::new()));
+        let first = Arc::new(Mutex::new(Some(first)));
+        let (started, second) = flume::bounded(1);
+        let (seen, in_callback) = (order.clone(), first.clone());
+        dispatcher.dispatch(move || {
+            in_callback.lock().unwrap().take().unwrap().stop();
+            let (thread, next) = CallbackThread::start().unwrap();
+            let log = seen.clone();
+            next.dispatch(move || log.lock().unwrap().push("second thread"));
+            std::thread::sleep(std::time::Duration::from_millis(50));
+            seen.lock().unwrap().push("first thread, in the callback");
+            started.send(thread).unwrap();
+        });
+        let log = order.clone();
+        dispatcher.dispatch(move || log.lock().unwrap().push("first thread, queued behind"));
+        second.recv().unwrap().stop();
+        assert_eq!(
+            *order.lock().unwrap(),
+            ["first thread, in the callback", "first thread, queued behind", "second thread"]
+        );
     }
 
     #[test]
