@@ -14,7 +14,8 @@ use std::thread::{self, JoinHandle, ThreadId};
 
 use crate::error::TimError;
 
-type Job = Box<dyn FnOnce() + Send + 'static>;
+/// Work for the callback thread.
+pub type Job = Box<dyn FnOnce() + Send + 'static>;
 
 enum Work {
     Run(Job),
@@ -23,6 +24,12 @@ enum Work {
 
 thread_local! {
     static ON_CALLBACK_THREAD: Cell<bool> = const { Cell::new(false) };
+    /// Callback threads stopped from a callback running on this thread, still finishing their
+    /// queues. A callback thread started from here next waits for them before running anything:
+    /// an uninit and a new init inside one callback must not make two threads call the
+    /// application at once. Per thread, so that other instances starting meanwhile are not
+    /// involved.
+    static FINISHING: std::cell::RefCell<Vec<JoinHandle<()>>> = const { std::cell::RefCell::new(Vec::new()) };
 }
 
 /// Whether the current thread is the SDK's callback thread (a call made from inside a callback).
@@ -36,11 +43,6 @@ pub struct Dispatcher {
     queue: flume::Sender<Work>,
 }
 
-/// A callback thread stopped from inside one of its own callbacks, still finishing its queue.
-/// The next callback thread waits for it before running anything: an uninit and a new init inside
-/// one callback must not make two threads call the application at once.
-static FINISHING: std::sync::Mutex<Vec<JoinHandle<()>>> = std::sync::Mutex::new(Vec::new());
-
 /// Owns the callback thread; [`CallbackThread::stop`] runs what is queued, then joins it.
 pub struct CallbackThread {
     queue: flume::Sender<Work>,
@@ -51,7 +53,7 @@ impl CallbackThread {
     /// Starts the callback thread.
     pub fn start() -> std::io::Result<(Self, Dispatcher)> {
         let (queue, jobs) = flume::unbounded::<Work>();
-        let previous = std::mem::take(&mut *FINISHING.lock().unwrap_or_else(|e| e.into_inner()));
+        let previous = FINISHING.with(|finishing| std::mem::take(&mut *finishing.borrow_mut()));
         let handle = thread::Builder::new().name("tim-callback".into()).spawn(move || {
             ON_CALLBACK_THREAD.with(|flag| flag.set(true));
             for finishing in previous {
@@ -75,7 +77,7 @@ impl CallbackThread {
             if on_callback_thread() {
                 // This thread itself, or (a Rust app running several instances) another: the next
                 // callback thread joins it before its first job.
-                FINISHING.lock().unwrap_or_else(|e| e.into_inner()).push(handle);
+                FINISHING.with(|finishing| finishing.borrow_mut().push(handle));
             } else {
                 let _ = handle.join();
             }
@@ -87,8 +89,18 @@ impl Dispatcher {
     /// Queues `job` to run on the callback thread. If the thread is gone (the SDK was shut down)
     /// the job runs here, so that nothing promised is ever skipped.
     pub fn dispatch(&self, job: impl FnOnce() + Send + 'static) {
-        if let Err(flume::SendError(Work::Run(job))) = self.queue.send(Work::Run(Box::new(job))) {
+        if let Err(job) = self.try_dispatch(job) {
             let _ = catch_unwind(AssertUnwindSafe(job));
+        }
+    }
+
+    /// Queues `job` to run on the callback thread; gives it back if the thread is gone (for a
+    /// job that must not run on the caller's thread).
+    pub fn try_dispatch(&self, job: impl FnOnce() + Send + 'static) -> Result<(), Job> {
+        match self.queue.send(Work::Run(Box::new(job))) {
+            Ok(()) => Ok(()),
+            Err(flume::SendError(Work::Run(job))) => Err(job),
+            Err(flume::SendError(Work::Stop)) => Ok(()),
         }
     }
 }
@@ -215,8 +227,11 @@ mod tests {
         let order = Arc::new(Mutex::new(Vec::new()));
         let first = Arc::new(Mutex::new(Some(first)));
         let (started, second) = flume::bounded(1);
+        let (queued, go) = flume::bounded::<()>(1);
         let (seen, in_callback) = (order.clone(), first.clone());
         dispatcher.dispatch(move || {
+            // The job queued behind this one must be in the queue before the stop is.
+            go.recv().unwrap();
             in_callback.lock().unwrap().take().unwrap().stop();
             let (thread, next) = CallbackThread::start().unwrap();
             let log = seen.clone();
@@ -227,6 +242,7 @@ mod tests {
         });
         let log = order.clone();
         dispatcher.dispatch(move || log.lock().unwrap().push("first thread, queued behind"));
+        queued.send(()).unwrap();
         second.recv().unwrap().stop();
         assert_eq!(
             *order.lock().unwrap(),

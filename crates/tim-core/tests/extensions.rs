@@ -276,3 +276,21 @@ fn a_conversation_pinned_and_unpinned_again_during_a_walk_is_still_returned() {
     let rest = block_on(client.conversation_page(ConvFilter::default(), first.next_seq, 10)).unwrap();
     assert_eq!(ids(&rest.list), ["w3", "w4"]);
 }
+
+#[test]
+fn a_conversation_unpinned_pinned_and_unpinned_again_during_a_walk_is_not_returned_twice() {
+    let dir = tempfile::tempdir().unwrap();
+    let sdk = start(dir.path());
+    let client = sdk.client();
+    for id in ["q4", "q3", "q2", "q1"] {
+        block_on(client.create_conversation(c(id))).unwrap();
+    }
+    block_on(client.pin_conversation(c("q4"), true)).unwrap();
+    let first = block_on(client.conversation_page(ConvFilter::default(), 0, 2)).unwrap();
+    assert_eq!(ids(&first.list), ["q4", "q1"], "the pinned one first");
+    for pinned in [false, true, false] {
+        block_on(client.pin_conversation(c("q4"), pinned)).unwrap();
+    }
+    let rest = block_on(client.conversation_page(ConvFilter::default(), first.next_seq, 10)).unwrap();
+    assert_eq!(ids(&rest.list), ["q2", "q3"]);
+}

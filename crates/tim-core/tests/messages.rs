@@ -471,3 +471,20 @@ fn mention_reminders_follow_the_unread_messages_whatever_order_sequences_came_in
     assert_eq!(group(&client), (1, 1, 11));
     sdk.shutdown();
 }
+
+#[test]
+fn an_own_message_without_its_peer_is_refused_even_while_the_login_is_queued() {
+    let dir = tempfile::tempdir().unwrap();
+    let sdk = Sdk::start(SdkConfig::new(dir.path())).unwrap();
+    let client = sdk.client();
+    client.login_with("me", "", |_| {}).unwrap();
+    // The call's own check cannot know the user yet; the delivery itself refuses it.
+    let own = from("me", ConvType::C2C, None, "from my phone", "p1");
+    match block_on(client.deliver(vec![own, from("bob", ConvType::C2C, None, "hi", "b1")])) {
+        Err(tim_core::Error::Failed(e)) => assert_eq!(e.code, ErrCode::InvalidParameters.value()),
+        Err(tim_core::Error::Rejected(tim_core::CallError::Param(_))) => {}
+        other => panic!("an own message without its peer was accepted: {other:?}"),
+    }
+    assert!(block_on(client.conversation_list()).unwrap().is_empty(), "nothing of the call was stored");
+    sdk.shutdown();
+}

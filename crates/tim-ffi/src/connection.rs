@@ -64,7 +64,9 @@ pub extern "C" fn TIMSetConfig(
             Value::Object(kept.clone()).to_string()
         };
         let callback = CommCallback::new(cb, user_data);
-        client.dispatch(move || callback.call(0, "", &all));
+        if !client.dispatch(move || callback.call(0, "", &all)) {
+            return Err(CallError::SdkUninit);
+        }
         Ok(())
     })
 }

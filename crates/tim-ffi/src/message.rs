@@ -51,6 +51,8 @@ fn send(
         let write_id = |id: &str| {
             if msgid_cb.is_some() {
                 let (id_callback, id) = (CommCallback::new(msgid_cb, user_data), id.to_owned());
+                // Queued, never run here: run here it would wait for a verdict not given yet. If the
+                // SDK is gone, the send is refused just below anyway.
                 client.dispatch(move || {
                     if accepted.recv() == Ok(true) {
                         id_callback.call(0, "", &id);
@@ -65,7 +67,10 @@ fn send(
             // SAFETY: the caller passes NULL or a buffer of at least 128 bytes (TIM contract); the
             // ID and its NUL fit in 128.
             unsafe {
-                saved = Some(std::slice::from_raw_parts(buffer, len + 1).to_vec());
+                // Copied as possibly uninitialized bytes (a C buffer often is): never read as u8.
+                let mut old = vec![std::mem::MaybeUninit::<u8>::uninit(); len + 1];
+                std::ptr::copy_nonoverlapping(buffer, old.as_mut_ptr().cast::<u8>(), len + 1);
+                saved = Some(old);
                 std::ptr::copy_nonoverlapping(id.as_ptr(), buffer, len);
                 *buffer.add(len) = 0;
             }
@@ -77,7 +82,13 @@ fn send(
             && let Some(old) = &saved
         {
             // SAFETY: the same buffer and length as written above.
-            unsafe { std::ptr::copy_nonoverlapping(old.as_ptr(), message_id_buffer.cast::<u8>(), old.len()) };
+            unsafe {
+                std::ptr::copy_nonoverlapping(
+                    old.as_ptr().cast::<u8>(),
+                    message_id_buffer.cast::<u8>(),
+                    old.len(),
+                )
+            };
         }
         sent?;
         Ok(())

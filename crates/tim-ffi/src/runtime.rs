@@ -91,8 +91,15 @@ fn wait_until_stopped() {
 
 /// Starts the SDK unless it runs already (a second `TIMInit` keeps the running instance).
 pub fn init(config: SdkConfig) -> std::io::Result<()> {
-    wait_until_stopped();
-    let mut slot = lock(&SDK);
+    let mut slot = loop {
+        wait_until_stopped();
+        let slot = lock(&SDK);
+        // Checked again under the SDK lock (the lock `uninit` counts under): an uninit may have
+        // begun between the wait and the lock.
+        if *lock(&STOPPING) == 0 || tim_core::dispatch::on_callback_thread() {
+            break slot;
+        }
+    };
     if slot.is_some() {
         return Ok(());
     }

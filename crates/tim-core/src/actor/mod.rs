@@ -75,6 +75,10 @@ pub(crate) struct ConvActor {
     in_flight: Option<Flight>,
     /// Answers behind the batch in flight (they belong to the next batch).
     waiting: Vec<Deferred>,
+    /// Where in `waiting` the first write's answer is: the answers before it (reads) saw only
+    /// the batch in flight, so they are released once it lands, not held for the next batch
+    /// (whose failure is none of theirs).
+    first_write: Option<usize>,
     /// A login or logout waits for the batch in flight to land; later commands wait in `backlog`.
     barrier: bool,
     /// A login or logout is talking to the store; later commands wait in `backlog`.
@@ -114,6 +118,7 @@ impl ConvActor {
             user: None,
             in_flight: None,
             waiting: Vec::new(),
+            first_write: None,
             barrier: false,
             store_call: false,
             backlog: VecDeque::new(),
@@ -155,6 +160,7 @@ impl ConvActor {
 
     /// Answers a write: success once the batch holding it commits, the commit error otherwise.
     fn answer_after_commit<T: Send + 'static>(&mut self, done: Completion<T>, value: T) {
+        self.first_write.get_or_insert(self.waiting.len());
         self.waiting_blocked.extend(done.blocked_caller());
         self.waiting.push(Box::new(move |commit| done.complete(commit.clone().map(|()| value))));
     }
@@ -374,11 +380,18 @@ impl ConvActor {
         let Some(user) = self.user.as_mut().filter(|u| u.state.has_changes()) else {
             // Nothing to write: the waiting answers are reads or errors; release them in order.
             self.waiting_blocked.clear();
+            self.first_write = None;
             for deferred in std::mem::take(&mut self.waiting) {
                 deferred(&Ok(()));
             }
             return;
         };
+        // The reads queued before this batch's first write saw only durable state: answered now.
+        if let Some(first_write) = self.first_write.take() {
+            for deferred in self.waiting.drain(..first_write) {
+                deferred(&Ok(()));
+            }
+        }
         let changes = user.state.take_journal();
         let after = user.state.current(&changes);
         let events = if self.deps.hub.has_conv_handler() {
@@ -463,6 +476,7 @@ impl ConvActor {
             }
             self.reset_subscriptions();
             self.waiting_blocked.clear();
+            self.first_write = None;
             for deferred in answers.into_iter().chain(std::mem::take(&mut self.waiting)) {
                 deferred(&error);
             }
@@ -720,6 +734,7 @@ impl ConvActor {
         // Answer, in arrival order, everything that was not committed: first the answers waiting
         // for a batch, then the commands held behind a login or logout.
         self.waiting_blocked.clear();
+        self.first_write = None;
         for deferred in std::mem::take(&mut self.waiting) {
             drop(deferred);
         }

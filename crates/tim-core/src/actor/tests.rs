@@ -221,3 +221,28 @@ fn a_read_queued_behind_a_failed_write_does_not_report_the_write() {
     assert_eq!(drafts(&list), [("kept".into(), Some("kept".into()))]);
     sdk.shutdown();
 }
+
+#[test]
+fn a_read_queued_before_a_failed_write_still_answers_what_it_read() {
+    // The read saw only the batch in flight, which lands; the write behind it fails in the next
+    // batch. The read's answer is not that batch's business.
+    let (_dir, faults, sdk) = start_faulty("earlier");
+    let client = sdk.client();
+    block_on(client.login("earlier", "")).unwrap();
+    faults.set(Fault::HoldSyncs);
+    let writer = client.clone();
+    let landing =
+        std::thread::spawn(move || writer.set_draft_blocking(ConvKey::c2c("a").unwrap(), draft("lands")));
+    faults.wait_for_held_sync();
+    let (read_tx, read_rx) = flume::bounded(1);
+    client.conversation_list_with(move |list| read_tx.send(list).unwrap()).unwrap();
+    let (write_tx, write_rx) = flume::bounded(1);
+    client.create_conversation_with(ConvKey::c2c("b").unwrap(), move |r| write_tx.send(r).unwrap()).unwrap();
+    faults.fail_sync_after(1);
+    faults.set(Fault::None);
+    landing.join().unwrap().unwrap();
+    let list = read_rx.recv().unwrap().expect("the read saw only durable state");
+    assert_eq!(drafts(&list), [("a".into(), Some("lands".into()))]);
+    assert_store_failure(&write_rx.recv().unwrap().unwrap_err());
+    sdk.shutdown();
+}

@@ -78,10 +78,11 @@ impl Client {
         })
     }
 
-    /// Runs `job` on the callback thread, after every callback queued before it (for answers
-    /// the C layer gives itself, such as `TIMMsgSendNewMsgEx`'s message ID).
-    pub fn dispatch(&self, job: impl FnOnce() + Send + 'static) {
-        self.shared.dispatcher.dispatch(job);
+    /// Queues `job` on the callback thread, after every callback queued before it (for answers
+    /// the C layer gives itself, such as `TIMMsgSendNewMsgEx`'s message ID); `false` if the SDK
+    /// has shut down (then it does not run).
+    pub fn dispatch(&self, job: impl FnOnce() + Send + 'static) -> bool {
+        self.shared.dispatcher.try_dispatch(job).is_ok()
     }
 
     fn dispatched<T: Send + 'static>(&self, done: Done<T>) -> Completion<T> {

@@ -10,7 +10,7 @@ use tim_types::limits::{
 };
 
 use super::order::OrderEntry;
-use super::{ConvFilter, ConvState, Conversation, Demotion, GroupEvent, PINNED_BIT};
+use super::{ConvFilter, ConvState, Conversation, Demotion, GroupEvent, MAX_DEMOTIONS, PINNED_BIT};
 use crate::error::TimError;
 use crate::ids::ConvKey;
 
@@ -97,7 +97,11 @@ impl ConvState {
             // Moving down: an open list walk that already passed it must not meet it again.
             let pinned_at = self.pinned_at.remove(key).unwrap_or(0);
             let demotion = Demotion { at: self.demotion_gen, active_time_before: active_time, pinned_at };
-            self.demoted.insert(key.clone(), demotion);
+            let spans = self.demoted.entry(key.clone()).or_default();
+            if spans.len() == MAX_DEMOTIONS {
+                spans.remove(0);
+            }
+            spans.push(demotion);
         }
         self.update(key, |conv| conv.pinned = pinned);
         Ok(())
@@ -308,19 +312,23 @@ impl ConvState {
     /// One page of the filtered list after `cursor` (from the top with `None`). Cost grows with
     /// the number of entries scanned, not with the number of conversations: the walk starts in the
     /// ordered index right after the cursor. A conversation that moved down past the cursor during
-    /// the walk (an unpin) is not returned again, unless it was pinned during the walk too: then
-    /// it was ahead of the walk when the walk began, and is back in that place.
+    /// the walk (an unpin) is not returned again if it was pinned when the walk began; one pinned
+    /// only during the walk was ahead of the walk then, and is back in that place.
     pub fn page(&self, filter: &ConvFilter, cursor: Option<ListCursor>, count: usize) -> Page<'_> {
         let cursor = cursor.unwrap_or(ListCursor { position: u64::MAX, started: self.demotion_gen });
         let from = match cursor.position {
             u64::MAX => Bound::Unbounded,
             position => Bound::Excluded(OrderEntry::first_at(position)),
         };
+        // Pinned when the walk began (a span from before its start to an unpin after it), above
+        // the cursor then: returned already, and now moved down past it.
         let moved_down_past = |conv: &Conversation| {
-            self.demoted.get(&conv.conv_key()).is_some_and(|d| {
-                d.at > cursor.started
-                    && d.active_time_before >= cursor.position
-                    && d.pinned_at <= cursor.started
+            self.demoted.get(&conv.conv_key()).is_some_and(|spans| {
+                spans.iter().any(|d| {
+                    d.pinned_at <= cursor.started
+                        && d.at > cursor.started
+                        && d.active_time_before >= cursor.position
+                })
             })
         };
         let mut entries = self

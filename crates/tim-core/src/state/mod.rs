@@ -40,15 +40,20 @@ pub struct ConvState {
     /// Counts pins and unpins; with `demoted` and `pinned_at`, lets a list cursor skip what moved
     /// down past it.
     demotion_gen: u64,
-    /// Per conversation: its last move down (unpin).
-    demoted: HashMap<ConvKey, Demotion>,
+    /// Per conversation: its moves down (unpins), the latest [`MAX_DEMOTIONS`] of them.
+    demoted: HashMap<ConvKey, Vec<Demotion>>,
     /// Per conversation pinned since login: when (in `demotion_gen` counts). One pinned before
     /// the login has none: it was pinned before any list walk began.
     pinned_at: HashMap<ConvKey, u64>,
     journal: ChangeSet,
 }
 
-/// A conversation's last move down the list (an unpin), for the list walks in progress.
+/// How many unpins of one conversation list walks remember: a walk begun before more pin
+/// toggles of one conversation than this could meet it twice.
+pub(crate) const MAX_DEMOTIONS: usize = 16;
+
+/// A conversation's move down the list (an unpin) and the pinned span it ended, for the list
+/// walks in progress.
 #[derive(Debug, Clone, Copy, Default)]
 pub(crate) struct Demotion {
     /// When, in `demotion_gen` counts.

@@ -33,7 +33,7 @@ pub(crate) enum Fault {
 
 /// The fault a store's file shows now; a test changes it at any time.
 #[derive(Debug, Default)]
-pub(crate) struct Faults(AtomicU8, AtomicUsize);
+pub(crate) struct Faults(AtomicU8, AtomicUsize, AtomicUsize);
 
 impl Faults {
     pub fn set(&self, fault: Fault) {
@@ -51,6 +51,11 @@ impl Faults {
 
     fn holds_syncs(&self) -> bool {
         self.0.load(Ordering::SeqCst) == Fault::HoldSyncs as u8
+    }
+
+    /// Lets `n` more syncs succeed, then fails one (EIO); whatever else is set still applies.
+    pub fn fail_sync_after(&self, n: usize) {
+        self.2.store(n + 1, Ordering::SeqCst);
     }
 
     /// Waits until a sync is being held (a commit is in flight).
@@ -118,6 +123,10 @@ impl StorageBackend for FaultyFile {
         }
         while self.faults.holds_syncs() {
             std::thread::sleep(std::time::Duration::from_millis(1));
+        }
+        let countdown = self.faults.2.fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1));
+        if countdown == Ok(1) {
+            return Err(std::io::Error::from_raw_os_error(5));
         }
         let once = self.faults.0.compare_exchange(
             Fault::NextSync as u8,

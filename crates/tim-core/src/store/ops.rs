@@ -284,6 +284,11 @@ impl<'txn> Batch<'txn> {
                 Ok(Ok(OpOutput::Messages(Vec::new())))
             }
             MsgOp::Deliver { messages, only_known_groups, .. } => {
+                // All or nothing, as the call's check: one the user sent from another device without
+                // its peer (the check cannot tell it while a login is still queued) refuses the call.
+                if messages.iter().any(|msg| delivery_key(msg, Some(&self.ctx.self_id)).is_none()) {
+                    return Ok(Err(invalid("a message from the user needs message_conv_id (the peer)")));
+                }
                 let mut stored = Vec::new();
                 for msg in messages {
                     let Some(key) = delivery_key(&msg, Some(&self.ctx.self_id)) else { continue };
