@@ -10,6 +10,7 @@
 
 use std::cell::Cell;
 use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::thread::{self, JoinHandle, ThreadId};
 
 use crate::error::TimError;
@@ -24,12 +25,39 @@ enum Work {
 
 thread_local! {
     static ON_CALLBACK_THREAD: Cell<bool> = const { Cell::new(false) };
-    /// Callback threads stopped from a callback running on this thread, still finishing their
-    /// queues. A callback thread started from here next waits for them before running anything:
-    /// an uninit and a new init inside one callback must not make two threads call the
-    /// application at once. Per thread, so that other instances starting meanwhile are not
-    /// involved.
-    static FINISHING: std::cell::RefCell<Vec<JoinHandle<()>>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// Set once a callback thread has run its last job and is exiting.
+#[derive(Default)]
+struct Exited {
+    done: Mutex<bool>,
+    signal: Condvar,
+}
+
+impl Exited {
+    fn set(&self) {
+        *self.done.lock().unwrap_or_else(|e| e.into_inner()) = true;
+        self.signal.notify_all();
+    }
+
+    fn wait(&self) {
+        let mut done = self.done.lock().unwrap_or_else(|e| e.into_inner());
+        while !*done {
+            done = self.signal.wait(done).unwrap_or_else(|e| e.into_inner());
+        }
+    }
+}
+
+/// Callback threads stopped from inside a callback, still finishing their queues, with the
+/// thread that stopped them. A callback thread started next waits for them before running
+/// anything, so that an uninit followed by a new init (inside that callback, or on another thread
+/// meanwhile) never makes two threads call the application at once: one started from a callback
+/// waits for those that callback's thread stopped; one started elsewhere, for all of them. (A
+/// thread exiting removes itself.)
+static FINISHING: Mutex<Vec<(ThreadId, Arc<Exited>)>> = Mutex::new(Vec::new());
+
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(|e| e.into_inner())
 }
 
 /// Whether the current thread is the SDK's callback thread (a call made from inside a callback).
@@ -47,25 +75,38 @@ pub struct Dispatcher {
 pub struct CallbackThread {
     queue: flume::Sender<Work>,
     handle: Option<JoinHandle<()>>,
+    exited: Arc<Exited>,
 }
 
 impl CallbackThread {
     /// Starts the callback thread.
     pub fn start() -> std::io::Result<(Self, Dispatcher)> {
         let (queue, jobs) = flume::unbounded::<Work>();
-        let previous = FINISHING.with(|finishing| std::mem::take(&mut *finishing.borrow_mut()));
+        let here = thread::current().id();
+        let inside_a_callback = on_callback_thread();
+        let previous: Vec<Arc<Exited>> = lock(&FINISHING)
+            .iter()
+            .filter(|(stopper, _)| !inside_a_callback || *stopper == here)
+            .map(|(_, exited)| exited.clone())
+            .collect();
+        let exited = Arc::new(Exited::default());
+        let exiting = exited.clone();
         let handle = thread::Builder::new().name("tim-callback".into()).spawn(move || {
             ON_CALLBACK_THREAD.with(|flag| flag.set(true));
             for finishing in previous {
-                let _ = finishing.join();
+                finishing.wait();
             }
             while let Ok(Work::Run(job)) = jobs.recv() {
                 // A panicking callback must not take the thread (and every later callback) down.
                 let _ = catch_unwind(AssertUnwindSafe(job));
             }
+            // Done first, then out of the list: a stop that looks after this sees it done and
+            // adds nothing; one that added it before is undone here.
+            exiting.set();
+            lock(&FINISHING).retain(|(_, finishing)| !Arc::ptr_eq(finishing, &exiting));
         })?;
         let dispatcher = Dispatcher { queue: queue.clone() };
-        Ok((CallbackThread { queue, handle: Some(handle) }, dispatcher))
+        Ok((CallbackThread { queue, handle: Some(handle), exited }, dispatcher))
     }
 
     /// Runs everything queued so far, then stops the thread. When called from the callback thread
@@ -75,9 +116,13 @@ impl CallbackThread {
         let _ = self.queue.send(Work::Stop);
         if let Some(handle) = self.handle.take() {
             if on_callback_thread() {
-                // This thread itself, or (a Rust app running several instances) another: the next
-                // callback thread joins it before its first job.
-                FINISHING.with(|finishing| finishing.borrow_mut().push(handle));
+                // This thread itself, or (a Rust app running several instances) another: it finishes
+                // on its own, and the next callback thread waits for it ([`FINISHING`]).
+                let mut finishing = lock(&FINISHING);
+                if !self.exited.done.lock().map(|done| *done).unwrap_or(true) {
+                    finishing.push((thread::current().id(), self.exited.clone()));
+                }
+                drop(handle);
             } else {
                 let _ = handle.join();
             }
@@ -244,6 +289,36 @@ mod tests {
         dispatcher.dispatch(move || log.lock().unwrap().push("first thread, queued behind"));
         queued.send(()).unwrap();
         second.recv().unwrap().stop();
+        assert_eq!(
+            *order.lock().unwrap(),
+            ["first thread, in the callback", "first thread, queued behind", "second thread"]
+        );
+    }
+
+    #[test]
+    fn a_callback_thread_started_elsewhere_waits_for_one_stopping_inside_a_callback() {
+        // An uninit inside a callback, then an init on another thread: the same rule.
+        let (first, dispatcher) = CallbackThread::start().unwrap();
+        let order = Arc::new(Mutex::new(Vec::new()));
+        let first = Arc::new(Mutex::new(Some(first)));
+        let (queued, go) = flume::bounded::<()>(1);
+        let (stopped, has_stopped) = flume::bounded::<()>(1);
+        let (seen, in_callback) = (order.clone(), first.clone());
+        dispatcher.dispatch(move || {
+            go.recv().unwrap();
+            in_callback.lock().unwrap().take().unwrap().stop();
+            stopped.send(()).unwrap();
+            std::thread::sleep(std::time::Duration::from_millis(50));
+            seen.lock().unwrap().push("first thread, in the callback");
+        });
+        let log = order.clone();
+        dispatcher.dispatch(move || log.lock().unwrap().push("first thread, queued behind"));
+        queued.send(()).unwrap();
+        has_stopped.recv().unwrap();
+        let (second, next) = CallbackThread::start().unwrap();
+        let log = order.clone();
+        next.dispatch(move || log.lock().unwrap().push("second thread"));
+        second.stop();
         assert_eq!(
             *order.lock().unwrap(),
             ["first thread, in the callback", "first thread, queued behind", "second thread"]

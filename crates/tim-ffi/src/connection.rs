@@ -57,16 +57,16 @@ pub extern "C" fn TIMSetConfig(
         let Value::Object(settings) = parse_json::<Value>(text)? else {
             return Err(CallError::param("json_config must be a JSON object"));
         };
-        let all = {
-            let mut kept = SETTINGS.lock().unwrap_or_else(|e| e.into_inner());
-            let kept = kept.get_or_insert_with(Map::new);
-            kept.extend(settings);
-            Value::Object(kept.clone()).to_string()
-        };
+        // Kept only if the call is accepted (its callback queued).
+        let mut kept = SETTINGS.lock().unwrap_or_else(|e| e.into_inner());
+        let mut merged = kept.clone().unwrap_or_default();
+        merged.extend(settings);
+        let all = Value::Object(merged.clone()).to_string();
         let callback = CommCallback::new(cb, user_data);
         if !client.dispatch(move || callback.call(0, "", &all)) {
             return Err(CallError::SdkUninit);
         }
+        *kept = Some(merged);
         Ok(())
     })
 }

@@ -734,7 +734,12 @@ impl ConvActor {
         // Answer, in arrival order, everything that was not committed: first the answers waiting
         // for a batch, then the commands held behind a login or logout.
         self.waiting_blocked.clear();
-        self.first_write = None;
+        // Reads queued before the first uncommitted write saw only what landed: answered as read.
+        if let Some(first_write) = self.first_write.take() {
+            for deferred in self.waiting.drain(..first_write) {
+                deferred(&Ok(()));
+            }
+        }
         for deferred in std::mem::take(&mut self.waiting) {
             drop(deferred);
         }

@@ -82,7 +82,10 @@ impl Client {
     /// the C layer gives itself, such as `TIMMsgSendNewMsgEx`'s message ID); `false` if the SDK
     /// has shut down (then it does not run).
     pub fn dispatch(&self, job: impl FnOnce() + Send + 'static) -> bool {
-        self.shared.dispatcher.try_dispatch(job).is_ok()
+        // Under the gate, as a call: once shutdown closed it, a job could land behind the callback
+        // thread's stop and never run.
+        let open = self.shared.gate.read().unwrap_or_else(|e| e.into_inner());
+        *open && self.shared.dispatcher.try_dispatch(job).is_ok()
     }
 
     fn dispatched<T: Send + 'static>(&self, done: Done<T>) -> Completion<T> {
