@@ -49,7 +49,8 @@ impl Session {
         }
     }
 
-    /// A login was accepted: from "not logged in" the status becomes "logging in".
+    /// A login was accepted (or the actor starts one): from "not logged in" the status becomes
+    /// "logging in"; a logout accepted meanwhile keeps "logging out" until it completes.
     pub fn begin_login(&self) {
         self.transition(LoginStatus::UnLogined, LoginStatus::Logining);
     }
@@ -64,12 +65,6 @@ impl Session {
             })
             .map(drop)
             .map_err(|_| CallError::NotLogin)
-    }
-
-    /// The actor starts a login: "logging in", unless a logout was accepted meanwhile (it stays
-    /// "logging out" until that logout completes).
-    pub(crate) fn login_started(&self) {
-        self.transition(LoginStatus::UnLogined, LoginStatus::Logining);
     }
 
     /// A logout found nobody logged in (the login before it failed): a status left at "logging

@@ -158,6 +158,16 @@ impl ConvActor {
         }
     }
 
+    /// Answers the reads queued before the first uncommitted write: they saw only what landed
+    /// (the batch in flight, once it has), so neither the next batch nor a shutdown concerns them.
+    fn answer_reads_before_first_write(&mut self) {
+        if let Some(first_write) = self.first_write.take() {
+            for deferred in self.waiting.drain(..first_write) {
+                deferred(&Ok(()));
+            }
+        }
+    }
+
     /// Answers a write: success once the batch holding it commits, the commit error otherwise.
     fn answer_after_commit<T: Send + 'static>(&mut self, done: Completion<T>, value: T) {
         self.first_write.get_or_insert(self.waiting.len());
@@ -377,6 +387,8 @@ impl ConvActor {
         }
         self.gathering = false;
         self.gather_expired = false;
+        // Before the batch is built: the reads ahead of its first write are not its business.
+        self.answer_reads_before_first_write();
         let Some(user) = self.user.as_mut().filter(|u| u.state.has_changes()) else {
             // Nothing to write: the waiting answers are reads or errors; release them in order.
             self.waiting_blocked.clear();
@@ -386,12 +398,6 @@ impl ConvActor {
             }
             return;
         };
-        // The reads queued before this batch's first write saw only durable state: answered now.
-        if let Some(first_write) = self.first_write.take() {
-            for deferred in self.waiting.drain(..first_write) {
-                deferred(&Ok(()));
-            }
-        }
         let changes = user.state.take_journal();
         let after = user.state.current(&changes);
         let events = if self.deps.hub.has_conv_handler() {
@@ -638,7 +644,7 @@ impl ConvActor {
             return self.answer_now(done, result);
         }
         self.store_call = true;
-        self.deps.session.login_started();
+        self.deps.session.begin_login();
         let (records, chunks) = flume::unbounded();
         let open = Open { data_dir: self.deps.data_dir.clone(), user_id: user_id.clone(), records };
         // `send` queues the message now; the state is built here, chunk by chunk, while the
@@ -734,12 +740,7 @@ impl ConvActor {
         // Answer, in arrival order, everything that was not committed: first the answers waiting
         // for a batch, then the commands held behind a login or logout.
         self.waiting_blocked.clear();
-        // Reads queued before the first uncommitted write saw only what landed: answered as read.
-        if let Some(first_write) = self.first_write.take() {
-            for deferred in self.waiting.drain(..first_write) {
-                deferred(&Ok(()));
-            }
-        }
+        self.answer_reads_before_first_write();
         for deferred in std::mem::take(&mut self.waiting) {
             drop(deferred);
         }

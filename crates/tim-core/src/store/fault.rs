@@ -33,34 +33,41 @@ pub(crate) enum Fault {
 
 /// The fault a store's file shows now; a test changes it at any time.
 #[derive(Debug, Default)]
-pub(crate) struct Faults(AtomicU8, AtomicUsize, AtomicUsize);
+pub(crate) struct Faults {
+    /// The [`Fault`] now.
+    fault: AtomicU8,
+    /// How many syncs have been held so far.
+    held: AtomicUsize,
+    /// 0: off; n: n − 1 more syncs succeed, then one fails.
+    countdown: AtomicUsize,
+}
 
 impl Faults {
     pub fn set(&self, fault: Fault) {
-        self.0.store(fault as u8, Ordering::SeqCst);
+        self.fault.store(fault as u8, Ordering::SeqCst);
     }
 
     fn refuses_writes(&self) -> bool {
-        self.0.load(Ordering::SeqCst) == Fault::Full as u8
+        self.fault.load(Ordering::SeqCst) == Fault::Full as u8
     }
 
     fn refuses_syncs(&self) -> bool {
-        let fault = self.0.load(Ordering::SeqCst);
+        let fault = self.fault.load(Ordering::SeqCst);
         fault == Fault::Full as u8 || fault == Fault::Syncs as u8
     }
 
     fn holds_syncs(&self) -> bool {
-        self.0.load(Ordering::SeqCst) == Fault::HoldSyncs as u8
+        self.fault.load(Ordering::SeqCst) == Fault::HoldSyncs as u8
     }
 
     /// Lets `n` more syncs succeed, then fails one (EIO); whatever else is set still applies.
     pub fn fail_sync_after(&self, n: usize) {
-        self.2.store(n + 1, Ordering::SeqCst);
+        self.countdown.store(n + 1, Ordering::SeqCst);
     }
 
     /// Waits until a sync is being held (a commit is in flight).
     pub fn wait_for_held_sync(&self) {
-        while self.1.load(Ordering::SeqCst) == 0 {
+        while self.held.load(Ordering::SeqCst) == 0 {
             std::thread::sleep(std::time::Duration::from_millis(1));
         }
     }
@@ -119,16 +126,17 @@ impl StorageBackend for FaultyFile {
 
     fn sync_data(&self) -> Result<(), std::io::Error> {
         if self.faults.holds_syncs() {
-            self.faults.1.fetch_add(1, Ordering::SeqCst);
+            self.faults.held.fetch_add(1, Ordering::SeqCst);
         }
         while self.faults.holds_syncs() {
             std::thread::sleep(std::time::Duration::from_millis(1));
         }
-        let countdown = self.faults.2.fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1));
+        let countdown =
+            self.faults.countdown.fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1));
         if countdown == Ok(1) {
             return Err(std::io::Error::from_raw_os_error(5));
         }
-        let once = self.faults.0.compare_exchange(
+        let once = self.faults.fault.compare_exchange(
             Fault::NextSync as u8,
             Fault::None as u8,
             Ordering::SeqCst,
