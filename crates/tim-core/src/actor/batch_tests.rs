@@ -4,6 +4,7 @@
 
 use tim_types::{ConvType, Elem, Message};
 
+use super::tests::draft_held_in_flight;
 use crate::store::fault::{Fault, faults_of};
 use crate::{ConvKey, HistoryQuery, Sdk, SdkConfig, block_on};
 
@@ -76,17 +77,7 @@ fn a_loopback_delivery_for_a_user_who_logged_out_is_not_stored_for_the_next() {
     let device = shared.client();
 
     // On the shared device a draft of bob's is in flight; bob logs out and carol logs in behind it.
-    faults.set(Fault::HoldSyncs);
-    let drafting = device.clone();
-    let draft = std::thread::spawn(move || {
-        let draft = tim_types::Draft {
-            draft_msg: Message::from_elems(vec![Elem::text("later")]),
-            draft_user_define: String::new(),
-            draft_edit_time: 0,
-        };
-        drafting.set_draft_blocking(ConvKey::c2c("x").unwrap(), draft)
-    });
-    faults.wait_for_held_sync();
+    let draft = draft_held_in_flight(&device, &faults, "x", "later");
     let (tx, rx) = flume::unbounded();
     let sent = tx.clone();
     device.logout_with(move |r| sent.send(r).unwrap()).unwrap();

@@ -11,7 +11,7 @@ use tim_types::{ConvEvent, ConvInfo, ConvType, Draft, Elem, ErrCode, Message};
 use crate::store::fault::{Fault, Faults, faults_of};
 use crate::{CallError, Client, ConvKey, Error, ReadScope, Sdk, SdkConfig, TimError, block_on};
 
-fn draft(text: &str) -> Draft {
+pub(super) fn draft(text: &str) -> Draft {
     Draft {
         draft_msg: Message::from_elems(vec![Elem::text(text)]),
         draft_user_define: String::new(),
@@ -25,6 +25,21 @@ fn from_peer(id: &str) -> Message {
     msg.message_conv_type = Some(ConvType::C2C);
     msg.message_msg_id = Some(id.into());
     msg
+}
+
+/// Sets a draft on another thread with its commit held in flight ([`Fault::HoldSyncs`]); returns
+/// once the commit is held. The caller releases it by setting another fault.
+pub(super) fn draft_held_in_flight(
+    client: &Client,
+    faults: &Faults,
+    conv_id: &str,
+    text: &str,
+) -> std::thread::JoinHandle<Result<(), CallError>> {
+    faults.set(Fault::HoldSyncs);
+    let (writer, key, draft) = (client.clone(), ConvKey::c2c(conv_id).unwrap(), draft(text));
+    let call = std::thread::spawn(move || writer.set_draft_blocking(key, draft));
+    faults.wait_for_held_sync();
+    call
 }
 
 fn assert_store_failure(error: &TimError) {
@@ -203,11 +218,7 @@ fn a_read_queued_behind_a_failed_write_does_not_report_the_write() {
     client.set_draft_blocking(ConvKey::c2c("kept").unwrap(), draft("kept")).unwrap();
 
     // The draft's commit is held in flight; the list is read behind it; then the commit fails.
-    faults.set(Fault::HoldSyncs);
-    let writer = client.clone();
-    let draft_call =
-        std::thread::spawn(move || writer.set_draft_blocking(ConvKey::c2c("lost").unwrap(), draft("lost")));
-    faults.wait_for_held_sync();
+    let draft_call = draft_held_in_flight(&client, &faults, "lost", "lost");
     let (tx, rx) = flume::bounded(1);
     client.conversation_list_with(move |list| tx.send(list).unwrap()).unwrap();
     faults.set(Fault::Syncs);
@@ -229,11 +240,7 @@ fn a_read_queued_before_a_failed_write_still_answers_what_it_read() {
     let (_dir, faults, sdk) = start_faulty("earlier");
     let client = sdk.client();
     block_on(client.login("earlier", "")).unwrap();
-    faults.set(Fault::HoldSyncs);
-    let writer = client.clone();
-    let landing =
-        std::thread::spawn(move || writer.set_draft_blocking(ConvKey::c2c("a").unwrap(), draft("lands")));
-    faults.wait_for_held_sync();
+    let landing = draft_held_in_flight(&client, &faults, "a", "lands");
     let (read_tx, read_rx) = flume::bounded(1);
     client.conversation_list_with(move |list| read_tx.send(list).unwrap()).unwrap();
     let (write_tx, write_rx) = flume::bounded(1);
