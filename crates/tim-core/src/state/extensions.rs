@@ -218,8 +218,8 @@ impl ConvState {
     fn members(&self, name: &str) -> Vec<ConvKey> {
         self.convs
             .iter()
-            .filter(|(_, c)| c.extras().groups.iter().any(|g| g == name))
-            .map(|(k, _)| k.clone())
+            .filter(|c| c.extras().groups.iter().any(|g| g == name))
+            .map(Conversation::conv_key)
             .collect()
     }
 
@@ -334,7 +334,7 @@ impl ConvState {
         let mut entries = self
             .order
             .range((from, Bound::Unbounded))
-            .map(|entry| self.convs[&entry.key].as_ref())
+            .map(|entry| self.convs.at(entry.slot))
             .filter(|conv| conv.active_time() < cursor.position || cursor.position == u64::MAX)
             .filter(|conv| filter.matches(conv) && !moved_down_past(conv));
         let convs: Vec<&Conversation> = entries.by_ref().take(count).collect();
@@ -355,7 +355,7 @@ impl OrderEntry {
         OrderEntry {
             unpinned: active_time & PINNED_BIT == 0,
             order_key: std::cmp::Reverse(active_time & !PINNED_BIT),
-            key: ConvKey { conv_type: tim_types::ConvType::Invalid, conv_id: "".into() },
+            slot: 0,
         }
     }
 }

@@ -10,6 +10,7 @@ pub mod extensions;
 mod filter;
 pub mod messages;
 mod order;
+mod table;
 
 pub use changes::{ChangeSet, EventBatch, GroupEvent};
 pub use conversation::{ConvExtras, Conversation, PINNED_BIT};
@@ -22,14 +23,17 @@ use tim_types::{ConvInfo, ConvType, Draft, ReceiveMessageOpt};
 
 use crate::ids::ConvKey;
 use order::{OrderEntry, OrderIndex};
+use table::ConvTable;
 
 /// The conversations of one user, in memory.
 #[derive(Debug, Default)]
 pub struct ConvState {
-    /// Boxed: the table keeps empty slots (a quarter at best), and a slot is a key and a pointer
-    /// instead of a 300-byte record.
-    convs: HashMap<ConvKey, Box<Conversation>>,
+    /// The records, in slots the order index names.
+    convs: ConvTable,
     order: OrderIndex,
+    /// While loading: the order entries of the records loaded so far, built into `order` at once
+    /// when loading ends (from sorted entries, the index's nodes are full).
+    loading_order: Option<Vec<OrderEntry>>,
     next_order_key: u64,
     /// Sum of every conversation's [`Conversation::unread_contribution`], kept by [`Self::install`].
     total_unread: u64,
@@ -88,23 +92,48 @@ impl ConvState {
     /// An empty state about to receive `expected` stored conversations through
     /// [`Self::add_loaded`] (the store hands them over in chunks while it reads on).
     pub fn loading(expected: usize) -> Self {
-        // Sized once: growing a map of 100,000 conversations rehashes it many times over.
-        ConvState { convs: HashMap::with_capacity(expected), ..Default::default() }
+        let mut state = ConvState { loading_order: Some(Vec::with_capacity(expected)), ..Default::default() };
+        state.reserve(expected);
+        state
     }
 
     /// Makes room for `more` conversations.
     pub fn reserve(&mut self, more: usize) {
+        // Sized once: growing a table of 100,000 conversations rehashes it many times over.
         self.convs.reserve(more);
+        if let Some(entries) = &mut self.loading_order {
+            entries.reserve(more);
+        }
     }
 
     /// Adds one stored conversation while loading.
     pub fn add_loaded(&mut self, conv: Conversation) {
         self.next_order_key = self.next_order_key.max(conv.order_key + 1);
-        self.install(conv.conv_key(), Some(conv));
+        let Some(entries) = &mut self.loading_order else {
+            self.install(conv.conv_key(), Some(conv));
+            return;
+        };
+        self.total_unread += conv.unread_contribution();
+        self.marked_or_grouped += usize::from(conv.is_marked_or_grouped());
+        let (slot, replaced) = self.convs.put(conv);
+        if let Some(old) = replaced {
+            // A key loaded twice (the store's keys are unique, so only a caller of `load` can).
+            self.total_unread -= old.unread_contribution();
+            self.marked_or_grouped -= usize::from(old.is_marked_or_grouped());
+            entries.retain(|entry| entry.slot != slot);
+        }
+        let conv = self.convs.at(slot);
+        if !conv.hidden {
+            entries.push(OrderEntry::of(conv, slot));
+        }
     }
 
     /// Ends loading with the stored counter and group names (see [`Self::load`]).
     pub fn finish_loading(&mut self, next_order_key: u64, groups: Vec<String>) {
+        if let Some(entries) = self.loading_order.take() {
+            // Collecting sorts the entries and builds the index bottom-up, every node full.
+            self.order = std::mem::take(&mut self.order).into_iter().chain(entries).collect();
+        }
         self.next_order_key = self.next_order_key.max(next_order_key).max(1);
         self.groups = groups;
     }
@@ -116,21 +145,32 @@ impl ConvState {
 
     /// The one place the map changes: keeps the order index and the total unread count in step.
     fn install(&mut self, key: ConvKey, conv: Option<Conversation>) -> Option<Conversation> {
-        let old = self.convs.remove(&key).map(|boxed| *boxed);
+        debug_assert!(self.loading_order.is_none(), "loading adds through add_loaded");
+        let (slot, old, added) = match conv {
+            Some(conv) => {
+                debug_assert_eq!(conv.key, key);
+                let (slot, old) = self.convs.put(conv);
+                (slot, old, true)
+            }
+            None => match self.convs.remove(&key) {
+                Some((slot, old)) => (slot, Some(old), false),
+                None => return None,
+            },
+        };
         if let Some(old) = &old {
             self.total_unread -= old.unread_contribution();
             self.marked_or_grouped -= usize::from(old.is_marked_or_grouped());
             if !old.hidden {
-                self.order.remove(&OrderEntry::of(old));
+                self.order.remove(&OrderEntry::of(old, slot));
             }
         }
-        if let Some(conv) = conv {
+        if added {
+            let conv = self.convs.at(slot);
             self.total_unread += conv.unread_contribution();
             self.marked_or_grouped += usize::from(conv.is_marked_or_grouped());
             if !conv.hidden {
-                self.order.insert(OrderEntry::of(&conv));
+                self.order.insert(OrderEntry::of(conv, slot));
             }
-            self.convs.insert(key, Box::new(conv));
         }
         old
     }
@@ -156,7 +196,7 @@ impl ConvState {
     pub fn records(&self, keys: impl IntoIterator<Item = ConvKey>) -> Vec<(ConvKey, Option<Conversation>)> {
         keys.into_iter()
             .map(|key| {
-                let conv = self.convs.get(&key).map(|c| Conversation::clone(c));
+                let conv = self.convs.get(&key).cloned();
                 (key, conv)
             })
             .collect()
@@ -164,7 +204,7 @@ impl ConvState {
 
     /// The record of a conversation, hidden ones included (`None`: no record).
     pub fn record(&self, key: &ConvKey) -> Option<&Conversation> {
-        self.convs.get(key).map(Box::as_ref)
+        self.convs.get(key)
     }
 
     /// The current state of the conversations a change set touched, by reference (for events).
@@ -172,7 +212,7 @@ impl ConvState {
         &'a self,
         changes: &'a ChangeSet,
     ) -> impl Iterator<Item = (&'a ConvKey, Option<&'a Conversation>)> + Clone {
-        changes.keys().map(|key| (key, self.convs.get(key).map(Box::as_ref)))
+        changes.keys().map(|key| (key, self.convs.get(key)))
     }
 
     /// The number of conversations in the list.
@@ -187,7 +227,7 @@ impl ConvState {
 
     /// The conversation with this key, unless it does not exist or is hidden.
     pub fn get(&self, key: &ConvKey) -> Option<&Conversation> {
-        self.convs.get(key).map(Box::as_ref).filter(|c| !c.hidden)
+        self.convs.get(key).filter(|c| !c.hidden)
     }
 
     /// The conversation group names, in creation order.
@@ -197,7 +237,7 @@ impl ConvState {
 
     /// The conversations in list order: pinned first, then by order key, newest first.
     pub fn iter_ordered(&self) -> impl Iterator<Item = &Conversation> + '_ {
-        self.order.iter().map(|entry| self.convs[&entry.key].as_ref())
+        self.order.iter().map(|entry| self.convs.at(entry.slot))
     }
 
     /// The ConvInfo list in list order.
@@ -316,12 +356,12 @@ impl ConvState {
         let keys: Vec<ConvKey> = self
             .convs
             .iter()
-            .filter(|(key, conv)| {
+            .filter(|conv| {
                 !conv.hidden
-                    && conv_type.is_none_or(|t| key.conv_type == t)
+                    && conv_type.is_none_or(|t| conv.key.conv_type == t)
                     && messages::has_unread_state(conv)
             })
-            .map(|(key, _)| key.clone())
+            .map(Conversation::conv_key)
             .collect();
         for key in keys {
             self.update(&key, messages::apply_read_all);
@@ -340,7 +380,7 @@ impl ConvState {
 
     /// The current value of every conversation the change set touched (`None`: deleted).
     pub fn current(&self, changes: &ChangeSet) -> Vec<(ConvKey, Option<Conversation>)> {
-        changes.keys().map(|key| (key.clone(), self.convs.get(key).map(|c| Conversation::clone(c)))).collect()
+        changes.keys().map(|key| (key.clone(), self.convs.get(key).cloned())).collect()
     }
 
     /// Undoes a change set: every touched conversation goes back to its state before it. Undo the
@@ -363,7 +403,7 @@ impl ConvState {
 
     fn put(&mut self, conv: Conversation) {
         let key = conv.conv_key();
-        self.journal.record(&key, self.convs.get(&key).map(Box::as_ref));
+        self.journal.record(&key, self.convs.get(&key));
         self.install(key, Some(conv));
     }
 

@@ -130,3 +130,43 @@ fn loading_keeps_order_keys_unique() {
     assert_eq!(ids(&state), ["a", "c", "b"]);
     assert_eq!(state.get(&key("a")).unwrap().active_time(), 10 | PINNED_BIT);
 }
+
+#[test]
+fn a_loaded_state_lists_and_changes_like_the_one_it_was_saved_from() {
+    let mut saved = ConvState::default();
+    for n in 0..50 {
+        saved.create(&key(&format!("u{n:02}")));
+    }
+    for n in (0..50).step_by(7) {
+        saved.pin(&key(&format!("u{n:02}")), true).unwrap();
+    }
+    for n in (3..50).step_by(5) {
+        saved.hide(&key(&format!("u{n:02}")));
+    }
+    saved.take_journal();
+    let records: Vec<Conversation> = saved
+        .records((0..50).map(|n| key(&format!("u{n:02}"))))
+        .into_iter()
+        .filter_map(|(_, conv)| conv)
+        .collect();
+    // The store hands records over in key order, not list order; a record loaded twice keeps the last.
+    let mut stale = records[10].clone();
+    stale.order_key = 1_000;
+    let mut loaded = ConvState::loading(records.len());
+    loaded.add_loaded(stale);
+    records.iter().rev().cloned().for_each(|conv| loaded.add_loaded(conv));
+    loaded.finish_loading(saved.next_order_key(), Vec::new());
+    assert_eq!(ids(&loaded), ids(&saved));
+    assert_eq!(loaded.len(), 40, "hidden ones are out of the list");
+
+    // Every entry built at the login is found again when its conversation changes.
+    for state in [&mut saved, &mut loaded] {
+        state.set_draft(&key("u10"), draft("up"));
+        state.pin(&key("u07"), false).unwrap();
+        state.delete(&key("u01"));
+        state.create(&key("u03"));
+        state.mark_read(&key("u20"));
+    }
+    assert_eq!(ids(&loaded), ids(&saved));
+    assert_eq!(loaded.len(), 40);
+}
