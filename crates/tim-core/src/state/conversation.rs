@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 use tim_types::{ConvInfo, ConvType, Draft, GroupAtInfo, MessageJson, ReceiveMessageOpt};
 
-use super::messages::MsgPos;
+use super::messages::{MsgPos, OptPos};
 use crate::ids::ConvKey;
 
 /// Bit 62 of `conv_active_time` marks a pinned conversation, as in Tencent's header examples.
@@ -29,12 +29,12 @@ pub struct Conversation {
     /// The last message: the newest that is not excluded from being the last message, as the
     /// API reports it (its `message_is_read` follows the read mark), kept as JSON text.
     pub last_msg: Option<MessageJson>,
-    /// Position of `last_msg`.
-    pub last_pos: Option<MsgPos>,
-    /// Position of the newest message of any kind.
-    pub newest: Option<MsgPos>,
-    /// Messages at or before this position are read.
-    pub read_mark: Option<MsgPos>,
+    /// Position of `last_msg` ([`Self::last_pos`]).
+    last_pos: OptPos,
+    /// Position of the newest message of any kind ([`Self::newest`]).
+    newest: OptPos,
+    /// Messages at or before this position are read ([`Self::read_mark`]).
+    read_mark: OptPos,
     /// Sequence of the newest read message.
     pub read_seq: u64,
     /// The largest message sequence seen; new messages without one get the next.
@@ -158,15 +158,45 @@ impl Conversation {
             recv_opt: ReceiveMessageOpt::Receive,
             unread: 0,
             last_msg: None,
-            last_pos: None,
-            newest: None,
-            read_mark: None,
+            last_pos: OptPos::NONE,
+            newest: OptPos::NONE,
+            read_mark: OptPos::NONE,
             read_seq: 0,
             max_seq: 0,
             marks: 0,
             hidden: false,
             extras: None,
         }
+    }
+
+    /// Position of the last message.
+    pub fn last_pos(&self) -> Option<MsgPos> {
+        self.last_pos.get()
+    }
+
+    /// Sets the position of the last message.
+    pub fn set_last_pos(&mut self, pos: Option<MsgPos>) {
+        self.last_pos = pos.into();
+    }
+
+    /// Position of the newest message of any kind.
+    pub fn newest(&self) -> Option<MsgPos> {
+        self.newest.get()
+    }
+
+    /// Sets the position of the newest message.
+    pub fn set_newest(&mut self, pos: Option<MsgPos>) {
+        self.newest = pos.into();
+    }
+
+    /// Messages at or before this position are read.
+    pub fn read_mark(&self) -> Option<MsgPos> {
+        self.read_mark.get()
+    }
+
+    /// Moves the read mark.
+    pub fn set_read_mark(&mut self, pos: Option<MsgPos>) {
+        self.read_mark = pos.into();
     }
 
     /// The rarely set fields (empty ones when none is set).
@@ -232,7 +262,7 @@ impl Conversation {
             conv_custom_data: extras.custom_data.clone(),
             conv_conversation_group_array: extras.groups.clone(),
             conv_face_url: extras.face_url.clone(),
-            conv_c2c_read_timestamp: if is_group { 0 } else { self.read_mark.map_or(0, |p| p.time) },
+            conv_c2c_read_timestamp: if is_group { 0 } else { self.read_mark().map_or(0, |p| p.time) },
             conv_group_read_sequence: if is_group { self.read_seq } else { 0 },
         }
     }
@@ -248,9 +278,9 @@ impl From<FlatConversation> for Conversation {
             recv_opt: f.recv_opt,
             unread: f.unread,
             last_msg: f.last_msg,
-            last_pos: f.last_pos,
-            newest: f.newest,
-            read_mark: f.read_mark,
+            last_pos: f.last_pos.into(),
+            newest: f.newest.into(),
+            read_mark: f.read_mark.into(),
             read_seq: f.read_seq,
             max_seq: f.max_seq,
             marks: f.marks,
@@ -279,9 +309,9 @@ impl From<Conversation> for FlatConversation {
             recv_opt: c.recv_opt,
             unread: c.unread,
             last_msg: c.last_msg,
-            last_pos: c.last_pos,
-            newest: c.newest,
-            read_mark: c.read_mark,
+            last_pos: c.last_pos.get(),
+            newest: c.newest.get(),
+            read_mark: c.read_mark.get(),
             read_seq: c.read_seq,
             max_seq: c.max_seq,
             group_at: extras.group_at,

@@ -33,6 +33,28 @@ impl MsgPos {
     pub const MAX: MsgPos = MsgPos { time: u64::MAX, uid: u64::MAX };
 }
 
+/// An optional [`MsgPos`] in 16 bytes instead of 24 (a conversation holds three: W4 memory).
+/// [`MsgPos::MIN`] stands for none: no message has it (uids start at 1), and as a read mark it
+/// means what none means, that nothing is read. It orders like `Option<MsgPos>`: none first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct OptPos(MsgPos);
+
+impl OptPos {
+    /// No position.
+    pub const NONE: OptPos = OptPos(MsgPos::MIN);
+
+    /// The position, if any.
+    pub fn get(self) -> Option<MsgPos> {
+        (self != Self::NONE).then_some(self.0)
+    }
+}
+
+impl From<Option<MsgPos>> for OptPos {
+    fn from(pos: Option<MsgPos>) -> Self {
+        OptPos(pos.unwrap_or(MsgPos::MIN))
+    }
+}
+
 /// How a message entered the store.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Origin {
@@ -137,7 +159,7 @@ pub fn file_message(
     let server_time = match origin {
         // A message sent now is the newest of its conversation, even when this device's clock is
         // behind the server time of a message it received.
-        Origin::Sent => f.now.max(conv.newest.map_or(0, |newest| newest.time)),
+        Origin::Sent => f.now.max(conv.newest().map_or(0, |newest| newest.time)),
         _ => given_time(msg.message_server_time).or(given_time(msg.message_client_time)).unwrap_or(f.now),
     };
     msg.message_server_time = Some(server_time);
@@ -167,7 +189,7 @@ pub fn file_message(
 }
 
 fn after_read_mark(conv: &Conversation, pos: MsgPos) -> bool {
-    Some(pos) > conv.read_mark
+    Some(pos) > conv.read_mark()
 }
 
 /// The kind of @ reminder a group message holds for `self_id`, if any.
@@ -228,14 +250,14 @@ pub fn apply_insert_encoded(
             }
         }
     }
-    if Some(rec.pos) > conv.newest {
-        conv.newest = Some(rec.pos);
+    if Some(rec.pos) > conv.newest() {
+        conv.set_newest(Some(rec.pos));
         conv.order_key = *next_order_key;
         *next_order_key += 1;
     }
-    if rec.can_be_last() && Some(rec.pos) > conv.last_pos {
-        conv.last_pos = Some(rec.pos);
-        conv.last_msg = Some(rec.present_json(conv.read_mark, encoded));
+    if rec.can_be_last() && Some(rec.pos) > conv.last_pos() {
+        conv.set_last_pos(Some(rec.pos));
+        conv.last_msg = Some(rec.present_json(conv.read_mark(), encoded));
     }
 }
 
@@ -254,10 +276,10 @@ pub fn apply_delete(
             conv.edit_extras(|x| x.group_at.retain(|at| at.conv_group_at_info_seq != seq));
         }
     }
-    conv.newest = new_newest;
-    if conv.last_pos == Some(rec.pos) {
-        conv.last_pos = new_last.map(|r| r.pos);
-        conv.last_msg = new_last.map(|r| r.present_json(conv.read_mark, None));
+    conv.set_newest(new_newest);
+    if conv.last_pos() == Some(rec.pos) {
+        conv.set_last_pos(new_last.map(|r| r.pos));
+        conv.last_msg = new_last.map(|r| r.present_json(conv.read_mark(), None));
     }
 }
 
@@ -266,8 +288,8 @@ pub fn apply_delete(
 pub fn apply_clear(conv: &mut Conversation) {
     conv.unread = 0;
     conv.last_msg = None;
-    conv.last_pos = None;
-    conv.newest = None;
+    conv.set_last_pos(None);
+    conv.set_newest(None);
     clear_mentions(conv);
 }
 
@@ -280,12 +302,12 @@ fn clear_mentions(conv: &mut Conversation) {
 
 /// Whether marking the conversation read would change anything.
 pub fn has_unread_state(conv: &Conversation) -> bool {
-    conv.unread > 0 || !conv.extras().group_at.is_empty() || conv.newest > conv.read_mark
+    conv.unread > 0 || !conv.extras().group_at.is_empty() || conv.newest() > conv.read_mark()
 }
 
 /// Marks every message of the conversation read.
 pub fn apply_read_all(conv: &mut Conversation) {
-    conv.read_mark = conv.read_mark.max(conv.newest);
+    conv.set_read_mark(conv.read_mark().max(conv.newest()));
     conv.read_seq = conv.read_seq.max(conv.max_seq);
     conv.unread = 0;
     clear_mentions(conv);
@@ -294,8 +316,8 @@ pub fn apply_read_all(conv: &mut Conversation) {
 
 /// Re-encodes the last message when the read mark has just passed it (its `message_is_read`).
 fn refresh_last_read(conv: &mut Conversation) {
-    let (Some(last), Some(pos)) = (&conv.last_msg, conv.last_pos) else { return };
-    if Some(pos) > conv.read_mark {
+    let (Some(last), Some(pos)) = (&conv.last_msg, conv.last_pos()) else { return };
+    if Some(pos) > conv.read_mark() {
         return;
     }
     let mut msg = last.message();
@@ -316,10 +338,10 @@ pub fn apply_read_up_to(
     read_seq: u64,
     seqs_after: &BTreeSet<u64>,
 ) {
-    if Some(mark) <= conv.read_mark {
+    if Some(mark) <= conv.read_mark() {
         return;
     }
-    conv.read_mark = Some(mark);
+    conv.set_read_mark(Some(mark));
     conv.read_seq = conv.read_seq.max(read_seq);
     conv.unread = unread_after;
     if !conv.extras().group_at.is_empty() {
@@ -355,6 +377,24 @@ mod tests {
     }
 
     #[test]
+    fn an_optional_position_orders_and_round_trips_like_an_option() {
+        let positions = [
+            None,
+            Some(MsgPos { time: 0, uid: 1 }),
+            Some(MsgPos { time: 0, uid: u64::MAX }),
+            Some(MsgPos { time: 5, uid: 0 }),
+            Some(MsgPos { time: 5, uid: 9 }),
+            Some(MsgPos::MAX),
+        ];
+        for a in positions {
+            assert_eq!(OptPos::from(a).get(), a);
+            for b in positions {
+                assert_eq!(OptPos::from(a).cmp(&OptPos::from(b)), a.cmp(&b), "{a:?} vs {b:?}");
+            }
+        }
+        assert_eq!(std::mem::size_of::<OptPos>(), 16);
+    }
+    #[test]
     fn unread_counts_only_incoming_counting_messages() {
         let key = ConvKey::c2c("bob").unwrap();
         let mut conv = Conversation::new(&key, 1);
@@ -385,8 +425,8 @@ mod tests {
         hidden.message_excluded_from_last_message = Some(true);
         let hidden = file(&mut conv, hidden, Origin::Received, 2, &mut counter);
         file(&mut conv, incoming("bob", 5), Origin::Imported, 3, &mut counter);
-        assert_eq!(conv.last_pos, Some(newest.pos));
-        assert_eq!(conv.newest, Some(hidden.pos));
+        assert_eq!(conv.last_pos(), Some(newest.pos));
+        assert_eq!(conv.newest(), Some(hidden.pos));
         assert_eq!(conv.order_key, 3, "the old import did not move it");
         apply_delete(&mut conv, &newest, None, Some(hidden.pos));
         assert_eq!(conv.last_msg, None);
@@ -411,6 +451,6 @@ mod tests {
         apply_read_up_to(&mut conv, rec.pos, 0, rec.seq(), &BTreeSet::new());
         assert!(conv.extras().group_at.is_empty());
         assert_eq!(conv.info("me").conv_group_read_sequence, 1);
-        assert_eq!(rec.present(conv.read_mark).message_is_read, Some(true));
+        assert_eq!(rec.present(conv.read_mark()).message_is_read, Some(true));
     }
 }

@@ -361,7 +361,7 @@ impl<'txn> Batch<'txn> {
         // Encoded once: the stored record and, usually, the conversation's last message share it.
         let encoded = MessageJson::encode(&rec.msg);
         apply_insert_encoded(conv, &rec, Some(&encoded), &self.ctx.self_id, &mut self.ctx.next_order_key);
-        let read_mark = conv.read_mark;
+        let read_mark = conv.read_mark();
         self.tables.insert(key, &rec, &encoded)?;
         self.touch(key);
         // Copies only for whoever will read them: the caller, the receive callbacks, the transport.
@@ -459,7 +459,7 @@ impl<'txn> Batch<'txn> {
 
     fn history(&mut self, key: &ConvKey, q: HistoryQuery) -> Result<Result<OpOutput, TimError>, StoreError> {
         let Some(conv) = self.visible(key)? else { return Ok(Err(no_conversation(key))) };
-        let read_mark = conv.read_mark;
+        let read_mark = conv.read_mark();
         let keep = |rec: &MessageRecord| {
             (q.time_from..=q.time_to).contains(&rec.pos.time)
                 && (q.types.is_empty()
@@ -537,7 +537,7 @@ impl<'txn> Batch<'txn> {
             let (mut unread, mut newest, mut last, mut max_seq) = (0u64, None, None::<MessageRecord>, 0u64);
             self.tables.scan(&key, MsgPos::MIN, MsgPos::MAX, false, |rec| {
                 report.messages += 1;
-                if rec.counts_unread && Some(rec.pos) > conv.read_mark {
+                if rec.counts_unread && Some(rec.pos) > conv.read_mark() {
                     unread += 1;
                 }
                 newest = Some(rec.pos);
@@ -556,14 +556,14 @@ impl<'txn> Batch<'txn> {
             check(&format!("unread {} != {unread} counted", conv.unread), conv.unread == unread);
             check(
                 "last message differs from the newest stored one",
-                conv.last_pos == last.as_ref().map(|r| r.pos),
+                conv.last_pos() == last.as_ref().map(|r| r.pos),
             );
-            check("newest position differs", conv.newest == newest);
+            check("newest position differs", conv.newest() == newest);
             check(&format!("max seq {} < {max_seq} stored", conv.max_seq), conv.max_seq >= max_seq);
             fixed.unread = unread;
-            fixed.last_pos = last.as_ref().map(|r| r.pos);
-            fixed.last_msg = last.map(|r| r.present_json(conv.read_mark, None));
-            fixed.newest = newest;
+            fixed.set_last_pos(last.as_ref().map(|r| r.pos));
+            fixed.last_msg = last.map(|r| r.present_json(conv.read_mark(), None));
+            fixed.set_newest(newest);
             fixed.max_seq = conv.max_seq.max(max_seq);
             if fix && fixed != conv {
                 if let Some(slot) = self.conv(&key)? {

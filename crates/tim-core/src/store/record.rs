@@ -68,9 +68,9 @@ pub fn encode(conv: &Conversation) -> Vec<u8> {
     w.u8(flags);
     w.u8(conv.recv_opt.value() as u8);
     w.u64(conv.unread);
-    w.pos(conv.last_pos);
-    w.pos(conv.newest);
-    w.pos(conv.read_mark);
+    w.pos(conv.last_pos());
+    w.pos(conv.newest());
+    w.pos(conv.read_mark());
     w.u64(conv.read_seq);
     w.u64(conv.max_seq);
     w.u64(extras.group_at.len() as u64);
@@ -157,9 +157,9 @@ pub fn decode(bytes: &[u8]) -> Result<Conversation, String> {
     conv.hidden = flags & HIDDEN != 0;
     conv.recv_opt = ReceiveMessageOpt::from_value(r.u8()?.into()).map_err(|e| e.to_string())?;
     conv.unread = r.u64()?;
-    conv.last_pos = r.pos()?;
-    conv.newest = r.pos()?;
-    conv.read_mark = r.pos()?;
+    conv.set_last_pos(r.pos()?);
+    conv.set_newest(r.pos()?);
+    conv.set_read_mark(r.pos()?);
     conv.read_seq = r.u64()?;
     conv.max_seq = r.u64()?;
     let mut extras = ConvExtras::default();
@@ -207,9 +207,9 @@ mod tests {
         conv.pinned = true;
         conv.recv_opt = ReceiveMessageOpt::NotNotify;
         conv.unread = 7;
-        conv.last_pos = Some(MsgPos { time: 5, uid: 9 });
-        conv.newest = Some(MsgPos { time: 6, uid: 10 });
-        conv.read_mark = Some(MsgPos { time: 1, uid: u64::MAX });
+        conv.set_last_pos(Some(MsgPos { time: 5, uid: 9 }));
+        conv.set_newest(Some(MsgPos { time: 6, uid: 10 }));
+        conv.set_read_mark(Some(MsgPos { time: 1, uid: u64::MAX }));
         conv.read_seq = 3;
         conv.max_seq = 11;
         conv.marks = 0x1 | (1 << 40);
