@@ -10,45 +10,121 @@ use crate::error::CallError;
 
 /// Identifies a conversation: its type and its bare ID. A C2C conversation and a group may share
 /// an ID, so the type is always part of the key.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct ConvKey {
-    /// C2C or group.
-    pub conv_type: ConvType,
-    /// The peer's user ID or the group ID. Shared: the map key, the order index and the record
-    /// of a conversation all hold this key, and an `Arc` makes the copies one allocation.
-    pub conv_id: Arc<str>,
+///
+/// 24 bytes: an ID of up to [`INLINE_ID_BYTES`] bytes (most user and group IDs) sits inline, a
+/// longer one in a shared allocation. Every conversation in memory holds its key, and an
+/// allocation per ID cost about 32 bytes each (W4 in docs/performance.md); a copy of an inline
+/// key is a copy of 24 bytes, with no reference count to touch.
+#[derive(Clone)]
+pub struct ConvKey(Repr);
+
+/// The longest ID kept inside the key.
+pub const INLINE_ID_BYTES: usize = 21;
+
+/// The two forms of a key. An ID of up to [`INLINE_ID_BYTES`] bytes is always inline, so equal
+/// keys have equal forms.
+#[derive(Clone)]
+enum Repr {
+    Inline { group: bool, len: u8, bytes: [u8; INLINE_ID_BYTES] },
+    Shared { group: bool, id: Arc<str> },
 }
 
 impl ConvKey {
     /// Validates and builds a key: the type must be C2C or group, the ID non-empty and at most
     /// [`MAX_ID_BYTES`] long.
-    pub fn new(conv_type: ConvType, conv_id: impl Into<String>) -> Result<Self, CallError> {
-        if !matches!(conv_type, ConvType::C2C | ConvType::Group) {
-            return Err(CallError::param(format!(
-                "conversation type {} is not C2C or group",
-                conv_type.value()
-            )));
-        }
-        let conv_id: String = conv_id.into();
-        check_id("conversation ID", &conv_id)?;
-        Ok(ConvKey { conv_type, conv_id: conv_id.into() })
+    pub fn new(conv_type: ConvType, conv_id: impl AsRef<str>) -> Result<Self, CallError> {
+        let group = match conv_type {
+            ConvType::C2C => false,
+            ConvType::Group => true,
+            _ => {
+                return Err(CallError::param(format!(
+                    "conversation type {} is not C2C or group",
+                    conv_type.value()
+                )));
+            }
+        };
+        let conv_id = conv_id.as_ref();
+        check_id("conversation ID", conv_id)?;
+        let repr = match u8::try_from(conv_id.len()) {
+            Ok(len) if usize::from(len) <= INLINE_ID_BYTES => {
+                let mut bytes = [0; INLINE_ID_BYTES];
+                bytes[..conv_id.len()].copy_from_slice(conv_id.as_bytes());
+                Repr::Inline { group, len, bytes }
+            }
+            _ => Repr::Shared { group, id: conv_id.into() },
+        };
+        Ok(ConvKey(repr))
     }
 
     /// A C2C key (validated).
-    pub fn c2c(conv_id: impl Into<String>) -> Result<Self, CallError> {
+    pub fn c2c(conv_id: impl AsRef<str>) -> Result<Self, CallError> {
         Self::new(ConvType::C2C, conv_id)
     }
 
     /// A group key (validated).
-    pub fn group(conv_id: impl Into<String>) -> Result<Self, CallError> {
+    pub fn group(conv_id: impl AsRef<str>) -> Result<Self, CallError> {
         Self::new(ConvType::Group, conv_id)
+    }
+
+    /// C2C or group.
+    pub fn conv_type(&self) -> ConvType {
+        let (Repr::Inline { group, .. } | Repr::Shared { group, .. }) = &self.0;
+        if *group { ConvType::Group } else { ConvType::C2C }
+    }
+}
+
+impl PartialEq for ConvKey {
+    fn eq(&self, other: &Self) -> bool {
+        // Each ID has one form, and inline bytes past the ID are zero: forms compare directly.
+        match (&self.0, &other.0) {
+            (Repr::Inline { group, len, bytes }, Repr::Inline { group: g, len: l, bytes: b }) => {
+                group == g && len == l && bytes == b
+            }
+            (Repr::Shared { group, id }, Repr::Shared { group: g, id: i }) => group == g && id == i,
+            _ => false,
+        }
+    }
+}
+
+impl Eq for ConvKey {}
+
+impl std::hash::Hash for ConvKey {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.conv_type().hash(state);
+        self.id().hash(state);
+    }
+}
+
+impl PartialOrd for ConvKey {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+/// By type, then by ID.
+impl Ord for ConvKey {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        (self.conv_type(), self.id()).cmp(&(other.conv_type(), other.id()))
+    }
+}
+
+impl fmt::Debug for ConvKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ConvKey").field("conv_type", &self.conv_type()).field("conv_id", &self.id()).finish()
     }
 }
 
 impl ConvKey {
     /// The bare ID.
     pub fn id(&self) -> &str {
-        &self.conv_id
+        match &self.0 {
+            Repr::Inline { len, bytes, .. } => {
+                // Filled from a `&str` in `new`, never changed after.
+                std::str::from_utf8(&bytes[..usize::from(*len)])
+                    .expect("an inline ID is the UTF-8 it was built from")
+            }
+            Repr::Shared { id, .. } => id,
+        }
     }
 
     /// Parses the newer "conversation ID" form: `c2c_<user ID>` or `group_<group ID>`.
@@ -65,7 +141,7 @@ impl ConvKey {
 
 impl fmt::Display for ConvKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}{}", self.conv_type.conversation_id_prefix(), self.conv_id)
+        write!(f, "{}{}", self.conv_type().conversation_id_prefix(), self.id())
     }
 }
 
@@ -96,5 +172,35 @@ mod tests {
         assert!(ConvKey::new(ConvType::Invalid, "x").is_err());
         assert!(ConvKey::new(ConvType::System, "x").is_err());
         assert_eq!(ConvKey::group("g1").unwrap().to_string(), "group_g1");
+    }
+
+    #[test]
+    fn short_and_long_ids_behave_alike_in_24_bytes() {
+        use std::collections::hash_map::RandomState;
+        use std::hash::BuildHasher;
+
+        assert_eq!(std::mem::size_of::<ConvKey>(), 24);
+        let hasher = RandomState::new();
+        let ids = [
+            "a",
+            "é€",
+            &"x".repeat(INLINE_ID_BYTES),
+            &"x".repeat(INLINE_ID_BYTES + 1),
+            &"y".repeat(MAX_ID_BYTES),
+        ];
+        let keys: Vec<ConvKey> =
+            ids.iter().flat_map(|id| [ConvKey::c2c(id).unwrap(), ConvKey::group(id).unwrap()]).collect();
+        for (n, key) in keys.iter().enumerate() {
+            assert_eq!(key.id(), ids[n / 2]);
+            assert_eq!(key.conv_type(), if n % 2 == 0 { ConvType::C2C } else { ConvType::Group });
+            assert_eq!(key.clone(), *key);
+            assert_eq!(hasher.hash_one(key.clone()), hasher.hash_one(key));
+            for other in &keys {
+                let by_parts = (key.conv_type(), key.id()).cmp(&(other.conv_type(), other.id()));
+                assert_eq!(key.cmp(other), by_parts, "{key:?} vs {other:?}");
+                assert_eq!(key == other, by_parts.is_eq());
+            }
+        }
+        assert_eq!(format!("{:?}", keys[0]), r#"ConvKey { conv_type: C2C, conv_id: "a" }"#);
     }
 }

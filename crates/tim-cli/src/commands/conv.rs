@@ -31,7 +31,7 @@ pub fn run(session: &Session, command: &ConvCommand, json: bool) -> Result<(), S
             let list = block_on(client.conversation_list()).map_err(|e| e.to_string())?;
             let info = list
                 .iter()
-                .find(|c| c.conv_type == key.conv_type && c.conv_id == key.id())
+                .find(|c| c.conv_type == key.conv_type() && c.conv_id == key.id())
                 .ok_or_else(|| format!("conversation {key} does not exist"))?;
             print_one(info, json);
         }

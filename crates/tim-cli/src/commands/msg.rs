@@ -26,15 +26,15 @@ pub fn run(session: &Session, command: &MsgCommand, json: bool) -> Result<(), St
         }
         MsgCommand::Receive { target, from, text: t } => {
             let key = key(target)?;
-            let sender = match (from, key.conv_type) {
+            let sender = match (from, key.conv_type()) {
                 (Some(from), _) => from.clone(),
-                (None, ConvType::C2C) => key.conv_id.to_string(),
+                (None, ConvType::C2C) => key.id().to_string(),
                 (None, _) => return Err("--from is required for a group message".into()),
             };
             let mut msg = text(t);
             msg.message_sender = Some(sender);
-            msg.message_conv_type = Some(key.conv_type);
-            msg.message_conv_id = Some(key.conv_id.to_string());
+            msg.message_conv_type = Some(key.conv_type());
+            msg.message_conv_id = Some(key.id().to_string());
             let stored = block_on(client.deliver(vec![msg])).map_err(err)?;
             print_messages(&stored, json);
         }

@@ -11,7 +11,7 @@ pub const PINNED_BIT: u64 = 1 << 62;
 
 /// Everything the engine knows about one conversation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(from = "FlatConversation", into = "FlatConversation")]
+#[serde(try_from = "FlatConversation", into = "FlatConversation")]
 pub struct Conversation {
     /// Type and ID (the ID shared with the map key and the order index).
     pub key: ConvKey,
@@ -243,10 +243,10 @@ impl Conversation {
     pub fn info(&self, owner: &str) -> ConvInfo {
         let last_msg = self.last_msg.clone();
         let extras = self.extras();
-        let is_group = self.key.conv_type == ConvType::Group;
+        let is_group = self.key.conv_type() == ConvType::Group;
         ConvInfo {
-            conv_id: self.key.conv_id.to_string(),
-            conv_type: self.key.conv_type,
+            conv_id: self.key.id().to_string(),
+            conv_type: self.key.conv_type(),
             conv_owner: owner.to_owned(),
             conv_unread_num: self.unread,
             conv_active_time: self.active_time(),
@@ -256,7 +256,7 @@ impl Conversation {
             conv_draft: self.draft.as_deref().cloned(),
             conv_recv_opt: self.recv_opt,
             conv_is_pinned: self.pinned,
-            conv_show_name: extras.show_name.clone().unwrap_or_else(|| self.key.conv_id.to_string()),
+            conv_show_name: extras.show_name.clone().unwrap_or_else(|| self.key.id().to_string()),
             conv_group_at_info_array: extras.group_at.clone(),
             conv_mark_array: (0..64).map(|bit| 1u64 << bit).filter(|m| self.marks & m != 0).collect(),
             conv_custom_data: extras.custom_data.clone(),
@@ -268,10 +268,12 @@ impl Conversation {
     }
 }
 
-impl From<FlatConversation> for Conversation {
-    fn from(f: FlatConversation) -> Self {
+impl TryFrom<FlatConversation> for Conversation {
+    type Error = crate::error::CallError;
+
+    fn try_from(f: FlatConversation) -> Result<Self, Self::Error> {
         let mut conv = Conversation {
-            key: ConvKey { conv_type: f.key.conv_type, conv_id: f.key.conv_id.into() },
+            key: ConvKey::new(f.key.conv_type, f.key.conv_id)?,
             order_key: f.order_key,
             pinned: f.pinned,
             draft: f.draft,
@@ -294,7 +296,7 @@ impl From<FlatConversation> for Conversation {
             show_name: f.show_name,
             face_url: f.face_url,
         });
-        conv
+        Ok(conv)
     }
 }
 
@@ -302,7 +304,7 @@ impl From<Conversation> for FlatConversation {
     fn from(c: Conversation) -> Self {
         let extras = c.extras.map(|x| *x).unwrap_or_default();
         FlatConversation {
-            key: ConvKeyRecord { conv_type: c.key.conv_type, conv_id: c.key.conv_id.to_string() },
+            key: ConvKeyRecord { conv_type: c.key.conv_type(), conv_id: c.key.id().to_string() },
             order_key: c.order_key,
             pinned: c.pinned,
             draft: c.draft,

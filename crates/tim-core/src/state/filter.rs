@@ -25,7 +25,7 @@ impl ConvFilter {
         if conv.hidden {
             return false;
         }
-        if self.conv_type.is_some_and(|t| t != conv.key.conv_type) {
+        if self.conv_type.is_some_and(|t| t != conv.key.conv_type()) {
             return false;
         }
         match self.group.as_deref() {

@@ -145,8 +145,8 @@ pub fn file_message(
     conv: &Conversation,
     f: &Filing,
 ) -> MessageRecord {
-    msg.message_conv_id = Some(key.conv_id.to_string());
-    msg.message_conv_type = Some(key.conv_type);
+    msg.message_conv_id = Some(key.id().to_string());
+    msg.message_conv_type = Some(key.conv_type());
     let sender = match origin {
         Origin::Sent => f.self_id.to_owned(),
         _ => msg.message_sender.clone().unwrap_or_else(|| f.self_id.to_owned()),
@@ -221,7 +221,7 @@ pub fn apply_insert_encoded(
 ) {
     if rec.counts_unread && after_read_mark(conv, rec.pos) {
         conv.unread += 1;
-        if conv.key.conv_type == ConvType::Group {
+        if conv.key.conv_type() == ConvType::Group {
             if let Some(at_type) = mention(&rec.msg, self_id) {
                 let at =
                     GroupAtInfo { conv_group_at_info_seq: rec.seq(), conv_group_at_info_at_type: at_type };
@@ -236,7 +236,7 @@ pub fn apply_insert_encoded(
         conv.order_key = *next_order_key;
         *next_order_key += 1;
     }
-    if conv.key.conv_type == ConvType::C2C && rec.msg.message_is_from_self == Some(false) {
+    if conv.key.conv_type() == ConvType::C2C && rec.msg.message_is_from_self == Some(false) {
         if let Some(profile) = &rec.msg.message_sender_profile {
             let text = |key: &str| {
                 profile.get(key).and_then(|v| v.as_str()).filter(|s| !s.is_empty()).map(str::to_owned)

@@ -358,7 +358,7 @@ impl ConvState {
             .iter()
             .filter(|conv| {
                 !conv.hidden
-                    && conv_type.is_none_or(|t| conv.key.conv_type == t)
+                    && conv_type.is_none_or(|t| conv.key.conv_type() == t)
                     && messages::has_unread_state(conv)
             })
             .map(Conversation::conv_key)

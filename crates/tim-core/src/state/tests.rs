@@ -17,7 +17,7 @@ fn draft(text: &str) -> Box<Draft> {
 }
 
 fn ids(state: &ConvState) -> Vec<String> {
-    state.iter_ordered().map(|c| c.key.conv_id.to_string()).collect()
+    state.iter_ordered().map(|c| c.key.id().to_string()).collect()
 }
 
 #[test]

@@ -267,7 +267,7 @@ impl<'txn> MessageTables<'txn> {
 /// group-only; for a C2C conversation they are answered by scanning its messages. Why: the index
 /// was one B-tree write per message, a quarter of the ingest time (W1 in docs/performance.md).
 fn indexes_seqs(key: &ConvKey) -> bool {
-    key.conv_type == tim_types::ConvType::Group
+    key.conv_type() == tim_types::ConvType::Group
 }
 
 /// A conversation key as stored: (type, ID).

@@ -295,7 +295,9 @@ impl<'txn> Batch<'txn> {
                 let mut stored = Vec::new();
                 for msg in messages {
                     let Some(key) = delivery_key(&msg, Some(&self.ctx.self_id)) else { continue };
-                    if only_known_groups && key.conv_type == ConvType::Group && self.visible(&key)?.is_none()
+                    if only_known_groups
+                        && key.conv_type() == ConvType::Group
+                        && self.visible(&key)?.is_none()
                     {
                         continue;
                     }
@@ -523,11 +525,9 @@ impl<'txn> Batch<'txn> {
             for row in table.iter()? {
                 let (k, _) = row?;
                 let (t, id) = k.value();
-                let conv_type = ConvType::from_value(t.into()).map_err(|_| StoreError::Corrupt {
-                    key: format!("{t}/{id}"),
-                    detail: "bad type".into(),
-                })?;
-                keys.push(ConvKey { conv_type, conv_id: id.into() });
+                let corrupt = |detail: String| StoreError::Corrupt { key: format!("{t}/{id}"), detail };
+                let conv_type = ConvType::from_value(t.into()).map_err(|_| corrupt("bad type".into()))?;
+                keys.push(ConvKey::new(conv_type, id).map_err(|e| corrupt(e.to_string()))?);
             }
             keys
         };

@@ -51,8 +51,8 @@ pub fn encode(conv: &Conversation) -> Vec<u8> {
     let extras = conv.extras();
     let mut w = Writer(Vec::with_capacity(128 + conv.last_msg.as_ref().map_or(0, |m| m.text().len())));
     w.u8(VERSION);
-    w.u8(conv.key.conv_type.value() as u8);
-    w.str(&conv.key.conv_id);
+    w.u8(conv.key.conv_type().value() as u8);
+    w.str(conv.key.id());
     w.u64(conv.order_key);
     let flags = [
         (conv.pinned, PINNED),
@@ -149,8 +149,7 @@ pub fn decode(bytes: &[u8]) -> Result<Conversation, String> {
     }
     let mut r = Reader { bytes: &bytes[1..] };
     let conv_type = ConvType::from_value(r.u8()?.into()).map_err(|e| e.to_string())?;
-    let conv_id = r.str()?.to_owned();
-    let key = crate::ids::ConvKey { conv_type, conv_id: conv_id.into() };
+    let key = crate::ids::ConvKey::new(conv_type, r.str()?).map_err(|e| e.to_string())?;
     let mut conv = Conversation::new(&key, r.u64()?);
     let flags = r.u8()?;
     conv.pinned = flags & PINNED != 0;

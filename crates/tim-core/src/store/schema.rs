@@ -44,7 +44,7 @@ pub const MESSAGE_SEQS: TableDefinition<(u8, &str, u64), (u64, u64)> = TableDefi
 
 /// The conversation part of every table key: `(conv_type, conv_id)`.
 pub fn conv_row(key: &ConvKey) -> (u8, &str) {
-    (key.conv_type.value() as u8, key.id())
+    (key.conv_type().value() as u8, key.id())
 }
 
 /// Meta key of the schema version.
