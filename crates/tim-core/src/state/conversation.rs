@@ -20,8 +20,6 @@ pub struct Conversation {
     pub order_key: u64,
     /// Pinned conversations sort before all others.
     pub pinned: bool,
-    /// The draft, if any (boxed: most conversations have none, and a Draft is large inline).
-    pub draft: Option<Box<Draft>>,
     /// The receive option.
     pub recv_opt: ReceiveMessageOpt,
     /// Unread messages: incoming, counting messages positioned after `read_mark`.
@@ -39,8 +37,6 @@ pub struct Conversation {
     pub read_seq: u64,
     /// The largest message sequence seen; new messages without one get the next.
     pub max_seq: u64,
-    /// Mark bits.
-    pub marks: u64,
     /// Deleted with its messages kept (`TIMConvDeleteConversationList` without clearing): out of
     /// every list and count until a message, a draft or a create brings it back.
     pub hidden: bool,
@@ -48,10 +44,14 @@ pub struct Conversation {
     extras: Option<Box<ConvExtras>>,
 }
 
-/// The fields few conversations ever set, behind one box: inline they cost 120 bytes in every
+/// The fields few conversations ever set, behind one box: inline they cost 136 bytes in every
 /// conversation held in memory (W4 in docs/performance.md).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ConvExtras {
+    /// The draft, if any (boxed: a Draft is large inline).
+    pub draft: Option<Box<Draft>>,
+    /// Mark bits.
+    pub marks: u64,
     /// @ reminders.
     pub group_at: Vec<GroupAtInfo>,
     /// Custom data.
@@ -65,6 +65,8 @@ pub struct ConvExtras {
 }
 
 static NO_EXTRAS: ConvExtras = ConvExtras {
+    draft: None,
+    marks: 0,
     group_at: Vec::new(),
     custom_data: String::new(),
     groups: Vec::new(),
@@ -154,7 +156,6 @@ impl Conversation {
             key: key.clone(),
             order_key,
             pinned: false,
-            draft: None,
             recv_opt: ReceiveMessageOpt::Receive,
             unread: 0,
             last_msg: None,
@@ -163,7 +164,6 @@ impl Conversation {
             read_mark: OptPos::NONE,
             read_seq: 0,
             max_seq: 0,
-            marks: 0,
             hidden: false,
             extras: None,
         }
@@ -197,6 +197,30 @@ impl Conversation {
     /// Moves the read mark.
     pub fn set_read_mark(&mut self, pos: Option<MsgPos>) {
         self.read_mark = pos.into();
+    }
+
+    /// The draft, if any.
+    pub fn draft(&self) -> Option<&Draft> {
+        self.extras().draft.as_deref()
+    }
+
+    /// Sets or removes the draft.
+    pub fn set_draft(&mut self, draft: Option<Box<Draft>>) {
+        if draft.is_some() || self.extras.is_some() {
+            self.edit_extras(|x| x.draft = draft);
+        }
+    }
+
+    /// The mark bits.
+    pub fn marks(&self) -> u64 {
+        self.extras().marks
+    }
+
+    /// Sets the mark bits.
+    pub fn set_marks(&mut self, marks: u64) {
+        if marks != 0 || self.extras.is_some() {
+            self.edit_extras(|x| x.marks = marks);
+        }
     }
 
     /// The rarely set fields (empty ones when none is set).
@@ -236,7 +260,7 @@ impl Conversation {
 
     /// Whether it is in the marked-or-grouped total that the 1000 limit counts.
     pub fn is_marked_or_grouped(&self) -> bool {
-        self.marks != 0 || !self.extras().groups.is_empty()
+        self.marks() != 0 || !self.extras().groups.is_empty()
     }
 
     /// The ConvInfo the API reports for this conversation, owned by `owner`.
@@ -252,13 +276,13 @@ impl Conversation {
             conv_active_time: self.active_time(),
             conv_is_has_lastmsg: last_msg.is_some(),
             conv_last_msg: last_msg,
-            conv_is_has_draft: self.draft.is_some(),
-            conv_draft: self.draft.as_deref().cloned(),
+            conv_is_has_draft: extras.draft.is_some(),
+            conv_draft: extras.draft.as_deref().cloned(),
             conv_recv_opt: self.recv_opt,
             conv_is_pinned: self.pinned,
             conv_show_name: extras.show_name.clone().unwrap_or_else(|| self.key.id().to_string()),
             conv_group_at_info_array: extras.group_at.clone(),
-            conv_mark_array: (0..64).map(|bit| 1u64 << bit).filter(|m| self.marks & m != 0).collect(),
+            conv_mark_array: (0..64).map(|bit| 1u64 << bit).filter(|m| extras.marks & m != 0).collect(),
             conv_custom_data: extras.custom_data.clone(),
             conv_conversation_group_array: extras.groups.clone(),
             conv_face_url: extras.face_url.clone(),
@@ -276,7 +300,6 @@ impl TryFrom<FlatConversation> for Conversation {
             key: ConvKey::new(f.key.conv_type, f.key.conv_id)?,
             order_key: f.order_key,
             pinned: f.pinned,
-            draft: f.draft,
             recv_opt: f.recv_opt,
             unread: f.unread,
             last_msg: f.last_msg,
@@ -285,11 +308,12 @@ impl TryFrom<FlatConversation> for Conversation {
             read_mark: f.read_mark.into(),
             read_seq: f.read_seq,
             max_seq: f.max_seq,
-            marks: f.marks,
             hidden: f.hidden,
             extras: None,
         };
         conv.set_extras(ConvExtras {
+            draft: f.draft,
+            marks: f.marks,
             group_at: f.group_at,
             custom_data: f.custom_data,
             groups: f.groups,
@@ -307,7 +331,7 @@ impl From<Conversation> for FlatConversation {
             key: ConvKeyRecord { conv_type: c.key.conv_type(), conv_id: c.key.id().to_string() },
             order_key: c.order_key,
             pinned: c.pinned,
-            draft: c.draft,
+            draft: extras.draft,
             recv_opt: c.recv_opt,
             unread: c.unread,
             last_msg: c.last_msg,
@@ -317,7 +341,7 @@ impl From<Conversation> for FlatConversation {
             read_seq: c.read_seq,
             max_seq: c.max_seq,
             group_at: extras.group_at,
-            marks: c.marks,
+            marks: extras.marks,
             custom_data: extras.custom_data,
             groups: extras.groups,
             hidden: c.hidden,
@@ -341,5 +365,22 @@ mod tests {
         conv.edit_extras(|x| x.groups.clear());
         assert_eq!(conv, Conversation::new(&key, 1));
         assert!(conv.extras.is_none());
+        conv.set_draft(Some(Box::new(Draft {
+            draft_msg: tim_types::Message::from_elems(Vec::new()),
+            draft_user_define: String::new(),
+            draft_edit_time: 1,
+        })));
+        conv.set_marks(4);
+        assert_eq!((conv.draft().is_some(), conv.marks()), (true, 4));
+        conv.set_draft(None);
+        conv.set_marks(0);
+        assert!(conv.extras.is_none(), "a draft and marks removed leave no box behind");
+    }
+
+    #[test]
+    fn a_conversation_in_memory_stays_small() {
+        // Every conversation of a user is held in memory (W4 in docs/performance.md): this is
+        // its fixed part, beyond its last message's JSON.
+        assert!(std::mem::size_of::<Conversation>() <= 136, "{}", std::mem::size_of::<Conversation>());
     }
 }

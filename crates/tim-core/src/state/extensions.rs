@@ -150,14 +150,14 @@ impl ConvState {
             .map(|key| {
                 let result = (|| {
                     let conv = self.get(key).ok_or_else(|| missing(key))?;
-                    let marks = if enable { conv.marks | bits } else { conv.marks & !bits };
-                    if marks == conv.marks {
+                    let marks = if enable { conv.marks() | bits } else { conv.marks() & !bits };
+                    if marks == conv.marks() {
                         return Ok(());
                     }
                     if enable {
                         self.may_join_marked_or_grouped(conv)?;
                     }
-                    self.update(key, |conv| conv.marks = marks);
+                    self.update(key, |conv| conv.set_marks(marks));
                     Ok(())
                 })();
                 (key.clone(), result)

@@ -36,8 +36,8 @@ impl ConvFilter {
             _ => {}
         }
         match self.mark {
-            Some(0) if conv.marks != 0 => return false,
-            Some(bits) if bits != 0 && conv.marks & bits != bits => return false,
+            Some(0) if conv.marks() != 0 => return false,
+            Some(bits) if bits != 0 && conv.marks() & bits != bits => return false,
             _ => {}
         }
         (!self.has_unread || conv.unread > 0) && (!self.has_at || !conv.extras().group_at.is_empty())

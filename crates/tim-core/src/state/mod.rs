@@ -296,9 +296,9 @@ impl ConvState {
         self.update(key, |conv| {
             messages::apply_read_all(conv);
             conv.hidden = true;
-            conv.draft = None;
+            conv.set_draft(None);
             conv.pinned = false;
-            conv.marks = 0;
+            conv.set_marks(0);
             conv.edit_extras(|x| x.groups.clear());
         });
         true
@@ -310,7 +310,7 @@ impl ConvState {
         let created = self.create(key);
         let order_key = if created { None } else { Some(self.take_order_key()) };
         self.update(key, |conv| {
-            conv.draft = Some(draft);
+            conv.set_draft(Some(draft));
             if let Some(order_key) = order_key {
                 conv.order_key = order_key;
             }
@@ -321,8 +321,8 @@ impl ConvState {
     /// Removes the draft. The conversation keeps its place in the list.
     pub fn cancel_draft(&mut self, key: &ConvKey) -> Result<(), NoSuchConversation> {
         let conv = self.get(key).ok_or(NoSuchConversation)?;
-        if conv.draft.is_some() {
-            self.update(key, |conv| conv.draft = None);
+        if conv.draft().is_some() {
+            self.update(key, |conv| conv.set_draft(None));
         }
         Ok(())
     }

@@ -48,7 +48,7 @@ fn setting_a_draft_moves_the_conversation_up_and_cancelling_keeps_its_place() {
     assert_eq!(ids(&state), ["a", "c", "b"]);
     state.cancel_draft(&key("a")).unwrap();
     assert_eq!(ids(&state), ["a", "c", "b"]);
-    assert!(state.get(&key("a")).unwrap().draft.is_none());
+    assert!(state.get(&key("a")).unwrap().draft().is_none());
     assert_eq!(state.cancel_draft(&key("zz")), Err(NoSuchConversation));
 }
 
@@ -56,7 +56,7 @@ fn setting_a_draft_moves_the_conversation_up_and_cancelling_keeps_its_place() {
 fn a_draft_on_a_missing_conversation_creates_it() {
     let mut state = ConvState::default();
     assert!(state.set_draft(&key("n"), draft("x")));
-    assert_eq!(state.get(&key("n")).unwrap().draft, Some(draft("x")));
+    assert_eq!(state.get(&key("n")).unwrap().draft(), Some(&*draft("x")));
 }
 
 #[test]
@@ -115,7 +115,7 @@ fn rolling_back_restores_the_state_and_the_order() {
     state.roll_back(second);
     state.roll_back(first);
     assert_eq!(ids(&state), before);
-    assert!(state.get(&key("a")).unwrap().draft.is_none());
+    assert!(state.get(&key("a")).unwrap().draft().is_none());
 }
 
 #[test]

@@ -57,7 +57,7 @@ pub fn encode(conv: &Conversation) -> Vec<u8> {
     let flags = [
         (conv.pinned, PINNED),
         (conv.hidden, HIDDEN),
-        (conv.draft.is_some(), DRAFT),
+        (extras.draft.is_some(), DRAFT),
         (conv.last_msg.is_some(), LAST_MSG),
         (extras.show_name.is_some(), SHOW_NAME),
         (extras.face_url.is_some(), FACE_URL),
@@ -78,13 +78,13 @@ pub fn encode(conv: &Conversation) -> Vec<u8> {
         w.u64(at.conv_group_at_info_seq);
         w.u8(at.conv_group_at_info_at_type.value() as u8);
     }
-    w.u64(conv.marks);
+    w.u64(extras.marks);
     w.str(&extras.custom_data);
     w.u64(extras.groups.len() as u64);
     for g in &extras.groups {
         w.str(g);
     }
-    if let Some(draft) = &conv.draft {
+    if let Some(draft) = &extras.draft {
         w.str(&serde_json::to_string(draft).unwrap_or_else(|_| "{}".into()));
     }
     if let Some(last) = &conv.last_msg {
@@ -169,14 +169,14 @@ pub fn decode(bytes: &[u8]) -> Result<Conversation, String> {
             .group_at
             .push(GroupAtInfo { conv_group_at_info_seq: seq, conv_group_at_info_at_type: at_type });
     }
-    conv.marks = r.u64()?;
+    extras.marks = r.u64()?;
     extras.custom_data = r.str()?.to_owned();
     for _ in 0..r.count()? {
         extras.groups.push(r.str()?.to_owned());
     }
     if flags & DRAFT != 0 {
         let draft: Draft = serde_json::from_str(r.str()?).map_err(|e| e.to_string())?;
-        conv.draft = Some(Box::new(draft));
+        extras.draft = Some(Box::new(draft));
     }
     if flags & LAST_MSG != 0 {
         conv.last_msg = Some(serde_json::from_str::<MessageJson>(r.str()?).map_err(|e| e.to_string())?);
@@ -211,7 +211,7 @@ mod tests {
         conv.set_read_mark(Some(MsgPos { time: 1, uid: u64::MAX }));
         conv.read_seq = 3;
         conv.max_seq = 11;
-        conv.marks = 0x1 | (1 << 40);
+        conv.set_marks(0x1 | (1 << 40));
         conv.edit_extras(|x| {
             x.group_at = vec![GroupAtInfo {
                 conv_group_at_info_seq: 4,
@@ -224,11 +224,11 @@ mod tests {
         });
         let mut msg = Message::from_elems(vec![Elem::text("hi \"there\"")]);
         msg.extra.insert("app".into(), serde_json::json!({"k": [1, 2]}));
-        conv.draft = Some(Box::new(Draft {
+        conv.set_draft(Some(Box::new(Draft {
             draft_msg: msg.clone(),
             draft_user_define: "ud".into(),
             draft_edit_time: 8,
-        }));
+        })));
         conv.last_msg = Some(MessageJson::encode(&msg));
         conv
     }
