@@ -3,6 +3,7 @@
 //! `cargo build --release -p tim-bench --example open_profile && target/release/examples/open_profile 100000`
 //! With a folder after the count it only builds the store there; then
 //! `target/release/tim-bench --open-probe DIR` measures opening it in a fresh process (as W4 does).
+//! `MESSAGES=K` in the environment gives every conversation K messages instead of one.
 
 use std::time::Instant;
 
@@ -23,18 +24,21 @@ fn main() {
     let keep = std::env::args().nth(2).map(std::path::PathBuf::from);
     let dir = tempfile::tempdir().unwrap();
     let dir_path = keep.clone().unwrap_or_else(|| dir.path().to_owned());
+    let per_conversation: usize = std::env::var("MESSAGES").ok().and_then(|k| k.parse().ok()).unwrap_or(1);
     {
         let sdk = Sdk::start(SdkConfig::new(&dir_path)).unwrap();
         let client = sdk.client();
         block_on(client.login("bench", "")).unwrap();
-        for batch in 0..conversations.div_ceil(1000) {
-            let list = (batch * 1000..((batch + 1) * 1000).min(conversations))
-                .map(|n| {
+        let messages = conversations * per_conversation;
+        for batch in 0..messages.div_ceil(1000) {
+            let list = (batch * 1000..((batch + 1) * 1000).min(messages))
+                .map(|m| {
+                    let n = m % conversations;
                     let mut msg =
                         Message::from_elems(vec![Elem::text(format!("message {n:08} {}", "x".repeat(180)))]);
                     msg.message_sender = Some(format!("u{n:06}"));
                     msg.message_conv_type = Some(ConvType::C2C);
-                    msg.message_msg_id = Some(format!("m{n}"));
+                    msg.message_msg_id = Some(format!("m{m}"));
                     msg
                 })
                 .collect();

@@ -316,7 +316,7 @@ pub fn run_all(s: Sizes) -> Result<Vec<Measure>, String> {
     let per_conv = rss_delta / s.list_conversations as f64;
     // Memory per conversation *added*: the same kind of store with half the conversations and
     // messages, opened the same way. The difference leaves out what does not grow with the
-    // conversations (redb's 4 MiB page cache, the runtime and its threads), which the growth
+    // conversations (redb's page cache, the runtime and its threads), which the growth
     // divided by the count above spreads over them.
     let half_conversations = s.list_conversations / 2;
     let half_dir = tmp()?;

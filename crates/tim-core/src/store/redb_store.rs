@@ -76,10 +76,11 @@ pub struct Loaded {
 /// redb's page cache. Why this small (redb's default is 1 GiB): the conversation list lives in
 /// the actor's memory, so the cache only serves message history and the B-tree paths of writes,
 /// which the operating system's page cache serves as well: ingest (1M messages) measured the
-/// same with 4 MiB, 16 MiB and 1 GiB. Every page the cache holds is resident: with the default,
-/// every page read at login stayed, about 700 bytes per conversation, and with 16 MiB still
-/// about 140 (W4 in docs/performance.md).
-pub const CACHE_BYTES: usize = 4 << 20;
+/// same with 4 MiB, 16 MiB and 1 GiB, and 300k messages the same with 256 KiB, 1 MiB and 4 MiB.
+/// Every page the cache holds is resident: with the default, every page read at login stayed,
+/// about 700 bytes per conversation, with 16 MiB still about 140, with 4 MiB 37 more than now
+/// (W4 in docs/performance.md).
+pub const CACHE_BYTES: usize = 1 << 20;
 
 /// Conversation records are handed over in chunks of this many while the store loads.
 pub const LOAD_CHUNK: usize = 2048;
