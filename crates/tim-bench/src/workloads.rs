@@ -241,6 +241,9 @@ pub fn run_all(s: Sizes) -> Result<Vec<Measure>, String> {
         }
         let draft_1 = rate(drafts.len(), start.elapsed());
         let per_thread = s.samples;
+        // The same disk conditions as the single caller's run (its writes are still being
+        // written back otherwise).
+        settle_disk();
         let start = Instant::now();
         std::thread::scope(|scope| {
             let handles: Vec<_> = (0..8)
