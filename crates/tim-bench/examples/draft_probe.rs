@@ -2,12 +2,14 @@
 //! commit (the floor, interleaved so that both see the same disk), then drafts from 8 callers at
 //! once (group commit).
 //! `cargo build --release -p tim-bench --example draft_probe && target/release/examples/draft_probe [N]`
-//! (`BACK_TO_BACK=1`: all drafts, then all raw commits, as `tim-bench` does.)
+//! (`BACK_TO_BACK=1`: all drafts, then all raw commits, as `tim-bench` does. `INGEST=N`: deliver
+//! N messages to the drafts' conversations first, then `sync`, as W3 follows W1; with `FRESH=1`
+//! the drafts then go to a new SDK instance on that store instead of the one that ingested.)
 
 use std::time::{Duration, Instant};
 
 use tim_core::{ConvKey, Sdk, SdkConfig, block_on};
-use tim_types::{Draft, Elem, Message};
+use tim_types::{ConvType, Draft, Elem, Message};
 
 fn draft(n: usize) -> Draft {
     Draft {
@@ -32,10 +34,31 @@ fn main() {
     // Back to back, as `tim-bench` measures: all drafts, then all raw commits.
     let back_to_back = std::env::var_os("BACK_TO_BACK").is_some();
     let dir = tempfile::tempdir().unwrap();
-    let sdk = Sdk::start(SdkConfig::new(dir.path())).unwrap();
-    let client = sdk.client();
+    let mut sdk = Sdk::start(SdkConfig::new(dir.path())).unwrap();
+    let mut client = sdk.client();
     block_on(client.login("bench", "")).unwrap();
     let key = |n: usize| ConvKey::c2c(format!("u{:04}", n % 1000)).unwrap();
+    let ingest: usize = std::env::var("INGEST").ok().and_then(|n| n.parse().ok()).unwrap_or(0);
+    for batch in 0..ingest.div_ceil(1000) {
+        let list = (batch * 1000..((batch + 1) * 1000).min(ingest))
+            .map(|n| {
+                let mut msg =
+                    Message::from_elems(vec![Elem::text(format!("message {n:08} {}", "x".repeat(180)))]);
+                msg.message_sender = Some(format!("u{:04}", n % 1000));
+                msg.message_conv_type = Some(ConvType::C2C);
+                msg.message_msg_id = Some(format!("m{n}"));
+                msg
+            })
+            .collect();
+        block_on(client.deliver(list)).unwrap();
+    }
+    if ingest > 0 && std::env::var_os("FRESH").is_some() {
+        sdk.shutdown();
+        sdk = Sdk::start(SdkConfig::new(dir.path())).unwrap();
+        client = sdk.client();
+        block_on(client.login("bench", "")).unwrap();
+    }
+    let _ = std::process::Command::new("sync").status();
     let raw_db = redb::Database::create(dir.path().join("raw.redb")).unwrap();
     let mut took = Vec::with_capacity(per_thread);
     let mut raw = Vec::with_capacity(per_thread);
