@@ -91,7 +91,7 @@ impl Eq for ConvKey {}
 impl std::hash::Hash for ConvKey {
     fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
         self.conv_type().hash(state);
-        self.id().hash(state);
+        self.id_bytes().hash(state);
     }
 }
 
@@ -104,7 +104,8 @@ impl PartialOrd for ConvKey {
 /// By type, then by ID.
 impl Ord for ConvKey {
     fn cmp(&self, other: &Self) -> std::cmp::Ordering {
-        (self.conv_type(), self.id()).cmp(&(other.conv_type(), other.id()))
+        // Bytewise, as `str` orders, without checking the UTF-8 again on every comparison.
+        (self.conv_type(), self.id_bytes()).cmp(&(other.conv_type(), other.id_bytes()))
     }
 }
 
@@ -115,6 +116,14 @@ impl fmt::Debug for ConvKey {
 }
 
 impl ConvKey {
+    /// The bare ID's bytes (for hashing and ordering: no UTF-8 check).
+    fn id_bytes(&self) -> &[u8] {
+        match &self.0 {
+            Repr::Inline { len, bytes, .. } => &bytes[..usize::from(*len)],
+            Repr::Shared { id, .. } => id.as_bytes(),
+        }
+    }
+
     /// The bare ID.
     pub fn id(&self) -> &str {
         match &self.0 {

@@ -14,9 +14,10 @@ use tim_types::{ConvType, Draft, Elem, GroupAtType, Message, ReceiveMessageOpt};
 const KEYS: [(ConvType, &str); 5] = [
     (ConvType::C2C, "a"),
     (ConvType::C2C, "b"),
-    (ConvType::C2C, "c"),
+    // Longer than a key holds inline (21 bytes): the shared form goes through every path too.
+    (ConvType::C2C, "c-a-user-id-of-32-bytes-00000001"),
     (ConvType::Group, "g"),
-    (ConvType::Group, "h"),
+    (ConvType::Group, "@TGS#h-a-group-id-longer-than-21"),
 ];
 
 #[derive(Debug, Clone)]

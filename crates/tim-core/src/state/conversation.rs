@@ -13,7 +13,7 @@ pub const PINNED_BIT: u64 = 1 << 62;
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(try_from = "FlatConversation", into = "FlatConversation")]
 pub struct Conversation {
-    /// Type and ID (the ID shared with the map key and the order index).
+    /// Type and ID.
     pub key: ConvKey,
     /// The order key: a counter that grows when the conversation becomes active (created, draft
     /// set, a newest message sent or received). Larger sorts first.

@@ -35,11 +35,12 @@ pub struct ConvState {
     /// when loading ends (from sorted entries, the index's nodes are full).
     loading_order: Option<Vec<OrderEntry>>,
     next_order_key: u64,
-    /// Sum of every conversation's [`Conversation::unread_contribution`], kept by [`Self::install`].
+    /// Sum of every conversation's [`Conversation::unread_contribution`], kept by [`Self::install`]
+    /// (and [`Self::add_loaded`] while loading).
     total_unread: u64,
     /// Conversation group names, in creation order.
     groups: Vec<String>,
-    /// Conversations that are marked or grouped (the 1000 limit), kept by [`Self::install`].
+    /// Conversations that are marked or grouped (the 1000 limit), kept like `total_unread`.
     marked_or_grouped: usize,
     /// Counts pins and unpins; with `demoted` and `pinned_at`, lets a list cursor skip what moved
     /// down past it.
@@ -143,7 +144,8 @@ impl ConvState {
         self.total_unread
     }
 
-    /// The one place the map changes: keeps the order index and the total unread count in step.
+    /// The one place records change once loaded ([`Self::add_loaded`] fills them while loading):
+    /// keeps the table, the order index and the totals in step.
     fn install(&mut self, key: ConvKey, conv: Option<Conversation>) -> Option<Conversation> {
         debug_assert!(self.loading_order.is_none(), "loading adds through add_loaded");
         let (slot, old, added) = match conv {

@@ -170,3 +170,84 @@ fn a_loaded_state_lists_and_changes_like_the_one_it_was_saved_from() {
     assert_eq!(ids(&loaded), ids(&saved));
     assert_eq!(loaded.len(), 40);
 }
+
+/// The arena's invariants: every record is found through the table at its own slot, every
+/// visible record has exactly its order entry and every entry names a visible record, and the
+/// totals are what a recount gives.
+fn check_invariants(state: &ConvState) {
+    let (mut visible, mut unread, mut marked) = (0, 0, 0);
+    for conv in state.convs.iter() {
+        let slot = state.convs.slot_of(&conv.key).expect("every record is found by its key");
+        assert!(std::ptr::eq(state.convs.at(slot), conv), "{:?} is found at its own slot", conv.key);
+        if !conv.hidden {
+            visible += 1;
+            assert!(state.order.contains(&OrderEntry::of(conv, slot)), "{:?} has its order entry", conv.key);
+        }
+        unread += conv.unread_contribution();
+        marked += usize::from(conv.is_marked_or_grouped());
+    }
+    assert_eq!(state.order.len(), visible, "one order entry per visible record");
+    for entry in &state.order {
+        assert_eq!(OrderEntry::of(state.convs.at(entry.slot), entry.slot), *entry);
+    }
+    assert_eq!((state.total_unread, state.marked_or_grouped), (unread, marked));
+}
+
+#[test]
+fn the_arena_stays_in_step_through_random_changes_and_roll_backs() {
+    // Half of the IDs are longer than a key holds inline.
+    let keys: Vec<ConvKey> =
+        (0..24)
+            .map(|n| {
+                if n % 2 == 0 { key(&format!("u{n}")) } else { key(&format!("a-long-user-id-number-{n:04}")) }
+            })
+            .collect();
+    let mut state = ConvState::default();
+    let mut seed = 0x2545_f491_4f6c_dd1d_u64;
+    let mut next = |below: u64| {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed % below
+    };
+    let mut journals = Vec::new();
+    for step in 0..20_000 {
+        let k = &keys[next(keys.len() as u64) as usize];
+        match next(11) {
+            0 | 1 => drop(state.create(k)),
+            2 => drop(state.delete(k)),
+            3 => drop(state.purge(k)),
+            4 => drop(state.hide(k)),
+            5 => drop(state.set_draft(k, draft("d"))),
+            6 => drop(state.cancel_draft(k)),
+            7 => drop(state.pin(k, next(2) == 0)),
+            8 => drop(state.mark(std::slice::from_ref(k), 1 << next(4), next(2) == 0)),
+            9 => {
+                // A record as the store commits it (message operations set unread), or a
+                // deletion and a re-creation of one key in one batch.
+                let mut conv = Conversation::new(k, state.next_order_key() + next(3));
+                conv.unread = next(5);
+                conv.hidden = next(4) == 0;
+                let committed = if next(2) == 0 {
+                    vec![(k.clone(), Some(conv))]
+                } else {
+                    vec![(k.clone(), None), (k.clone(), Some(conv))]
+                };
+                let _events = state.apply_committed(committed, 0);
+            }
+            _ => {
+                journals.push(state.take_journal());
+                if next(3) == 0 {
+                    // A failed commit: newest change set first.
+                    while let Some(journal) = journals.pop() {
+                        state.roll_back(journal);
+                    }
+                }
+            }
+        }
+        if step % 7 == 0 || step > 19_900 {
+            check_invariants(&state);
+        }
+    }
+    check_invariants(&state);
+}

@@ -76,7 +76,7 @@ pub struct Loaded {
 /// redb's page cache. Why this small (redb's default is 1 GiB): the conversation list lives in
 /// the actor's memory, so the cache only serves message history and the B-tree paths of writes,
 /// which the operating system's page cache serves as well: ingest (1M messages) measured the
-/// same with 4 MiB, 16 MiB and 1 GiB, and 300k messages the same with 256 KiB, 1 MiB and 4 MiB.
+/// same with 4 MiB, 16 MiB and 1 GiB, then with 1 MiB and 4 MiB, and 300k the same with 256 KiB.
 /// Every page the cache holds is resident: with the default, every page read at login stayed,
 /// about 700 bytes per conversation, with 16 MiB still about 140, with 4 MiB 37 more than now
 /// (W4 in docs/performance.md).
