@@ -305,11 +305,34 @@ fn sequence_queries_agree_between_the_group_index_and_the_c2c_scan() {
         twin.message_seq = Some(112);
         twin.message_server_time = Some(1_600_000_000);
         twin.message_sender = Some("ann".into());
+        twin.message_msg_id = Some(format!("twin-{key}"));
         assert_eq!(block_on(client.import_messages(key.clone(), vec![twin])).unwrap(), 1);
     }
     let at_112 = HistoryQuery { count: 1, start: HistoryStart::AtSeq(112), ..Default::default() };
+    let seq_112 = HistoryQuery { seqs: Some(vec![112]), ..Default::default() };
     assert_eq!(bodies(&group, &at_112), bodies(&c2c, &at_112));
     assert_eq!(bodies(&c2c, &at_112), ["m4"]);
+
+    // Deleting the newest of the two: the other one has the sequence now, in both.
+    block_on(client.delete_message(group.clone(), "Group-4".into())).unwrap();
+    block_on(client.delete_message(c2c.clone(), "C2C-4".into())).unwrap();
+    for q in [&at_112, &seq_112] {
+        assert_eq!(bodies(&group, q), ["older twin"], "{q:?}");
+        assert_eq!(bodies(&c2c, q), ["older twin"], "{q:?}");
+    }
+    // The index survives a restart, and the last one's deletion leaves the sequence empty.
+    drop(client);
+    sdk.shutdown();
+    let sdk = start(dir.path(), "me");
+    let client = sdk.client();
+    let bodies = |key: &ConvKey, q: &HistoryQuery| -> Vec<String> {
+        block_on(client.message_list(key.clone(), q.clone())).unwrap().iter().map(body).collect()
+    };
+    assert_eq!(bodies(&group, &seq_112), ["older twin"]);
+    for key in [&group, &c2c] {
+        block_on(client.delete_message(key.clone(), format!("twin-{key}"))).unwrap();
+        assert!(bodies(key, &seq_112).is_empty());
+    }
 
     for key in [&group, &c2c] {
         block_on(client.read_up_to(key.clone(), ReadBound::Seq(130))).unwrap();

@@ -6,7 +6,7 @@ use tim_types::MessageJson;
 
 use super::compact::{compact, expand};
 use super::redb_store::StoreError;
-use super::schema::{MESSAGE_IDS, MESSAGE_SEQS, MESSAGES, conv_row};
+use super::schema::{MESSAGE_IDS, MESSAGE_SEQ_SHARED, MESSAGE_SEQS, MESSAGES, conv_row};
 use crate::ids::ConvKey;
 use crate::state::messages::{MessageRecord, MsgPos};
 
@@ -23,6 +23,7 @@ pub struct MessageTables<'txn> {
     messages: Table<'txn, MsgKey<'static>, &'static [u8]>,
     ids: Table<'txn, &'static str, MsgKey<'static>>,
     seqs: Table<'txn, (u8, &'static str, u64), (u64, u64)>,
+    seq_shared: Table<'txn, (u8, &'static str, u64, u64, u64), ()>,
 }
 
 /// The first byte of a framed message record; a record written before framing is JSON and starts
@@ -81,6 +82,7 @@ impl<'txn> MessageTables<'txn> {
             messages: txn.open_table(MESSAGES)?,
             ids: txn.open_table(MESSAGE_IDS)?,
             seqs: txn.open_table(MESSAGE_SEQS)?,
+            seq_shared: txn.open_table(MESSAGE_SEQ_SHARED)?,
         })
     }
 
@@ -105,13 +107,24 @@ impl<'txn> MessageTables<'txn> {
         if indexes_seqs(key) {
             // Should several messages share a sequence (given ones), the index points at the
             // newest, as the C2C scan answers: an older one imported later does not take it.
-            let seq_key = (row.0, row.1, rec.seq());
-            let newer_indexed = self.seqs.get(seq_key)?.is_some_and(|g| {
+            // The others are listed apart, to take its place if it is deleted.
+            let (t, id, seq) = (row.0, row.1, rec.seq());
+            let indexed = self.seqs.get((t, id, seq))?.map(|g| {
                 let (time, uid) = g.value();
-                MsgPos { time, uid } > rec.pos
+                MsgPos { time, uid }
             });
-            if !newer_indexed {
-                self.seqs.insert(seq_key, (rec.pos.time, rec.pos.uid))?;
+            match indexed {
+                Some(other) if other > rec.pos => {
+                    self.seq_shared.insert((t, id, seq, rec.pos.time, rec.pos.uid), ())?;
+                }
+                Some(other) if other != rec.pos => {
+                    self.seq_shared.insert((t, id, seq, other.time, other.uid), ())?;
+                    self.seqs.insert((t, id, seq), (rec.pos.time, rec.pos.uid))?;
+                }
+                Some(_) => {}
+                None => {
+                    self.seqs.insert((t, id, seq), (rec.pos.time, rec.pos.uid))?;
+                }
             }
         }
         Ok(())
@@ -130,13 +143,35 @@ impl<'txn> MessageTables<'txn> {
         let Some(rec) = self.get(key, pos)? else { return Ok(None) };
         self.messages.remove(msg_key(key, pos))?;
         self.ids.remove(rec.msg_id())?;
-        let (conv_type, conv_id) = conv_row(key);
-        let seq_key = (conv_type, conv_id, rec.seq());
-        let points_here = self.seqs.get(seq_key)?.map(|g| g.value()) == Some((pos.time, pos.uid));
+        let (t, id) = conv_row(key);
+        let seq = rec.seq();
+        let points_here = self.seqs.get((t, id, seq))?.map(|g| g.value()) == Some((pos.time, pos.uid));
         if points_here {
-            self.seqs.remove(seq_key)?;
+            self.seqs.remove((t, id, seq))?;
+            // The newest other message with this sequence, if any, is indexed instead.
+            while let Some(other) = self.newest_sharing(t, id, seq)? {
+                self.seq_shared.remove((t, id, seq, other.time, other.uid))?;
+                if self.messages.get(msg_key(key, other))?.is_some() {
+                    self.seqs.insert((t, id, seq), (other.time, other.uid))?;
+                    break;
+                }
+            }
+        } else {
+            self.seq_shared.remove((t, id, seq, pos.time, pos.uid))?;
         }
         Ok(Some(rec))
+    }
+
+    /// The newest of the messages listed as sharing `seq` with the indexed one.
+    fn newest_sharing(&self, t: u8, id: &str, seq: u64) -> Result<Option<MsgPos>, StoreError> {
+        let mut range = self.seq_shared.range((t, id, seq, 0, 0)..=(t, id, seq, u64::MAX, u64::MAX))?;
+        Ok(match range.next_back() {
+            Some(row) => {
+                let (_, _, _, time, uid) = row?.0.value();
+                Some(MsgPos { time, uid })
+            }
+            None => None,
+        })
     }
 
     /// The messages of a conversation between two positions (inclusive), oldest first or, with

@@ -42,6 +42,14 @@ pub const MESSAGE_IDS: TableDefinition<&str, (u8, &str, u64, u64)> = TableDefini
 /// are group-only; C2C ones are answered by a scan, and stores written before kept C2C entries too).
 pub const MESSAGE_SEQS: TableDefinition<(u8, &str, u64), (u64, u64)> = TableDefinition::new("message_seqs");
 
+/// Group messages sharing a sequence with the one [`MESSAGE_SEQS`] points at (only imports that
+/// repeat a sequence make them): `(conv_type, conv_id, seq, time, uid)` → `()`. When the indexed
+/// one is deleted, the newest of these takes its place. A file written before this table has
+/// none; an older build that deletes a message listed here leaves a stale entry, which is
+/// checked against the messages before it is used.
+pub const MESSAGE_SEQ_SHARED: TableDefinition<(u8, &str, u64, u64, u64), ()> =
+    TableDefinition::new("message_seq_shared");
+
 /// The conversation part of every table key: `(conv_type, conv_id)`.
 pub fn conv_row(key: &ConvKey) -> (u8, &str) {
     (key.conv_type().value() as u8, key.id())
