@@ -68,6 +68,7 @@ impl Sdk {
         let deps_hub = hub.clone();
         let deps_dispatcher = dispatcher.clone();
         let actor_commands = commands.clone();
+        let queued_commands = commands.clone();
         let data_dir = config.data_dir.clone();
         let transport = config.transport.clone();
         let own_ingress = ingress.clone();
@@ -75,17 +76,19 @@ impl Sdk {
         let actix_thread = thread::Builder::new().name("tim-actix".into()).spawn(move || {
             let system = System::new();
             system.block_on(async move {
-                let (store, store_closed) = StoreActor::start();
+                let (store, store_closed, store_slot) = StoreActor::start();
                 ConvActor::create(move |ctx| {
                     ctx.add_stream(actor_commands.into_stream());
                     ConvActor::new(ActorDeps {
                         data_dir,
                         store,
+                        store_slot,
                         dispatcher: deps_dispatcher,
                         hub: deps_hub,
                         session: deps_session,
                         transport,
                         ingress: own_ingress,
+                        queued: queued_commands,
                         instance,
                     })
                 });

@@ -1,12 +1,12 @@
 //! The conversation actor: owns the logged-in user's [`ConvState`], applies commands in arrival
-//! order, and group-commits their changes to the store actor.
+//! order, and group-commits their changes to the store.
 //!
-//! Group commit: at most one batch is in flight. While it is being committed, new commands keep
-//! changing the in-memory state and their answers wait; when the commit returns, everything that
-//! accumulated goes out as the next batch, in one durable transaction. Every answer, success or
-//! error, read or write, is released in arrival order, and a write's success only after the batch
-//! holding it is committed: the store thread queues the batch's events and answers its callers
-//! right after the commit (see [`release`]). If a commit fails, the state rolls back to what is
+//! Group commit: at most one batch is in flight. While it is being committed, new commands queue
+//! (for this thread, which commits the batch itself) and their answers wait; when the commit
+//! returns, everything that accumulated goes out as the next batch, in one durable transaction.
+//! Every answer, success or error, read or write, is released in arrival order, and a write's
+//! success only after the batch holding it is committed: the committing thread queues the batch's
+//! events and answers its callers right after the commit (see [`release`]). If a commit fails, the state rolls back to what is
 //! on disk and the writes of the failed batch and of the batch behind it fail with
 //! `ERR_DATABASE_OPERATE_FAILED`.
 
@@ -28,7 +28,8 @@ use crate::session::Session;
 use crate::state::{ChangeSet, ConvState, EventBatch};
 use crate::store::ops::{MsgOp, OpOutput, OpsOutcome};
 use crate::store::{
-    Close, Commit, CommitBatch, Execute, ExecuteFailure, Loading, Open, Restore, StoreActor, StoreError,
+    Close, Commit, CommitBatch, Execute, ExecuteFailure, Loading, Open, SharedStore, StoreActor, StoreError,
+    lock_store,
 };
 use crate::transport::Transport;
 
@@ -46,12 +47,16 @@ use release::{Deferred, Release};
 pub(crate) struct ActorDeps {
     pub data_dir: PathBuf,
     pub store: Addr<StoreActor>,
+    /// The store the store actor owns, for the batches this actor commits itself.
+    pub store_slot: SharedStore,
     pub dispatcher: Dispatcher,
     pub hub: Arc<EventHub>,
     pub session: Arc<Session>,
     pub transport: Transport,
     /// This instance's own ingress, registered with a loopback hub.
     pub ingress: flume::Sender<Command>,
+    /// The commands not yet taken by the actor (it only looks whether there are any).
+    pub queued: flume::Receiver<Command>,
     /// Tells this instance's hub registration from another instance's of the same user.
     pub instance: u64,
 }
@@ -61,7 +66,7 @@ struct LoggedIn {
     state: ConvState,
 }
 
-/// The batch being committed; its events and answers went to the store thread with it.
+/// The batch being committed; its events and answers went with it (see [`release`]).
 struct Flight {
     changes: ChangeSet,
     /// The blocked callers its answers release.
@@ -84,6 +89,9 @@ pub(crate) struct ConvActor {
     /// A login or logout is talking to the store; later commands wait in `backlog`.
     store_call: bool,
     backlog: VecDeque<Command>,
+    /// `resume` is running the backlog: its commands join one batch, cut when it is done (a
+    /// batch committed on this thread per command would also nest one `resume` in the next).
+    resuming: bool,
     shutting_down: bool,
     shut_down: bool,
     /// The total unread count last reported to the total-unread handler (or about to be, by
@@ -111,6 +119,10 @@ pub(crate) struct ConvActor {
 /// tick is a millisecond, four commits; [`Gather`] checks on every turn of the actor instead.
 const GATHER_WAIT: std::time::Duration = std::time::Duration::from_micros(300);
 
+/// A batch is flushed with this many answers waiting even while commands keep arriving, so that
+/// a steady stream of them cannot hold its writes back indefinitely.
+const MAX_BATCH_ANSWERS: usize = 256;
+
 impl ConvActor {
     pub(crate) fn new(deps: ActorDeps) -> Self {
         ConvActor {
@@ -121,6 +133,7 @@ impl ConvActor {
             first_write: None,
             barrier: false,
             store_call: false,
+            resuming: false,
             backlog: VecDeque::new(),
             shutting_down: false,
             shut_down: false,
@@ -203,6 +216,10 @@ impl ConvActor {
     fn process(&mut self, cmd: Command, ctx: &mut Context<Self>) {
         if let Command::Shutdown = cmd {
             self.shutting_down = true;
+            // Writes already carried out in memory (a batch still gathering its writers, or
+            // waiting for the commands queued behind it) are committed, not dropped.
+            self.gather_expired = true;
+            self.flush(ctx);
             return self.shutdown_when_quiet(ctx);
         }
         if self.shutting_down || self.deps.session.is_stopping() {
@@ -362,6 +379,18 @@ impl ConvActor {
         if self.in_flight.is_some() {
             return;
         }
+        // Commands are waiting to be taken: they join this batch (the last one's turn flushes).
+        // Without this, a batch committed on this thread would hold one write each: the writes
+        // that arrived during a commit are taken one per turn, and each turn flushes.
+        // Not behind a barrier: the commands behind one wait for this batch, not join it.
+        if self.resuming
+            || (!self.shutting_down
+                && !self.barrier
+                && !self.deps.queued.is_empty()
+                && self.waiting.len() < MAX_BATCH_ANSWERS)
+        {
+            return;
+        }
         let has_changes = self.user.as_ref().is_some_and(|u| u.state.has_changes());
         if has_changes
             && self.gather_target >= 2
@@ -417,7 +446,7 @@ impl ConvActor {
             purged: changes.purged().clone(),
         };
         let total = user.state.total_unread();
-        // Counted as reported now: the store thread reports them if the commit succeeds, and a
+        // Counted as reported now: the release reports them if the commit succeeds, and a
         // failed commit resets them from the rolled-back state.
         let release = Release {
             hub: self.deps.hub.clone(),
@@ -430,6 +459,25 @@ impl ConvActor {
         };
         let blocked_callers = std::mem::take(&mut self.waiting_blocked);
         self.in_flight = Some(Flight { changes, blocked_callers });
+        // Nothing else is at the store (message operations and logins hold every command until
+        // they are done), so this thread commits the batch itself: one wake-up of the store
+        // thread less between a blocked caller and its answer (W3 in docs/performance.md). The
+        // store thread is asked only when the lock is busy (ordering never needs it: see above).
+        debug_assert!(!self.store_call, "a batch is built only while nothing is at the store");
+        let committed_here = match self.deps.store_slot.try_lock() {
+            Ok(mut slot) => Some(slot.commit(&batch)),
+            Err(_) => None,
+        };
+        if let Some(result) = committed_here {
+            let result = match result {
+                Ok(()) => {
+                    crate::store::AfterCommit::committed(release);
+                    Ok(())
+                }
+                Err(error) => Err((error, release)),
+            };
+            return self.committed(Ok(result), ctx);
+        }
         self.deps
             .store
             .send(Commit { batch, after: release })
@@ -438,7 +486,7 @@ impl ConvActor {
             .spawn(ctx);
     }
 
-    /// Takes the result of the batch in flight. On success the store thread has released its
+    /// Takes the result of the batch in flight. On success the committing thread has released its
     /// events and answers already; on failure they come back here, to be answered with the error
     /// once the state is rolled back.
     fn committed(
@@ -447,7 +495,7 @@ impl ConvActor {
         ctx: &mut Context<Self>,
     ) {
         let Some(flight) = self.in_flight.take() else { return };
-        // The store thread released the batch's callers before replying: some may be back already.
+        // The batch's callers were released before this: some may be back already.
         let others = self.waiting_blocked.iter().filter(|t| !flight.blocked_callers.contains(t)).count();
         self.gather_target = flight.blocked_callers.len() + others;
         let failure = match result {
@@ -478,7 +526,9 @@ impl ConvActor {
                     groups: groups_changed.then(|| user.state.groups().to_vec()),
                     purged: Default::default(),
                 };
-                self.deps.store.do_send(Restore(restore));
+                // Into the shared store's write-back list, so that no later commit, by either
+                // thread, can reach the file before it.
+                lock_store(&self.deps.store_slot).restore(restore);
             }
             self.reset_subscriptions();
             self.waiting_blocked.clear();
@@ -621,14 +671,17 @@ impl ConvActor {
 
     /// Runs the commands held behind a barrier, until the next barrier.
     fn resume(&mut self, ctx: &mut Context<Self>) {
-        if self.store_call || (self.barrier && !self.idle()) {
+        if self.resuming || self.store_call || (self.barrier && !self.idle()) {
             return;
         }
         self.barrier = false;
+        self.resuming = true;
         while !self.held() {
             let Some(cmd) = self.backlog.pop_front() else { break };
             self.process(cmd, ctx);
         }
+        self.resuming = false;
+        self.flush(ctx);
     }
 
     fn login(&mut self, user_id: String, user_sig: String, done: Completion<()>, ctx: &mut Context<Self>) {
@@ -776,6 +829,11 @@ impl Actor for ConvActor {
 impl StreamHandler<Command> for ConvActor {
     fn handle(&mut self, cmd: Command, ctx: &mut Context<Self>) {
         self.process(cmd, ctx);
+        // Whatever path the command took (some wait in the backlog): a batch that waited for the
+        // queued commands is cut once they are taken.
+        if self.deps.queued.is_empty() {
+            self.flush(ctx);
+        }
     }
 
     fn finished(&mut self, _: &mut Context<Self>) {

@@ -1,10 +1,10 @@
-//! What a committed batch owes the outside world, handed to the store thread with the batch.
+//! What a committed batch owes the outside world, run by whichever thread committed it.
 //!
-//! Why: a blocked caller (`TIMConvSetDraft`, `set_draft_blocking`) used to learn of its commit
-//! through two thread wake-ups after the fsync, store → actor → caller. The store thread now
-//! runs the [`Release`] itself right after the commit: it queues the batch's events and reports,
-//! then answers the batch's callers, in that order, exactly as the actor did. Only a failed
-//! commit comes back to the actor, which must roll its state back before anyone is answered.
+//! Why: a blocked caller (`TIMConvSetDraft`, `set_draft_blocking`) should wake once after the
+//! fsync. The thread that commits the batch (the actor's own, or the store thread when the store
+//! lock is busy) runs the [`Release`] right after the commit: it queues the batch's events and
+//! reports, then answers the batch's callers, in that order. A failed commit hands it back unrun
+//! to the actor, which must roll its state back before anyone is answered.
 
 use std::sync::Arc;
 

@@ -1,9 +1,10 @@
 //! Persistence: the redb store of the logged-in user, owned by the store actor.
 //!
-//! The store actor runs in an actix [`SyncArbiter`] on its own thread (`tim-store`), so blocking
-//! redb work never runs on the arbiter thread of the conversation actor. One actor owns the one
-//! open [`Store`]; the conversation actor sends it whole batches (group commit) and answers its
-//! callers only after the batch is committed.
+//! The store actor runs in an actix [`SyncArbiter`] on its own thread (`tim-store`): logins,
+//! message operations and closing run there, off the conversation actor's thread. The open
+//! [`Store`] sits in a [`StoreSlot`] behind a lock shared with the conversation actor, which
+//! commits its conversation batches (group commit) itself when nothing else is at the store (one
+//! thread wake-up less per durable write) and answers their callers only after the commit.
 
 mod compact;
 #[cfg(test)]
@@ -20,6 +21,7 @@ pub use redb_store::{CommitBatch, LOAD_CHUNK, Loaded, Loading, Store, StoreError
 pub use schema::SCHEMA_VERSION;
 
 use std::path::PathBuf;
+use std::sync::{Arc, Mutex, MutexGuard};
 
 use actix::{Actor, Addr, Handler, Message, SyncArbiter, SyncContext};
 
@@ -56,17 +58,6 @@ pub struct Commit<A: AfterCommit> {
 
 impl<A: AfterCommit> Message for Commit<A> {
     type Result = Result<(), (StoreError, A)>;
-}
-
-/// Writes back, before anything else, the conversations of a batch whose commit failed, as they
-/// were before it (what the actor holds after rolling back). Why: after a failed fsync the
-/// outcome is unknown and the reopened file may show the batch; its callers were told it failed.
-/// (Message operations are not written back: undoing stored messages is not a write-back; the
-/// actor adopts what the file holds instead, see [`ExecuteFailure`].)
-pub struct Restore(pub CommitBatch);
-
-impl Message for Restore {
-    type Result = ();
 }
 
 /// Runs message operations in one durable transaction.
@@ -107,15 +98,32 @@ impl Message for Close {
     type Result = ();
 }
 
-/// The actor that owns the open store.
-pub struct StoreActor {
+/// The open store and what a failed write left to do, shared by the store thread and the
+/// conversation actor (which commits small batches itself when nothing else is in flight: one
+/// thread wake-up less per durable write; W3 in docs/performance.md). redb serializes write
+/// transactions; the lock keeps the reopen and write-back state below consistent.
+pub struct StoreSlot {
     store: Option<Store>,
     /// The store a failed write closed (data folder, user): reopened before the next use. Why:
     /// after an I/O error redb refuses all work until the database is reopened; without this, a
     /// full disk would fail every later write until the next login, even once space is freed.
     to_reopen: Option<(PathBuf, String)>,
-    /// Batches to write back before the next use ([`Restore`]), oldest first.
+    /// Batches to write back before the next use ([`StoreSlot::restore`]), oldest first.
     to_restore: Vec<CommitBatch>,
+}
+
+/// A [`StoreSlot`] shared between threads.
+pub type SharedStore = Arc<Mutex<StoreSlot>>;
+
+/// Locks the slot; a panic while it was held leaves nothing half-done that redb would not have
+/// rolled back, so a poisoned lock is taken as it is.
+pub fn lock_store(slot: &SharedStore) -> MutexGuard<'_, StoreSlot> {
+    slot.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// The actor that owns the open store.
+pub struct StoreActor {
+    slot: SharedStore,
     /// Dropped with the actor; lets shutdown wait until the file is closed.
     _alive: flume::Sender<()>,
 }
@@ -123,23 +131,43 @@ pub struct StoreActor {
 impl StoreActor {
     /// Starts the store actor on its own thread. The returned receiver disconnects once the actor
     /// and its thread's copy of the factory are gone, i.e. once the store file is closed.
-    pub fn start() -> (Addr<StoreActor>, flume::Receiver<()>) {
+    pub fn start() -> (Addr<StoreActor>, flume::Receiver<()>, SharedStore) {
         let (alive, closed) = flume::bounded::<()>(1);
+        let slot: SharedStore =
+            Arc::new(Mutex::new(StoreSlot { store: None, to_reopen: None, to_restore: Vec::new() }));
+        let actor_slot = slot.clone();
         let addr = SyncArbiter::start_with_thread_builder(
             1,
             || std::thread::Builder::new().name("tim-store".into()),
-            move || StoreActor {
-                store: None,
-                to_reopen: None,
-                to_restore: Vec::new(),
-                _alive: alive.clone(),
-            },
+            move || StoreActor { slot: actor_slot.clone(), _alive: alive.clone() },
         );
-        (addr, closed)
+        (addr, closed, slot)
     }
 }
 
-impl StoreActor {
+impl StoreSlot {
+    /// Commits one batch durably (after writing back what failed commits left); a failure
+    /// closes the store, to be reopened by the next use.
+    pub fn commit(&mut self, batch: &CommitBatch) -> Result<(), StoreError> {
+        let result = self.store().and_then(|store| store.commit(batch));
+        if result.is_err() {
+            self.close_after_failure();
+        }
+        result
+    }
+
+    /// Writes back, before anything else, the conversations of a batch whose commit failed, as
+    /// they were before it (what the actor holds after rolling back): now if the disk lets it,
+    /// otherwise before the next use. Why: after a failed fsync the outcome is unknown and the
+    /// reopened file may show the batch; its callers were told it failed. (Message operations are
+    /// not written back: undoing stored messages is not a write-back; the actor adopts what the
+    /// file holds instead, see [`ExecuteFailure`].)
+    pub fn restore(&mut self, batch: CommitBatch) {
+        self.to_restore.push(batch);
+        // Now if the disk lets it; otherwise before the next use.
+        let _ = self.store();
+    }
+
     /// The open store, reopening the one a failed write closed and writing back what failed
     /// commits may have left in it.
     fn store(&mut self) -> Result<&Store, StoreError> {
@@ -174,7 +202,7 @@ impl StoreActor {
 
     /// Closes the store after a failed write, to be reopened by the next call (see `to_reopen`).
     /// redb commits are atomic: the file holds the last successful commit, or, after a failed
-    /// fsync, possibly the failed one too (see [`Restore`]).
+    /// fsync, possibly the failed one too (see [`StoreSlot::restore`]).
     fn close_after_failure(&mut self) {
         if let Some(store) = self.store.take() {
             self.to_reopen = Some((store.data_dir().to_owned(), store.user_id().to_owned()));
@@ -190,13 +218,14 @@ impl Handler<Open> for StoreActor {
     type Result = Result<Loaded, StoreError>;
 
     fn handle(&mut self, msg: Open, _: &mut Self::Context) -> Self::Result {
+        let mut slot = lock_store(&self.slot);
         // Close first: the same user's file may be reopened, and redb refuses a second handle.
-        self.close();
+        slot.close();
         let Open { data_dir, user_id, records } = msg;
         // A send fails only when the actor stopped listening (it is going away): the load goes
         // on and the reply tells the outcome.
         let (store, loaded) = Store::open_streaming(&data_dir, &user_id, |part| drop(records.send(part)))?;
-        self.store = Some(store);
+        slot.store = Some(store);
         Ok(loaded)
     }
 }
@@ -206,26 +235,14 @@ impl<A: AfterCommit> Handler<Commit<A>> for StoreActor {
 
     fn handle(&mut self, msg: Commit<A>, _: &mut Self::Context) -> Self::Result {
         let Commit { batch, after } = msg;
-        match self.store().and_then(|store| store.commit(&batch)) {
+        let result = lock_store(&self.slot).commit(&batch);
+        match result {
             Ok(()) => {
                 after.committed();
                 Ok(())
             }
-            Err(error) => {
-                self.close_after_failure();
-                Err((error, after))
-            }
+            Err(error) => Err((error, after)),
         }
-    }
-}
-
-impl Handler<Restore> for StoreActor {
-    type Result = ();
-
-    fn handle(&mut self, msg: Restore, _: &mut Self::Context) {
-        self.to_restore.push(msg.0);
-        // Now if the disk lets it; otherwise before the next use.
-        let _ = self.store();
     }
 }
 
@@ -234,12 +251,13 @@ impl Handler<Execute> for StoreActor {
 
     fn handle(&mut self, msg: Execute, _: &mut Self::Context) -> Self::Result {
         let keys: Vec<_> = msg.preloaded.iter().map(|(key, _)| key.clone()).collect();
-        let result = self.store().and_then(|store| {
+        let mut slot = lock_store(&self.slot);
+        let result = slot.store().and_then(|store| {
             store.execute(msg.ops, msg.now, msg.next_order_key, msg.collect_received, msg.preloaded)
         });
         result.map_err(|error| {
-            self.close_after_failure();
-            let on_disk = self.store().and_then(|store| store.read_records(&keys)).unwrap_or_default();
+            slot.close_after_failure();
+            let on_disk = slot.store().and_then(|store| store.read_records(&keys)).unwrap_or_default();
             ExecuteFailure { error, on_disk }
         })
     }
@@ -249,6 +267,6 @@ impl Handler<Close> for StoreActor {
     type Result = ();
 
     fn handle(&mut self, _: Close, _: &mut Self::Context) {
-        self.close();
+        lock_store(&self.slot).close();
     }
 }
