@@ -1,8 +1,9 @@
 //! Starting and stopping the SDK: the actix System on its own thread, the store actor, the
 //! callback thread, and an orderly shutdown that answers every pending call exactly once.
 //!
-//! Threads: `tim-actix` runs the System and the conversation actor (never blocks); `tim-store`
-//! runs the store actor (blocks on redb and fsync); `tim-callback` runs application callbacks.
+//! Threads: `tim-actix` runs the System and the conversation actor (blocks only while it commits
+//! its own batch); `tim-store` runs the store actor (logins, message operations, the work a failed
+//! write leaves; blocks on redb and fsync); `tim-callback` runs application callbacks.
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -114,8 +115,8 @@ impl Sdk {
         self.client.clone()
     }
 
-    /// Shuts down: refuses new calls, lets the batch being committed land (its calls succeed),
-    /// answers every other pending call with `ERR_SDK_NOT_INITIALIZED`, closes the store
+    /// Shuts down: refuses new calls, commits what was already carried out in memory (those calls
+    /// succeed), answers every other pending call with `ERR_SDK_NOT_INITIALIZED`, closes the store
     /// (releasing its file lock), runs the queued callbacks and joins the threads. Called from
     /// inside a callback it cannot join the callback thread, which then finishes by itself.
     pub fn shutdown(mut self) {

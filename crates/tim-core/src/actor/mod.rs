@@ -6,9 +6,10 @@
 //! returns, everything that accumulated goes out as the next batch, in one durable transaction.
 //! Every answer, success or error, read or write, is released in arrival order, and a write's
 //! success only after the batch holding it is committed: the committing thread queues the batch's
-//! events and answers its callers right after the commit (see [`release`]). If a commit fails, the state rolls back to what is
-//! on disk and the writes of the failed batch and of the batch behind it fail with
-//! `ERR_DATABASE_OPERATE_FAILED`.
+//! events and answers its callers right after the commit (see [`release`]). If a commit fails,
+//! the state rolls back to what is on disk and the writes of the failed batch fail with
+//! `ERR_DATABASE_OPERATE_FAILED` (with those carried out behind it, when the store thread
+//! committed it while this actor went on).
 
 use std::collections::VecDeque;
 use std::path::PathBuf;
@@ -29,7 +30,7 @@ use crate::state::{ChangeSet, ConvState, EventBatch};
 use crate::store::ops::{MsgOp, OpOutput, OpsOutcome};
 use crate::store::{
     Close, Commit, CommitBatch, Execute, ExecuteFailure, Loading, Open, SharedStore, StoreActor, StoreError,
-    lock_store,
+    WriteBack, lock_store,
 };
 use crate::transport::Transport;
 
@@ -47,7 +48,7 @@ use release::{Deferred, Release};
 pub(crate) struct ActorDeps {
     pub data_dir: PathBuf,
     pub store: Addr<StoreActor>,
-    /// The store the store actor owns, for the batches this actor commits itself.
+    /// The store (shared with the store actor), for the batches this actor commits itself.
     pub store_slot: SharedStore,
     pub dispatcher: Dispatcher,
     pub hub: Arc<EventHub>,
@@ -373,8 +374,10 @@ impl ConvActor {
         self.flush(ctx);
     }
 
-    /// Sends what accumulated as one batch, unless a batch is already in flight or the batch is
-    /// gathering the writers of the previous one.
+    /// Commits what accumulated as one batch (on this thread; on the store thread after a failed
+    /// write), unless a batch is already in flight, commands are still queued for this actor (they
+    /// join it; not behind a barrier, nor past [`MAX_BATCH_ANSWERS`], nor at shutdown), the
+    /// backlog is being run, or the batch is gathering the writers of the previous one.
     fn flush(&mut self, ctx: &mut Context<Self>) {
         if self.in_flight.is_some() {
             return;
@@ -464,9 +467,11 @@ impl ConvActor {
         // thread less between a blocked caller and its answer (W3 in docs/performance.md). The
         // store thread is asked only when the lock is busy (ordering never needs it: see above).
         debug_assert!(!self.store_call, "a batch is built only while nothing is at the store");
+        // After a failed write (the file to reopen, write-backs to make) the batch goes to the
+        // store thread, which does that work before it, off this thread.
         let committed_here = match self.deps.store_slot.try_lock() {
-            Ok(mut slot) => Some(slot.commit(&batch)),
-            Err(_) => None,
+            Ok(mut slot) if slot.is_ready() => Some(slot.commit(&batch)),
+            _ => None,
         };
         if let Some(result) = committed_here {
             let result = match result {
@@ -476,22 +481,25 @@ impl ConvActor {
                 }
                 Err(error) => Err((error, release)),
             };
-            return self.committed(Ok(result), ctx);
+            return self.committed(Ok(result), true, ctx);
         }
         self.deps
             .store
             .send(Commit { batch, after: release })
             .into_actor(self)
-            .map(|result, actor, ctx| actor.committed(result, ctx))
+            .map(|result, actor, ctx| actor.committed(result, false, ctx))
             .spawn(ctx);
     }
 
     /// Takes the result of the batch in flight. On success the committing thread has released its
     /// events and answers already; on failure they come back here, to be answered with the error
     /// once the state is rolled back.
+    /// `inline`: committed on this thread, from inside [`Self::flush`]; what follows a commit
+    /// (the next batch, the backlog) then runs on the actor's next turn, not nested in this one.
     fn committed(
         &mut self,
         result: Result<Result<(), (StoreError, Release)>, MailboxError>,
+        inline: bool,
         ctx: &mut Context<Self>,
     ) {
         let Some(flight) = self.in_flight.take() else { return };
@@ -527,8 +535,10 @@ impl ConvActor {
                     purged: Default::default(),
                 };
                 // Into the shared store's write-back list, so that no later commit, by either
-                // thread, can reach the file before it.
-                lock_store(&self.deps.store_slot).restore(restore);
+                // thread, can reach the file before it; the store thread writes it (and reopens
+                // the file) off this thread.
+                lock_store(&self.deps.store_slot).queue_restore(restore);
+                self.deps.store.do_send(WriteBack);
             }
             self.reset_subscriptions();
             self.waiting_blocked.clear();
@@ -537,7 +547,19 @@ impl ConvActor {
                 deferred(&error);
             }
         }
+        if inline {
+            ctx.spawn(actix::fut::ready(()).map(|(), actor: &mut Self, ctx| actor.after_commit(ctx)));
+        } else {
+            self.after_commit(ctx);
+        }
+    }
+
+    /// What follows a commit: the shutdown it may have held up, or the next batch and the backlog.
+    fn after_commit(&mut self, ctx: &mut Context<Self>) {
         if self.shutting_down {
+            // Writes carried out in memory meanwhile are committed too (see `Command::Shutdown`).
+            self.gather_expired = true;
+            self.flush(ctx);
             self.shutdown_when_quiet(ctx);
             return;
         }
@@ -782,8 +804,9 @@ impl ConvActor {
             .spawn(ctx);
     }
 
-    /// Shuts down once no store call is outstanding: the batch in flight keeps its true result;
-    /// everything not yet committed is dropped, which answers it with the shutdown error.
+    /// Shuts down once no store call is outstanding: the batch in flight keeps its true result
+    /// (and what was carried out in memory was committed before: see `Command::Shutdown`);
+    /// everything else is dropped, which answers it with the shutdown error.
     fn shutdown_when_quiet(&mut self, ctx: &mut Context<Self>) {
         if self.shut_down || self.in_flight.is_some() || self.store_call {
             return;
@@ -830,8 +853,8 @@ impl StreamHandler<Command> for ConvActor {
     fn handle(&mut self, cmd: Command, ctx: &mut Context<Self>) {
         self.process(cmd, ctx);
         // Whatever path the command took (some wait in the backlog): a batch that waited for the
-        // queued commands is cut once they are taken.
-        if self.deps.queued.is_empty() {
+        // queued commands is cut once they are taken, and at once when a barrier waits for it.
+        if self.barrier || self.deps.queued.is_empty() {
             self.flush(ctx);
         }
     }

@@ -237,6 +237,31 @@ fn a_read_queued_behind_a_failed_write_does_not_report_the_write() {
 }
 
 #[test]
+fn a_read_in_the_batch_of_a_failing_write_fails_with_it() {
+    // Commit A is held; a write B and a read R queue behind it and become the next batch, whose
+    // commit fails. R read state that included B, so it must not be answered as if B landed.
+    let (_dir, faults, sdk) = start_faulty("same-batch");
+    let client = sdk.client();
+    block_on(client.login("same-batch", "")).unwrap();
+    let landing = draft_held_in_flight(&client, &faults, "a", "lands");
+    let (write_tx, write_rx) = flume::bounded(1);
+    client.create_conversation_with(ConvKey::c2c("b").unwrap(), move |r| write_tx.send(r).unwrap()).unwrap();
+    let (read_tx, read_rx) = flume::bounded(1);
+    client.conversation_list_with(move |list| read_tx.send(list).unwrap()).unwrap();
+    faults.fail_sync_after(1);
+    faults.set(Fault::None);
+    landing.join().unwrap().unwrap();
+    assert_store_failure(&write_rx.recv().unwrap().unwrap_err());
+    match read_rx.recv().unwrap() {
+        Ok(list) => panic!("the read in the failed batch was answered: {:?}", drafts(&list)),
+        Err(error) => assert_store_failure(&error),
+    }
+    let list = block_on(client.conversation_list()).unwrap();
+    assert_eq!(drafts(&list), [("a".into(), Some("lands".into()))]);
+    sdk.shutdown();
+}
+
+#[test]
 fn a_read_queued_before_a_failed_write_still_answers_what_it_read() {
     // The read saw only the batch in flight, which lands; the write behind it fails in the next
     // batch. The read's answer is not that batch's business.

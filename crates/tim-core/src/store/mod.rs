@@ -1,4 +1,5 @@
-//! Persistence: the redb store of the logged-in user, owned by the store actor.
+//! Persistence: the redb store of the logged-in user, shared by the store actor and the
+//! conversation actor.
 //!
 //! The store actor runs in an actix [`SyncArbiter`] on its own thread (`tim-store`): logins,
 //! message operations and closing run there, off the conversation actor's thread. The open
@@ -58,6 +59,14 @@ pub struct Commit<A: AfterCommit> {
 
 impl<A: AfterCommit> Message for Commit<A> {
     type Result = Result<(), (StoreError, A)>;
+}
+
+/// Writes what a failed write left to do ([`StoreSlot::queue_restore`], reopening the file
+/// first), if the disk lets it; otherwise the next use tries again.
+pub struct WriteBack;
+
+impl Message for WriteBack {
+    type Result = ();
 }
 
 /// Runs message operations in one durable transaction.
@@ -156,16 +165,20 @@ impl StoreSlot {
         result
     }
 
-    /// Writes back, before anything else, the conversations of a batch whose commit failed, as
-    /// they were before it (what the actor holds after rolling back): now if the disk lets it,
-    /// otherwise before the next use. Why: after a failed fsync the outcome is unknown and the
-    /// reopened file may show the batch; its callers were told it failed. (Message operations are
-    /// not written back: undoing stored messages is not a write-back; the actor adopts what the
-    /// file holds instead, see [`ExecuteFailure`].)
-    pub fn restore(&mut self, batch: CommitBatch) {
+    /// Whether the store is open with nothing left to do from a failed write (no file to
+    /// reopen, nothing to write back): a commit is then just the commit.
+    pub fn is_ready(&self) -> bool {
+        self.store.is_some() && self.to_reopen.is_none() && self.to_restore.is_empty()
+    }
+
+    /// Queues, to be written before anything else, the conversations of a batch whose commit
+    /// failed, as they were before it (what the actor holds after rolling back); [`WriteBack`]
+    /// writes them now if the disk lets it, and otherwise the next use does. Why: after a failed
+    /// fsync the outcome is unknown and the reopened file may show the batch; its callers were
+    /// told it failed. (Message operations are not written back: undoing stored messages is not
+    /// a write-back; the actor adopts what the file holds instead, see [`ExecuteFailure`].)
+    pub fn queue_restore(&mut self, batch: CommitBatch) {
         self.to_restore.push(batch);
-        // Now if the disk lets it; otherwise before the next use.
-        let _ = self.store();
     }
 
     /// The open store, reopening the one a failed write closed and writing back what failed
@@ -243,6 +256,14 @@ impl<A: AfterCommit> Handler<Commit<A>> for StoreActor {
             }
             Err(error) => Err((error, after)),
         }
+    }
+}
+
+impl Handler<WriteBack> for StoreActor {
+    type Result = ();
+
+    fn handle(&mut self, _: WriteBack, _: &mut Self::Context) {
+        let _ = lock_store(&self.slot).store();
     }
 }
 
