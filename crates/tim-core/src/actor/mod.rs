@@ -865,8 +865,8 @@ impl StreamHandler<Command> for ConvActor {
     }
 }
 
-/// Ends when the gathering batch has its writers or the deadline passed; polled on every turn
-/// of the actor, giving the processor away in between so that the writers can run.
+/// Ends when the gathering batch has its writers, a barrier or the shutdown waits for it, or the
+/// deadline passed.
 struct Gather {
     deadline: std::time::Instant,
 }
@@ -877,17 +877,22 @@ impl actix::ActorFuture<ConvActor> for Gather {
     fn poll(
         self: std::pin::Pin<&mut Self>,
         actor: &mut ConvActor,
-        _: &mut Context<ConvActor>,
-        task: &mut std::task::Context<'_>,
+        ctx: &mut Context<ConvActor>,
+        _: &mut std::task::Context<'_>,
     ) -> std::task::Poll<()> {
-        if !actor.gathering
-            || actor.waiting_blocked.len() >= actor.gather_target
-            || std::time::Instant::now() >= self.deadline
+        // Waits on the actor's own queue, taking the commands as they come: the thread sleeps
+        // until the next writer is back (or the time is up) instead of spinning, which on two
+        // cores took a core from the writers it waited for.
+        while actor.gathering
+            && !actor.barrier
+            && !actor.shutting_down
+            && actor.waiting_blocked.len() < actor.gather_target
         {
-            return std::task::Poll::Ready(());
+            match actor.deps.queued.recv_deadline(self.deadline) {
+                Ok(cmd) => actor.process(cmd, ctx),
+                Err(_) => break,
+            }
         }
-        std::thread::yield_now();
-        task.waker().wake_by_ref();
-        std::task::Poll::Pending
+        std::task::Poll::Ready(())
     }
 }
