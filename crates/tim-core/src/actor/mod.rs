@@ -117,7 +117,7 @@ pub(crate) struct ConvActor {
 /// How long a batch waits at most for the blocked writers of the previous batch to come back:
 /// about one commit. In the common case the batch goes as soon as they are back (tens of
 /// microseconds); the wait runs out only when some stopped writing. Why not a timer: tokio's
-/// tick is a millisecond, four commits; [`Gather`] checks on every turn of the actor instead.
+/// tick is a millisecond, four commits; [`Gather`] waits on the actor's queue with this deadline.
 const GATHER_WAIT: std::time::Duration = std::time::Duration::from_micros(300);
 
 /// A batch is flushed with this many answers waiting even while commands keep arriving, so that
@@ -217,11 +217,7 @@ impl ConvActor {
     fn process(&mut self, cmd: Command, ctx: &mut Context<Self>) {
         if let Command::Shutdown = cmd {
             self.shutting_down = true;
-            // Writes already carried out in memory (a batch still gathering its writers, or
-            // waiting for the commands queued behind it) are committed, not dropped.
-            self.gather_expired = true;
-            self.flush(ctx);
-            return self.shutdown_when_quiet(ctx);
+            return self.commit_and_shut_down(ctx);
         }
         if self.shutting_down || self.deps.session.is_stopping() {
             // Shutdown has begun: the call is not carried out. Dropping it answers it with the
@@ -464,11 +460,10 @@ impl ConvActor {
         self.in_flight = Some(Flight { changes, blocked_callers });
         // Nothing else is at the store (message operations and logins hold every command until
         // they are done), so this thread commits the batch itself: one wake-up of the store
-        // thread less between a blocked caller and its answer (W3 in docs/performance.md). The
-        // store thread is asked only when the lock is busy (ordering never needs it: see above).
+        // thread less between a blocked caller and its answer (W3 in docs/performance.md). After
+        // a failed write (the file to reopen, write-backs to make) the batch goes to the store
+        // thread instead, which does that work before it, off this thread.
         debug_assert!(!self.store_call, "a batch is built only while nothing is at the store");
-        // After a failed write (the file to reopen, write-backs to make) the batch goes to the
-        // store thread, which does that work before it, off this thread.
         let committed_here = match self.deps.store_slot.try_lock() {
             Ok(mut slot) if slot.is_ready() => Some(slot.commit(&batch)),
             _ => None,
@@ -557,11 +552,7 @@ impl ConvActor {
     /// What follows a commit: the shutdown it may have held up, or the next batch and the backlog.
     fn after_commit(&mut self, ctx: &mut Context<Self>) {
         if self.shutting_down {
-            // Writes carried out in memory meanwhile are committed too (see `Command::Shutdown`).
-            self.gather_expired = true;
-            self.flush(ctx);
-            self.shutdown_when_quiet(ctx);
-            return;
+            return self.commit_and_shut_down(ctx);
         }
         self.flush(ctx);
         self.resume(ctx);
@@ -804,8 +795,17 @@ impl ConvActor {
             .spawn(ctx);
     }
 
+    /// Commits the writes already carried out in memory (a batch still gathering its writers, or
+    /// waiting for the commands queued behind it: they are not dropped), then shuts down once
+    /// nothing is in flight.
+    fn commit_and_shut_down(&mut self, ctx: &mut Context<Self>) {
+        self.gather_expired = true;
+        self.flush(ctx);
+        self.shutdown_when_quiet(ctx);
+    }
+
     /// Shuts down once no store call is outstanding: the batch in flight keeps its true result
-    /// (and what was carried out in memory was committed before: see `Command::Shutdown`);
+    /// (and what was carried out in memory was committed before: see `commit_and_shut_down`);
     /// everything else is dropped, which answers it with the shutdown error.
     fn shutdown_when_quiet(&mut self, ctx: &mut Context<Self>) {
         if self.shut_down || self.in_flight.is_some() || self.store_call {

@@ -108,7 +108,7 @@ impl Message for Close {
 }
 
 /// The open store and what a failed write left to do, shared by the store thread and the
-/// conversation actor (which commits small batches itself when nothing else is in flight: one
+/// conversation actor (which commits its batches itself when nothing else is at the store: one
 /// thread wake-up less per durable write; W3 in docs/performance.md). redb serializes write
 /// transactions; the lock keeps the reopen and write-back state below consistent.
 pub struct StoreSlot {
@@ -117,7 +117,7 @@ pub struct StoreSlot {
     /// after an I/O error redb refuses all work until the database is reopened; without this, a
     /// full disk would fail every later write until the next login, even once space is freed.
     to_reopen: Option<(PathBuf, String)>,
-    /// Batches to write back before the next use ([`StoreSlot::restore`]), oldest first.
+    /// Batches to write back before the next use ([`StoreSlot::queue_restore`]), oldest first.
     to_restore: Vec<CommitBatch>,
 }
 
@@ -215,7 +215,7 @@ impl StoreSlot {
 
     /// Closes the store after a failed write, to be reopened by the next call (see `to_reopen`).
     /// redb commits are atomic: the file holds the last successful commit, or, after a failed
-    /// fsync, possibly the failed one too (see [`StoreSlot::restore`]).
+    /// fsync, possibly the failed one too (see [`StoreSlot::queue_restore`]).
     fn close_after_failure(&mut self) {
         if let Some(store) = self.store.take() {
             self.to_reopen = Some((store.data_dir().to_owned(), store.user_id().to_owned()));
