@@ -11,7 +11,7 @@ use crate::error::CallError;
 /// Identifies a conversation: its type and its bare ID. A C2C conversation and a group may share
 /// an ID, so the type is always part of the key.
 ///
-/// 24 bytes: an ID of up to 21 bytes (`INLINE_ID_BYTES`) (most user and group IDs) sits inline, a
+/// 24 bytes: an ID of up to 21 bytes (`INLINE_ID_BYTES`; most user and group IDs) sits inline, a
 /// longer one in a shared allocation. Every conversation in memory holds its key, and an
 /// allocation per ID cost about 32 bytes each (W4 in docs/performance.md); a copy of an inline
 /// key is a copy of 24 bytes, with no reference count to touch.
