@@ -19,6 +19,15 @@ pub fn text(n: usize) -> String {
     s
 }
 
+/// Draft `n` as the JSON of a `TIMConvSetDraft` parameter: one text element of [`text`] `n`
+/// (the text is letters, digits and spaces, so it needs no escaping).
+pub fn draft_json(n: usize) -> String {
+    format!(
+        r#"{{"draft_msg":{{"message_elem_array":[{{"elem_type":0,"text_elem_content":"{}"}}]}}}}"#,
+        text(n)
+    )
+}
+
 /// The conversation (peer) of message `n` among `conversations`.
 pub fn conversation(n: usize, conversations: usize) -> usize {
     n % conversations

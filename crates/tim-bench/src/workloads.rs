@@ -199,10 +199,7 @@ pub fn run_all(s: Sizes) -> Result<Vec<Measure>, String> {
         .collect::<Result<_, _>>()?;
     let c_draft = |i: usize| {
         let peer = CString::new(corpus::peer(i % s.ingest_conversations)).unwrap_or_default();
-        let json = format!(
-            r#"{{"draft_msg":{{"message_elem_array":[{{"elem_type":0,"text_elem_content":"{}"}}]}}}}"#,
-            corpus::text(i)
-        );
+        let json = corpus::draft_json(i);
         (peer, CString::new(json).unwrap_or_default())
     };
     let mut raw_commit_rust = Vec::with_capacity(s.samples);
@@ -220,10 +217,7 @@ pub fn run_all(s: Sizes) -> Result<Vec<Measure>, String> {
     settle_disk();
     let draft_sqlite: Vec<Duration> = (0..s.samples)
         .map(|i| {
-            let json = format!(
-                r#"{{"draft_msg":{{"message_elem_array":[{{"elem_type":0,"text_elem_content":"{}"}}]}}}}"#,
-                corpus::text(i)
-            );
+            let json = corpus::draft_json(i);
             timed(|| sqlite.set_draft(&corpus::peer(i % s.ingest_conversations), &json)).map(|(_, t)| t)
         })
         .collect::<Result<_, _>>()?;
@@ -280,7 +274,7 @@ pub fn run_all(s: Sizes) -> Result<Vec<Measure>, String> {
     let (sqlite_50, sqlite_99) = percentiles(draft_sqlite);
     let (raw_rust_50, raw_rust_99) = percentiles(raw_commit_rust);
     let (raw_c_50, raw_c_99) = percentiles(raw_commit_c);
-    // One line per phase: each engine against the raw commits interleaved with its own calls.
+    // One line per path: each against the raw commits that followed its own calls.
     for (engine, (p50, p99), (raw_50, raw_99)) in [
         (TIM_RUST, (draft_rust_50, draft_rust_99), (raw_rust_50, raw_rust_99)),
         (TIM_C, (draft_c_50, draft_c_99), (raw_c_50, raw_c_99)),
