@@ -1,20 +1,30 @@
-//! Profiling aid: raw redb doing W1's row inserts alone (the floor), for `perf` and `time`
-//! side by side with `ingest_profile`. `raw_profile [N] [CACHE_MIB] [VALUE_BYTES]`; with
-//! `MSG_KEY=1` the rows are keyed like this engine's message table (type, peer, time, uid).
+//! Profiling aid: raw redb doing W1's B-tree writes with no engine code, for `perf` and `time`
+//! side by side with `ingest_profile`. `raw_profile [N] [CACHE_MIB] [VALUE_BYTES]`, and `LAYOUT`:
+//! - unset: the bench's raw redb rows, `(conversation, n)` → VALUE_BYTES (200);
+//! - `log`: each message's writes in this engine's layout — the record (VALUE_BYTES, say 334) in
+//!   the log by uid, a key-only row in the per-conversation index, the ID index entry, and the
+//!   conversation's record (684 bytes);
+//! - `position`: the same writes with the record keyed by position (schema 3 and before).
 
 use std::time::Instant;
 
 use redb::{Database, TableDefinition};
 
+type Pos<'a> = (u8, &'a str, u64, u64);
 const ROWS: TableDefinition<(u32, u64), &[u8]> = TableDefinition::new("rows");
-const MESSAGES: TableDefinition<(u8, &str, u64, u64), &[u8]> = TableDefinition::new("messages");
+const BY_POSITION: TableDefinition<Pos, &[u8]> = TableDefinition::new("messages");
+const LOG: TableDefinition<u64, &[u8]> = TableDefinition::new("message_log");
+const INDEX: TableDefinition<Pos, ()> = TableDefinition::new("message_index");
+const IDS: TableDefinition<&str, Pos> = TableDefinition::new("message_ids");
+const CONVERSATIONS: TableDefinition<(u8, &str), &[u8]> = TableDefinition::new("conversations");
 
 fn main() {
     let arg = |n: usize| std::env::args().nth(n).and_then(|a| a.parse::<usize>().ok());
     let rows = arg(1).unwrap_or(200_000);
     let cache_mib = arg(2).filter(|&m| m > 0);
-    let value = "x".repeat(arg(3).unwrap_or(200));
-    let msg_key = std::env::var_os("MSG_KEY").is_some();
+    let value = vec![b'x'; arg(3).unwrap_or(200)];
+    let record = vec![b'r'; 684];
+    let layout = std::env::var("LAYOUT").unwrap_or_default();
     let dir = tempfile::tempdir().unwrap();
     let mut builder = Database::builder();
     if let Some(mib) = cache_mib {
@@ -24,18 +34,28 @@ fn main() {
     let start = Instant::now();
     for batch in 0..rows / 1000 {
         let txn = db.begin_write().unwrap();
-        if msg_key {
-            let mut table = txn.open_table(MESSAGES).unwrap();
-            for i in batch * 1000..(batch + 1) * 1000 {
-                let peer = format!("u{:06}", i % 10_000);
-                table
-                    .insert((1, peer.as_str(), 1_700_000_000 + i as u64, i as u64), value.as_bytes())
-                    .unwrap();
-            }
-        } else {
+        if layout.is_empty() {
             let mut table = txn.open_table(ROWS).unwrap();
             for i in batch * 1000..(batch + 1) * 1000 {
-                table.insert(((i % 10_000) as u32, i as u64), value.as_bytes()).unwrap();
+                table.insert(((i % 10_000) as u32, i as u64), value.as_slice()).unwrap();
+            }
+        } else {
+            let mut by_position = txn.open_table(BY_POSITION).unwrap();
+            let mut log = txn.open_table(LOG).unwrap();
+            let mut index = txn.open_table(INDEX).unwrap();
+            let mut ids = txn.open_table(IDS).unwrap();
+            let mut conversations = txn.open_table(CONVERSATIONS).unwrap();
+            for i in batch * 1000..(batch + 1) * 1000 {
+                let peer = format!("u{:06}", i % 10_000);
+                let pos = (1, peer.as_str(), 1_700_000_000 + i as u64, i as u64 + 1);
+                if layout == "position" {
+                    by_position.insert(pos, value.as_slice()).unwrap();
+                } else {
+                    log.insert(pos.3, value.as_slice()).unwrap();
+                    index.insert(pos, ()).unwrap();
+                }
+                ids.insert(format!("m{i}").as_str(), pos).unwrap();
+                conversations.insert((1, peer.as_str()), record.as_slice()).unwrap();
             }
         }
         txn.commit().unwrap();

@@ -1,18 +1,21 @@
 //! The message tables of an open write transaction: insert, remove, look up and scan, keeping
-//! the ID and sequence indexes in step with the messages.
+//! the per-conversation, ID and sequence indexes in step with the messages (records by uid in
+//! `message_log`, each conversation's order in `message_index`: see `schema.rs`).
 
 use redb::{ReadableTable, Table, WriteTransaction};
 use tim_types::MessageJson;
 
 use super::compact::{compact, expand};
 use super::redb_store::StoreError;
-use super::schema::{MESSAGE_IDS, MESSAGE_SEQ_SHARED, MESSAGE_SEQS, MESSAGES, conv_row};
+use super::schema::{
+    MESSAGE_IDS, MESSAGE_INDEX, MESSAGE_LOG, MESSAGE_SEQ_SHARED, MESSAGE_SEQS, MESSAGES_BEFORE_V4, conv_row,
+};
 use crate::ids::ConvKey;
 use crate::state::messages::{MessageRecord, MsgPos};
 
 type MsgKey<'a> = (u8, &'a str, u64, u64);
 
-/// The key of a message table row.
+/// The key of a message's row in the per-conversation index (and in the ID index's values).
 pub fn msg_key(key: &ConvKey, pos: MsgPos) -> MsgKey<'_> {
     let (conv_type, conv_id) = conv_row(key);
     (conv_type, conv_id, pos.time, pos.uid)
@@ -20,7 +23,8 @@ pub fn msg_key(key: &ConvKey, pos: MsgPos) -> MsgKey<'_> {
 
 /// The open message tables.
 pub struct MessageTables<'txn> {
-    messages: Table<'txn, MsgKey<'static>, &'static [u8]>,
+    log: Table<'txn, u64, &'static [u8]>,
+    index: Table<'txn, MsgKey<'static>, ()>,
     ids: Table<'txn, &'static str, MsgKey<'static>>,
     seqs: Table<'txn, (u8, &'static str, u64), (u64, u64)>,
     seq_shared: Table<'txn, (u8, &'static str, u64, u64, u64), ()>,
@@ -79,7 +83,8 @@ impl<'txn> MessageTables<'txn> {
     /// Opens the tables in `txn`.
     pub fn open(txn: &'txn WriteTransaction) -> Result<Self, StoreError> {
         Ok(MessageTables {
-            messages: txn.open_table(MESSAGES)?,
+            log: txn.open_table(MESSAGE_LOG)?,
+            index: txn.open_table(MESSAGE_INDEX)?,
             ids: txn.open_table(MESSAGE_IDS)?,
             seqs: txn.open_table(MESSAGE_SEQS)?,
             seq_shared: txn.open_table(MESSAGE_SEQ_SHARED)?,
@@ -102,7 +107,8 @@ impl<'txn> MessageTables<'txn> {
         msg: &MessageJson,
     ) -> Result<(), StoreError> {
         let row = msg_key(key, rec.pos);
-        self.messages.insert(row, encode(rec, msg).as_slice())?;
+        self.log.insert(rec.pos.uid, encode(rec, msg).as_slice())?;
+        self.index.insert(row, ())?;
         self.ids.insert(rec.msg_id(), row)?;
         if indexes_seqs(key) {
             // Should several messages share a sequence (given ones), the index points at the
@@ -130,18 +136,32 @@ impl<'txn> MessageTables<'txn> {
         Ok(())
     }
 
-    /// Reads one message.
+    /// Reads one message: the one at `pos` in this conversation, if there is one (a uid alone
+    /// would also find another conversation's message).
     pub fn get(&self, key: &ConvKey, pos: MsgPos) -> Result<Option<MessageRecord>, StoreError> {
-        match self.messages.get(msg_key(key, pos))? {
-            Some(bytes) => Ok(Some(decode(bytes.value(), || format!("{key}@{pos:?}"))?)),
-            None => Ok(None),
+        if self.index.get(msg_key(key, pos))?.is_none() {
+            return Ok(None);
+        }
+        self.record(key, pos).map(Some)
+    }
+
+    /// The record of an indexed message; a missing one is corruption, not absence.
+    fn record(&self, key: &ConvKey, pos: MsgPos) -> Result<MessageRecord, StoreError> {
+        let what = || format!("{key}@{}/{}", pos.time, pos.uid);
+        match self.log.get(pos.uid)? {
+            Some(bytes) => decode(bytes.value(), what),
+            None => Err(StoreError::Corrupt {
+                key: what(),
+                detail: "indexed message missing from the log".into(),
+            }),
         }
     }
 
     /// Removes a message and its index entries; returns it.
     pub fn remove(&mut self, key: &ConvKey, pos: MsgPos) -> Result<Option<MessageRecord>, StoreError> {
         let Some(rec) = self.get(key, pos)? else { return Ok(None) };
-        self.messages.remove(msg_key(key, pos))?;
+        self.index.remove(msg_key(key, pos))?;
+        self.log.remove(pos.uid)?;
         self.ids.remove(rec.msg_id())?;
         let (t, id) = conv_row(key);
         let seq = rec.seq();
@@ -151,7 +171,7 @@ impl<'txn> MessageTables<'txn> {
             // The newest other message with this sequence, if any, is indexed instead.
             while let Some(other) = self.newest_sharing(t, id, seq)? {
                 self.seq_shared.remove((t, id, seq, other.time, other.uid))?;
-                if self.messages.get(msg_key(key, other))?.is_some() {
+                if self.index.get(msg_key(key, other))?.is_some() {
                     self.seqs.insert((t, id, seq), (other.time, other.uid))?;
                     break;
                 }
@@ -187,15 +207,14 @@ impl<'txn> MessageTables<'txn> {
         if from > to {
             return Ok(());
         }
-        let range = self.messages.range(msg_key(key, from)..=msg_key(key, to))?;
+        let range = self.index.range(msg_key(key, from)..=msg_key(key, to))?;
         let mut step = |row: Result<
-            (redb::AccessGuard<'_, MsgKey<'static>>, redb::AccessGuard<'_, &'static [u8]>),
+            (redb::AccessGuard<'_, MsgKey<'static>>, redb::AccessGuard<'_, ()>),
             redb::StorageError,
         >|
          -> Result<bool, StoreError> {
-            let (k, v) = row?;
-            let (_, _, time, uid) = k.value();
-            Ok(visit(decode(v.value(), || format!("{key}@{time}/{uid}"))?))
+            let (_, _, time, uid) = row?.0.value();
+            Ok(visit(self.record(key, MsgPos { time, uid })?))
         };
         if newest_first {
             for row in range.rev() {
@@ -295,6 +314,35 @@ impl<'txn> MessageTables<'txn> {
         }
         Ok(positions.len() as u64)
     }
+}
+
+/// Moves the messages of a file written before schema 4 ([`MESSAGES_BEFORE_V4`], keyed by
+/// position) into the log and the per-conversation index, then deletes the old table; returns how
+/// many moved. Runs once, in the transaction that marks the file with the new version, so a crash
+/// leaves either the old file or the new one. The records move as they are (every record layout
+/// still reads). Two rows with one uid cannot come from any build (uids come from one counter per
+/// file); should a damaged file hold them, it is refused rather than one of them dropped.
+pub fn migrate_message_table(txn: &WriteTransaction) -> Result<u64, StoreError> {
+    let mut moved = 0;
+    {
+        let old = txn.open_table(MESSAGES_BEFORE_V4)?;
+        let mut log = txn.open_table(MESSAGE_LOG)?;
+        let mut index = txn.open_table(MESSAGE_INDEX)?;
+        for row in old.iter()? {
+            let (k, v) = row?;
+            let (t, id, time, uid) = k.value();
+            if log.insert(uid, v.value())?.is_some() {
+                return Err(StoreError::Corrupt {
+                    key: format!("({t}, {id:?})@{time}/{uid}"),
+                    detail: "two messages share a uid".into(),
+                });
+            }
+            index.insert((t, id, time, uid), ())?;
+            moved += 1;
+        }
+    }
+    txn.delete_table(MESSAGES_BEFORE_V4)?;
+    Ok(moved)
 }
 
 /// Whether a conversation's messages are indexed by sequence: only groups are. TIM's sequence

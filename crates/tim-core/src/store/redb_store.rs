@@ -187,6 +187,9 @@ impl Store {
                         return Err(StoreError::WrongOwner);
                     }
                     if found < SCHEMA_VERSION {
+                        if found < 4 {
+                            super::messages::migrate_message_table(&txn)?;
+                        }
                         meta.insert(META_SCHEMA_VERSION, SCHEMA_VERSION.to_le_bytes().as_slice())?;
                     }
                 }
@@ -446,6 +449,76 @@ mod tests {
             Store::open(dir.path(), "alice"),
             Err(StoreError::NewerSchema { found }) if found == SCHEMA_VERSION + 1
         ));
+    }
+
+    /// Rewrites alice's file as schema 3 kept messages: one table keyed by position.
+    fn rewrite_as_schema_3(dir: &Path) {
+        let db = Database::create(user_store_path(dir, "alice")).unwrap();
+        let txn = db.begin_write().unwrap();
+        {
+            let log = txn.open_table(MESSAGE_LOG).unwrap();
+            let index = txn.open_table(MESSAGE_INDEX).unwrap();
+            let mut old = txn.open_table(MESSAGES_BEFORE_V4).unwrap();
+            for row in index.iter().unwrap() {
+                let (k, _) = row.unwrap();
+                let key = k.value();
+                old.insert(key, log.get(key.3).unwrap().unwrap().value()).unwrap();
+            }
+        }
+        txn.delete_table(MESSAGE_LOG).unwrap();
+        txn.delete_table(MESSAGE_INDEX).unwrap();
+        txn.open_table(META).unwrap().insert(META_SCHEMA_VERSION, 3u64.to_le_bytes().as_slice()).unwrap();
+        txn.commit().unwrap();
+    }
+
+    #[test]
+    fn the_messages_of_a_schema_3_file_move_to_the_log_when_it_is_opened() {
+        use crate::state::messages::Origin;
+        use crate::store::ops::{HistoryQuery, OpOutput};
+        use redb::TableHandle;
+        use tim_types::{Elem, Message};
+
+        let dir = tempfile::tempdir().unwrap();
+        let (a, b) = (ConvKey::c2c("bob").unwrap(), ConvKey::group("g").unwrap());
+        let message = |id: &str, time: u64| {
+            let mut msg = Message::from_elems(vec![Elem::text(id)]);
+            msg.message_msg_id = Some(id.into());
+            msg.message_server_time = Some(time);
+            msg
+        };
+        let reads = || {
+            vec![
+                MsgOp::History { key: a.clone(), query: HistoryQuery::default() },
+                MsgOp::History { key: b.clone(), query: HistoryQuery::default() },
+                MsgOp::Doctor { fix: false },
+            ]
+        };
+        let before = {
+            let (store, _) = Store::open(dir.path(), "alice").unwrap();
+            let writes = vec![
+                MsgOp::Insert {
+                    key: a.clone(),
+                    messages: vec![message("a1", 10), message("a2", 5)],
+                    origin: Origin::Imported,
+                },
+                MsgOp::Insert { key: b.clone(), messages: vec![message("b1", 7)], origin: Origin::Imported },
+            ];
+            let wrote = store.execute(writes, 100, 1, false, Vec::new()).unwrap();
+            assert!(wrote.results.iter().all(Result::is_ok));
+            store.execute(reads(), 100, wrote.next_order_key, false, Vec::new()).unwrap().results
+        };
+        rewrite_as_schema_3(dir.path());
+        let (store, _) = Store::open(dir.path(), "alice").unwrap();
+        let after = store.execute(reads(), 100, 10, false, Vec::new()).unwrap().results;
+        assert_eq!(after, before, "the same histories and the same doctor's count");
+        let Ok(OpOutput::Report(report)) = &after[2] else { panic!("{after:?}") };
+        assert_eq!((report.messages, report.mismatches.len()), (3, 0));
+        drop(store);
+        assert_eq!(read_version(dir.path()), SCHEMA_VERSION);
+        let db = Database::create(user_store_path(dir.path(), "alice")).unwrap();
+        let names: Vec<String> =
+            db.begin_read().unwrap().list_tables().unwrap().map(|t| t.name().to_owned()).collect();
+        assert!(!names.contains(&"messages".to_owned()), "the old table is gone: {names:?}");
     }
 
     #[test]

@@ -20,7 +20,10 @@ use crate::ids::ConvKey;
 /// sequence index entries; a version-1 build would fail on the first and miss the second.
 /// 3: message records hold their JSON compacted (`compact.rs`: the key names replaced by two
 /// bytes); a version-2 build would refuse those records as corrupt.
-pub const SCHEMA_VERSION: u64 = 3;
+/// 4: messages sit in [`MESSAGE_LOG`] by uid with a key-only [`MESSAGE_INDEX`] per conversation,
+/// instead of one table keyed by position ([`MESSAGES_BEFORE_V4`]); opening an older file moves
+/// its messages over once (`messages.rs`, `migrate_message_table`).
+pub const SCHEMA_VERSION: u64 = 4;
 
 /// Store-wide values: `schema_version`, `next_order_key`, `next_msg_uid` (u64 LE), `user_id` (UTF-8).
 pub const META: TableDefinition<&str, &[u8]> = TableDefinition::new("meta");
@@ -29,11 +32,21 @@ pub const META: TableDefinition<&str, &[u8]> = TableDefinition::new("meta");
 /// compact layout of `record.rs` (older JSON records still read).
 pub const CONVERSATIONS: TableDefinition<(u8, &str), &[u8]> = TableDefinition::new("conversations");
 
-/// Messages: `(conv_type, conv_id, time, uid)` → a
-/// [`MessageRecord`](crate::state::messages::MessageRecord): layout byte 1, time and uid (u64 LE),
-/// counts-unread (u8), then the message's JSON. One conversation's history is one
-/// contiguous key range, in position order.
-pub const MESSAGES: TableDefinition<(u8, &str, u64, u64), &[u8]> = TableDefinition::new("messages");
+/// Messages by uid (the store-wide counter that numbers them as they arrive) → a
+/// [`MessageRecord`](crate::state::messages::MessageRecord): a layout byte, time and uid (u64
+/// LE), counts-unread (u8), then the message's JSON. Why keyed by arrival and not by
+/// conversation: a call's messages then fill a few new pages at the end of the tree, where keyed
+/// by conversation each dirtied (and copied, on commit) a page of its own; the per-conversation
+/// order is [`MESSAGE_INDEX`], whose rows are keys only. W1 in docs/performance.md.
+pub const MESSAGE_LOG: TableDefinition<u64, &[u8]> = TableDefinition::new("message_log");
+
+/// `(conv_type, conv_id, time, uid)` → `()`: one conversation's history is one contiguous key
+/// range, in position order; the uid finds the record in [`MESSAGE_LOG`].
+pub const MESSAGE_INDEX: TableDefinition<(u8, &str, u64, u64), ()> = TableDefinition::new("message_index");
+
+/// Schema 3 and before: `(conv_type, conv_id, time, uid)` → the record, as [`MESSAGE_LOG`] holds
+/// it. Read once, when such a file is opened, to move its messages over; then deleted.
+pub const MESSAGES_BEFORE_V4: TableDefinition<(u8, &str, u64, u64), &[u8]> = TableDefinition::new("messages");
 
 /// Message ID → the message's key (duplicate detection, delete and read by ID).
 pub const MESSAGE_IDS: TableDefinition<&str, (u8, &str, u64, u64)> = TableDefinition::new("message_ids");
