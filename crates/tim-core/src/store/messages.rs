@@ -2,7 +2,7 @@
 //! the per-conversation, ID and sequence indexes in step with the messages (records by uid in
 //! `message_log`, each conversation's order in `message_index`: see `schema.rs`).
 
-use redb::{ReadableTable, Table, WriteTransaction};
+use redb::{ReadableTable, ReadableTableMetadata, Table, WriteTransaction};
 use tim_types::MessageJson;
 
 use super::compact::{compact, expand};
@@ -107,7 +107,14 @@ impl<'txn> MessageTables<'txn> {
         msg: &MessageJson,
     ) -> Result<(), StoreError> {
         let row = msg_key(key, rec.pos);
-        self.log.insert(rec.pos.uid, encode(rec, msg).as_slice())?;
+        // A uid is taken once from the file's counter; finding one in use means the counter
+        // went back (a damaged file): refused rather than another message overwritten.
+        if self.log.insert(rec.pos.uid, encode(rec, msg).as_slice())?.is_some() {
+            return Err(StoreError::Corrupt {
+                key: format!("{key}@{}/{}", rec.pos.time, rec.pos.uid),
+                detail: "a new message's uid is already in use".into(),
+            });
+        }
         self.index.insert(row, ())?;
         self.ids.insert(rec.msg_id(), row)?;
         if indexes_seqs(key) {
@@ -148,13 +155,22 @@ impl<'txn> MessageTables<'txn> {
     /// The record of an indexed message; a missing one is corruption, not absence.
     fn record(&self, key: &ConvKey, pos: MsgPos) -> Result<MessageRecord, StoreError> {
         let what = || format!("{key}@{}/{}", pos.time, pos.uid);
-        match self.log.get(pos.uid)? {
-            Some(bytes) => decode(bytes.value(), what),
-            None => Err(StoreError::Corrupt {
+        let rec = match self.log.get(pos.uid)? {
+            Some(bytes) => decode(bytes.value(), what)?,
+            None => {
+                return Err(StoreError::Corrupt {
+                    key: what(),
+                    detail: "indexed message missing from the log".into(),
+                });
+            }
+        };
+        if rec.pos != pos {
+            return Err(StoreError::Corrupt {
                 key: what(),
-                detail: "indexed message missing from the log".into(),
-            }),
+                detail: "the log holds another message under this uid".into(),
+            });
         }
+        Ok(rec)
     }
 
     /// Removes a message and its index entries; returns it.
@@ -180,6 +196,12 @@ impl<'txn> MessageTables<'txn> {
             self.seq_shared.remove((t, id, seq, pos.time, pos.uid))?;
         }
         Ok(Some(rec))
+    }
+
+    /// How many message records the log holds (the doctor compares it with what the
+    /// conversations index).
+    pub fn log_len(&self) -> Result<u64, StoreError> {
+        Ok(self.log.len()?)
     }
 
     /// The newest of the messages listed as sharing `seq` with the indexed one.
@@ -317,13 +339,14 @@ impl<'txn> MessageTables<'txn> {
 }
 
 /// Moves the messages of a file written before schema 4 ([`MESSAGES_BEFORE_V4`], keyed by
-/// position) into the log and the per-conversation index, then deletes the old table; returns how
-/// many moved. Runs once, in the transaction that marks the file with the new version, so a crash
+/// position) into the log and the per-conversation index, then deletes the old table; returns the
+/// uid after the largest moved (the caller keeps the file's uid counter at least there, so that
+/// no new message takes a moved one's uid, whatever the counter said). Runs once, in the transaction that marks the file with the new version, so a crash
 /// leaves either the old file or the new one. The records move as they are (every record layout
 /// still reads). Two rows with one uid cannot come from any build (uids come from one counter per
 /// file); should a damaged file hold them, it is refused rather than one of them dropped.
 pub fn migrate_message_table(txn: &WriteTransaction) -> Result<u64, StoreError> {
-    let mut moved = 0;
+    let mut next_uid = 1;
     {
         let old = txn.open_table(MESSAGES_BEFORE_V4)?;
         let mut log = txn.open_table(MESSAGE_LOG)?;
@@ -338,11 +361,11 @@ pub fn migrate_message_table(txn: &WriteTransaction) -> Result<u64, StoreError> 
                 });
             }
             index.insert((t, id, time, uid), ())?;
-            moved += 1;
+            next_uid = next_uid.max(uid.saturating_add(1));
         }
     }
     txn.delete_table(MESSAGES_BEFORE_V4)?;
-    Ok(moved)
+    Ok(next_uid)
 }
 
 /// Whether a conversation's messages are indexed by sequence: only groups are. TIM's sequence

@@ -188,7 +188,11 @@ impl Store {
                     }
                     if found < SCHEMA_VERSION {
                         if found < 4 {
-                            super::messages::migrate_message_table(&txn)?;
+                            let next_uid = super::messages::migrate_message_table(&txn)?;
+                            let counter = meta.get(META_NEXT_MSG_UID)?.map_or(0, |v| read_u64(v.value()));
+                            if counter < next_uid {
+                                meta.insert(META_NEXT_MSG_UID, next_uid.to_le_bytes().as_slice())?;
+                            }
                         }
                         meta.insert(META_SCHEMA_VERSION, SCHEMA_VERSION.to_le_bytes().as_slice())?;
                     }
@@ -467,7 +471,11 @@ mod tests {
         }
         txn.delete_table(MESSAGE_LOG).unwrap();
         txn.delete_table(MESSAGE_INDEX).unwrap();
-        txn.open_table(META).unwrap().insert(META_SCHEMA_VERSION, 3u64.to_le_bytes().as_slice()).unwrap();
+        let mut meta = txn.open_table(META).unwrap();
+        meta.insert(META_SCHEMA_VERSION, 3u64.to_le_bytes().as_slice()).unwrap();
+        // As if the counter had been lost: the move must keep new uids clear of the moved ones.
+        meta.remove(META_NEXT_MSG_UID).unwrap();
+        drop(meta);
         txn.commit().unwrap();
     }
 
@@ -513,12 +521,68 @@ mod tests {
         assert_eq!(after, before, "the same histories and the same doctor's count");
         let Ok(OpOutput::Report(report)) = &after[2] else { panic!("{after:?}") };
         assert_eq!((report.messages, report.mismatches.len()), (3, 0));
+        let more = vec![MsgOp::Insert {
+            key: a.clone(),
+            messages: vec![message("a3", 20)],
+            origin: Origin::Imported,
+        }];
+        assert!(store.execute(more, 100, 10, false, Vec::new()).unwrap().results[0].is_ok());
+        let after = store.execute(reads(), 100, 10, false, Vec::new()).unwrap().results;
+        let Ok(OpOutput::Messages(history)) = &after[0] else { panic!("{after:?}") };
+        let ids: Vec<_> = history.iter().filter_map(|m| m.message_msg_id.as_deref()).collect();
+        assert_eq!(ids, ["a3", "a1", "a2"], "the new message took no moved one's place");
+        let Ok(OpOutput::Report(report)) = &after[2] else { panic!("{after:?}") };
+        assert_eq!((report.messages, report.mismatches.len()), (4, 0));
         drop(store);
         assert_eq!(read_version(dir.path()), SCHEMA_VERSION);
         let db = Database::create(user_store_path(dir.path(), "alice")).unwrap();
         let names: Vec<String> =
             db.begin_read().unwrap().list_tables().unwrap().map(|t| t.name().to_owned()).collect();
         assert!(!names.contains(&"messages".to_owned()), "the old table is gone: {names:?}");
+    }
+
+    #[test]
+    fn the_doctor_reports_log_records_no_conversation_indexes() {
+        use crate::state::messages::Origin;
+        use crate::store::ops::OpOutput;
+        use tim_types::{Elem, Message};
+
+        let dir = tempfile::tempdir().unwrap();
+        let key = ConvKey::c2c("bob").unwrap();
+        let messages = ["m1", "m2"].map(|id| {
+            let mut msg = Message::from_elems(vec![Elem::text(id)]);
+            msg.message_msg_id = Some(id.into());
+            msg
+        });
+        {
+            let (store, _) = Store::open(dir.path(), "alice").unwrap();
+            let insert =
+                MsgOp::Insert { key: key.clone(), messages: messages.to_vec(), origin: Origin::Imported };
+            assert!(store.execute(vec![insert], 100, 1, false, Vec::new()).unwrap().results[0].is_ok());
+        }
+        {
+            let db = Database::create(user_store_path(dir.path(), "alice")).unwrap();
+            let txn = db.begin_write().unwrap();
+            {
+                let mut index = txn.open_table(MESSAGE_INDEX).unwrap();
+                let (t, id, time, uid) = {
+                    let first = index.first().unwrap().unwrap().0;
+                    let (t, id, time, uid) = first.value();
+                    (t, id.to_owned(), time, uid)
+                };
+                index.remove((t, id.as_str(), time, uid)).unwrap();
+            }
+            txn.commit().unwrap();
+        }
+        let (store, _) = Store::open(dir.path(), "alice").unwrap();
+        let results =
+            store.execute(vec![MsgOp::Doctor { fix: true }], 100, 10, false, Vec::new()).unwrap().results;
+        let Ok(OpOutput::Report(report)) = &results[0] else { panic!("{results:?}") };
+        assert_eq!(report.messages, 1);
+        assert!(
+            report.mismatches.contains(&"2 message records in the log, 1 indexed".to_owned()),
+            "{report:?}"
+        );
     }
 
     #[test]

@@ -13,8 +13,9 @@ use redb::TableDefinition;
 use crate::ids::ConvKey;
 
 /// The schema this build writes. A file with a larger version is refused, not misread; a file
-/// with a smaller one is read as it is (every older layout still reads) and marked with this
-/// version, so that older builds refuse it from then on.
+/// with a smaller one is read as it is (every older record layout still reads), its messages
+/// moved to the log if it is older than 4, and marked with this version, so that older builds
+/// refuse it from then on.
 ///
 /// 2: message records are framed (a binary header around the JSON) and C2C messages have no
 /// sequence index entries; a version-1 build would fail on the first and miss the second.
@@ -37,7 +38,8 @@ pub const CONVERSATIONS: TableDefinition<(u8, &str), &[u8]> = TableDefinition::n
 /// LE), counts-unread (u8), then the message's JSON. Why keyed by arrival and not by
 /// conversation: a call's messages then fill a few new pages at the end of the tree, where keyed
 /// by conversation each dirtied (and copied, on commit) a page of its own; the per-conversation
-/// order is [`MESSAGE_INDEX`], whose rows are keys only. W1 in docs/performance.md.
+/// order is [`MESSAGE_INDEX`], whose rows are keys only. W1 in docs/performance.md ("The
+/// message log").
 pub const MESSAGE_LOG: TableDefinition<u64, &[u8]> = TableDefinition::new("message_log");
 
 /// `(conv_type, conv_id, time, uid)` → `()`: one conversation's history is one contiguous key
