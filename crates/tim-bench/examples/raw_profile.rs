@@ -23,7 +23,7 @@ fn main() {
     let rows = arg(1).unwrap_or(200_000);
     let cache_mib = arg(2).filter(|&m| m > 0);
     let value = vec![b'x'; arg(3).unwrap_or(200)];
-    let record = vec![b'r'; 684];
+    let record = vec![b'r'; std::env::var("RECORD_BYTES").ok().and_then(|b| b.parse().ok()).unwrap_or(684)];
     let layout = std::env::var("LAYOUT").unwrap_or_default();
     let dir = tempfile::tempdir().unwrap();
     let mut builder = Database::builder();
