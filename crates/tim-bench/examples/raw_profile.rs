@@ -1,10 +1,13 @@
 //! Profiling aid: raw redb doing W1's B-tree writes with no engine code, for `perf` and `time`
 //! side by side with `ingest_profile`. `raw_profile [N] [CACHE_MIB] [VALUE_BYTES]`, and `LAYOUT`:
 //! - unset: the bench's raw redb rows, `(conversation, n)` → VALUE_BYTES (200);
+//! - `append`: the same rows keyed by `n` alone (arrival order: what the message log does);
 //! - `log`: each message's writes in this engine's layout — the record (VALUE_BYTES, say 334) in
 //!   the log by uid, a key-only row in the per-conversation index, the ID index entry, and the
 //!   conversation's record (684 bytes);
 //! - `position`: the same writes with the record keyed by position (schema 3 and before).
+//!
+//! `RECORD_BYTES` sets the conversation record's size in the last two.
 
 use std::time::Instant;
 
@@ -38,6 +41,11 @@ fn main() {
             let mut table = txn.open_table(ROWS).unwrap();
             for i in batch * 1000..(batch + 1) * 1000 {
                 table.insert(((i % 10_000) as u32, i as u64), value.as_slice()).unwrap();
+            }
+        } else if layout == "append" {
+            let mut table = txn.open_table(LOG).unwrap();
+            for i in batch * 1000..(batch + 1) * 1000 {
+                table.insert(i as u64, value.as_slice()).unwrap();
             }
         } else {
             let mut by_position = txn.open_table(BY_POSITION).unwrap();

@@ -1,13 +1,14 @@
 //! Model-based property test: random sequences of conversation and message operations against a
 //! small reference model. After every step the list order, unread counts, total, last messages,
-//! drafts, receive options and @-info must equal the model's, across restarts too.
+//! each conversation's history, drafts, receive options and @-info must equal the model's, across
+//! restarts too.
 //!
 //! `TIM_MODEL_CASES` sets the number of cases (default 24, for CI); set it high for a long run.
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use proptest::prelude::*;
-use tim_core::{ConvFilter, ConvKey, GroupOp, ReadScope, Sdk, SdkConfig, block_on};
+use tim_core::{ConvFilter, ConvKey, GroupOp, HistoryQuery, ReadScope, Sdk, SdkConfig, block_on};
 use tim_types::keys::MESSAGE_AT_ALL;
 use tim_types::{ConvType, Draft, Elem, GroupAtType, Message, ReceiveMessageOpt};
 
@@ -555,6 +556,14 @@ fn check(h: &Harness, m: &Model, step: usize) {
         want_groups.sort();
         assert_eq!(groups, want_groups, "step {step}: groups of {}", info.conv_id);
         assert_eq!(info.conv_custom_data, conv.custom, "step {step}: custom data");
+        // The stored history, newest first, through the per-conversation index and the log.
+        let query = HistoryQuery { count: 10_000, ..Default::default() };
+        let history = block_on(client.message_list(key(c), query)).unwrap();
+        let got: Vec<String> = history.iter().map(text_of).collect();
+        let mut want: Vec<&MMsg> = conv.msgs.iter().collect();
+        want.sort_by_key(|x| std::cmp::Reverse(x.pos));
+        let want: Vec<String> = want.iter().map(|x| x.text.clone()).collect();
+        assert_eq!(got, want, "step {step}: history of {}", info.conv_id);
         if conv.recv == 0 {
             total += conv.unread();
         }
