@@ -1,7 +1,7 @@
 //! Model-based property test: random sequences of conversation and message operations against a
 //! small reference model. After every step the list order, unread counts, total, last messages,
-//! each conversation's history, drafts, receive options and @-info must equal the model's, across
-//! restarts too.
+//! each listed conversation's history, drafts, receive options and @-info must equal the model's,
+//! across restarts too.
 //!
 //! `TIM_MODEL_CASES` sets the number of cases (default 24, for CI); set it high for a long run.
 

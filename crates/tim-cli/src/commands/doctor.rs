@@ -30,7 +30,8 @@ pub fn unread(session: &Session, json: bool) -> Result<(), String> {
     Ok(())
 }
 
-/// Recounts from the stored messages; fails (exit 1) when mismatches remain unfixed.
+/// Recounts from the stored messages; fails (exit 1) when mismatches remain unfixed or the log
+/// holds records no conversation reaches (which `--fix` leaves in place).
 pub fn run(session: &Session, fix: bool, json: bool) -> Result<(), String> {
     let report = block_on(session.client().doctor(fix)).map_err(|e| e.to_string())?;
     if json {
@@ -41,6 +42,7 @@ pub fn run(session: &Session, fix: bool, json: bool) -> Result<(), String> {
                 "messages": report.messages,
                 "mismatches": report.mismatches,
                 "fixed": report.fixed,
+                "unindexed_records": report.unindexed_records,
             })
         );
     } else {
@@ -53,6 +55,17 @@ pub fn run(session: &Session, fix: bool, json: bool) -> Result<(), String> {
         } else if report.fixed {
             out!("fixed {} mismatch(es)", report.mismatches.len());
         }
+        if report.unindexed_records > 0 {
+            let count = report.unindexed_records;
+            out!("  unindexed: {count} message record(s) no conversation reaches (left in place)");
+        }
+    }
+    if report.unindexed_records > 0 {
+        return Err(format!(
+            "{} message record(s) in the log that no conversation reaches: the store is damaged; \
+             they are left in place for recovery",
+            report.unindexed_records
+        ));
     }
     if !report.mismatches.is_empty() && !report.fixed {
         return Err(format!(

@@ -7,9 +7,7 @@ use tim_types::MessageJson;
 
 use super::compact::{compact, expand};
 use super::redb_store::StoreError;
-use super::schema::{
-    MESSAGE_IDS, MESSAGE_INDEX, MESSAGE_LOG, MESSAGE_SEQ_SHARED, MESSAGE_SEQS, MESSAGES_BEFORE_V4, conv_row,
-};
+use super::schema::{MESSAGE_IDS, MESSAGE_INDEX, MESSAGE_LOG, MESSAGE_SEQ_SHARED, MESSAGE_SEQS, conv_row};
 use crate::ids::ConvKey;
 use crate::state::messages::{MessageRecord, MsgPos};
 
@@ -336,36 +334,6 @@ impl<'txn> MessageTables<'txn> {
         }
         Ok(positions.len() as u64)
     }
-}
-
-/// Moves the messages of a file written before schema 4 ([`MESSAGES_BEFORE_V4`], keyed by
-/// position) into the log and the per-conversation index, then deletes the old table; returns the
-/// uid after the largest moved (the caller keeps the file's uid counter at least there, so that
-/// no new message takes a moved one's uid, whatever the counter said). Runs once, in the transaction that marks the file with the new version, so a crash
-/// leaves either the old file or the new one. The records move as they are (every record layout
-/// still reads). Two rows with one uid cannot come from any build (uids come from one counter per
-/// file); should a damaged file hold them, it is refused rather than one of them dropped.
-pub fn migrate_message_table(txn: &WriteTransaction) -> Result<u64, StoreError> {
-    let mut next_uid = 1;
-    {
-        let old = txn.open_table(MESSAGES_BEFORE_V4)?;
-        let mut log = txn.open_table(MESSAGE_LOG)?;
-        let mut index = txn.open_table(MESSAGE_INDEX)?;
-        for row in old.iter()? {
-            let (k, v) = row?;
-            let (t, id, time, uid) = k.value();
-            if log.insert(uid, v.value())?.is_some() {
-                return Err(StoreError::Corrupt {
-                    key: format!("({t}, {id:?})@{time}/{uid}"),
-                    detail: "two messages share a uid".into(),
-                });
-            }
-            index.insert((t, id, time, uid), ())?;
-            next_uid = next_uid.max(uid.saturating_add(1));
-        }
-    }
-    txn.delete_table(MESSAGES_BEFORE_V4)?;
-    Ok(next_uid)
 }
 
 /// Whether a conversation's messages are indexed by sequence: only groups are. TIM's sequence

@@ -11,6 +11,7 @@ mod compact;
 #[cfg(test)]
 pub(crate) mod fault;
 mod messages;
+mod migrate;
 pub mod ops;
 mod path;
 mod record;

@@ -23,8 +23,12 @@ use crate::ids::ConvKey;
 /// bytes); a version-2 build would refuse those records as corrupt.
 /// 4: messages sit in [`MESSAGE_LOG`] by uid with a key-only [`MESSAGE_INDEX`] per conversation,
 /// instead of one table keyed by position ([`MESSAGES_BEFORE_V4`]); opening an older file moves
-/// its messages over once (`messages.rs`, `migrate_message_table`).
+/// its messages over once (`migrate.rs`).
 pub const SCHEMA_VERSION: u64 = 4;
+
+/// The first schema with [`MESSAGE_LOG`]: older files have their messages moved to it when
+/// opened (`migrate.rs`).
+pub const MESSAGE_LOG_SINCE: u64 = 4;
 
 /// Store-wide values: `schema_version`, `next_order_key`, `next_msg_uid` (u64 LE), `user_id` (UTF-8).
 pub const META: TableDefinition<&str, &[u8]> = TableDefinition::new("meta");

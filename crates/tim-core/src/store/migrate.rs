@@ -1,0 +1,147 @@
+//! Upgrades of files written under an older schema, run once when such a file is opened, in
+//! the transaction that marks it with [`SCHEMA_VERSION`](super::SCHEMA_VERSION): a crash
+//! leaves either the old file or the upgraded one.
+
+use redb::{ReadableTable, Table, WriteTransaction};
+
+use super::redb_store::{StoreError, read_u64};
+use super::schema::{MESSAGE_INDEX, MESSAGE_LOG, MESSAGE_LOG_SINCE, MESSAGES_BEFORE_V4, META_NEXT_MSG_UID};
+
+/// Brings a file of schema `found` up to this build's layout.
+pub fn upgrade(txn: &WriteTransaction, meta: &mut Table<&str, &[u8]>, found: u64) -> Result<(), StoreError> {
+    if found < MESSAGE_LOG_SINCE {
+        let next_uid = move_messages_to_log(txn)?;
+        // No new message may take a moved one's uid, whatever the counter said.
+        let counter = meta.get(META_NEXT_MSG_UID)?.map_or(0, |v| read_u64(v.value()));
+        if counter < next_uid {
+            meta.insert(META_NEXT_MSG_UID, next_uid.to_le_bytes().as_slice())?;
+        }
+    }
+    Ok(())
+}
+
+/// Moves the messages of [`MESSAGES_BEFORE_V4`] (keyed by position) into the log and the
+/// per-conversation index, then deletes the old table; returns the uid after the largest moved.
+/// The records move as they are (every record layout still reads). Two rows with one uid cannot
+/// come from any build (uids come from one counter per file); should a damaged file hold them,
+/// it is refused rather than one of them dropped.
+fn move_messages_to_log(txn: &WriteTransaction) -> Result<u64, StoreError> {
+    let mut next_uid = 1;
+    {
+        let old = txn.open_table(MESSAGES_BEFORE_V4)?;
+        let mut log = txn.open_table(MESSAGE_LOG)?;
+        let mut index = txn.open_table(MESSAGE_INDEX)?;
+        for row in old.iter()? {
+            let (k, v) = row?;
+            let (t, id, time, uid) = k.value();
+            if log.insert(uid, v.value())?.is_some() {
+                return Err(StoreError::Corrupt {
+                    key: format!("({t}, {id:?})@{time}/{uid}"),
+                    detail: "two messages share a uid".into(),
+                });
+            }
+            index.insert((t, id, time, uid), ())?;
+            next_uid = next_uid.max(uid.saturating_add(1));
+        }
+    }
+    txn.delete_table(MESSAGES_BEFORE_V4)?;
+    Ok(next_uid)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use redb::{Database, ReadableDatabase, ReadableTable, TableHandle};
+    use tim_types::{Elem, Message};
+
+    use crate::ids::ConvKey;
+    use crate::state::messages::Origin;
+    use crate::store::ops::{HistoryQuery, MsgOp, OpOutput};
+    use crate::store::redb_store::read_u64;
+    use crate::store::schema::*;
+    use crate::store::{SCHEMA_VERSION, Store, user_store_path};
+
+    /// Rewrites alice's file as schema 3 kept messages: one table keyed by position.
+    fn rewrite_as_schema_3(dir: &Path) {
+        let db = Database::create(user_store_path(dir, "alice")).unwrap();
+        let txn = db.begin_write().unwrap();
+        {
+            let log = txn.open_table(MESSAGE_LOG).unwrap();
+            let index = txn.open_table(MESSAGE_INDEX).unwrap();
+            let mut old = txn.open_table(MESSAGES_BEFORE_V4).unwrap();
+            for row in index.iter().unwrap() {
+                let (k, _) = row.unwrap();
+                let key = k.value();
+                old.insert(key, log.get(key.3).unwrap().unwrap().value()).unwrap();
+            }
+        }
+        txn.delete_table(MESSAGE_LOG).unwrap();
+        txn.delete_table(MESSAGE_INDEX).unwrap();
+        let mut meta = txn.open_table(META).unwrap();
+        meta.insert(META_SCHEMA_VERSION, 3u64.to_le_bytes().as_slice()).unwrap();
+        // As if the counter had been lost: the move must keep new uids clear of the moved ones.
+        meta.remove(META_NEXT_MSG_UID).unwrap();
+        drop(meta);
+        txn.commit().unwrap();
+    }
+
+    #[test]
+    fn the_messages_of_a_schema_3_file_move_to_the_log_when_it_is_opened() {
+        let dir = tempfile::tempdir().unwrap();
+        let (a, b) = (ConvKey::c2c("bob").unwrap(), ConvKey::group("g").unwrap());
+        let message = |id: &str, time: u64| {
+            let mut msg = Message::from_elems(vec![Elem::text(id)]);
+            msg.message_msg_id = Some(id.into());
+            msg.message_server_time = Some(time);
+            msg
+        };
+        let reads = || {
+            vec![
+                MsgOp::History { key: a.clone(), query: HistoryQuery::default() },
+                MsgOp::History { key: b.clone(), query: HistoryQuery::default() },
+                MsgOp::Doctor { fix: false },
+            ]
+        };
+        let before = {
+            let (store, _) = Store::open(dir.path(), "alice").unwrap();
+            let writes = vec![
+                MsgOp::Insert {
+                    key: a.clone(),
+                    messages: vec![message("a1", 10), message("a2", 5)],
+                    origin: Origin::Imported,
+                },
+                MsgOp::Insert { key: b.clone(), messages: vec![message("b1", 7)], origin: Origin::Imported },
+            ];
+            let wrote = store.execute(writes, 100, 1, false, Vec::new()).unwrap();
+            assert!(wrote.results.iter().all(Result::is_ok));
+            store.execute(reads(), 100, wrote.next_order_key, false, Vec::new()).unwrap().results
+        };
+        rewrite_as_schema_3(dir.path());
+        let (store, _) = Store::open(dir.path(), "alice").unwrap();
+        let after = store.execute(reads(), 100, 10, false, Vec::new()).unwrap().results;
+        assert_eq!(after, before, "the same histories and the same doctor's count");
+        let Ok(OpOutput::Report(report)) = &after[2] else { panic!("{after:?}") };
+        assert_eq!((report.messages, report.mismatches.len()), (3, 0));
+        let more = vec![MsgOp::Insert {
+            key: a.clone(),
+            messages: vec![message("a3", 20)],
+            origin: Origin::Imported,
+        }];
+        assert!(store.execute(more, 100, 10, false, Vec::new()).unwrap().results[0].is_ok());
+        let after = store.execute(reads(), 100, 10, false, Vec::new()).unwrap().results;
+        let Ok(OpOutput::Messages(history)) = &after[0] else { panic!("{after:?}") };
+        let ids: Vec<_> = history.iter().filter_map(|m| m.message_msg_id.as_deref()).collect();
+        assert_eq!(ids, ["a3", "a1", "a2"], "the new message took no moved one's place");
+        let Ok(OpOutput::Report(report)) = &after[2] else { panic!("{after:?}") };
+        assert_eq!((report.messages, report.mismatches.len()), (4, 0));
+        drop(store);
+        let db = Database::create(user_store_path(dir.path(), "alice")).unwrap();
+        let meta = db.begin_read().unwrap().open_table(META).unwrap();
+        assert_eq!(read_u64(meta.get(META_SCHEMA_VERSION).unwrap().unwrap().value()), SCHEMA_VERSION);
+        drop(meta);
+        let names: Vec<String> =
+            db.begin_read().unwrap().list_tables().unwrap().map(|t| t.name().to_owned()).collect();
+        assert!(!names.contains(&"messages".to_owned()), "the old table is gone: {names:?}");
+    }
+}
