@@ -281,3 +281,23 @@ fn a_read_queued_before_a_failed_write_still_answers_what_it_read() {
     assert_store_failure(&write_rx.recv().unwrap().unwrap_err());
     sdk.shutdown();
 }
+
+#[test]
+fn reading_history_commits_nothing_so_a_failing_disk_does_not_fail_it() {
+    let (_dir, faults, sdk) = start_faulty("history-reader");
+    let client = sdk.client();
+    block_on(client.login("history-reader", "")).unwrap();
+    block_on(client.deliver(vec![from_peer("m1")])).unwrap();
+    let key = ConvKey::c2c("peer").unwrap();
+    // Every fsync fails from here: a read that committed (as every batch did) would fail too.
+    faults.set(Fault::Syncs);
+    let page = block_on(client.message_list(key.clone(), crate::HistoryQuery::default())).unwrap();
+    assert_eq!(page.iter().filter_map(|m| m.message_msg_id.as_deref()).collect::<Vec<_>>(), ["m1"]);
+    let report = block_on(client.doctor(false)).unwrap();
+    assert_eq!((report.messages, report.mismatches.len()), (1, 0));
+    // A write still meets the failing disk, and fails (whether it landed is unknown after a
+    // failed fsync: `after_a_failed_fsync_of_a_delivery_memory_takes_what_the_file_holds`).
+    assert!(block_on(client.delete_message(key, "m1".into())).is_err());
+    faults.set(Fault::None);
+    sdk.shutdown();
+}

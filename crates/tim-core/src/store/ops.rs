@@ -174,6 +174,10 @@ pub struct OpsOutcome {
     pub received: Vec<Message>,
     /// Newly stored messages sent by the user, for the transport.
     pub sent: Vec<Message>,
+    /// Whether the batch changed anything. A batch that did not (history, the doctor without
+    /// `fix`, duplicates only) is not committed: a durable commit costs an fsync, which made
+    /// every history page cost one.
+    pub wrote: bool,
 }
 
 /// Inputs that come from the conversation actor.
@@ -642,6 +646,7 @@ pub fn execute(
         uid.max(1)
     };
     let preloaded = std::mem::take(&mut ctx.preloaded);
+    let (first_uid, first_order_key) = (next_uid, ctx.next_order_key);
     let mut batch = Batch {
         txn,
         tables: MessageTables::open(txn)?,
@@ -656,6 +661,13 @@ pub fn execute(
         batch.outcome.results.push(result);
     }
     let Batch { mut convs, dirty, ctx, next_uid, mut outcome, .. } = batch;
+    // Every operation that writes touches the conversation it writes to (the counters move
+    // only with a conversation created or a message stored).
+    outcome.wrote = !dirty.is_empty() || next_uid != first_uid || ctx.next_order_key != first_order_key;
+    outcome.next_order_key = ctx.next_order_key;
+    if !outcome.wrote {
+        return Ok(outcome);
+    }
     {
         let mut table = txn.open_table(CONVERSATIONS)?;
         for key in dirty {
@@ -674,6 +686,5 @@ pub fn execute(
         meta.insert(META_NEXT_MSG_UID, next_uid.to_le_bytes().as_slice())?;
         meta.insert(super::schema::META_NEXT_ORDER_KEY, ctx.next_order_key.to_le_bytes().as_slice())?;
     }
-    outcome.next_order_key = ctx.next_order_key;
     Ok(outcome)
 }

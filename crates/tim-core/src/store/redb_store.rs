@@ -222,7 +222,12 @@ impl Store {
         let ctx =
             OpsContext { self_id: self.user_id.clone(), now, next_order_key, collect_received, preloaded };
         let outcome = super::ops::execute(&txn, ops, ctx)?;
-        txn.commit()?;
+        if outcome.wrote {
+            txn.commit()?;
+        } else {
+            // Nothing to make durable: no commit, no fsync.
+            txn.abort()?;
+        }
         Ok(outcome)
     }
 

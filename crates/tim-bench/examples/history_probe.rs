@@ -1,0 +1,51 @@
+//! Profiling aid: the latency of a history page (`TIMMsgGetMsgList`'s work through the Rust API),
+//! newest 20 messages of a conversation, after `MESSAGES` (default 1,000,000) messages in 10,000
+//! conversations, in a fresh instance (the page cache warm, redb's cache cold).
+//! `cargo build --release -p tim-bench --example history_probe && target/release/examples/history_probe`
+
+use std::time::{Duration, Instant};
+
+use tim_core::{ConvKey, HistoryQuery, Sdk, SdkConfig, block_on};
+use tim_types::{ConvType, Elem, Message};
+
+fn main() {
+    let messages: usize = std::env::var("MESSAGES").ok().and_then(|n| n.parse().ok()).unwrap_or(1_000_000);
+    let conversations = 10_000;
+    let dir = tempfile::tempdir().unwrap();
+    {
+        let sdk = Sdk::start(SdkConfig::new(dir.path())).unwrap();
+        let client = sdk.client();
+        block_on(client.login("bench", "")).unwrap();
+        for batch in 0..messages / 1000 {
+            let list = (batch * 1000..(batch + 1) * 1000)
+                .map(|n| {
+                    let mut msg =
+                        Message::from_elems(vec![Elem::text(format!("message {n:08} {}", "x".repeat(180)))]);
+                    msg.message_sender = Some(format!("u{:06}", n % conversations));
+                    msg.message_conv_type = Some(ConvType::C2C);
+                    msg.message_msg_id = Some(format!("m{n}"));
+                    msg.message_server_time = Some(1_700_000_000 + n as u64);
+                    msg
+                })
+                .collect();
+            block_on(client.deliver(list)).unwrap();
+        }
+        sdk.shutdown();
+    }
+    let sdk = Sdk::start(SdkConfig::new(dir.path())).unwrap();
+    let client = sdk.client();
+    block_on(client.login("bench", "")).unwrap();
+    let mut took: Vec<Duration> = (0..2000)
+        .map(|i| {
+            let key = ConvKey::c2c(format!("u{:06}", (i * 7919) % conversations)).unwrap();
+            let start = Instant::now();
+            let page =
+                block_on(client.message_list(key, HistoryQuery { count: 20, ..Default::default() })).unwrap();
+            assert_eq!(page.len(), 20.min(messages / conversations));
+            start.elapsed()
+        })
+        .collect();
+    took.sort();
+    println!("history page of 20 after {messages} messages: p50 {:?}, p99 {:?}", took[1000], took[1980]);
+    sdk.shutdown();
+}
