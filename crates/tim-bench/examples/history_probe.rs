@@ -3,10 +3,11 @@
 //! conversations, in a fresh instance (the page cache warm, redb's cache cold).
 //! `cargo build --release -p tim-bench --example history_probe && target/release/examples/history_probe`
 
+mod common;
+
 use std::time::{Duration, Instant};
 
 use tim_core::{ConvKey, HistoryQuery, Sdk, SdkConfig, block_on};
-use tim_types::{ConvType, Elem, Message};
 
 fn main() {
     let messages: usize = std::env::var("MESSAGES").ok().and_then(|n| n.parse().ok()).unwrap_or(1_000_000);
@@ -17,17 +18,8 @@ fn main() {
         let client = sdk.client();
         block_on(client.login("bench", "")).unwrap();
         for batch in 0..messages / 1000 {
-            let list = (batch * 1000..(batch + 1) * 1000)
-                .map(|n| {
-                    let mut msg =
-                        Message::from_elems(vec![Elem::text(format!("message {n:08} {}", "x".repeat(180)))]);
-                    msg.message_sender = Some(format!("u{:06}", n % conversations));
-                    msg.message_conv_type = Some(ConvType::C2C);
-                    msg.message_msg_id = Some(format!("m{n}"));
-                    msg.message_server_time = Some(1_700_000_000 + n as u64);
-                    msg
-                })
-                .collect();
+            let list =
+                (batch * 1000..(batch + 1) * 1000).map(|n| common::w1_message(n, conversations)).collect();
             block_on(client.deliver(list)).unwrap();
         }
         sdk.shutdown();
