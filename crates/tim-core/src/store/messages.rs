@@ -174,11 +174,16 @@ impl<'txn> MessageTables<'txn> {
     /// Removes a message and its index entries; returns it.
     pub fn remove(&mut self, key: &ConvKey, pos: MsgPos) -> Result<Option<MessageRecord>, StoreError> {
         let Some(rec) = self.get(key, pos)? else { return Ok(None) };
+        self.remove_read(key, pos, rec.msg_id(), rec.seq())?;
+        Ok(Some(rec))
+    }
+
+    /// Removes a message already read (its ID and sequence known) and its index entries.
+    fn remove_read(&mut self, key: &ConvKey, pos: MsgPos, msg_id: &str, seq: u64) -> Result<(), StoreError> {
         self.index.remove(msg_key(key, pos))?;
         self.log.remove(pos.uid)?;
-        self.ids.remove(rec.msg_id())?;
+        self.ids.remove(msg_id)?;
         let (t, id) = conv_row(key);
-        let seq = rec.seq();
         let points_here = self.seqs.get((t, id, seq))?.map(|g| g.value()) == Some((pos.time, pos.uid));
         if points_here {
             self.seqs.remove((t, id, seq))?;
@@ -193,7 +198,7 @@ impl<'txn> MessageTables<'txn> {
         } else {
             self.seq_shared.remove((t, id, seq, pos.time, pos.uid))?;
         }
-        Ok(Some(rec))
+        Ok(())
     }
 
     /// How many message records the log holds (the doctor compares it with what the
@@ -324,15 +329,18 @@ impl<'txn> MessageTables<'txn> {
 
     /// Removes every message of a conversation; returns how many.
     pub fn clear(&mut self, key: &ConvKey) -> Result<u64, StoreError> {
-        let mut positions = Vec::new();
+        // What removing each needs, kept from the one read of it (not the whole records: a
+        // conversation may hold many).
+        let mut found = Vec::new();
         self.scan(key, MsgPos::MIN, MsgPos::MAX, false, |rec| {
-            positions.push(rec.pos);
+            let seq = rec.seq();
+            found.push((rec.pos, rec.msg.message_msg_id.unwrap_or_default(), seq));
             true
         })?;
-        for pos in &positions {
-            self.remove(key, *pos)?;
+        for (pos, msg_id, seq) in &found {
+            self.remove_read(key, *pos, msg_id, *seq)?;
         }
-        Ok(positions.len() as u64)
+        Ok(found.len() as u64)
     }
 }
 
