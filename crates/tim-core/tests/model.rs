@@ -1,7 +1,8 @@
 //! Model-based property test: random sequences of conversation and message operations against a
 //! small reference model. After every step the list order, unread counts, total, last messages,
 //! each listed conversation's history, drafts, receive options and @-info must equal the model's,
-//! across restarts too.
+//! across restarts too. The store folds its recent records (`store/recent.rs`) every four
+//! entries here, so that folds happen at every point of a sequence.
 //!
 //! `TIM_MODEL_CASES` sets the number of cases (default 24, for CI); set it high for a long run.
 
@@ -644,6 +645,9 @@ proptest! {
 
     #[test]
     fn the_engine_matches_the_model(ops in proptest::collection::vec(op(), 1..40)) {
+        // Small commits append records to a log folded into the records tree when full: at 4
+        // entries a case folds many times, between restarts and across them.
+        tim_core::store::fold_recent_records_at(4);
         let mut h = Harness::new();
         let mut m = Model::default();
         for (step, op) in ops.iter().enumerate() {

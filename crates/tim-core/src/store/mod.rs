@@ -14,11 +14,13 @@ mod messages;
 mod migrate;
 pub mod ops;
 mod path;
+mod recent;
 mod record;
 mod redb_store;
 mod schema;
 
 pub use path::{USERS_DIR, user_store_file_name, user_store_path};
+pub use recent::fold_recent_records_at;
 pub use redb_store::{CommitBatch, LOAD_CHUNK, Loaded, Loading, Store, StoreError};
 pub use schema::SCHEMA_VERSION;
 

@@ -11,8 +11,9 @@ use redb::{ReadableTable, WriteTransaction};
 use tim_types::{ConvType, ElemType, ErrCode, Message, MessageJson};
 
 use super::messages::MessageTables;
+use super::recent::{self, RecentIndex, RecordWriter};
 use super::redb_store::StoreError;
-use super::schema::{CONVERSATIONS, META, META_NEXT_MSG_UID, conv_row};
+use super::schema::{CONVERSATIONS, META, META_NEXT_MSG_UID, RECENT_RECORDS, conv_row};
 use crate::error::TimError;
 use crate::ids::ConvKey;
 use crate::state::Conversation;
@@ -229,8 +230,9 @@ enum Inserted {
 }
 
 /// The working state of one batch.
-struct Batch<'txn> {
+struct Batch<'txn, 'r> {
     txn: &'txn WriteTransaction,
+    recent: &'r RecentIndex,
     tables: MessageTables<'txn>,
     convs: BTreeMap<ConvKey, Option<Conversation>>,
     dirty: BTreeSet<ConvKey>,
@@ -239,17 +241,10 @@ struct Batch<'txn> {
     outcome: OpsOutcome,
 }
 
-impl<'txn> Batch<'txn> {
+impl Batch<'_, '_> {
     fn conv(&mut self, key: &ConvKey) -> Result<Option<&mut Conversation>, StoreError> {
         if !self.convs.contains_key(key) {
-            let table = self.txn.open_table(CONVERSATIONS)?;
-            let loaded = match table.get(conv_row(key))? {
-                Some(bytes) => Some(
-                    super::record::decode(bytes.value())
-                        .map_err(|detail| StoreError::Corrupt { key: key.to_string(), detail })?,
-                ),
-                None => None,
-            };
+            let loaded = recent::read(self.txn, self.recent, key)?;
             self.convs.insert(key.clone(), loaded);
         }
         Ok(self.convs.get_mut(key).and_then(Option::as_mut))
@@ -527,18 +522,10 @@ impl<'txn> Batch<'txn> {
 
     fn doctor(&mut self, fix: bool) -> Result<DoctorReport, StoreError> {
         let mut report = DoctorReport { fixed: fix, ..Default::default() };
-        let keys: Vec<ConvKey> = {
-            let table = self.txn.open_table(CONVERSATIONS)?;
-            let mut keys = Vec::new();
-            for row in table.iter()? {
-                let (k, _) = row?;
-                let (t, id) = k.value();
-                let corrupt = |detail: String| StoreError::Corrupt { key: format!("{t}/{id}"), detail };
-                let conv_type = ConvType::from_value(t.into()).map_err(|_| corrupt("bad type".into()))?;
-                keys.push(ConvKey::new(conv_type, id).map_err(|e| corrupt(e.to_string()))?);
-            }
-            keys
-        };
+        let keys = recent::current_keys(
+            &self.txn.open_table(CONVERSATIONS)?,
+            &self.txn.open_table(RECENT_RECORDS)?,
+        )?;
         for key in keys {
             report.conversations += 1;
             let Some(conv) = self.conv(&key)?.cloned() else { continue };
@@ -637,6 +624,7 @@ pub fn check_delivery(msg: &Message, self_id: Option<&str>) -> Result<(), String
 /// Runs a batch of operations in `txn`, writes the conversations they changed and the counters.
 pub fn execute(
     txn: &WriteTransaction,
+    recent: &mut RecentIndex,
     ops: Vec<MsgOp>,
     mut ctx: OpsContext,
 ) -> Result<OpsOutcome, StoreError> {
@@ -649,6 +637,7 @@ pub fn execute(
     let (first_uid, first_order_key) = (next_uid, ctx.next_order_key);
     let mut batch = Batch {
         txn,
+        recent,
         tables: MessageTables::open(txn)?,
         convs: preloaded.into_iter().collect(),
         dirty: BTreeSet::new(),
@@ -669,15 +658,13 @@ pub fn execute(
         return Ok(outcome);
     }
     {
-        let mut table = txn.open_table(CONVERSATIONS)?;
+        let mut table = RecordWriter::open(txn, recent, dirty.len())?;
         for key in dirty {
             let conv = convs.remove(&key).flatten();
             match &conv {
-                Some(conv) => {
-                    table.insert(conv_row(&key), super::record::encode(conv).as_slice())?;
-                }
+                Some(conv) => table.put(&key, conv)?,
                 None => {
-                    table.remove(conv_row(&key))?;
+                    table.remove(&key)?;
                 }
             }
             outcome.changed.push((key, conv));

@@ -6,12 +6,14 @@
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
+use std::sync::{Mutex, MutexGuard, PoisonError};
 
 use redb::{Database, DatabaseError, ReadableDatabase, ReadableTable, ReadableTableMetadata};
 
 use super::messages::MessageTables;
 use super::ops::{MsgOp, OpsContext, OpsOutcome};
 use super::path::user_store_path;
+use super::recent::{self, RecentIndex, RecordWriter};
 use super::schema::*;
 use crate::ids::ConvKey;
 use crate::state::Conversation;
@@ -110,9 +112,12 @@ pub struct CommitBatch {
 
 /// An open user store.
 pub struct Store {
-    db: Database,
+    pub(super) db: Database,
     data_dir: PathBuf,
     user_id: String,
+    /// The recent records' index as the last successful commit left the file; `None` until the
+    /// first write and after a failed one (the next write reads it from the file).
+    recent: Mutex<Option<RecentIndex>>,
 }
 
 impl Store {
@@ -164,7 +169,12 @@ impl Store {
             Err(DatabaseError::DatabaseAlreadyOpen) => return Err(StoreError::AlreadyOpen(path)),
             Err(e) => return Err(StoreError::Redb(e.into())),
         };
-        let store = Store { db, data_dir: data_dir.to_owned(), user_id: user_id.to_owned() };
+        let store = Store {
+            db,
+            data_dir: data_dir.to_owned(),
+            user_id: user_id.to_owned(),
+            recent: Mutex::new(None),
+        };
         store.initialize(user_id)?;
         Ok(store)
     }
@@ -198,6 +208,7 @@ impl Store {
                 }
             }
             txn.open_table(CONVERSATIONS)?;
+            txn.open_table(RECENT_RECORDS)?;
             MessageTables::open(&txn)?;
         }
         txn.commit()?;
@@ -219,45 +230,75 @@ impl Store {
         preloaded: Vec<(ConvKey, Option<Conversation>)>,
     ) -> Result<OpsOutcome, StoreError> {
         let txn = self.db.begin_write()?;
+        let mut held = self.recent_index();
+        let mut recent = match held.take() {
+            Some(index) => index,
+            None => RecentIndex::read_in(&txn)?,
+        };
         let ctx =
             OpsContext { self_id: self.user_id.clone(), now, next_order_key, collect_received, preloaded };
-        let outcome = super::ops::execute(&txn, ops, ctx)?;
+        let outcome = super::ops::execute(&txn, &mut recent, ops, ctx)?;
         if outcome.wrote {
             txn.commit()?;
         } else {
             // Nothing to make durable: no commit, no fsync.
             txn.abort()?;
         }
+        *held = Some(recent);
         Ok(outcome)
+    }
+
+    /// The recent records' index, held for one write transaction (see [`Store::recent`]).
+    pub(super) fn recent_index(&self) -> MutexGuard<'_, Option<RecentIndex>> {
+        self.recent.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
     /// How many conversation records are stored and their bytes in total (what the store holds
     /// for the conversations themselves; the benchmarks compare memory with it).
     pub fn conversation_record_bytes(&self) -> Result<(u64, u64), StoreError> {
         let txn = self.db.begin_read().map_err(redb::Error::from)?;
+        let mut newest = recent::newest_records(&txn.open_table(RECENT_RECORDS)?)?;
         let table = txn.open_table(CONVERSATIONS)?;
         let mut count = 0;
         let mut bytes = 0;
         for row in table.iter()? {
-            let (_, value) = row?;
+            let (key, value) = row?;
+            let (conv_type, conv_id) = key.value();
+            let len = match newest.remove(&recent::conv_key(conv_type, conv_id)?) {
+                Some(newer) => newer.map(|record| record.len()),
+                None => Some(value.value().len()),
+            };
+            if let Some(len) = len {
+                count += 1;
+                bytes += len as u64;
+            }
+        }
+        for record in newest.into_values().flatten() {
             count += 1;
-            bytes += value.value().len() as u64;
+            bytes += record.len() as u64;
         }
         Ok((count, bytes))
+    }
+
+    /// How many entries the recent records' log holds (see `recent.rs`).
+    pub fn recent_record_entries(&self) -> Result<u64, StoreError> {
+        let txn = self.db.begin_read().map_err(redb::Error::from)?;
+        Ok(RecentIndex::read(&txn.open_table(RECENT_RECORDS)?)?.entries())
     }
 
     /// The stored records of these conversations (`None`: no record), as the file has them now.
     pub fn read_records(&self, keys: &[ConvKey]) -> Result<Vec<(ConvKey, Option<Conversation>)>, StoreError> {
         let txn = self.db.begin_read().map_err(redb::Error::from)?;
+        let newest = recent::newest_records(&txn.open_table(RECENT_RECORDS)?)?;
         let table = txn.open_table(CONVERSATIONS)?;
         keys.iter()
             .map(|key| {
-                let conv = match table.get(conv_row(key))? {
-                    Some(bytes) => Some(
-                        super::record::decode(bytes.value())
-                            .map_err(|detail| StoreError::Corrupt { key: key.to_string(), detail })?,
-                    ),
-                    None => None,
+                let conv = match newest.get(key) {
+                    Some(newer) => newer.as_deref().map(|bytes| recent::decode(key, bytes)).transpose()?,
+                    None => table
+                        .get(conv_row(key))?
+                        .map(|bytes| recent::decode(key, bytes.value()))
+                        .transpose()?,
                 };
                 Ok((key.clone(), conv))
             })
@@ -273,9 +314,25 @@ impl Store {
                 .map_err(|e| StoreError::Corrupt { key: META_CONV_GROUPS.into(), detail: e.to_string() })?,
             None => Vec::new(),
         };
+        // The recent records override the rows they are newer than (`recent.rs`).
+        let mut newest = recent::newest_records(&txn.open_table(RECENT_RECORDS)?)?;
         let table = txn.open_table(CONVERSATIONS)?;
-        sink(Loading::Expect(table.len()? as usize));
+        let mut expect = table.len()? as usize;
+        for (key, record) in &newest {
+            match (table.get(conv_row(key))?.is_some(), record.is_some()) {
+                (false, true) => expect += 1,
+                (true, false) => expect -= 1,
+                _ => {}
+            }
+        }
+        sink(Loading::Expect(expect));
         let mut chunk = Vec::with_capacity(LOAD_CHUNK);
+        let mut emit = |conv: Conversation, sink: &mut dyn FnMut(Loading)| {
+            chunk.push(conv);
+            if chunk.len() == LOAD_CHUNK {
+                sink(Loading::Records(std::mem::replace(&mut chunk, Vec::with_capacity(LOAD_CHUNK))));
+            }
+        };
         for row in table.iter()? {
             let (key, value) = row?;
             let (conv_type, conv_id) = key.value();
@@ -287,9 +344,16 @@ impl Store {
                     detail: "record does not match its key".into(),
                 });
             }
-            chunk.push(conv);
-            if chunk.len() == LOAD_CHUNK {
-                sink(Loading::Records(std::mem::replace(&mut chunk, Vec::with_capacity(LOAD_CHUNK))));
+            let conv = match newest.remove(&conv.key) {
+                None => conv,
+                Some(None) => continue,
+                Some(Some(bytes)) => recent::decode(&conv.key, &bytes)?,
+            };
+            emit(conv, &mut sink);
+        }
+        for (key, record) in newest {
+            if let Some(bytes) = record {
+                emit(recent::decode(&key, &bytes)?, &mut sink);
             }
         }
         if !chunk.is_empty() {
@@ -301,11 +365,16 @@ impl Store {
     /// Writes a batch in one durable transaction.
     pub fn commit(&self, batch: &CommitBatch) -> Result<(), StoreError> {
         let txn = self.db.begin_write()?;
+        let mut held = self.recent_index();
+        let mut recent = match held.take() {
+            Some(index) => index,
+            None => RecentIndex::read_in(&txn)?,
+        };
         {
             // Opened only for a deletion: most batches (drafts, pins, marks) touch no message, and
             // each open table is a lookup in the commit's path.
             let mut messages = None;
-            let mut table = txn.open_table(CONVERSATIONS)?;
+            let mut table = RecordWriter::open(&txn, &mut recent, batch.conversations.len())?;
             for (key, conv) in &batch.conversations {
                 match conv {
                     Some(conv) => {
@@ -318,11 +387,11 @@ impl Store {
                             };
                             messages.clear(key)?;
                         }
-                        table.insert(conv_row(key), super::record::encode(conv).as_slice())?;
+                        table.put(key, conv)?;
                     }
                     None => {
                         // A deleted conversation takes its messages with it.
-                        if table.remove(conv_row(key))?.is_some() {
+                        if table.remove(key)? {
                             let messages = match &mut messages {
                                 Some(messages) => messages,
                                 None => messages.insert(MessageTables::open(&txn)?),
@@ -344,6 +413,7 @@ impl Store {
             }
         }
         txn.commit()?;
+        *held = Some(recent);
         Ok(())
     }
 }

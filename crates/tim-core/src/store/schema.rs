@@ -37,6 +37,13 @@ pub const META: TableDefinition<&str, &[u8]> = TableDefinition::new("meta");
 /// compact layout of `record.rs` (older JSON records still read).
 pub const CONVERSATIONS: TableDefinition<(u8, &str), &[u8]> = TableDefinition::new("conversations");
 
+/// An entry of [`RECENT_RECORDS`]: `(conv_type, conv_id, record)`, the record empty for a deletion.
+pub type RecentEntry = (u8, &'static str, &'static [u8]);
+
+/// Conversation records appended by small commits, numbered from 0 after each fold, the newest
+/// entry of a conversation overriding its row in [`CONVERSATIONS`] (`recent.rs`).
+pub const RECENT_RECORDS: TableDefinition<u64, RecentEntry> = TableDefinition::new("recent_records");
+
 /// Messages by uid (the store-wide counter that numbers them as they arrive) → a
 /// [`MessageRecord`](crate::state::messages::MessageRecord): a layout byte, time and uid (u64
 /// LE), counts-unread (u8), then the message's JSON. Why keyed by arrival and not by
