@@ -511,3 +511,68 @@ fn an_own_message_without_its_peer_is_refused_even_while_the_login_is_queued() {
     assert!(block_on(client.conversation_list()).unwrap().is_empty(), "nothing of the call was stored");
     sdk.shutdown();
 }
+
+/// One call of 150 messages (encoded on a second thread) and the same messages in calls of 30
+/// (each one after the other) store the same: what the calls return, the list, every history,
+/// the unread counts and @-reminders, and what a restart loads.
+#[test]
+fn a_bulk_delivery_stores_exactly_what_smaller_calls_store() {
+    let messages: Vec<Message> = (0..150u64)
+        .map(|i| {
+            let conv = i % 5;
+            let (sender, conv_type, conv_id) = match conv {
+                0..=2 => (format!("p{conv}"), ConvType::C2C, None),
+                _ => (format!("member{}", i % 3), ConvType::Group, Some(format!("g{conv}"))),
+            };
+            // Duplicates within a call and across calls of 30; some without an ID (generated).
+            let id = match i % 11 {
+                0 => None,
+                3 => Some(format!("id{}", i / 2)),
+                _ => Some(format!("id{i}")),
+            };
+            let mut msg = from(&sender, conv_type, conv_id.as_deref(), &format!("t{i}"), "");
+            msg.message_msg_id = id;
+            // Out of order in places: an older message may arrive after a newer one.
+            msg.message_server_time = Some(1_000 + if i % 7 == 0 { i / 2 } else { i });
+            if i % 13 == 0 {
+                msg.message_is_read = Some(true);
+            }
+            if conv_type == ConvType::Group && i % 4 == 0 {
+                msg.message_group_at_user_array = Some(vec!["me".into()]);
+            }
+            msg
+        })
+        .collect();
+    let observe = |sdk: &Sdk| {
+        let client = sdk.client();
+        let list = block_on(client.conversation_list()).unwrap();
+        let histories: Vec<Vec<Message>> = list
+            .iter()
+            .map(|info| {
+                let key = ConvKey::new(info.conv_type, &info.conv_id).unwrap();
+                block_on(client.message_list(key, HistoryQuery { count: 1_000, ..Default::default() }))
+                    .unwrap()
+            })
+            .collect();
+        (serde_json::to_string(&list).unwrap(), serde_json::to_string(&histories).unwrap())
+    };
+    let bulk_dir = tempfile::tempdir().unwrap();
+    let bulk = start(bulk_dir.path(), "me");
+    let bulk_stored = block_on(bulk.client().deliver(messages.clone())).unwrap();
+    let steps_dir = tempfile::tempdir().unwrap();
+    let steps = start(steps_dir.path(), "me");
+    let mut steps_stored = Vec::new();
+    for chunk in messages.chunks(30) {
+        steps_stored.extend(block_on(steps.client().deliver(chunk.to_vec())).unwrap());
+    }
+    assert!(bulk_stored.len() < 150 && bulk_stored.len() > 100, "duplicates dropped: {}", bulk_stored.len());
+    assert_eq!(serde_json::to_string(&bulk_stored).unwrap(), serde_json::to_string(&steps_stored).unwrap());
+    let seen = observe(&bulk);
+    assert_eq!(seen, observe(&steps));
+    drop(bulk);
+    let reopened = start(bulk_dir.path(), "me");
+    assert_eq!(observe(&reopened), seen, "the bulk call's records as a restart loads them");
+    let list = block_on(reopened.client().conversation_list()).unwrap();
+    assert!(list.iter().any(|c| !c.conv_group_at_info_array.is_empty()), "@-reminders kept");
+    assert!(list.iter().all(|c| c.conv_unread_num > 0 && c.conv_last_msg.is_some()));
+}

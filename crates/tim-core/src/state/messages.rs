@@ -222,6 +222,20 @@ pub fn apply_insert_encoded(
     self_id: &str,
     next_order_key: &mut u64,
 ) {
+    if apply_insert_but_last_text(conv, rec, self_id, next_order_key) {
+        conv.last_msg = Some(rec.present_json(conv.read_mark(), encoded));
+    }
+}
+
+/// As [`apply_insert`], except that a message that becomes the last message only moves the last
+/// position (`true`): the caller sets `last_msg` from it once it has its JSON (a bulk insert
+/// encodes messages on another thread; see `store/ops.rs`).
+pub fn apply_insert_but_last_text(
+    conv: &mut Conversation,
+    rec: &MessageRecord,
+    self_id: &str,
+    next_order_key: &mut u64,
+) -> bool {
     if rec.counts_unread && after_read_mark(conv, rec.pos) {
         conv.unread += 1;
         if conv.key.conv_type() == ConvType::Group {
@@ -260,8 +274,9 @@ pub fn apply_insert_encoded(
     }
     if rec.can_be_last() && Some(rec.pos) > conv.last_pos() {
         conv.set_last_pos(Some(rec.pos));
-        conv.last_msg = Some(rec.present_json(conv.read_mark(), encoded));
+        return true;
     }
+    false
 }
 
 /// Applies the deletion of a stored message. `new_last` is the newest remaining message that may

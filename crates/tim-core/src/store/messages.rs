@@ -5,7 +5,7 @@
 use redb::{ReadableTable, ReadableTableMetadata, Table, WriteTransaction};
 use tim_types::MessageJson;
 
-use super::compact::{compact, expand};
+use super::compact::{compact_into, expand};
 use super::redb_store::StoreError;
 use super::schema::{MESSAGE_IDS, MESSAGE_INDEX, MESSAGE_LOG, MESSAGE_SEQ_SHARED, MESSAGE_SEQS, conv_row};
 use crate::ids::ConvKey;
@@ -39,18 +39,19 @@ const FRAME_HEADER: usize = 1 + 8 + 8 + 1;
 /// The stored form of a message record: a small binary header (position, whether it counts as
 /// unread) and the message's JSON text as it is. Why not one JSON document: wrapping the message
 /// text in another document copied and re-scanned 500 bytes per message on the ingest path.
-fn encode(rec: &MessageRecord, msg: &MessageJson) -> Vec<u8> {
-    let compacted = compact(msg.text());
-    let (version, json) = match &compacted {
-        Some(bytes) => (FRAMED_V2, bytes.as_slice()),
-        None => (FRAMED_V1, msg.text().as_bytes()),
-    };
+/// The log record of a message: its frame around its JSON, compacted. Pure, so a bulk insert
+/// runs it on another thread (`ops.rs`).
+pub fn encode(rec: &MessageRecord, msg: &MessageJson) -> Vec<u8> {
+    let json = msg.text();
     let mut bytes = Vec::with_capacity(FRAME_HEADER + json.len());
-    bytes.push(version);
+    bytes.push(FRAMED_V2);
     bytes.extend_from_slice(&rec.pos.time.to_le_bytes());
     bytes.extend_from_slice(&rec.pos.uid.to_le_bytes());
     bytes.push(u8::from(rec.counts_unread));
-    bytes.extend_from_slice(json);
+    if !compact_into(json, &mut bytes) {
+        bytes[0] = FRAMED_V1;
+        bytes.extend_from_slice(json.as_bytes());
+    }
     bytes
 }
 
@@ -98,16 +99,13 @@ impl<'txn> MessageTables<'txn> {
     }
 
     /// Stores a message, given its JSON text (which the caller has already), and indexes it.
-    pub fn insert(
-        &mut self,
-        key: &ConvKey,
-        rec: &MessageRecord,
-        msg: &MessageJson,
-    ) -> Result<(), StoreError> {
+    /// Stores a message given its log record ([`encode`]): in the log, the conversation's
+    /// index, the ID index and, for a group, the sequence index.
+    pub fn insert(&mut self, key: &ConvKey, rec: &MessageRecord, record: &[u8]) -> Result<(), StoreError> {
         let row = msg_key(key, rec.pos);
         // A uid is taken once from the file's counter; finding one in use means the counter
         // went back (a damaged file): refused rather than another message overwritten.
-        if self.log.insert(rec.pos.uid, encode(rec, msg).as_slice())?.is_some() {
+        if self.log.insert(rec.pos.uid, record)?.is_some() {
             return Err(StoreError::Corrupt {
                 key: format!("{key}@{}/{}", rec.pos.time, rec.pos.uid),
                 detail: "a new message's uid is already in use".into(),

@@ -5,7 +5,7 @@
 //! so the conversation records read here equal its in-memory state; it takes the changed records
 //! back from [`OpsOutcome::changed`].
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 
 use redb::{ReadableTable, WriteTransaction};
 use tim_types::{ConvType, ElemType, ErrCode, Message, MessageJson};
@@ -18,8 +18,8 @@ use crate::error::TimError;
 use crate::ids::ConvKey;
 use crate::state::Conversation;
 use crate::state::messages::{
-    Filing, MessageRecord, MsgPos, Origin, apply_clear, apply_delete, apply_insert_encoded, apply_read_up_to,
-    file_message,
+    Filing, MessageRecord, MsgPos, Origin, apply_clear, apply_delete, apply_insert_but_last_text,
+    apply_read_up_to, file_message,
 };
 
 /// Where a history query starts.
@@ -221,6 +221,17 @@ fn no_conversation(key: &ConvKey) -> TimError {
     TimError::new(ErrCode::InvalidConversation, format!("conversation {key} does not exist"))
 }
 
+/// From this many messages in one operation on, their JSON is encoded on a second thread
+/// ([`Batch::insert_many`]); below, starting the thread costs more than it saves.
+const BULK_INSERT_AT: usize = 64;
+
+/// A filed message with its JSON and its log record.
+struct Encoded {
+    rec: MessageRecord,
+    json: MessageJson,
+    record: Vec<u8>,
+}
+
 /// What became of one message offered to the store.
 enum Inserted {
     /// Its ID was stored already.
@@ -275,8 +286,9 @@ impl Batch<'_, '_> {
                 let report = origin != Origin::Imported;
                 let mut stored = Vec::new();
                 let mut count = 0;
-                for msg in messages {
-                    if let Inserted::Stored(reported) = self.insert(&key, msg, origin, report)? {
+                let items = messages.into_iter().map(|msg| (key.clone(), msg)).collect();
+                for inserted in self.insert_all(items, origin, report)? {
+                    if let Inserted::Stored(reported) = inserted {
                         count += 1;
                         stored.extend(reported.map(|m| *m));
                     }
@@ -295,16 +307,22 @@ impl Batch<'_, '_> {
                 if own.any(|msg| delivery_key(msg, Some(self_id)).is_none()) {
                     return Ok(Err(invalid("a message from the user needs message_conv_id (the peer)")));
                 }
-                let mut stored = Vec::new();
+                let mut items = Vec::with_capacity(messages.len());
                 for msg in messages {
                     let Some(key) = delivery_key(&msg, Some(&self.ctx.self_id)) else { continue };
+                    // Read before any of the call is filed, as before each message: a message
+                    // for an unknown group is skipped, so none of them makes the group known.
                     if only_known_groups
                         && key.conv_type() == ConvType::Group
                         && self.visible(&key)?.is_none()
                     {
                         continue;
                     }
-                    if let Inserted::Stored(reported) = self.insert(&key, msg, Origin::Received, true)? {
+                    items.push((key, msg));
+                }
+                let mut stored = Vec::new();
+                for inserted in self.insert_all(items, Origin::Received, true)? {
+                    if let Inserted::Stored(reported) = inserted {
                         stored.extend(reported.map(|m| *m));
                     }
                 }
@@ -337,10 +355,102 @@ impl Batch<'_, '_> {
         origin: Origin,
         report: bool,
     ) -> Result<Inserted, StoreError> {
+        let Some(rec) = self.file(key, msg, origin, None)? else { return Ok(Inserted::Duplicate) };
+        // Encoded once: the stored record and, usually, the conversation's last message share it.
+        let json = MessageJson::encode(&rec.msg);
+        let record = super::messages::encode(&rec, &json);
+        self.store_filed(key, Encoded { rec, json, record }, origin, report)
+    }
+
+    /// Stores messages in order: [`Self::insert_many`] from [`BULK_INSERT_AT`] messages on,
+    /// [`Self::insert`] each below.
+    fn insert_all(
+        &mut self,
+        items: Vec<(ConvKey, Message)>,
+        origin: Origin,
+        report: bool,
+    ) -> Result<Vec<Inserted>, StoreError> {
+        if items.len() >= BULK_INSERT_AT {
+            return self.insert_many(items, origin, report);
+        }
+        items.into_iter().map(|(key, msg)| self.insert(&key, msg, origin, report)).collect()
+    }
+
+    /// Stores many messages as [`Self::insert`] does one after the other, the JSON of each
+    /// encoded on a second thread while this one files the messages and writes the ones before:
+    /// the encoding is about a sixth of an import's time on the store thread, which is the whole
+    /// call's critical path (W1 in docs/performance.md).
+    fn insert_many(
+        &mut self,
+        items: Vec<(ConvKey, Message)>,
+        origin: Origin,
+        report: bool,
+    ) -> Result<Vec<Inserted>, StoreError> {
+        std::thread::scope(|scope| {
+            let (jobs, for_encoder) = flume::unbounded::<MessageRecord>();
+            let (to_store, encoded) = flume::unbounded::<Encoded>();
+            std::thread::Builder::new()
+                .name("tim-encode".into())
+                .spawn_scoped(scope, move || {
+                    for rec in for_encoder.iter() {
+                        let json = MessageJson::encode(&rec.msg);
+                        let record = super::messages::encode(&rec, &json);
+                        if to_store.send(Encoded { rec, json, record }).is_err() {
+                            return;
+                        }
+                    }
+                })
+                .map_err(|source| StoreError::Io { path: "tim-encode thread".into(), source })?;
+            // Filed in order on this thread (each message's filing depends on the ones before it
+            // in its conversation), encoded over there as they come.
+            let mut filed_ids = HashSet::new();
+            let mut filed = Vec::with_capacity(items.len());
+            for (key, msg) in items {
+                match self.file(&key, msg, origin, Some(&mut filed_ids))? {
+                    Some(rec) => {
+                        // The receiver lives until this scope ends.
+                        let _ = jobs.send(rec);
+                        filed.push(Some(key));
+                    }
+                    None => filed.push(None),
+                }
+            }
+            drop(jobs);
+            let mut results = Vec::with_capacity(filed.len());
+            for key in filed {
+                let Some(key) = key else {
+                    results.push(Inserted::Duplicate);
+                    continue;
+                };
+                let done = encoded.recv().map_err(|_| StoreError::Corrupt {
+                    key: key.to_string(),
+                    detail: "the encoding thread stopped".into(),
+                })?;
+                results.push(self.store_filed(&key, done, origin, report)?);
+            }
+            Ok(results)
+        })
+    }
+
+    /// Files a message into its conversation (creating it) unless its ID is stored already (or,
+    /// in a bulk insert, `filed_ids` holds it): its position, IDs and times, and its effect on the
+    /// conversation, except the last message's text, which [`Self::store_filed`] sets.
+    fn file(
+        &mut self,
+        key: &ConvKey,
+        msg: Message,
+        origin: Origin,
+        mut filed_ids: Option<&mut HashSet<String>>,
+    ) -> Result<Option<MessageRecord>, StoreError> {
+        let taken = |tables: &MessageTables, filed: &Option<&mut HashSet<String>>, id: &str| {
+            Ok::<_, StoreError>(
+                filed.as_ref().is_some_and(|f| f.contains(id)) || tables.find_id(id)?.is_some(),
+            )
+        };
         let given_id = msg.message_msg_id.as_deref().filter(|id| !id.is_empty());
         if let Some(id) = given_id {
-            if self.tables.find_id(id)?.is_some() {
-                return Ok(Inserted::Duplicate);
+            if taken(&self.tables, &filed_ids, id)? {
+                return Ok(None);
             }
         }
         let id_generated = given_id.is_none();
@@ -358,29 +468,49 @@ impl Batch<'_, '_> {
             // take that message's ID away. A suffix makes it unique.
             let base = rec.msg_id().to_owned();
             let mut suffix = 0u32;
-            while self.tables.find_id(rec.msg_id())?.is_some() {
+            while taken(&self.tables, &filed_ids, rec.msg_id())? {
                 suffix += 1;
                 rec.msg.message_msg_id = Some(format!("{base}-{suffix}"));
             }
         }
-        // Encoded once: the stored record and, usually, the conversation's last message share it.
-        let encoded = MessageJson::encode(&rec.msg);
-        apply_insert_encoded(conv, &rec, Some(&encoded), &self.ctx.self_id, &mut self.ctx.next_order_key);
-        let read_mark = conv.read_mark();
-        self.tables.insert(key, &rec, &encoded)?;
+        apply_insert_but_last_text(conv, &rec, &self.ctx.self_id, &mut self.ctx.next_order_key);
+        if let Some(filed) = filed_ids.as_mut() {
+            filed.insert(rec.msg_id().to_owned());
+        }
+        Ok(Some(rec))
+    }
+
+    /// Writes a filed message, and the last message's text if it is the conversation's last.
+    fn store_filed(
+        &mut self,
+        key: &ConvKey,
+        done: Encoded,
+        origin: Origin,
+        report: bool,
+    ) -> Result<Inserted, StoreError> {
+        let Encoded { rec, json, record } = done;
+        self.tables.insert(key, &rec, &record)?;
+        let mut read_mark = None;
+        if let Some(conv) = self.conv(key)? {
+            read_mark = conv.read_mark();
+            // Filing moved the last position; the last message of a bulk insert is known only
+            // once all of it is filed, so its text is set here.
+            if conv.last_pos() == Some(rec.pos) {
+                conv.last_msg = Some(rec.present_json(read_mark, Some(&json)));
+            }
+        }
         self.touch(key);
         // Copies only for whoever will read them: the caller, the receive callbacks, the transport.
         // Received messages include the user's own from another device: apps show those too.
         let for_callbacks = origin == Origin::Received && self.ctx.collect_received;
-        let for_transport = origin == Origin::Sent;
-        if !(report || for_callbacks || for_transport) {
+        if !(report || for_callbacks || origin == Origin::Sent) {
             return Ok(Inserted::Stored(None));
         }
         let reported = rec.present(read_mark);
         if for_callbacks {
             self.outcome.received.push(reported.clone());
         }
-        if for_transport {
+        if origin == Origin::Sent {
             self.outcome.sent.push(reported.clone());
         }
         Ok(Inserted::Stored(report.then(|| Box::new(reported))))
