@@ -98,7 +98,6 @@ impl<'txn> MessageTables<'txn> {
         }))
     }
 
-    /// Stores a message, given its JSON text (which the caller has already), and indexes it.
     /// Stores a message given its log record ([`encode`]): in the log, the conversation's
     /// index, the ID index and, for a group, the sequence index.
     pub fn insert(&mut self, key: &ConvKey, rec: &MessageRecord, record: &[u8]) -> Result<(), StoreError> {

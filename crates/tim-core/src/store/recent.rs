@@ -135,13 +135,18 @@ impl<'txn, 'i> RecordWriter<'txn, 'i> {
     }
 
     /// Removes a conversation's record; whether it may have had one (a row, or log entries).
+    /// Where records are appended, a deletion is appended too (an empty entry: the row, left
+    /// in place, goes at the next fold); elsewhere the row is removed.
     pub fn remove(&mut self, key: &ConvKey) -> Result<bool, StoreError> {
-        let had_row = self.records.remove(conv_row(key))?.is_some();
         let logged = self.index.newest.contains_key(key);
-        if logged {
-            self.append_entry(key, &[])?;
+        if self.append || logged {
+            let had_row = self.records.get(conv_row(key))?.is_some();
+            if had_row || logged {
+                self.append_entry(key, &[])?;
+            }
+            return Ok(had_row || logged);
         }
-        Ok(had_row || logged)
+        Ok(self.records.remove(conv_row(key))?.is_some())
     }
 
     fn append_entry(&mut self, key: &ConvKey, bytes: &[u8]) -> Result<(), StoreError> {
@@ -351,7 +356,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let (store, _) = Store::open(dir.path(), "me").unwrap();
         // 0: a row with newer log entries, then deleted; 1: only ever in the log, deleted;
-        // 2: a row, deleted by a small commit (no log entry needed); 3: kept.
+        // 2: a row, deleted by a small commit (an empty entry; the row goes at the fold); 3: kept.
         let many: Vec<(usize, u64)> = (0..=APPEND_AT_MOST).map(|n| (n, 1)).collect();
         put(&store, &many);
         commit(&store, vec![(key(0), Some(conv(0, 2)))]);
@@ -393,6 +398,18 @@ mod tests {
         let expected: Vec<(ConvKey, u64)> =
             (0..12).map(|n| (key(n), if n < 8 { n as u64 + 12 } else { n as u64 })).collect();
         assert_eq!(loaded, expected);
+    }
+
+    #[test]
+    fn a_file_with_recent_records_is_refused_by_builds_that_would_ignore_them() {
+        // A build of schema 4 reads the rows only: it would load what the log overrides.
+        let dir = tempfile::tempdir().unwrap();
+        let (store, _) = Store::open(dir.path(), "me").unwrap();
+        put(&store, &[(1, 1)]);
+        let txn = store.db.begin_read().unwrap();
+        let meta = txn.open_table(crate::store::schema::META).unwrap();
+        let version = meta.get(crate::store::schema::META_SCHEMA_VERSION).unwrap().unwrap();
+        assert!(super::super::redb_store::read_u64(version.value()) >= 5);
     }
 
     #[test]

@@ -336,6 +336,18 @@ impl Store {
         for row in table.iter()? {
             let (key, value) = row?;
             let (conv_type, conv_id) = key.value();
+            // A row the log overrides is not decoded (nor its key built, when the log is empty).
+            if !newest.is_empty() {
+                let key = recent::conv_key(conv_type, conv_id)?;
+                match newest.remove(&key) {
+                    None => {}
+                    Some(None) => continue,
+                    Some(Some(bytes)) => {
+                        emit(recent::decode(&key, &bytes)?, &mut sink);
+                        continue;
+                    }
+                }
+            }
             let conv = super::record::decode(value.value())
                 .map_err(|detail| StoreError::Corrupt { key: format!("{conv_type}/{conv_id}"), detail })?;
             if conv_row(&conv.key) != (conv_type, conv_id) {
@@ -344,11 +356,6 @@ impl Store {
                     detail: "record does not match its key".into(),
                 });
             }
-            let conv = match newest.remove(&conv.key) {
-                None => conv,
-                Some(None) => continue,
-                Some(Some(bytes)) => recent::decode(&conv.key, &bytes)?,
-            };
             emit(conv, &mut sink);
         }
         for (key, record) in newest {

@@ -24,7 +24,10 @@ use crate::ids::ConvKey;
 /// 4: messages sit in [`MESSAGE_LOG`] by uid with a key-only [`MESSAGE_INDEX`] per conversation,
 /// instead of one table keyed by position ([`MESSAGES_BEFORE_V4`]); opening an older file moves
 /// its messages over once (`migrate.rs`).
-pub const SCHEMA_VERSION: u64 = 4;
+/// 5: small commits append conversation records to [`RECENT_RECORDS`] (`recent.rs`), whose
+/// newest entry overrides the row in [`CONVERSATIONS`]; a version-4 build would read the older
+/// rows (and write rows the log then shadows). Older files open as they are (no log yet).
+pub const SCHEMA_VERSION: u64 = 5;
 
 /// The first schema with [`MESSAGE_LOG`]: older files have their messages moved to it when
 /// opened (`migrate.rs`).
