@@ -51,6 +51,11 @@ impl EventHub {
         read(&self.conv).is_some()
     }
 
+    /// Whether a total-unread handler is set.
+    pub fn has_total_unread_handler(&self) -> bool {
+        read(&self.total_unread).is_some()
+    }
+
     /// Whether a new-message handler is set.
     pub fn has_new_message_handler(&self) -> bool {
         read(&self.new_messages).is_some()
