@@ -219,25 +219,49 @@ pub fn read(
     }
 }
 
+/// Calls `each` with every current record (see the invariants) as `(conv_type, conv_id,
+/// record)`: the rows in key order, each replaced by its conversation's newest log entry
+/// (`newest`, from [`newest_records`]) or left out for a deletion, then the conversations only
+/// the log holds. With an empty log no key is built (a login reads every row through here).
+pub fn for_each_current(
+    records: &impl ReadableTable<(u8, &'static str), &'static [u8]>,
+    mut newest: BTreeMap<ConvKey, Option<Vec<u8>>>,
+    mut each: impl FnMut(u8, &str, &[u8]) -> Result<(), StoreError>,
+) -> Result<(), StoreError> {
+    for row in records.iter()? {
+        let (key, value) = row?;
+        let (conv_type, conv_id) = key.value();
+        if !newest.is_empty() {
+            match newest.remove(&conv_key(conv_type, conv_id)?) {
+                None => {}
+                Some(None) => continue,
+                Some(Some(bytes)) => {
+                    each(conv_type, conv_id, &bytes)?;
+                    continue;
+                }
+            }
+        }
+        each(conv_type, conv_id, value.value())?;
+    }
+    for (key, record) in newest {
+        if let Some(bytes) = record {
+            let (conv_type, conv_id) = conv_row(&key);
+            each(conv_type, conv_id, &bytes)?;
+        }
+    }
+    Ok(())
+}
+
 /// The keys of every current conversation, in key order.
 pub fn current_keys(
     records: &impl ReadableTable<(u8, &'static str), &'static [u8]>,
     log: &impl ReadableTable<u64, RecentEntry>,
 ) -> Result<Vec<ConvKey>, StoreError> {
-    let newest = newest_records(log)?;
     let mut keys = std::collections::BTreeSet::new();
-    for row in records.iter()? {
-        let (key, _) = row?;
-        let (conv_type, conv_id) = key.value();
+    for_each_current(records, newest_records(log)?, |conv_type, conv_id, _| {
         keys.insert(conv_key(conv_type, conv_id)?);
-    }
-    for (key, record) in newest {
-        if record.is_some() {
-            keys.insert(key);
-        } else {
-            keys.remove(&key);
-        }
-    }
+        Ok(())
+    })?;
     Ok(keys.into_iter().collect())
 }
 

@@ -8,7 +8,9 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
-use redb::{Database, DatabaseError, ReadableDatabase, ReadableTable, ReadableTableMetadata};
+use redb::{
+    Database, DatabaseError, ReadableDatabase, ReadableTable, ReadableTableMetadata, WriteTransaction,
+};
 
 use super::messages::MessageTables;
 use super::ops::{MsgOp, OpsContext, OpsOutcome};
@@ -230,11 +232,7 @@ impl Store {
         preloaded: Vec<(ConvKey, Option<Conversation>)>,
     ) -> Result<OpsOutcome, StoreError> {
         let txn = self.db.begin_write()?;
-        let mut held = self.recent_index();
-        let mut recent = match held.take() {
-            Some(index) => index,
-            None => RecentIndex::read_in(&txn)?,
-        };
+        let (mut held, mut recent) = self.take_recent_index(&txn)?;
         let ctx =
             OpsContext { self_id: self.user_id.clone(), now, next_order_key, collect_received, preloaded };
         let outcome = super::ops::execute(&txn, &mut recent, ops, ctx)?;
@@ -253,30 +251,33 @@ impl Store {
         self.recent.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
+    /// The recent records' index for the write transaction `txn`, taken out of its slot (read
+    /// from the file if the slot is empty), with the slot held: the caller puts the index back
+    /// once `txn` committed, or drops the slot empty so that the next write reads it again.
+    fn take_recent_index(
+        &self,
+        txn: &WriteTransaction,
+    ) -> Result<(MutexGuard<'_, Option<RecentIndex>>, RecentIndex), StoreError> {
+        let mut held = self.recent_index();
+        let index = match held.take() {
+            Some(index) => index,
+            None => RecentIndex::read_in(txn)?,
+        };
+        Ok((held, index))
+    }
+
     /// How many conversation records are stored and their bytes in total (what the store holds
     /// for the conversations themselves; the benchmarks compare memory with it).
     pub fn conversation_record_bytes(&self) -> Result<(u64, u64), StoreError> {
         let txn = self.db.begin_read().map_err(redb::Error::from)?;
-        let mut newest = recent::newest_records(&txn.open_table(RECENT_RECORDS)?)?;
-        let table = txn.open_table(CONVERSATIONS)?;
+        let newest = recent::newest_records(&txn.open_table(RECENT_RECORDS)?)?;
         let mut count = 0;
         let mut bytes = 0;
-        for row in table.iter()? {
-            let (key, value) = row?;
-            let (conv_type, conv_id) = key.value();
-            let len = match newest.remove(&recent::conv_key(conv_type, conv_id)?) {
-                Some(newer) => newer.map(|record| record.len()),
-                None => Some(value.value().len()),
-            };
-            if let Some(len) = len {
-                count += 1;
-                bytes += len as u64;
-            }
-        }
-        for record in newest.into_values().flatten() {
+        recent::for_each_current(&txn.open_table(CONVERSATIONS)?, newest, |_, _, record| {
             count += 1;
             bytes += record.len() as u64;
-        }
+            Ok(())
+        })?;
         Ok((count, bytes))
     }
 
@@ -315,7 +316,7 @@ impl Store {
             None => Vec::new(),
         };
         // The recent records override the rows they are newer than (`recent.rs`).
-        let mut newest = recent::newest_records(&txn.open_table(RECENT_RECORDS)?)?;
+        let newest = recent::newest_records(&txn.open_table(RECENT_RECORDS)?)?;
         let table = txn.open_table(CONVERSATIONS)?;
         let mut expect = table.len()? as usize;
         for (key, record) in &newest {
@@ -327,42 +328,19 @@ impl Store {
         }
         sink(Loading::Expect(expect));
         let mut chunk = Vec::with_capacity(LOAD_CHUNK);
-        let mut emit = |conv: Conversation, sink: &mut dyn FnMut(Loading)| {
+        recent::for_each_current(&table, newest, |conv_type, conv_id, bytes| {
+            let corrupt =
+                |detail: String| StoreError::Corrupt { key: format!("{conv_type}/{conv_id}"), detail };
+            let conv = super::record::decode(bytes).map_err(corrupt)?;
+            if conv_row(&conv.key) != (conv_type, conv_id) {
+                return Err(corrupt("record does not match its key".into()));
+            }
             chunk.push(conv);
             if chunk.len() == LOAD_CHUNK {
                 sink(Loading::Records(std::mem::replace(&mut chunk, Vec::with_capacity(LOAD_CHUNK))));
             }
-        };
-        for row in table.iter()? {
-            let (key, value) = row?;
-            let (conv_type, conv_id) = key.value();
-            // A row the log overrides is not decoded (nor its key built, when the log is empty).
-            if !newest.is_empty() {
-                let key = recent::conv_key(conv_type, conv_id)?;
-                match newest.remove(&key) {
-                    None => {}
-                    Some(None) => continue,
-                    Some(Some(bytes)) => {
-                        emit(recent::decode(&key, &bytes)?, &mut sink);
-                        continue;
-                    }
-                }
-            }
-            let conv = super::record::decode(value.value())
-                .map_err(|detail| StoreError::Corrupt { key: format!("{conv_type}/{conv_id}"), detail })?;
-            if conv_row(&conv.key) != (conv_type, conv_id) {
-                return Err(StoreError::Corrupt {
-                    key: format!("{conv_type}/{conv_id}"),
-                    detail: "record does not match its key".into(),
-                });
-            }
-            emit(conv, &mut sink);
-        }
-        for (key, record) in newest {
-            if let Some(bytes) = record {
-                emit(recent::decode(&key, &bytes)?, &mut sink);
-            }
-        }
+            Ok(())
+        })?;
         if !chunk.is_empty() {
             sink(Loading::Records(chunk));
         }
@@ -372,11 +350,7 @@ impl Store {
     /// Writes a batch in one durable transaction.
     pub fn commit(&self, batch: &CommitBatch) -> Result<(), StoreError> {
         let txn = self.db.begin_write()?;
-        let mut held = self.recent_index();
-        let mut recent = match held.take() {
-            Some(index) => index,
-            None => RecentIndex::read_in(&txn)?,
-        };
+        let (mut held, mut recent) = self.take_recent_index(&txn)?;
         {
             // Opened only for a deletion: most batches (drafts, pins, marks) touch no message, and
             // each open table is a lookup in the commit's path.
