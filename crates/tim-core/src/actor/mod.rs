@@ -642,25 +642,15 @@ impl ConvActor {
             && outcome.received.is_empty()
             && self.subscriptions.is_empty()
             && (outcome.sent.is_empty() || !matches!(self.deps.transport, Transport::Loopback(_)));
-        let answers = dones.into_iter().zip(outcome.results);
-        let answer = |answers: std::iter::Zip<_, _>| {
-            for (done, result) in answers {
-                Completion::complete(done, result);
-            }
-        };
-        let later = if unobserved {
-            answer(answers);
-            None
-        } else {
-            Some(answers)
-        };
+        let mut answers = Some(dones.into_iter().zip(outcome.results));
+        if unobserved {
+            answers.take().into_iter().flatten().for_each(|(done, result)| done.complete(result));
+        }
         if let Some(user) = self.user.as_mut() {
             let changes = user.state.apply_committed(outcome.changed, outcome.next_order_key);
             self.publish(&changes, outcome.received, &outcome.sent);
         }
-        if let Some(answers) = later {
-            answer(answers);
-        }
+        answers.into_iter().flatten().for_each(|(done, result)| done.complete(result));
     }
 
     /// After failed message operations: installs the conversations the file holds where they

@@ -39,8 +39,8 @@ const FRAME_HEADER: usize = 1 + 8 + 8 + 1;
 /// The stored form of a message record: a small binary header (position, whether it counts as
 /// unread) and the message's JSON text as it is. Why not one JSON document: wrapping the message
 /// text in another document copied and re-scanned 500 bytes per message on the ingest path.
-/// The log record of a message: its frame around its JSON, compacted. Pure, so a bulk insert
-/// runs it on another thread (`ops.rs`).
+/// The JSON is compacted (`compact.rs`) when it can be. Pure, so a bulk insert runs it on
+/// another thread (`ops.rs`).
 pub fn encode(rec: &MessageRecord, msg: &MessageJson) -> Vec<u8> {
     let json = msg.text();
     let mut bytes = Vec::with_capacity(FRAME_HEADER + json.len());

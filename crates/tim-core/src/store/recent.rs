@@ -15,7 +15,7 @@
 //! Invariants:
 //! - A conversation's current record is its newest log entry if it has one (an empty record
 //!   marks a deletion), else its row in the tree. Every read of a record goes through
-//!   [`read`] or [`newest_records`].
+//!   [`read`], [`for_each_current`] or [`newest_records`].
 //! - A conversation with log entries is written to the log, even by a large commit: its row in
 //!   the tree would be shadowed by the older entry at the next load.
 //! - [`RecentIndex`] is what the file holds after the last successful commit. The store keeps it
@@ -52,9 +52,11 @@ pub fn fold_recent_records_at(entries: u64) {
     FOLD_AT.store(entries.max(1), Ordering::Relaxed);
 }
 
-/// ... or this many bytes of records. Why these sizes: a fold rewrites each conversation once
-/// (about one commit of an import), and loading reads the whole log; 4 MiB reads in a few
-/// milliseconds, and 4,096 small commits pay for one fold many times over.
+/// ... or this many bytes of records. Why these sizes: loading reads the whole log (4 MiB in a
+/// few milliseconds), and a fold rewrites each conversation in it once, about 37 ms on a store
+/// of 10,000 conversations: some 9 µs for each of the 4,096 small commits before it, against
+/// the 200-300 µs each costs (W3 in docs/performance.md). A larger log spreads a fold further
+/// (its cost is bounded by the records tree) and is read at every login.
 pub const FOLD_BYTES: u64 = 4 << 20;
 
 /// Where each conversation's newest log entry is, and how full the log is.
