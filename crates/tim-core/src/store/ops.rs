@@ -20,7 +20,7 @@ use crate::ids::ConvKey;
 use crate::state::Conversation;
 use crate::state::messages::{
     Filing, MessageRecord, MsgPos, Origin, apply_clear, apply_delete, apply_insert_but_last_text,
-    apply_read_up_to, file_message,
+    apply_read_up_to, file_message, present_is_read,
 };
 
 /// Where a history query starts.
@@ -521,7 +521,9 @@ impl Batch<'_, '_> {
         if !(report || for_callbacks || origin == Origin::Sent) {
             return Ok(Inserted::Stored(None));
         }
-        let reported = rec.present(read_mark);
+        // The record is written: its message becomes the reported one (no copy).
+        let (pos, mut reported) = (rec.pos, rec.msg);
+        present_is_read(&mut reported, pos, read_mark);
         if for_callbacks {
             self.outcome.received.push(reported.clone());
         }
