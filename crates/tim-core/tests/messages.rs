@@ -524,7 +524,7 @@ fn a_bulk_delivery_stores_exactly_what_smaller_calls_store() {
                 0..=2 => (format!("p{conv}"), ConvType::C2C, None),
                 _ => (format!("member{}", i % 3), ConvType::Group, Some(format!("g{conv}"))),
             };
-            // Duplicates within a call and across calls of 30; some without an ID (generated).
+            // Duplicates within a call and across calls of 60; some without an ID (generated).
             let id = match i % 11 {
                 0 => None,
                 3 => Some(format!("id{}", i / 2)),
