@@ -73,14 +73,15 @@ impl RecentIndex {
     /// Reads the index from the log as `table` holds it.
     pub fn read(table: &impl ReadableTable<u64, RecentEntry>) -> Result<Self, StoreError> {
         let mut index = RecentIndex::default();
-        for row in table.iter()? {
-            let (id, entry) = row?;
-            let (conv_type, conv_id, record) = entry.value();
-            index.newest.insert(conv_key(conv_type, conv_id)?, id.value());
-            index.next_id = id.value() + 1;
-            index.bytes += record.len() as u64;
-        }
+        scan(table, |key, id, record| index.add(key, id, record))?;
         Ok(index)
+    }
+
+    /// Counts entry `id` of `key`, the newest so far.
+    fn add(&mut self, key: ConvKey, id: u64, record: &[u8]) {
+        self.newest.insert(key, id);
+        self.next_id = id + 1;
+        self.bytes += record.len() as u64;
     }
 
     /// Reads the index from the log in `txn`.
@@ -185,16 +186,42 @@ fn fold(txn: &WriteTransaction, index: &mut RecentIndex) -> Result<(), StoreErro
 }
 
 /// Each conversation's newest log entry: its record, or `None` for a deletion.
-pub fn newest_records(
-    log: &impl ReadableTable<u64, RecentEntry>,
-) -> Result<BTreeMap<ConvKey, Option<Vec<u8>>>, StoreError> {
+pub type NewestRecords = BTreeMap<ConvKey, Option<Vec<u8>>>;
+
+/// Each conversation's newest log entry ([`NewestRecords`]).
+pub fn newest_records(log: &impl ReadableTable<u64, RecentEntry>) -> Result<NewestRecords, StoreError> {
     let mut newest = BTreeMap::new();
-    for row in log.iter()? {
-        let (_, entry) = row?;
-        let (conv_type, conv_id, record) = entry.value();
-        newest.insert(conv_key(conv_type, conv_id)?, (!record.is_empty()).then(|| record.to_vec()));
-    }
+    scan(log, |key, _, record| {
+        newest.insert(key, (!record.is_empty()).then(|| record.to_vec()));
+    })?;
     Ok(newest)
+}
+
+/// [`newest_records`] and the [`RecentIndex`] of the log, from one reading of it (a login needs
+/// both: the records to load, the index for its first write).
+pub fn read_log(
+    log: &impl ReadableTable<u64, RecentEntry>,
+) -> Result<(RecentIndex, NewestRecords), StoreError> {
+    let mut index = RecentIndex::default();
+    let mut newest = BTreeMap::new();
+    scan(log, |key, id, record| {
+        newest.insert(key.clone(), (!record.is_empty()).then(|| record.to_vec()));
+        index.add(key, id, record);
+    })?;
+    Ok((index, newest))
+}
+
+/// Calls `each` with every log entry in order: its conversation, number and record.
+fn scan(
+    log: &impl ReadableTable<u64, RecentEntry>,
+    mut each: impl FnMut(ConvKey, u64, &[u8]),
+) -> Result<(), StoreError> {
+    for row in log.iter()? {
+        let (id, entry) = row?;
+        let (conv_type, conv_id, record) = entry.value();
+        each(conv_key(conv_type, conv_id)?, id.value(), record);
+    }
+    Ok(())
 }
 
 /// The current record of one conversation in a write transaction (see the invariants).
@@ -227,7 +254,7 @@ pub fn read(
 /// the log holds. With an empty log no key is built (a login reads every row through here).
 pub fn for_each_current(
     records: &impl ReadableTable<(u8, &'static str), &'static [u8]>,
-    mut newest: BTreeMap<ConvKey, Option<Vec<u8>>>,
+    mut newest: NewestRecords,
     mut each: impl FnMut(u8, &str, &[u8]) -> Result<(), StoreError>,
 ) -> Result<(), StoreError> {
     for row in records.iter()? {
@@ -436,6 +463,21 @@ mod tests {
         let meta = txn.open_table(crate::store::schema::META).unwrap();
         let version = meta.get(crate::store::schema::META_SCHEMA_VERSION).unwrap().unwrap();
         assert!(super::super::redb_store::read_u64(version.value()) >= 5);
+    }
+
+    #[test]
+    fn the_index_a_login_reads_routes_the_first_write() {
+        // Loading reads the log once and keeps its index for the first write.
+        let dir = tempfile::tempdir().unwrap();
+        let (store, _) = Store::open(dir.path(), "me").unwrap();
+        put(&store, &[(0, 1)]);
+        drop(store);
+        let (store, _) = Store::open(dir.path(), "me").unwrap();
+        assert_eq!(store.recent_index().as_ref().map(RecentIndex::entries), Some(1));
+        let many: Vec<(usize, u64)> = (0..=APPEND_AT_MOST).map(|n| (n, 2)).collect();
+        put(&store, &many);
+        assert!(!rows(&store).contains(&key(0)), "conversation 0 stays in the log");
+        assert!(reopened(dir.path(), store).contains(&(key(0), 2)));
     }
 
     #[test]

@@ -117,8 +117,9 @@ pub struct Store {
     pub(super) db: Database,
     data_dir: PathBuf,
     user_id: String,
-    /// The recent records' index as the last successful commit left the file; `None` until the
-    /// first write and after a failed one (the next write reads it from the file).
+    /// The recent records' index as the last successful commit left the file (or as loading
+    /// read it); `None` before either and after a failed write (the next write reads it from
+    /// the file).
     recent: Mutex<Option<RecentIndex>>,
 }
 
@@ -315,8 +316,10 @@ impl Store {
                 .map_err(|e| StoreError::Corrupt { key: META_CONV_GROUPS.into(), detail: e.to_string() })?,
             None => Vec::new(),
         };
-        // The recent records override the rows they are newer than (`recent.rs`).
-        let newest = recent::newest_records(&txn.open_table(RECENT_RECORDS)?)?;
+        // The recent records override the rows they are newer than (`recent.rs`). Their index
+        // is kept for the first write: nothing has written since this read.
+        let (index, newest) = recent::read_log(&txn.open_table(RECENT_RECORDS)?)?;
+        self.recent_index().get_or_insert(index);
         let table = txn.open_table(CONVERSATIONS)?;
         let mut expect = table.len()? as usize;
         for (key, record) in &newest {
