@@ -2,16 +2,18 @@
 //! side by side with `ingest_profile`. `raw_profile [N] [CACHE_MIB] [VALUE_BYTES]`, and `LAYOUT`:
 //! - unset: the bench's raw redb rows, `(conversation, n)` → VALUE_BYTES (200);
 //! - `append`: the same rows keyed by `n` alone (arrival order: what the message log does);
-//! - `log`: each message's writes in this engine's layout — the record (VALUE_BYTES, say 334) in
-//!   the log by uid, a key-only row in the per-conversation index, the ID index entry, and the
-//!   conversation's record (684 bytes);
+//! - `numbered`: each message's writes in this engine's layout — the record (VALUE_BYTES, say
+//!   334) in the log by uid, a key-only row `(conversation number, time, uid)` in the
+//!   per-conversation index (the number looked up), the ID index entry, and the conversation's
+//!   record (684 bytes);
+//! - `log`: the same with the index keyed by conversation type and ID (schema 4 and 5);
 //! - `position`: the same writes with the record keyed by position (schema 3 and before).
 //!
 //! `RECORD_BYTES` sets the conversation record's size in the last two.
 
 use std::time::Instant;
 
-use redb::{Database, TableDefinition};
+use redb::{Database, ReadableTable, ReadableTableMetadata, TableDefinition};
 
 type Pos<'a> = (u8, &'a str, u64, u64);
 const ROWS: TableDefinition<(u32, u64), &[u8]> = TableDefinition::new("rows");
@@ -20,6 +22,8 @@ const LOG: TableDefinition<u64, &[u8]> = TableDefinition::new("message_log");
 const INDEX: TableDefinition<Pos, ()> = TableDefinition::new("message_index");
 const IDS: TableDefinition<&str, Pos> = TableDefinition::new("message_ids");
 const CONVERSATIONS: TableDefinition<(u8, &str), &[u8]> = TableDefinition::new("conversations");
+const NUMBERED_INDEX: TableDefinition<(u32, u64, u64), ()> = TableDefinition::new("message_order");
+const NUMBERS: TableDefinition<(u8, &str), u32> = TableDefinition::new("conversation_numbers");
 
 fn main() {
     let arg = |n: usize| std::env::args().nth(n).and_then(|a| a.parse::<usize>().ok());
@@ -53,10 +57,24 @@ fn main() {
             let mut index = txn.open_table(INDEX).unwrap();
             let mut ids = txn.open_table(IDS).unwrap();
             let mut conversations = txn.open_table(CONVERSATIONS).unwrap();
+            let mut numbered_index = txn.open_table(NUMBERED_INDEX).unwrap();
+            let mut numbers = txn.open_table(NUMBERS).unwrap();
             for i in batch * 1000..(batch + 1) * 1000 {
                 let peer = format!("u{:06}", i % 10_000);
                 let pos = (1, peer.as_str(), 1_700_000_000 + i as u64, i as u64 + 1);
-                if layout == "position" {
+                if layout == "numbered" {
+                    let number = numbers.get((1, peer.as_str())).unwrap().map(|g| g.value());
+                    let number = match number {
+                        Some(n) => n,
+                        None => {
+                            let n = numbers.len().unwrap() as u32;
+                            numbers.insert((1, peer.as_str()), n).unwrap();
+                            n
+                        }
+                    };
+                    log.insert(pos.3, value.as_slice()).unwrap();
+                    numbered_index.insert((number, pos.2, pos.3), ()).unwrap();
+                } else if layout == "position" {
                     by_position.insert(pos, value.as_slice()).unwrap();
                 } else {
                     log.insert(pos.3, value.as_slice()).unwrap();

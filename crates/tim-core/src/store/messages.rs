@@ -1,28 +1,39 @@
 //! The message tables of an open write transaction: insert, remove, look up and scan, keeping
 //! the per-conversation, ID and sequence indexes in step with the messages (records by uid in
-//! `message_log`, each conversation's order in `message_index`: see `schema.rs`).
+//! `message_log`, each conversation's order in `message_order` by conversation number: see
+//! `schema.rs` and `numbers.rs`).
 
 use redb::{ReadableTable, ReadableTableMetadata, Table, WriteTransaction};
 use tim_types::MessageJson;
 
 use super::compact::{compact_into, expand};
+use super::numbers::Numbers;
 use super::redb_store::StoreError;
 use super::schema::{MESSAGE_IDS, MESSAGE_INDEX, MESSAGE_LOG, MESSAGE_SEQ_SHARED, MESSAGE_SEQS, conv_row};
 use crate::ids::ConvKey;
 use crate::state::messages::{MessageRecord, MsgPos};
 
+/// A message as the ID index names it: its conversation's type and ID, and its position.
 type MsgKey<'a> = (u8, &'a str, u64, u64);
 
-/// The key of a message's row in the per-conversation index (and in the ID index's values).
+/// A row of the per-conversation index: the conversation's number and the message's position.
+type IndexRow = (u32, u64, u64);
+
+/// The value of a message's row in the ID index.
 pub fn msg_key(key: &ConvKey, pos: MsgPos) -> MsgKey<'_> {
     let (conv_type, conv_id) = conv_row(key);
     (conv_type, conv_id, pos.time, pos.uid)
 }
 
+fn index_row(number: u32, pos: MsgPos) -> IndexRow {
+    (number, pos.time, pos.uid)
+}
+
 /// The open message tables.
 pub struct MessageTables<'txn> {
     log: Table<'txn, u64, &'static [u8]>,
-    index: Table<'txn, MsgKey<'static>, ()>,
+    index: Table<'txn, IndexRow, ()>,
+    numbers: Numbers<'txn>,
     ids: Table<'txn, &'static str, MsgKey<'static>>,
     seqs: Table<'txn, (u8, &'static str, u64), (u64, u64)>,
     seq_shared: Table<'txn, (u8, &'static str, u64, u64, u64), ()>,
@@ -84,6 +95,7 @@ impl<'txn> MessageTables<'txn> {
         Ok(MessageTables {
             log: txn.open_table(MESSAGE_LOG)?,
             index: txn.open_table(MESSAGE_INDEX)?,
+            numbers: Numbers::open(txn)?,
             ids: txn.open_table(MESSAGE_IDS)?,
             seqs: txn.open_table(MESSAGE_SEQS)?,
             seq_shared: txn.open_table(MESSAGE_SEQ_SHARED)?,
@@ -102,6 +114,7 @@ impl<'txn> MessageTables<'txn> {
     /// index, the ID index and, for a group, the sequence index.
     pub fn insert(&mut self, key: &ConvKey, rec: &MessageRecord, record: &[u8]) -> Result<(), StoreError> {
         let row = msg_key(key, rec.pos);
+        let number = self.numbers.find_or_give(key)?;
         // A uid is taken once from the file's counter; finding one in use means the counter
         // went back (a damaged file): refused rather than another message overwritten.
         if self.log.insert(rec.pos.uid, record)?.is_some() {
@@ -110,7 +123,7 @@ impl<'txn> MessageTables<'txn> {
                 detail: "a new message's uid is already in use".into(),
             });
         }
-        self.index.insert(row, ())?;
+        self.index.insert(index_row(number, rec.pos), ())?;
         self.ids.insert(rec.msg_id(), row)?;
         if indexes_seqs(key) {
             // Should several messages share a sequence (given ones), the index points at the
@@ -141,7 +154,8 @@ impl<'txn> MessageTables<'txn> {
     /// Reads one message: the one at `pos` in this conversation, if there is one (a uid alone
     /// would also find another conversation's message).
     pub fn get(&self, key: &ConvKey, pos: MsgPos) -> Result<Option<MessageRecord>, StoreError> {
-        if self.index.get(msg_key(key, pos))?.is_none() {
+        let Some(number) = self.numbers.find(key)? else { return Ok(None) };
+        if self.index.get(index_row(number, pos))?.is_none() {
             return Ok(None);
         }
         self.record(key, pos).map(Some)
@@ -175,9 +189,14 @@ impl<'txn> MessageTables<'txn> {
         Ok(Some(rec))
     }
 
-    /// Removes a message already read (its ID and sequence known) and its index entries.
+    /// Removes a message already read (its ID and sequence known, so its conversation has a
+    /// number) and its index entries.
     fn remove_read(&mut self, key: &ConvKey, pos: MsgPos, msg_id: &str, seq: u64) -> Result<(), StoreError> {
-        self.index.remove(msg_key(key, pos))?;
+        let number = self.numbers.find(key)?.ok_or_else(|| StoreError::Corrupt {
+            key: key.to_string(),
+            detail: "a stored message's conversation has no number".into(),
+        })?;
+        self.index.remove(index_row(number, pos))?;
         self.log.remove(pos.uid)?;
         self.ids.remove(msg_id)?;
         let (t, id) = conv_row(key);
@@ -187,7 +206,7 @@ impl<'txn> MessageTables<'txn> {
             // The newest other message with this sequence, if any, is indexed instead.
             while let Some(other) = self.newest_sharing(t, id, seq)? {
                 self.seq_shared.remove((t, id, seq, other.time, other.uid))?;
-                if self.index.get(msg_key(key, other))?.is_some() {
+                if self.index.get(index_row(number, other))?.is_some() {
                     self.seqs.insert((t, id, seq), (other.time, other.uid))?;
                     break;
                 }
@@ -229,13 +248,14 @@ impl<'txn> MessageTables<'txn> {
         if from > to {
             return Ok(());
         }
-        let range = self.index.range(msg_key(key, from)..=msg_key(key, to))?;
+        let Some(number) = self.numbers.find(key)? else { return Ok(()) };
+        let range = self.index.range(index_row(number, from)..=index_row(number, to))?;
         let mut step = |row: Result<
-            (redb::AccessGuard<'_, MsgKey<'static>>, redb::AccessGuard<'_, ()>),
+            (redb::AccessGuard<'_, IndexRow>, redb::AccessGuard<'_, ()>),
             redb::StorageError,
         >|
          -> Result<bool, StoreError> {
-            let (_, _, time, uid) = row?.0.value();
+            let (_, time, uid) = row?.0.value();
             Ok(visit(self.record(key, MsgPos { time, uid })?))
         };
         if newest_first {

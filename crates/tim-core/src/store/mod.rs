@@ -12,6 +12,7 @@ mod compact;
 pub(crate) mod fault;
 mod messages;
 mod migrate;
+mod numbers;
 pub mod ops;
 mod path;
 mod recent;

@@ -532,12 +532,8 @@ mod tests {
             let txn = db.begin_write().unwrap();
             {
                 let mut index = txn.open_table(MESSAGE_INDEX).unwrap();
-                let (t, id, time, uid) = {
-                    let first = index.first().unwrap().unwrap().0;
-                    let (t, id, time, uid) = first.value();
-                    (t, id.to_owned(), time, uid)
-                };
-                index.remove((t, id.as_str(), time, uid)).unwrap();
+                let first = index.first().unwrap().unwrap().0.value();
+                index.remove(first).unwrap();
             }
             txn.commit().unwrap();
         }

@@ -27,7 +27,11 @@ use crate::ids::ConvKey;
 /// 5: small commits append conversation records to [`RECENT_RECORDS`] (`recent.rs`), whose
 /// newest entry overrides the row in [`CONVERSATIONS`]; a version-4 build would read the older
 /// rows (and write rows the log then shadows). Older files open as they are (no log yet).
-pub const SCHEMA_VERSION: u64 = 5;
+/// 6: the per-conversation index is [`MESSAGE_INDEX`], keyed by conversation number
+/// (`numbers.rs`), instead of [`MESSAGE_INDEX_BEFORE_V6`], keyed by type and ID; opening an
+/// older file numbers its conversations and moves the index over once (`migrate.rs`). A
+/// version-5 build would find no messages.
+pub const SCHEMA_VERSION: u64 = 6;
 
 /// The first schema with [`MESSAGE_LOG`]: older files have their messages moved to it when
 /// opened (`migrate.rs`).
@@ -56,9 +60,29 @@ pub const RECENT_RECORDS: TableDefinition<u64, RecentEntry> = TableDefinition::n
 /// message log").
 pub const MESSAGE_LOG: TableDefinition<u64, &[u8]> = TableDefinition::new("message_log");
 
-/// `(conv_type, conv_id, time, uid)` → `()`: one conversation's history is one contiguous key
-/// range, in position order; the uid finds the record in [`MESSAGE_LOG`].
-pub const MESSAGE_INDEX: TableDefinition<(u8, &str, u64, u64), ()> = TableDefinition::new("message_index");
+/// The first schema with [`MESSAGE_INDEX`] keyed by conversation number: older files have their
+/// index moved over when opened (`migrate.rs`).
+pub const NUMBERED_INDEX_SINCE: u64 = 6;
+
+/// `(conversation number, time, uid)` → `()`: one conversation's history is one contiguous key
+/// range, in position order; the uid finds the record in [`MESSAGE_LOG`]. The number comes from
+/// [`CONVERSATION_NUMBERS`]; why a number and not the type and ID: `numbers.rs`.
+pub const MESSAGE_INDEX: TableDefinition<(u32, u64, u64), ()> = TableDefinition::new("message_order");
+
+/// Schema 5 and before: `(conv_type, conv_id, time, uid)` → `()`, what [`MESSAGE_INDEX`] holds
+/// now. Read once, when such a file is opened, to move its rows over; then deleted.
+pub const MESSAGE_INDEX_BEFORE_V6: TableDefinition<(u8, &str, u64, u64), ()> =
+    TableDefinition::new("message_index");
+
+/// `(conv_type, conv_id)` → the conversation's number, given when it first holds a message and
+/// never taken back (`numbers.rs`).
+pub const CONVERSATION_NUMBERS: TableDefinition<(u8, &str), u32> =
+    TableDefinition::new("conversation_numbers");
+
+/// The same pairs as [`CONVERSATION_NUMBERS`] the other way round: the next number is one past
+/// its last.
+pub const CONVERSATIONS_BY_NUMBER: TableDefinition<u32, (u8, &str)> =
+    TableDefinition::new("conversations_by_number");
 
 /// Schema 3 and before: `(conv_type, conv_id, time, uid)` → the record, as [`MESSAGE_LOG`] holds
 /// it. Read once, when such a file is opened, to move its messages over; then deleted.

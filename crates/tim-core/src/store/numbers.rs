@@ -1,0 +1,92 @@
+//! Conversation numbers: each conversation that has held a message is given a number, once, and
+//! keys its messages in the per-conversation index ([`MESSAGE_INDEX`](super::schema::MESSAGE_INDEX))
+//! by it instead of by its type and ID.
+//!
+//! Why: the index has one row per message and a call of 1,000 messages for 1,000 conversations
+//! writes one row into each conversation's key range. Keyed by `(type, ID, time, uid)` a row
+//! took about 36 bytes of a 4 KiB leaf, so each conversation's rows (100 of them in W1) filled a
+//! leaf of their own and a call dirtied (and redb, copying on write, wrote) about one leaf per
+//! conversation. Keyed by `(number, time, uid)`, fixed width, a row takes 20 bytes: two or three
+//! conversations share a leaf, and the same writes without any engine code measured about 20 %
+//! faster at 1M messages (W1 in docs/performance.md, "Conversation numbers").
+//!
+//! A write transaction remembers the numbers it looked up or gave. Keeping them for the next
+//! transactions as well (across successful commits only) measured no faster: the numbers' tree
+//! is small and its pages stay cached.
+//!
+//! Invariants:
+//! - A number is never taken back or reused: a conversation keeps its number through deletion
+//!   and re-creation, so no index row can ever be read as another conversation's.
+//! - [`CONVERSATION_NUMBERS`] and [`CONVERSATIONS_BY_NUMBER`] hold the same pairs; a new number is
+//!   one past the largest in the second.
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+
+use redb::{ReadableTable, Table, WriteTransaction};
+
+use super::redb_store::StoreError;
+use super::schema::{CONVERSATION_NUMBERS, CONVERSATIONS_BY_NUMBER};
+use crate::ids::ConvKey;
+
+/// The conversation numbers of one write transaction, with the ones looked up or given in it
+/// remembered.
+pub struct Numbers<'txn> {
+    by_key: Table<'txn, (u8, &'static str), u32>,
+    by_number: Table<'txn, u32, (u8, &'static str)>,
+    known: RefCell<HashMap<ConvKey, u32>>,
+}
+
+impl<'txn> Numbers<'txn> {
+    /// Opens the tables in `txn`.
+    pub fn open(txn: &'txn WriteTransaction) -> Result<Self, StoreError> {
+        Ok(Numbers {
+            by_key: txn.open_table(CONVERSATION_NUMBERS)?,
+            by_number: txn.open_table(CONVERSATIONS_BY_NUMBER)?,
+            known: RefCell::new(HashMap::new()),
+        })
+    }
+
+    /// The number of a conversation, if it was ever given one (it has held a message).
+    pub fn find(&self, key: &ConvKey) -> Result<Option<u32>, StoreError> {
+        if let Some(&number) = self.known.borrow().get(key) {
+            return Ok(Some(number));
+        }
+        let found = self.find_row(super::schema::conv_row(key))?;
+        if let Some(number) = found {
+            self.known.borrow_mut().insert(key.clone(), number);
+        }
+        Ok(found)
+    }
+
+    /// The number of the conversation stored as `row` (type, ID), looked up in the file.
+    pub fn find_row(&self, row: (u8, &str)) -> Result<Option<u32>, StoreError> {
+        Ok(self.by_key.get(row)?.map(|g| g.value()))
+    }
+
+    /// The number of a conversation, given one now if it has none.
+    pub fn find_or_give(&mut self, key: &ConvKey) -> Result<u32, StoreError> {
+        if let Some(number) = self.find(key)? {
+            return Ok(number);
+        }
+        let number = self.give(super::schema::conv_row(key))?;
+        self.known.get_mut().insert(key.clone(), number);
+        Ok(number)
+    }
+
+    /// Gives the conversation stored as `row` (type, ID) the next number; it must have none.
+    pub fn give(&mut self, row: (u8, &str)) -> Result<u32, StoreError> {
+        let next = match self.by_number.last()? {
+            Some((number, _)) => number.value().checked_add(1).ok_or_else(|| StoreError::Corrupt {
+                key: format!("{row:?}"),
+                detail: "no conversation number left".into(),
+            })?,
+            None => 0,
+        };
+        if self.by_key.insert(row, next)?.is_some() {
+            return Err(StoreError::Corrupt { key: format!("{row:?}"), detail: "numbered twice".into() });
+        }
+        self.by_number.insert(next, row)?;
+        Ok(next)
+    }
+}
