@@ -29,8 +29,8 @@ use crate::session::Session;
 use crate::state::{ChangeSet, ConvState, EventBatch};
 use crate::store::ops::{MsgOp, OpOutput, OpsOutcome};
 use crate::store::{
-    Close, Commit, CommitBatch, Execute, ExecuteFailure, Loading, Open, SharedStore, StoreActor, StoreError,
-    WriteBack, lock_store,
+    Close, Commit, CommitBatch, Execute, ExecuteFailure, FoldWhenIdle, Loading, Open, SharedStore,
+    StoreActor, StoreError, WriteBack, lock_store,
 };
 use crate::transport::Transport;
 
@@ -112,7 +112,19 @@ pub(crate) struct ConvActor {
     gather_generation: u64,
     /// The gathering's time is up: flush whatever is there.
     gather_expired: bool,
+    /// Commands taken so far: tells the idle check whether any came while it waited.
+    commands_taken: u64,
+    /// An idle check is waiting ([`IDLE_FOLD_AFTER`]).
+    idle_check_armed: bool,
 }
+
+/// How long the actor must have had nothing to do (no command, nothing in flight, no store call)
+/// before it asks the store to fold its recent records, if they are worth it (`recent.rs`). A fold
+/// takes tens of milliseconds; done then, it is off every caller's path (otherwise the small
+/// commit that finds the log full does it). Short, because a program's writes come in bursts
+/// with pauses between them; a command that comes during the fold waits for it (a read is
+/// answered at once, from memory).
+const IDLE_FOLD_AFTER: std::time::Duration = std::time::Duration::from_millis(2);
 
 /// How long a batch waits at most for the blocked writers of the previous batch to come back:
 /// about one commit. In the common case the batch goes as soon as they are back (tens of
@@ -146,7 +158,33 @@ impl ConvActor {
             gathering: false,
             gather_generation: 0,
             gather_expired: false,
+            commands_taken: 0,
+            idle_check_armed: false,
         }
+    }
+
+    /// Arms the idle check, unless it is armed already.
+    fn arm_idle_check(&mut self, ctx: &mut Context<Self>) {
+        if self.idle_check_armed {
+            return;
+        }
+        self.idle_check_armed = true;
+        let taken = self.commands_taken;
+        ctx.run_later(IDLE_FOLD_AFTER, move |actor, ctx| {
+            actor.idle_check_armed = false;
+            if actor.shutting_down || actor.user.is_none() {
+                return;
+            }
+            let busy = actor.commands_taken != taken
+                || !actor.idle()
+                || actor.held()
+                || !actor.deps.queued.is_empty();
+            if busy {
+                actor.arm_idle_check(ctx);
+            } else {
+                actor.deps.store.do_send(FoldWhenIdle);
+            }
+        });
     }
 
     fn held(&self) -> bool {
@@ -215,6 +253,8 @@ impl ConvActor {
     }
 
     fn process(&mut self, cmd: Command, ctx: &mut Context<Self>) {
+        self.commands_taken += 1;
+        self.arm_idle_check(ctx);
         if let Command::Shutdown = cmd {
             self.shutting_down = true;
             return self.commit_and_shut_down(ctx);

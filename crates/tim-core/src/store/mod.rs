@@ -111,6 +111,14 @@ impl Message for Close {
     type Result = ();
 }
 
+/// Folds the recent records if they are worth it (the conversation actor sends this when it has
+/// been idle for a moment: see `recent.rs`).
+pub struct FoldWhenIdle;
+
+impl Message for FoldWhenIdle {
+    type Result = ();
+}
+
 /// The open store and what a failed write left to do, shared by the store thread and the
 /// conversation actor (which commits its batches itself when nothing else is at the store: one
 /// thread wake-up less per durable write; W3 in docs/performance.md). redb serializes write
@@ -173,6 +181,18 @@ impl StoreSlot {
     /// reopen, nothing to write back): a commit is then just the commit.
     pub fn is_ready(&self) -> bool {
         self.store.is_some() && self.to_reopen.is_none() && self.to_restore.is_empty()
+    }
+
+    /// Folds the recent records if the store is open, has nothing left from a failed write and
+    /// the log is worth it (see [`Store::fold_recent_records_if_worth_it`]); a failure closes
+    /// the store, to be reopened by the next use.
+    pub fn fold_recent_records_when_idle(&mut self) -> Result<bool, StoreError> {
+        let Some(store) = self.store.as_ref().filter(|_| self.is_ready()) else { return Ok(false) };
+        let result = store.fold_recent_records_if_worth_it();
+        if result.is_err() {
+            self.close_after_failure();
+        }
+        result
     }
 
     /// Queues, to be written before anything else, the conversations of a batch whose commit
@@ -285,6 +305,16 @@ impl Handler<Execute> for StoreActor {
             let on_disk = slot.store().and_then(|store| store.read_records(&keys)).unwrap_or_default();
             ExecuteFailure { error, on_disk }
         })
+    }
+}
+
+impl Handler<FoldWhenIdle> for StoreActor {
+    type Result = ();
+
+    fn handle(&mut self, _: FoldWhenIdle, _: &mut Self::Context) {
+        // A failure closed the store: the next write reopens it and reports its own outcome.
+        // Nothing is lost either way: a fold moves records, it does not change them.
+        let _ = lock_store(&self.slot).fold_recent_records_when_idle();
     }
 }
 

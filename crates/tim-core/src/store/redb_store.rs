@@ -247,6 +247,23 @@ impl Store {
         Ok(outcome)
     }
 
+    /// Folds the recent records into the records tree in a durable commit of its own if the log
+    /// is worth it ([`RecentIndex::worth_an_idle_fold`]); whether it folded. For when the store
+    /// is idle: the records do not change, only where they are kept.
+    pub fn fold_recent_records_if_worth_it(&self) -> Result<bool, StoreError> {
+        let txn = self.db.begin_write()?;
+        let (mut held, mut recent) = self.take_recent_index(&txn)?;
+        if !recent.worth_an_idle_fold() {
+            txn.abort()?;
+            *held = Some(recent);
+            return Ok(false);
+        }
+        recent::fold(&txn, &mut recent)?;
+        txn.commit()?;
+        *held = Some(recent);
+        Ok(true)
+    }
+
     /// The recent records' index, held for one write transaction (see [`Store::recent`]).
     pub(super) fn recent_index(&self) -> MutexGuard<'_, Option<RecentIndex>> {
         self.recent.lock().unwrap_or_else(PoisonError::into_inner)
