@@ -121,10 +121,13 @@ pub(crate) struct ConvActor {
 /// How long the actor must have had nothing to do (no command, nothing in flight, no store call)
 /// before it asks the store to fold its recent records, if they are worth it (`recent.rs`). A fold
 /// takes tens of milliseconds; done then, it is off every caller's path (otherwise the small
-/// commit that finds the log full does it). Short, because a program's writes come in bursts
-/// with pauses between them; a command that comes during the fold waits for it (a read is
-/// answered at once, from memory).
-const IDLE_FOLD_AFTER: std::time::Duration = std::time::Duration::from_millis(2);
+/// commit that finds the log full does it). Short: a program's writes come in bursts with pauses
+/// between them, and a fold that must be done sooner or later costs least in the first pause.
+/// Writers that keep calling are never a millisecond apart (a blocked caller is back within
+/// tens of microseconds). A command that comes during the fold waits for it, as it would wait
+/// for a fold made by a commit (a read is answered at once, from memory). The timer ticks in
+/// milliseconds: the check runs one to two milliseconds after the last command.
+const IDLE_FOLD_AFTER: std::time::Duration = std::time::Duration::from_millis(1);
 
 /// How long a batch waits at most for the blocked writers of the previous batch to come back:
 /// about one commit. In the common case the batch goes as soon as they are back (tens of

@@ -120,6 +120,12 @@ impl MessageRecord {
             _ => MessageJson::encode(&self.present(read_mark)),
         }
     }
+
+    /// As [`Self::present_json`], taking the stored form's text: usually it becomes the reported
+    /// one as it is, without a copy.
+    pub fn present_json_from(&self, read_mark: Option<MsgPos>, encoded: MessageJson) -> MessageJson {
+        if self.read_by(read_mark) { MessageJson::encode(&self.present(read_mark)) } else { encoded }
+    }
 }
 
 /// Sets `message_is_read` of an incoming message that the read mark has passed.

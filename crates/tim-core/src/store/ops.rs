@@ -511,7 +511,7 @@ impl Batch<'_, '_> {
             // Filing moved the last position; the last message of a bulk insert is known only
             // once all of it is filed, so its text is set here.
             if conv.last_pos() == Some(rec.pos) {
-                conv.last_msg = Some(rec.present_json(read_mark, Some(&json)));
+                conv.last_msg = Some(rec.present_json_from(read_mark, json));
             }
         }
         self.touch(key);

@@ -9,8 +9,10 @@
 //! docs/performance.md). Appended, a commit's records share the log's last leaf. Once the log
 //! holds [`FOLD_ENTRIES`] entries or [`FOLD_BYTES`] of records, the next commit that writes
 //! folds it in first: each conversation's newest entry goes to the tree (in key order), and the
-//! log is emptied, in the same transaction. A commit of many conversations (an import) writes
-//! the tree directly, as before.
+//! log is emptied, in the same transaction. Usually the fold comes earlier, off every caller's
+//! path: when the conversation actor has been idle for a moment and the log is a quarter full,
+//! the store thread folds it in a commit of its own ([`RecentIndex::worth_an_idle_fold`]). A
+//! commit of many conversations (an import) writes the tree directly, as before.
 //!
 //! Invariants:
 //! - A conversation's current record is its newest log entry if it has one (an empty record
@@ -52,17 +54,17 @@ pub fn fold_recent_records_at(entries: u64) {
     FOLD_AT.store(entries.max(1), Ordering::Relaxed);
 }
 
-/// Whether stores fold their logs when idle ([`RecentIndex::worth_an_idle_fold`]). Off in this
-/// crate's unit tests, whose injected disk faults expect the commits they make and no other; on
-/// everywhere else (the integration tests included).
-static IDLE_FOLDS: bool = !cfg!(test);
-
 /// ... or this many bytes of records. Why these sizes: loading reads the whole log (4 MiB in a
 /// few milliseconds), and a fold rewrites each conversation in it once, about 37 ms on a store
 /// of 10,000 conversations: some 9 µs for each of the 4,096 small commits before it, against
 /// the 200-300 µs each costs (W3 in docs/performance.md). A larger log spreads a fold further
 /// (its cost is bounded by the records tree) and is read at every login.
 pub const FOLD_BYTES: u64 = 4 << 20;
+
+/// Whether stores fold their logs when idle ([`RecentIndex::worth_an_idle_fold`]). Off in this
+/// crate's unit tests, whose injected disk faults expect the commits they make and no other; on
+/// everywhere else (the integration tests included).
+const IDLE_FOLDS: bool = !cfg!(test);
 
 /// Where each conversation's newest log entry is, and how full the log is.
 #[derive(Debug, Default, Clone)]

@@ -251,6 +251,12 @@ impl Store {
     /// is worth it ([`RecentIndex::worth_an_idle_fold`]); whether it folded. For when the store
     /// is idle: the records do not change, only where they are kept.
     pub fn fold_recent_records_if_worth_it(&self) -> Result<bool, StoreError> {
+        // Asked after every pause of the actor: most of the time the log is short, and knowing
+        // it needs no transaction. (No index in memory: a failed write has just been handled;
+        // the next write reads it.)
+        if !self.recent_index().as_ref().is_some_and(RecentIndex::worth_an_idle_fold) {
+            return Ok(false);
+        }
         let txn = self.db.begin_write()?;
         let (mut held, mut recent) = self.take_recent_index(&txn)?;
         if !recent.worth_an_idle_fold() {
