@@ -7,9 +7,9 @@
 //! (a 32-byte map slot at the table's load, an allocation header and its rounding, a 40-byte order
 //! entry in half-full nodes): W4 in docs/performance.md.
 
-use std::hash::{BuildHasher, RandomState};
+use std::hash::BuildHasher;
 
-use hashbrown::HashTable;
+use hashbrown::{DefaultHashBuilder, HashTable};
 
 use super::Conversation;
 use crate::ids::ConvKey;
@@ -26,7 +26,8 @@ pub struct ConvTable {
     free: Vec<Slot>,
     /// Slot numbers, hashed by the key of the record in the slot.
     index: HashTable<Slot>,
-    hasher: RandomState,
+    /// foldhash, hashbrown's default: std's SipHash cost a few per cent of an import.
+    hasher: DefaultHashBuilder,
 }
 
 impl ConvTable {

@@ -21,8 +21,8 @@
 //!   one past the largest in the second.
 
 use std::cell::RefCell;
-use std::collections::HashMap;
 
+use hashbrown::HashMap;
 use redb::{ReadableTable, Table, WriteTransaction};
 
 use super::redb_store::StoreError;

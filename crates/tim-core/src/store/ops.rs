@@ -5,9 +5,10 @@
 //! so the conversation records read here equal its in-memory state; it takes the changed records
 //! back from [`OpsOutcome::changed`].
 
-use std::collections::{BTreeMap, BTreeSet, HashSet, VecDeque};
+use std::collections::{BTreeSet, VecDeque};
 use std::panic::AssertUnwindSafe;
 
+use hashbrown::{HashMap, HashSet};
 use redb::{ReadableTable, WriteTransaction};
 use tim_types::{ConvType, ElemType, ErrCode, Message, MessageJson};
 
@@ -250,8 +251,11 @@ struct Batch<'txn, 'r> {
     txn: &'txn WriteTransaction,
     recent: &'r RecentIndex,
     tables: MessageTables<'txn>,
-    convs: BTreeMap<ConvKey, Option<Conversation>>,
-    dirty: BTreeSet<ConvKey>,
+    /// The conversations read or changed so far (hashed: a call of 1,000 messages looks its
+    /// conversation up several times per message).
+    convs: HashMap<ConvKey, Option<Conversation>>,
+    /// The conversations to write, written in key order at the end.
+    dirty: HashSet<ConvKey>,
     ctx: OpsContext,
     next_uid: u64,
     outcome: OpsOutcome,
@@ -787,7 +791,7 @@ pub fn execute(
         recent,
         tables: MessageTables::open(txn)?,
         convs: preloaded.into_iter().collect(),
-        dirty: BTreeSet::new(),
+        dirty: HashSet::new(),
         ctx,
         next_uid,
         outcome: OpsOutcome::default(),
@@ -806,6 +810,9 @@ pub fn execute(
     }
     {
         let mut table = RecordWriter::open(txn, recent, dirty.len())?;
+        // In key order: neighbouring records share leaves.
+        let mut dirty: Vec<ConvKey> = dirty.into_iter().collect();
+        dirty.sort_unstable();
         for key in dirty {
             let conv = convs.remove(&key).flatten();
             match &conv {

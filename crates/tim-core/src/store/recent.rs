@@ -24,9 +24,10 @@
 //!   only across successful commits: a failed one may or may not have reached the file, so the
 //!   next write transaction reads the log again ([`RecentIndex::read`]).
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 
+use hashbrown::HashMap;
 use redb::{ReadableTable, Table, WriteTransaction};
 use tim_types::ConvType;
 
