@@ -9,7 +9,8 @@
 //! - `log`: the same with the index keyed by conversation type and ID (schema 4 and 5);
 //! - `position`: the same writes with the record keyed by position (schema 3 and before).
 //!
-//! `RECORD_BYTES` sets the conversation record's size in the last two.
+//! `RECORD_BYTES` sets the conversation record's size in the last three; `SKIP` leaves writes out
+//! of them, any of `ids`, `records` and `index` (the last in `numbered` only): what each costs.
 
 use std::time::Instant;
 
@@ -32,6 +33,7 @@ fn main() {
     let value = vec![b'x'; arg(3).unwrap_or(200)];
     let record = vec![b'r'; std::env::var("RECORD_BYTES").ok().and_then(|b| b.parse().ok()).unwrap_or(684)];
     let layout = std::env::var("LAYOUT").unwrap_or_default();
+    let skip = std::env::var("SKIP").unwrap_or_default();
     let dir = tempfile::tempdir().unwrap();
     let mut builder = Database::builder();
     if let Some(mib) = cache_mib {
@@ -73,15 +75,21 @@ fn main() {
                         }
                     };
                     log.insert(pos.3, value.as_slice()).unwrap();
-                    numbered_index.insert((number, pos.2, pos.3), ()).unwrap();
+                    if !skip.contains("index") {
+                        numbered_index.insert((number, pos.2, pos.3), ()).unwrap();
+                    }
                 } else if layout == "position" {
                     by_position.insert(pos, value.as_slice()).unwrap();
                 } else {
                     log.insert(pos.3, value.as_slice()).unwrap();
                     index.insert(pos, ()).unwrap();
                 }
-                ids.insert(format!("m{i}").as_str(), pos).unwrap();
-                conversations.insert((1, peer.as_str()), record.as_slice()).unwrap();
+                if !skip.contains("ids") {
+                    ids.insert(format!("m{i}").as_str(), pos).unwrap();
+                }
+                if !skip.contains("records") {
+                    conversations.insert((1, peer.as_str()), record.as_slice()).unwrap();
+                }
             }
         }
         txn.commit().unwrap();
