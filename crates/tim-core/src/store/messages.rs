@@ -7,7 +7,7 @@ use redb::{ReadableTable, ReadableTableMetadata, Table, WriteTransaction};
 use tim_types::MessageJson;
 
 use super::compact::{compact_into, expand};
-use super::numbers::Numbers;
+use super::numbers::{NumberCache, Numbers};
 use super::redb_store::StoreError;
 use super::schema::{MESSAGE_IDS, MESSAGE_INDEX, MESSAGE_LOG, MESSAGE_SEQ_SHARED, MESSAGE_SEQS, conv_row};
 use crate::ids::ConvKey;
@@ -90,16 +90,21 @@ fn decode(bytes: &[u8], what: impl FnOnce() -> String) -> Result<MessageRecord, 
 }
 
 impl<'txn> MessageTables<'txn> {
-    /// Opens the tables in `txn`.
-    pub fn open(txn: &'txn WriteTransaction) -> Result<Self, StoreError> {
+    /// Opens the tables in `txn`, with the conversation numbers known to be in the file.
+    pub fn open(txn: &'txn WriteTransaction, numbers: NumberCache) -> Result<Self, StoreError> {
         Ok(MessageTables {
             log: txn.open_table(MESSAGE_LOG)?,
             index: txn.open_table(MESSAGE_INDEX)?,
-            numbers: Numbers::open(txn)?,
+            numbers: Numbers::open(txn, numbers)?,
             ids: txn.open_table(MESSAGE_IDS)?,
             seqs: txn.open_table(MESSAGE_SEQS)?,
             seq_shared: txn.open_table(MESSAGE_SEQ_SHARED)?,
         })
+    }
+
+    /// The conversation numbers known now (see [`NumberCache`]).
+    pub fn into_numbers(self) -> NumberCache {
+        self.numbers.into_known()
     }
 
     /// Where the message with this ID is: its conversation key parts and position.

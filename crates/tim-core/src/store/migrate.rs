@@ -33,7 +33,7 @@ pub fn upgrade(txn: &WriteTransaction, meta: &mut Table<&str, &[u8]>, found: u64
 fn number_the_index(txn: &WriteTransaction) -> Result<(), StoreError> {
     {
         let old = txn.open_table(MESSAGE_INDEX_BEFORE_V6)?;
-        let mut numbers = Numbers::open(txn)?;
+        let mut numbers = Numbers::open(txn, Default::default())?;
         let mut index = txn.open_table(MESSAGE_INDEX)?;
         // A conversation's rows are one key range: its number is looked up once.
         let mut current: Option<((u8, String), u32)> = None;

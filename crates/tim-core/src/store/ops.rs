@@ -13,6 +13,7 @@ use redb::{ReadableTable, WriteTransaction};
 use tim_types::{ConvType, ElemType, ErrCode, Message, MessageJson};
 
 use super::messages::MessageTables;
+use super::numbers::NumberCache;
 use super::recent::{self, RecentIndex, RecordWriter};
 use super::redb_store::StoreError;
 use super::schema::{CONVERSATIONS, META, META_NEXT_MSG_UID, RECENT_RECORDS, conv_row};
@@ -776,6 +777,7 @@ pub fn check_delivery(msg: &Message, self_id: Option<&str>) -> Result<(), String
 pub fn execute(
     txn: &WriteTransaction,
     recent: &mut RecentIndex,
+    numbers: &mut NumberCache,
     ops: Vec<MsgOp>,
     mut ctx: OpsContext,
 ) -> Result<OpsOutcome, StoreError> {
@@ -789,7 +791,7 @@ pub fn execute(
     let mut batch = Batch {
         txn,
         recent,
-        tables: MessageTables::open(txn)?,
+        tables: MessageTables::open(txn, std::mem::take(numbers))?,
         convs: preloaded.into_iter().collect(),
         dirty: HashSet::new(),
         ctx,
@@ -800,7 +802,8 @@ pub fn execute(
         let result = batch.run(op)?;
         batch.outcome.results.push(result);
     }
-    let Batch { mut convs, dirty, ctx, next_uid, mut outcome, .. } = batch;
+    let Batch { mut convs, dirty, ctx, next_uid, mut outcome, tables, .. } = batch;
+    *numbers = tables.into_numbers();
     // Every operation that writes touches the conversation it writes to (the counters move
     // only with a conversation created or a message stored).
     outcome.wrote = !dirty.is_empty() || next_uid != first_uid || ctx.next_order_key != first_order_key;

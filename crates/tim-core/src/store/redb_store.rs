@@ -13,6 +13,7 @@ use redb::{
 };
 
 use super::messages::MessageTables;
+use super::numbers::NumberCache;
 use super::ops::{MsgOp, OpsContext, OpsOutcome};
 use super::path::user_store_path;
 use super::recent::{self, RecentIndex, RecordWriter};
@@ -121,6 +122,9 @@ pub struct Store {
     /// read it); `None` before either and after a failed write (the next write reads it from
     /// the file).
     recent: Mutex<Option<RecentIndex>>,
+    /// Conversation numbers the file holds, kept across successful message operations and
+    /// emptied by a failed one (`numbers.rs`).
+    numbers: Mutex<NumberCache>,
 }
 
 impl Store {
@@ -177,6 +181,7 @@ impl Store {
             data_dir: data_dir.to_owned(),
             user_id: user_id.to_owned(),
             recent: Mutex::new(None),
+            numbers: Mutex::new(NumberCache::new()),
         };
         store.initialize(user_id)?;
         Ok(store)
@@ -212,7 +217,7 @@ impl Store {
             }
             txn.open_table(CONVERSATIONS)?;
             txn.open_table(RECENT_RECORDS)?;
-            MessageTables::open(&txn)?;
+            MessageTables::open(&txn, Default::default())?;
         }
         txn.commit()?;
         Ok(())
@@ -236,7 +241,9 @@ impl Store {
         let (mut held, mut recent) = self.take_recent_index(&txn)?;
         let ctx =
             OpsContext { self_id: self.user_id.clone(), now, next_order_key, collect_received, preloaded };
-        let outcome = super::ops::execute(&txn, &mut recent, ops, ctx)?;
+        // Taken for the transaction; put back only once it committed (a failure leaves it empty).
+        let mut numbers = std::mem::take(&mut *self.numbers.lock().unwrap_or_else(PoisonError::into_inner));
+        let outcome = super::ops::execute(&txn, &mut recent, &mut numbers, ops, ctx)?;
         if outcome.wrote {
             txn.commit()?;
         } else {
@@ -244,6 +251,7 @@ impl Store {
             txn.abort()?;
         }
         *held = Some(recent);
+        *self.numbers.lock().unwrap_or_else(PoisonError::into_inner) = numbers;
         Ok(outcome)
     }
 
@@ -390,7 +398,7 @@ impl Store {
                             // with no messages, so the old ones go first.
                             let messages = match &mut messages {
                                 Some(messages) => messages,
-                                None => messages.insert(MessageTables::open(&txn)?),
+                                None => messages.insert(MessageTables::open(&txn, Default::default())?),
                             };
                             messages.clear(key)?;
                         }
@@ -401,7 +409,7 @@ impl Store {
                         if table.remove(key)? {
                             let messages = match &mut messages {
                                 Some(messages) => messages,
-                                None => messages.insert(MessageTables::open(&txn)?),
+                                None => messages.insert(MessageTables::open(&txn, Default::default())?),
                             };
                             messages.clear(key)?;
                         }
