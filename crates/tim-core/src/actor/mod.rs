@@ -112,8 +112,9 @@ pub(crate) struct ConvActor {
     gather_generation: u64,
     /// The gathering's time is up: flush whatever is there.
     gather_expired: bool,
-    /// Commands taken so far: tells the idle check whether any came while it waited.
-    commands_taken: u64,
+    /// When the actor last took a command or finished a commit or a store call: the idle check
+    /// counts its quiet from there (a commit on this thread can outlast the check's delay).
+    last_busy: std::time::Instant,
     /// An idle check is waiting ([`IDLE_FOLD_AFTER`]).
     idle_check_armed: bool,
 }
@@ -161,7 +162,7 @@ impl ConvActor {
             gathering: false,
             gather_generation: 0,
             gather_expired: false,
-            commands_taken: 0,
+            last_busy: std::time::Instant::now(),
             idle_check_armed: false,
         }
     }
@@ -172,13 +173,12 @@ impl ConvActor {
             return;
         }
         self.idle_check_armed = true;
-        let taken = self.commands_taken;
         ctx.run_later(IDLE_FOLD_AFTER, move |actor, ctx| {
             actor.idle_check_armed = false;
-            if actor.shutting_down || actor.user.is_none() {
+            if actor.shutting_down || actor.deps.session.is_stopping() || actor.user.is_none() {
                 return;
             }
-            let busy = actor.commands_taken != taken
+            let busy = actor.last_busy.elapsed() < IDLE_FOLD_AFTER
                 || !actor.idle()
                 || actor.held()
                 || !actor.deps.queued.is_empty();
@@ -256,7 +256,7 @@ impl ConvActor {
     }
 
     fn process(&mut self, cmd: Command, ctx: &mut Context<Self>) {
-        self.commands_taken += 1;
+        self.last_busy = std::time::Instant::now();
         self.arm_idle_check(ctx);
         if let Command::Shutdown = cmd {
             self.shutting_down = true;
@@ -504,8 +504,9 @@ impl ConvActor {
         // Nothing else is at the store (message operations and logins hold every command until
         // they are done), so this thread commits the batch itself: one wake-up of the store
         // thread less between a blocked caller and its answer (W3 in docs/performance.md). After
-        // a failed write (the file to reopen, write-backs to make) the batch goes to the store
-        // thread instead, which does that work before it, off this thread.
+        // a failed write (the file to reopen, write-backs to make), or while the store thread
+        // folds the recent records for an idle moment (`FoldWhenIdle`: the lock is taken), the
+        // batch goes to the store thread instead, which does that work before it.
         debug_assert!(!self.store_call, "a batch is built only while nothing is at the store");
         let committed_here = match self.deps.store_slot.try_lock() {
             Ok(mut slot) if slot.is_ready() => Some(slot.commit(&batch)),
@@ -594,6 +595,7 @@ impl ConvActor {
 
     /// What follows a commit: the shutdown it may have held up, or the next batch and the backlog.
     fn after_commit(&mut self, ctx: &mut Context<Self>) {
+        self.last_busy = std::time::Instant::now();
         if self.shutting_down {
             return self.commit_and_shut_down(ctx);
         }
@@ -642,6 +644,7 @@ impl ConvActor {
             .into_actor(self)
             .map(move |result, actor, ctx| {
                 actor.store_call = false;
+                actor.last_busy = std::time::Instant::now();
                 actor.ops_done(
                     result.unwrap_or_else(|e| {
                         Err(ExecuteFailure { error: mailbox_failure(e), on_disk: Vec::new() })
@@ -812,6 +815,7 @@ impl ConvActor {
                     }
                 }
                 actor.store_call = false;
+                actor.last_busy = std::time::Instant::now();
                 if actor.shutting_down {
                     actor.shutdown_when_quiet(ctx);
                 } else {
@@ -844,6 +848,7 @@ impl ConvActor {
                 actor.deps.session.logged_out();
                 done.complete(Ok(()));
                 actor.store_call = false;
+                actor.last_busy = std::time::Instant::now();
                 if actor.shutting_down {
                     actor.shutdown_when_quiet(ctx);
                 } else {

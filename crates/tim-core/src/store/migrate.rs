@@ -59,8 +59,9 @@ fn number_the_index(txn: &WriteTransaction) -> Result<(), StoreError> {
 }
 
 /// Moves the messages of [`MESSAGES_BEFORE_V4`] (keyed by position) into the log and the
-/// per-conversation index of then ([`MESSAGE_INDEX_BEFORE_V6`], moved on next), then deletes the old table; returns the uid after the largest moved.
-/// The records move as they are (every record layout still reads). Two rows with one uid cannot
+/// per-conversation index of then ([`MESSAGE_INDEX_BEFORE_V6`], numbered next), then deletes
+/// the old table; returns the uid after the largest moved. The records move as they are
+/// (every record layout still reads). Two rows with one uid cannot
 /// come from any build (uids come from one counter per file); should a damaged file hold them,
 /// it is refused rather than one of them dropped.
 fn move_messages_to_log(txn: &WriteTransaction) -> Result<u64, StoreError> {

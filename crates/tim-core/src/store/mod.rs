@@ -2,7 +2,8 @@
 //! conversation actor.
 //!
 //! The store actor runs in an actix [`SyncArbiter`] on its own thread (`tim-store`): logins,
-//! message operations and closing run there, off the conversation actor's thread. The open
+//! message operations, closing and the recent records' folds of idle moments run there, off the
+//! conversation actor's thread. The open
 //! [`Store`] sits in a [`StoreSlot`] behind a lock shared with the conversation actor, which
 //! commits its conversation batches (group commit) itself when nothing else is at the store (one
 //! thread wake-up less per durable write) and answers their callers only after the commit.
@@ -131,6 +132,10 @@ pub struct StoreSlot {
     to_reopen: Option<(PathBuf, String)>,
     /// Batches to write back before the next use ([`StoreSlot::queue_restore`]), oldest first.
     to_restore: Vec<CommitBatch>,
+    /// An idle fold failed: none is tried again until a write succeeds. Why: a fold rewrites
+    /// many records, and on a nearly full disk it could keep failing (and closing the store)
+    /// after every pause where the callers' small writes would succeed.
+    idle_folds_paused: bool,
 }
 
 /// A [`StoreSlot`] shared between threads.
@@ -154,8 +159,12 @@ impl StoreActor {
     /// and its thread's copy of the factory are gone, i.e. once the store file is closed.
     pub fn start() -> (Addr<StoreActor>, flume::Receiver<()>, SharedStore) {
         let (alive, closed) = flume::bounded::<()>(1);
-        let slot: SharedStore =
-            Arc::new(Mutex::new(StoreSlot { store: None, to_reopen: None, to_restore: Vec::new() }));
+        let slot: SharedStore = Arc::new(Mutex::new(StoreSlot {
+            store: None,
+            to_reopen: None,
+            to_restore: Vec::new(),
+            idle_folds_paused: false,
+        }));
         let actor_slot = slot.clone();
         let addr = SyncArbiter::start_with_thread_builder(
             1,
@@ -171,8 +180,9 @@ impl StoreSlot {
     /// closes the store, to be reopened by the next use.
     pub fn commit(&mut self, batch: &CommitBatch) -> Result<(), StoreError> {
         let result = self.store().and_then(|store| store.commit(batch));
-        if result.is_err() {
-            self.close_after_failure();
+        match result {
+            Ok(()) => self.idle_folds_paused = false,
+            Err(_) => self.close_after_failure(),
         }
         result
     }
@@ -187,9 +197,13 @@ impl StoreSlot {
     /// the log is worth it (see [`Store::fold_recent_records_if_worth_it`]); a failure closes
     /// the store, to be reopened by the next use.
     pub fn fold_recent_records_when_idle(&mut self) -> Result<bool, StoreError> {
+        if self.idle_folds_paused {
+            return Ok(false);
+        }
         let Some(store) = self.store.as_ref().filter(|_| self.is_ready()) else { return Ok(false) };
         let result = store.fold_recent_records_if_worth_it();
         if result.is_err() {
+            self.idle_folds_paused = true;
             self.close_after_failure();
         }
         result
@@ -300,6 +314,9 @@ impl Handler<Execute> for StoreActor {
         let result = slot.store().and_then(|store| {
             store.execute(msg.ops, msg.now, msg.next_order_key, msg.collect_received, msg.preloaded)
         });
+        if result.as_ref().is_ok_and(|outcome| outcome.wrote) {
+            slot.idle_folds_paused = false;
+        }
         result.map_err(|error| {
             slot.close_after_failure();
             let on_disk = slot.store().and_then(|store| store.read_records(&keys)).unwrap_or_default();

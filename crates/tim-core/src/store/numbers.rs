@@ -11,9 +11,9 @@
 //! faster at 1M messages (W1 in docs/performance.md, "Conversation numbers").
 //!
 //! A write transaction remembers the numbers it looked up or gave, and the store keeps them for
-//! the next transactions ([`NumberCache`], at most [`CACHED_NUMBERS`]), across successful
-//! commits only, as it keeps the recent records' index: a failed commit may or may not have
-//! given its numbers. Why: a call of 1,000 messages for 1,000 conversations otherwise looks up
+//! the next transactions ([`NumberCache`], at most [`CACHED_NUMBERS`]) once the transaction has
+//! committed (or wrote nothing, and so gave no number: giving one takes a message uid), as it
+//! keeps the recent records' index: a failed commit may or may not have given its numbers. Why: a call of 1,000 messages for 1,000 conversations otherwise looks up
 //! 1,000 numbers in the file, about 6 % of the store thread's time in W1.
 //!
 //! Invariants:
@@ -34,8 +34,9 @@ use crate::ids::ConvKey;
 /// Conversation numbers known to be in the file.
 pub type NumberCache = HashMap<ConvKey, u32>;
 
-/// How many numbers a [`NumberCache`] holds at most (about 1 MB): once full it starts again, so
-/// that a store with many conversations does not keep one entry for each it ever wrote to.
+/// How many numbers a [`NumberCache`] holds at most (its table about 2 MB then, kept until
+/// logout): once full it starts again, so that a store with many conversations does not keep
+/// one entry for each it ever wrote to.
 pub const CACHED_NUMBERS: usize = 32_768;
 
 /// The conversation numbers of one write transaction, with the ones looked up or given in it
@@ -108,7 +109,14 @@ impl<'txn> Numbers<'txn> {
         if self.by_key.insert(row, next)?.is_some() {
             return Err(StoreError::Corrupt { key: format!("{row:?}"), detail: "numbered twice".into() });
         }
-        self.by_number.insert(next, row)?;
+        // One past the largest cannot be taken unless the two tables disagree (a damaged
+        // file): refused rather than two conversations sharing a number, and so a history.
+        if self.by_number.insert(next, row)?.is_some() {
+            return Err(StoreError::Corrupt {
+                key: format!("{row:?}"),
+                detail: format!("conversation number {next} is taken"),
+            });
+        }
         Ok(next)
     }
 }

@@ -14,14 +14,14 @@ use crate::ids::ConvKey;
 
 /// The schema this build writes. A file with a larger version is refused, not misread; a file
 /// with a smaller one is read as it is (every older record layout still reads), its messages
-/// moved to the log if it is older than 4, and marked with this version, so that older builds
-/// refuse it from then on.
+/// moved to the log if it is older than 4 and its index to conversation numbers if older than
+/// 6, and marked with this version, so that older builds refuse it from then on.
 ///
 /// 2: message records are framed (a binary header around the JSON) and C2C messages have no
 /// sequence index entries; a version-1 build would fail on the first and miss the second.
 /// 3: message records hold their JSON compacted (`compact.rs`: the key names replaced by two
 /// bytes); a version-2 build would refuse those records as corrupt.
-/// 4: messages sit in [`MESSAGE_LOG`] by uid with a key-only [`MESSAGE_INDEX`] per conversation,
+/// 4: messages sit in [`MESSAGE_LOG`] by uid with a key-only [`MESSAGE_INDEX_BEFORE_V6`] per conversation,
 /// instead of one table keyed by position ([`MESSAGES_BEFORE_V4`]); opening an older file moves
 /// its messages over once (`migrate.rs`).
 /// 5: small commits append conversation records to [`RECENT_RECORDS`] (`recent.rs`), whose
