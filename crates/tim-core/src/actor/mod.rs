@@ -190,6 +190,12 @@ impl ConvActor {
         });
     }
 
+    /// A login, logout or message operation is back from the store.
+    fn end_store_call(&mut self) {
+        self.store_call = false;
+        self.last_busy = std::time::Instant::now();
+    }
+
     fn held(&self) -> bool {
         self.barrier || self.store_call
     }
@@ -643,8 +649,7 @@ impl ConvActor {
             })
             .into_actor(self)
             .map(move |result, actor, ctx| {
-                actor.store_call = false;
-                actor.last_busy = std::time::Instant::now();
+                actor.end_store_call();
                 actor.ops_done(
                     result.unwrap_or_else(|e| {
                         Err(ExecuteFailure { error: mailbox_failure(e), on_disk: Vec::new() })
@@ -814,8 +819,7 @@ impl ConvActor {
                         done.complete(Err(TimError::database(error)));
                     }
                 }
-                actor.store_call = false;
-                actor.last_busy = std::time::Instant::now();
+                actor.end_store_call();
                 if actor.shutting_down {
                     actor.shutdown_when_quiet(ctx);
                 } else {
@@ -847,8 +851,7 @@ impl ConvActor {
                 actor.user = None;
                 actor.deps.session.logged_out();
                 done.complete(Ok(()));
-                actor.store_call = false;
-                actor.last_busy = std::time::Instant::now();
+                actor.end_store_call();
                 if actor.shutting_down {
                     actor.shutdown_when_quiet(ctx);
                 } else {

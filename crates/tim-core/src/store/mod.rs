@@ -3,10 +3,10 @@
 //!
 //! The store actor runs in an actix [`SyncArbiter`] on its own thread (`tim-store`): logins,
 //! message operations, closing and the recent records' folds of idle moments run there, off the
-//! conversation actor's thread. The open
-//! [`Store`] sits in a [`StoreSlot`] behind a lock shared with the conversation actor, which
-//! commits its conversation batches (group commit) itself when nothing else is at the store (one
-//! thread wake-up less per durable write) and answers their callers only after the commit.
+//! conversation actor's thread. The open [`Store`] sits in a [`StoreSlot`] behind a lock shared
+//! with the conversation actor, which commits its conversation batches (group commit) itself
+//! when nothing else is at the store (one thread wake-up less per durable write) and answers
+//! their callers only after the commit.
 
 mod compact;
 #[cfg(test)]

@@ -120,3 +120,35 @@ impl<'txn> Numbers<'txn> {
         Ok(next)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::{CACHED_NUMBERS, NumberCache, Numbers};
+    use crate::ids::ConvKey;
+    use crate::store::Store;
+
+    fn key(n: usize) -> ConvKey {
+        ConvKey::c2c(format!("peer{n}")).unwrap()
+    }
+
+    #[test]
+    fn numbers_are_given_in_order_found_again_and_the_cache_stays_bounded() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open_file(dir.path(), "me").unwrap();
+        let txn = store.db.begin_write().unwrap();
+        {
+            // A full cache of numbers the file does not hold (as if from earlier transactions).
+            let full: NumberCache = (0..CACHED_NUMBERS).map(|n| (key(1_000_000 + n), n as u32)).collect();
+            let mut numbers = Numbers::open(&txn, full).unwrap();
+            assert_eq!(numbers.find_or_give(&key(1)).unwrap(), 0, "the file's first number");
+            assert_eq!(numbers.find_or_give(&key(2)).unwrap(), 1);
+            assert_eq!(numbers.find_or_give(&key(1)).unwrap(), 0, "given once");
+            assert_eq!(numbers.find_row((1, "peer2")).unwrap(), Some(1), "in the file");
+            assert_eq!(numbers.find(&key(3)).unwrap(), None);
+            let known = numbers.into_known();
+            assert_eq!(known.len(), 2, "started again once full: {}", known.len());
+            assert_eq!(known.get(&key(1)), Some(&0));
+        }
+        txn.commit().unwrap();
+    }
+}
