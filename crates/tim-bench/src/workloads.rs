@@ -331,6 +331,9 @@ pub fn run_all(s: Sizes) -> Result<Vec<Measure>, String> {
         builder.ingest(0..s.open_messages, s.list_conversations, s.batch)?;
         builder.close();
     }
+    // As before every timed phase: the kernel's writeback of the store just built would
+    // otherwise land in the open it times (W4 measured 166-289 ms in one session's runs).
+    settle_disk();
     let (open_ms, rss_delta, own_json, own_record) = run_open_probe(big_dir.path())?;
     let per_conv = rss_delta / s.list_conversations as f64;
     // Memory per conversation *added*: the same kind of store with half the conversations and
@@ -344,6 +347,7 @@ pub fn run_all(s: Sizes) -> Result<Vec<Measure>, String> {
         builder.ingest(0..s.open_messages / 2, half_conversations, s.batch)?;
         builder.close();
     }
+    settle_disk();
     let (_, half_rss_delta, _, _) = run_open_probe(half_dir.path())?;
     drop(half_dir);
     let per_added_conv = (rss_delta - half_rss_delta) / (s.list_conversations - half_conversations) as f64;
