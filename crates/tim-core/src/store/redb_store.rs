@@ -265,13 +265,10 @@ impl Store {
         if !self.recent_index().as_ref().is_some_and(RecentIndex::worth_an_idle_fold) {
             return Ok(false);
         }
+        // The slot holds the index just checked (the caller holds the store lock: no write
+        // comes between), so it is taken, not read again.
         let txn = self.db.begin_write()?;
         let (mut held, mut recent) = self.take_recent_index(&txn)?;
-        if !recent.worth_an_idle_fold() {
-            txn.abort()?;
-            *held = Some(recent);
-            return Ok(false);
-        }
         recent::fold(&txn, &mut recent)?;
         txn.commit()?;
         *held = Some(recent);
