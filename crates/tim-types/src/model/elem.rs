@@ -2,10 +2,14 @@
 //!
 //! serde's tagged enums need string tags, so [`Elem`] converts by hand: it reads `elem_type`,
 //! checks it is a known `TIMElemType`, then parses the rest of the object into the struct of that
-//! type. Each struct keeps the keys it does not name in `extra`.
+//! type, without an intermediate map of the object. Each struct keeps the keys it does not name in
+//! `extra`.
 
-use serde::de::{DeserializeOwned, Error as _};
-use serde::ser::Error as _;
+use std::fmt;
+
+use serde::de::value::MapAccessDeserializer;
+use serde::de::{DeserializeSeed, Error as _, IntoDeserializer, MapAccess, Visitor};
+use serde::ser::{Error as _, SerializeMap};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::{Map, Value};
 
@@ -29,6 +33,18 @@ macro_rules! elem_struct {
             /// Keys this model does not name, kept as given.
             #[serde(flatten)]
             pub extra: Map<String, Value>,
+        }
+
+        impl $name {
+            /// Writes the keys after `elem_type`, as the derived `Serialize` orders them.
+            fn write_fields<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+                $(
+                    if let Some(value) = &self.$field {
+                        map.serialize_entry(stringify!($field), value)?;
+                    }
+                )*
+                write_extra(&self.extra, map)
+            }
         }
     };
 }
@@ -186,60 +202,212 @@ impl Elem {
             Elem::Other { elem_type, .. } => *elem_type,
         }
     }
-}
 
-fn body<T: Serialize, E: serde::ser::Error>(value: &T) -> Result<Map<String, Value>, E> {
-    match serde_json::to_value(value).map_err(E::custom)? {
-        Value::Object(map) => Ok(map),
-        _ => Err(E::custom("element body is not an object")),
+    /// The keys the element's model does not name.
+    fn extra(&self) -> &Map<String, Value> {
+        match self {
+            Elem::Text(e) => &e.extra,
+            Elem::Custom(e) => &e.extra,
+            Elem::Face(e) => &e.extra,
+            Elem::Location(e) => &e.extra,
+            Elem::Image(e) => &e.extra,
+            Elem::Sound(e) => &e.extra,
+            Elem::File(e) => &e.extra,
+            Elem::Video(e) => &e.extra,
+            Elem::Other { fields, .. } => fields,
+        }
     }
-}
-
-fn parse_body<T: DeserializeOwned, E: serde::de::Error>(fields: Map<String, Value>) -> Result<T, E> {
-    serde_json::from_value(Value::Object(fields)).map_err(E::custom)
 }
 
 impl Serialize for Elem {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let fields = match self {
-            Elem::Text(e) => body(e)?,
-            Elem::Custom(e) => body(e)?,
-            Elem::Face(e) => body(e)?,
-            Elem::Location(e) => body(e)?,
-            Elem::Image(e) => body(e)?,
-            Elem::Sound(e) => body(e)?,
-            Elem::File(e) => body(e)?,
-            Elem::Video(e) => body(e)?,
-            Elem::Other { fields, .. } => fields.clone(),
-        };
-        if fields.contains_key(ELEM_TYPE) {
-            return Err(S::Error::custom("element fields repeat elem_type"));
+        // Written straight to the serializer, `elem_type` first: this runs for every message
+        // stored, listed or reported (it went through a `serde_json::Map` until the C ABI's W1
+        // profile showed it, docs/performance.md).
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry(ELEM_TYPE, &self.elem_type().value())?;
+        match self {
+            Elem::Text(e) => e.write_fields(&mut map)?,
+            Elem::Custom(e) => e.write_fields(&mut map)?,
+            Elem::Face(e) => e.write_fields(&mut map)?,
+            Elem::Location(e) => e.write_fields(&mut map)?,
+            Elem::Image(e) => e.write_fields(&mut map)?,
+            Elem::Sound(e) => e.write_fields(&mut map)?,
+            Elem::File(e) => e.write_fields(&mut map)?,
+            Elem::Video(e) => e.write_fields(&mut map)?,
+            Elem::Other { fields, .. } => write_extra(fields, &mut map)?,
         }
-        let mut out = Map::with_capacity(fields.len() + 1);
-        out.insert(ELEM_TYPE.to_owned(), Value::from(self.elem_type().value()));
-        out.extend(fields);
-        out.serialize(serializer)
+        map.end()
+    }
+}
+
+/// Writes the keys an element struct does not name, after its named ones (as `#[serde(flatten)]`
+/// would); `elem_type` among them is refused: it is written from the variant.
+fn write_extra<M: SerializeMap>(extra: &Map<String, Value>, map: &mut M) -> Result<(), M::Error> {
+    if extra.contains_key(ELEM_TYPE) {
+        return Err(M::Error::custom("element fields repeat elem_type"));
+    }
+    extra.iter().try_for_each(|(key, value)| map.serialize_entry(key, value))
+}
+
+impl TextElem {
+    fn write_fields<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        map.serialize_entry("text_elem_content", &self.text_elem_content)?;
+        write_extra(&self.extra, map)
     }
 }
 
 impl<'de> Deserialize<'de> for Elem {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let mut fields = Map::<String, Value>::deserialize(deserializer)?;
-        let raw = fields.remove(ELEM_TYPE).ok_or_else(|| D::Error::missing_field(ELEM_TYPE))?;
-        let raw = raw.as_i64().ok_or_else(|| D::Error::custom("elem_type must be an integer"))?;
+        deserializer.deserialize_map(ElemVisitor)
+    }
+}
+
+/// Reads an element object up to its `elem_type`, then the rest of it straight into the struct of
+/// that type: no intermediate `serde_json::Map` of the whole object (which cost as much as the
+/// rest of parsing a message).
+struct ElemVisitor;
+
+impl<'de> Visitor<'de> for ElemVisitor {
+    type Value = Elem;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a message element object")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Elem, A::Error> {
+        // `elem_type` usually comes first; keys before it are kept as JSON values and given to
+        // the struct ahead of the ones after it.
+        let mut before = Vec::new();
+        let raw = loop {
+            let Some(key) = map.next_key::<String>()? else {
+                return Err(A::Error::missing_field(ELEM_TYPE));
+            };
+            let value = map.next_value::<Value>()?;
+            if key == ELEM_TYPE {
+                break value;
+            }
+            before.push((key, value));
+        };
+        let raw = raw.as_i64().ok_or_else(|| A::Error::custom("elem_type must be an integer"))?;
         let elem_type =
-            ElemType::from_value(raw).map_err(|_| D::Error::custom(format!("unknown elem_type {raw}")))?;
-        Ok(match elem_type {
-            ElemType::Text => Elem::Text(parse_body(fields)?),
-            ElemType::Custom => Elem::Custom(parse_body(fields)?),
-            ElemType::Face => Elem::Face(parse_body(fields)?),
-            ElemType::Location => Elem::Location(parse_body(fields)?),
-            ElemType::Image => Elem::Image(parse_body(fields)?),
-            ElemType::Sound => Elem::Sound(parse_body(fields)?),
-            ElemType::File => Elem::File(parse_body(fields)?),
-            ElemType::Video => Elem::Video(parse_body(fields)?),
-            ElemType::Invalid => return Err(D::Error::custom("elem_type -1 is not valid")),
-            other => Elem::Other { elem_type: other, fields },
-        })
+            ElemType::from_value(raw).map_err(|_| A::Error::custom(format!("unknown elem_type {raw}")))?;
+        let rest = MapAccessDeserializer::new(Rest { before: before.into_iter(), value: None, after: map });
+        let elem = match elem_type {
+            ElemType::Text => Elem::Text(TextElem::deserialize(rest)?),
+            ElemType::Custom => Elem::Custom(CustomElem::deserialize(rest)?),
+            ElemType::Face => Elem::Face(FaceElem::deserialize(rest)?),
+            ElemType::Location => Elem::Location(LocationElem::deserialize(rest)?),
+            ElemType::Image => Elem::Image(ImageElem::deserialize(rest)?),
+            ElemType::Sound => Elem::Sound(SoundElem::deserialize(rest)?),
+            ElemType::File => Elem::File(FileElem::deserialize(rest)?),
+            ElemType::Video => Elem::Video(VideoElem::deserialize(rest)?),
+            ElemType::Invalid => return Err(A::Error::custom("elem_type -1 is not valid")),
+            other => Elem::Other { elem_type: other, fields: Map::deserialize(rest)? },
+        };
+        if elem.extra().contains_key(ELEM_TYPE) {
+            return Err(A::Error::duplicate_field(ELEM_TYPE));
+        }
+        Ok(elem)
+    }
+}
+
+/// The rest of an element object once its `elem_type` is read: the entries read before it, then
+/// the ones after it, still unread.
+struct Rest<A> {
+    before: std::vec::IntoIter<(String, Value)>,
+    /// The value of the entry of `before` whose key was just given.
+    value: Option<Value>,
+    after: A,
+}
+
+impl<'de, A: MapAccess<'de>> MapAccess<'de> for Rest<A> {
+    type Error = A::Error;
+
+    fn next_key_seed<K: DeserializeSeed<'de>>(&mut self, seed: K) -> Result<Option<K::Value>, A::Error> {
+        match self.before.next() {
+            Some((key, value)) => {
+                self.value = Some(value);
+                seed.deserialize(IntoDeserializer::<'de, A::Error>::into_deserializer(key)).map(Some)
+            }
+            None => self.after.next_key_seed(seed),
+        }
+    }
+
+    fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, A::Error> {
+        match self.value.take() {
+            Some(value) => seed.deserialize(value).map_err(A::Error::custom),
+            None => self.after.next_value_seed(seed),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every element type, with unnamed keys, as written: `elem_type` first, the named keys in
+    /// declaration order, then the unnamed ones in their given order. (The `Map`-based
+    /// conversion before this one moved an element's last key into the place of `elem_type`.)
+    const WRITTEN: &[&str] = &[
+        r#"{"elem_type":0,"text_elem_content":"hi","z_app":[1,{"a":null}]}"#,
+        r#"{"elem_type":1,"image_elem_orig_path":"/p.png","image_elem_level":2,"z_app":true}"#,
+        r#"{"elem_type":2,"sound_elem_file_path":"/s","sound_elem_file_size":10,"sound_elem_file_time":3}"#,
+        r#"{"elem_type":3,"custom_elem_data":"d","custom_elem_sound":"s","z_app":"x"}"#,
+        r#"{"elem_type":4,"file_elem_file_name":"f.txt","file_elem_file_size":0}"#,
+        r#"{"elem_type":5,"group_tips_elem_tip_type":1,"z_app":{"k":"v"}}"#,
+        r#"{"elem_type":6,"face_elem_index":-4,"face_elem_buf":"b"}"#,
+        r#"{"elem_type":7,"location_elem_desc":"here","location_elem_longitude":1.5,"location_elem_latitude":-2.25}"#,
+        r#"{"elem_type":9,"video_elem_video_type":"mp4","video_elem_image_height":720}"#,
+        r#"{"elem_type":12,"merge_elem_title":"t","merge_elem_message_array":[]}"#,
+    ];
+
+    #[test]
+    fn every_element_type_reads_and_writes_back_the_same_json() {
+        for text in WRITTEN {
+            let elem: Elem = serde_json::from_str(text).unwrap();
+            assert_eq!(&serde_json::to_string(&elem).unwrap(), text);
+            // From a `Value` (the two-step parse of a parameter) to the same element.
+            let value: Value = serde_json::from_str(text).unwrap();
+            assert_eq!(serde_json::from_value::<Elem>(value).unwrap(), elem, "{text}");
+        }
+    }
+
+    #[test]
+    fn elem_type_may_come_anywhere_in_the_object() {
+        let elem: Elem =
+            serde_json::from_str(r#"{"z_app":1,"text_elem_content":"hi","elem_type":0,"y_app":2}"#).unwrap();
+        let Elem::Text(text) = &elem else { panic!("{elem:?}") };
+        assert_eq!(text.text_elem_content, "hi");
+        assert_eq!(serde_json::to_string(&text.extra).unwrap(), r#"{"z_app":1,"y_app":2}"#);
+        assert_eq!(
+            serde_json::to_string(&elem).unwrap(),
+            r#"{"elem_type":0,"text_elem_content":"hi","z_app":1,"y_app":2}"#
+        );
+        let other: Elem = serde_json::from_str(r#"{"b":1,"elem_type":5,"a":2}"#).unwrap();
+        assert_eq!(serde_json::to_string(&other).unwrap(), r#"{"elem_type":5,"b":1,"a":2}"#);
+    }
+
+    #[test]
+    fn bad_elements_are_refused() {
+        let refused = |text: &str| serde_json::from_str::<Elem>(text).unwrap_err().to_string();
+        assert!(refused(r#"{"text_elem_content":"hi"}"#).contains("missing field `elem_type`"));
+        assert!(refused(r#"{"elem_type":"0","text_elem_content":"hi"}"#).contains("must be an integer"));
+        assert!(refused(r#"{"elem_type":99}"#).contains("unknown elem_type 99"));
+        assert!(refused(r#"{"elem_type":-1}"#).contains("-1 is not valid"));
+        assert!(refused(r#"{"elem_type":0}"#).contains("text_elem_content"));
+        assert!(refused(r#"{"elem_type":0,"text_elem_content":7}"#).contains("invalid type"));
+        // Refused by a direct parse (a stored record never repeats a key); a C parameter that
+        // does is parsed again through a `Value`, where the last one wins (`parse`'s tests).
+        assert!(refused(r#"{"elem_type":0,"text_elem_content":"a","elem_type":0}"#).contains("duplicate"));
+        assert!(refused(r#"{"elem_type":5,"elem_type":5}"#).contains("duplicate"));
+        assert!(refused(r#"[0,"hi"]"#).contains("invalid type"));
+    }
+
+    #[test]
+    fn an_element_whose_fields_repeat_elem_type_is_not_written() {
+        let mut text = TextElem { text_elem_content: "hi".into(), extra: Map::new() };
+        text.extra.insert(ELEM_TYPE.into(), Value::from(3));
+        assert!(serde_json::to_string(&Elem::Text(text)).is_err());
     }
 }
