@@ -94,6 +94,47 @@ fn messages_unread_and_doctor() {
     let report = ok_json(dir.path(), &u(&["doctor"]));
     assert_eq!(report["messages"], 2502);
     assert_eq!(report["mismatches"].as_array().unwrap().len(), 0);
+    assert_eq!(report["damaged_numbers"], serde_json::json!([]));
+}
+
+#[test]
+fn the_doctor_reports_conversation_numbers_no_fix_can_undo() {
+    let dir = tempfile::tempdir().unwrap();
+    let u = |args: &[&'static str]| [&["--user", "u", "--json"][..], args].concat();
+    for peer in ["bob", "dave"] {
+        let imported = |file: &str| {
+            ok_json(dir.path(), &["--user", "u", "--json", "msg", "import", peer, "--file", file])
+        };
+        let file = dir.path().join(format!("{peer}.json"));
+        let batch = serde_json::json!([{"message_elem_array": [{"elem_type": 0, "text_elem_content": "hi"}],
+            "message_msg_id": format!("{peer}-1"), "message_sender": peer}]);
+        std::fs::write(&file, batch.to_string()).unwrap();
+        assert_eq!(imported(file.to_str().unwrap())["stored"], 1);
+    }
+    // A damaged file: dave given bob's number as well (the user's one store file, as the
+    // engine names its tables).
+    let store = std::fs::read_dir(dir.path().join("users")).unwrap().next().unwrap().unwrap().path();
+    {
+        let numbers: redb::TableDefinition<(u8, &str), u32> =
+            redb::TableDefinition::new("conversation_numbers");
+        let db = redb::Database::create(&store).unwrap();
+        let txn = db.begin_write().unwrap();
+        {
+            use redb::ReadableTable;
+            let mut table = txn.open_table(numbers).unwrap();
+            let bob = table.get((1, "bob")).unwrap().unwrap().value();
+            table.insert((1, "dave"), bob).unwrap();
+        }
+        txn.commit().unwrap();
+    }
+    let out = tim(dir.path(), &["--user", "u", "doctor", "--fix"]);
+    assert!(!out.status.success(), "no fix undoes it");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("damaged: number 0 names c2c_"), "{stdout}");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("named twice"));
+    let out = tim(dir.path(), &u(&["doctor"]));
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["damaged_numbers"].as_array().unwrap().len(), 2, "{report}");
 }
 
 #[test]

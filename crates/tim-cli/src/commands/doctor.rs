@@ -30,8 +30,9 @@ pub fn unread(session: &Session, json: bool) -> Result<(), String> {
     Ok(())
 }
 
-/// Recounts from the stored messages; fails (exit 1) when mismatches remain unfixed or the log
-/// holds records no conversation reaches (which `--fix` leaves in place).
+/// Recounts from the stored messages; fails (exit 1) when mismatches remain unfixed, the log
+/// holds records no conversation reaches, or the conversation numbers are damaged beyond repair
+/// (both of which `--fix` leaves in place).
 pub fn run(session: &Session, fix: bool, json: bool) -> Result<(), String> {
     let report = block_on(session.client().doctor(fix)).map_err(|e| e.to_string())?;
     if json {
@@ -43,6 +44,7 @@ pub fn run(session: &Session, fix: bool, json: bool) -> Result<(), String> {
                 "mismatches": report.mismatches,
                 "fixed": report.fixed,
                 "unindexed_records": report.unindexed_records,
+                "damaged_numbers": report.damaged_numbers,
             })
         );
     } else {
@@ -59,6 +61,16 @@ pub fn run(session: &Session, fix: bool, json: bool) -> Result<(), String> {
             let count = report.unindexed_records;
             out!("  unindexed: {count} message record(s) no conversation reaches (left in place)");
         }
+        for line in &report.damaged_numbers {
+            out!("  damaged: {line} (no fix can undo it)");
+        }
+    }
+    if !report.damaged_numbers.is_empty() {
+        return Err(format!(
+            "{} conversation number(s) named twice: the store is damaged; their histories cannot be \
+             told apart",
+            report.damaged_numbers.len()
+        ));
     }
     if report.unindexed_records > 0 {
         return Err(format!(

@@ -7,7 +7,7 @@ use redb::{ReadableTable, ReadableTableMetadata, Table, WriteTransaction};
 use tim_types::MessageJson;
 
 use super::compact::{compact_into, expand};
-use super::numbers::{NumberCache, Numbers};
+use super::numbers::{NumberCache, NumberCheck, Numbers};
 use super::redb_store::StoreError;
 use super::schema::{MESSAGE_IDS, MESSAGE_INDEX, MESSAGE_LOG, MESSAGE_SEQ_SHARED, MESSAGE_SEQS, conv_row};
 use crate::ids::ConvKey;
@@ -102,6 +102,28 @@ impl<'txn> MessageTables<'txn> {
         })
     }
 
+    /// Checks the conversation number tables, putting right what can be with `fix`
+    /// ([`Numbers::check`]).
+    pub fn check_numbers(&mut self, fix: bool) -> Result<NumberCheck, StoreError> {
+        let indexed_largest = self.index.last()?.map(|(row, _)| row.value().0);
+        let (index, log) = (&self.index, &self.log);
+        // The conversation of the first message indexed under a number (a record that cannot
+        // be read names none: the number is then reserved, not guessed).
+        let owner_of = |number: u32| -> Result<Option<(u8, String)>, StoreError> {
+            let Some(first) = index.range((number, 0, 0)..=(number, u64::MAX, u64::MAX))?.next() else {
+                return Ok(None);
+            };
+            let (_, _, uid) = first?.0.value();
+            let Some(bytes) = log.get(uid)? else { return Ok(None) };
+            let Ok(rec) = decode(bytes.value(), String::new) else { return Ok(None) };
+            Ok(match (rec.msg.message_conv_type, rec.msg.message_conv_id) {
+                (Some(conv_type), Some(id)) => Some((conv_type.value() as u8, id)),
+                _ => None,
+            })
+        };
+        self.numbers.check(fix, indexed_largest, owner_of)
+    }
+
     /// The conversation numbers known now (see [`NumberCache`]).
     pub fn into_numbers(self) -> NumberCache {
         self.numbers.into_known()
@@ -119,7 +141,22 @@ impl<'txn> MessageTables<'txn> {
     /// index, the ID index and, for a group, the sequence index.
     pub fn insert(&mut self, key: &ConvKey, rec: &MessageRecord, record: &[u8]) -> Result<(), StoreError> {
         let row = msg_key(key, rec.pos);
-        let number = self.numbers.find_or_give(key)?;
+        let number = match self.numbers.find(key)? {
+            Some(number) => number,
+            None => {
+                let number = self.numbers.give_key(key)?;
+                // Rows under a number nobody holds are a damaged file's (its pair lost from
+                // both tables, the doctor reserves it): refused rather than another
+                // conversation's history read as this one's. One lookup per new conversation.
+                if self.index.range((number, 0, 0)..=(number, u64::MAX, u64::MAX))?.next().is_some() {
+                    return Err(StoreError::Corrupt {
+                        key: key.to_string(),
+                        detail: format!("number {number} would be given again (run the doctor)"),
+                    });
+                }
+                number
+            }
+        };
         // A uid is taken once from the file's counter; finding one in use means the counter
         // went back (a damaged file): refused rather than another message overwritten.
         if self.log.insert(rec.pos.uid, record)?.is_some() {

@@ -88,11 +88,18 @@ impl<'txn> Numbers<'txn> {
         Ok(self.by_key.get(row)?.map(|g| g.value()))
     }
 
-    /// The number of a conversation, given one now if it has none.
+    /// The number of a conversation, given one now if it has none (the store's insert does
+    /// this with a check of the index between: `MessageTables::insert`).
+    #[cfg(test)]
     pub fn find_or_give(&mut self, key: &ConvKey) -> Result<u32, StoreError> {
-        if let Some(number) = self.find(key)? {
-            return Ok(number);
+        match self.find(key)? {
+            Some(number) => Ok(number),
+            None => self.give_key(key),
         }
+    }
+
+    /// Gives a conversation that has no number the next one, remembered.
+    pub fn give_key(&mut self, key: &ConvKey) -> Result<u32, StoreError> {
         let number = self.give(super::schema::conv_row(key))?;
         Self::remember(self.known.get_mut(), key, number);
         Ok(number)
@@ -124,6 +131,159 @@ impl<'txn> Numbers<'txn> {
     }
 }
 
+/// The row of the number that a lost pair left unused (its conversation unknown): a type no
+/// conversation has, so that the number is never given again and both tables stay the same size.
+const LOST_TYPE: u8 = u8::MAX;
+
+/// What the doctor found in the two number tables ([`Numbers::check`]).
+#[derive(Debug, Default)]
+pub struct NumberCheck {
+    /// Problems that a fix puts right (one line each): a pair one table lost, a pair both lost
+    /// (found again from the messages indexed under the number, or else the number reserved,
+    /// so that it is never given again).
+    pub repairable: Vec<String>,
+    /// Problems no fix can put right (one line each): two conversations named by one number,
+    /// or one conversation by two. Their histories cannot be told apart any more.
+    pub damaged: Vec<String>,
+}
+
+/// A conversation's row as the doctor names it (`c2c_bob`, `group_team`).
+fn row_name((conv_type, id): (u8, &str)) -> String {
+    match tim_types::ConvType::from_value(i64::from(conv_type)) {
+        Ok(conv_type) if conv_type_has_rows(conv_type) => {
+            format!("{}{id}", conv_type.conversation_id_prefix())
+        }
+        _ => format!("(type {conv_type}) {id}"),
+    }
+}
+
+fn conv_type_has_rows(conv_type: tim_types::ConvType) -> bool {
+    matches!(conv_type, tim_types::ConvType::C2C | tim_types::ConvType::Group)
+}
+
+impl Numbers<'_> {
+    /// Checks the invariants of the two tables (the same pairs, numbered from 0 without gaps)
+    /// and, with `fix`, puts right what can be: a pair one table lost is written back from the
+    /// other (unless that would give a number or a conversation twice), and a number both lost
+    /// is reserved under a row no conversation has. Why: [`Self::give`] refuses to number
+    /// anything while the tables disagree, so a new conversation could not store a message.
+    /// `indexed_largest` is the largest number the message index has rows under: a number
+    /// lost from both tables is found by them even when it was the last one given.
+    /// `owner_of` names the conversation whose messages are indexed under a number (each
+    /// message record names its conversation), so that a pair both tables lost comes back.
+    pub fn check(
+        &mut self,
+        fix: bool,
+        indexed_largest: Option<u32>,
+        owner_of: impl Fn(u32) -> Result<Option<(u8, String)>, StoreError>,
+    ) -> Result<NumberCheck, StoreError> {
+        let mut check = NumberCheck::default();
+        let mut by_key: HashMap<(u8, String), u32> = HashMap::new();
+        for entry in self.by_key.iter()? {
+            let (row, number) = entry?;
+            let (conv_type, id) = row.value();
+            by_key.insert((conv_type, id.to_owned()), number.value());
+        }
+        let mut by_number: HashMap<u32, (u8, String)> = HashMap::new();
+        for entry in self.by_number.iter()? {
+            let (number, row) = entry?;
+            let (conv_type, id) = row.value();
+            by_number.insert(number.value(), (conv_type, id.to_owned()));
+        }
+        let mut holders: HashMap<u32, Vec<&(u8, String)>> = HashMap::new();
+        for (row, number) in &by_key {
+            holders.entry(*number).or_default().push(row);
+        }
+        let mut restore_by_number = Vec::new();
+        for (row, &number) in &by_key {
+            let name = row_name((row.0, &row.1));
+            match by_number.get(&number) {
+                Some(named) if named == row => {}
+                _ if holders[&number].len() > 1 => {
+                    check.damaged.push(format!("number {number} names {name} and another conversation"));
+                }
+                Some(named) => check.damaged.push(format!(
+                    "number {number} is {name}'s in conversation_numbers, {}'s in conversations_by_number",
+                    row_name((named.0, &named.1))
+                )),
+                None => {
+                    check
+                        .repairable
+                        .push(format!("number {number} of {name} missing from conversations_by_number"));
+                    restore_by_number.push((number, row.clone()));
+                }
+            }
+        }
+        let mut restore_by_key = Vec::new();
+        for (&number, row) in &by_number {
+            match by_key.get(row) {
+                Some(&held) if held == number => {}
+                Some(&held) => check.damaged.push(format!(
+                    "{} holds number {held}, and number {number} names it too",
+                    row_name((row.0, &row.1))
+                )),
+                // Named above, from the side of the conversation that holds it.
+                None if holders.contains_key(&number) => {}
+                None => {
+                    let name = row_name((row.0, &row.1));
+                    check
+                        .repairable
+                        .push(format!("{name} (number {number}) missing from conversation_numbers"));
+                    restore_by_key.push((row.clone(), number));
+                }
+            }
+        }
+        let largest = by_key.values().chain(by_number.keys()).copied().chain(indexed_largest).max();
+        let lost: Vec<u32> = (0..largest.map_or(0, |n| n.saturating_add(1)))
+            .filter(|n| !by_number.contains_key(n) && !holders.contains_key(n))
+            .collect();
+        let mut recovered = Vec::new();
+        let mut reserved = Vec::new();
+        for number in lost {
+            let taken = |row: &(u8, String)| {
+                by_key.contains_key(row)
+                    || by_number.values().any(|named| named == row)
+                    || recovered.iter().any(|(_, named)| named == row)
+            };
+            match owner_of(number)? {
+                Some(row) if !taken(&row) => {
+                    let name = row_name((row.0, &row.1));
+                    check.repairable.push(format!(
+                        "number {number} of {name} missing from both tables (named by its messages)"
+                    ));
+                    recovered.push((number, row));
+                }
+                _ => {
+                    check.repairable.push(format!("number {number} missing from both tables (reserved: no messages name its conversation)"));
+                    reserved.push(number);
+                }
+            }
+        }
+        check.repairable.sort();
+        check.damaged.sort();
+        if fix {
+            for (number, (conv_type, id)) in restore_by_number {
+                self.by_number.insert(number, (conv_type, id.as_str()))?;
+            }
+            for ((conv_type, id), number) in restore_by_key {
+                self.by_key.insert((conv_type, id.as_str()), number)?;
+            }
+            for (number, (conv_type, id)) in recovered {
+                self.by_number.insert(number, (conv_type, id.as_str()))?;
+                self.by_key.insert((conv_type, id.as_str()), number)?;
+            }
+            for number in reserved {
+                let id = format!("lost {number}");
+                self.by_number.insert(number, (LOST_TYPE, id.as_str()))?;
+                self.by_key.insert((LOST_TYPE, id.as_str()), number)?;
+            }
+            // What the transaction knew may name numbers the tables no longer agree on.
+            self.known.get_mut().clear();
+        }
+        Ok(check)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::{CACHED_NUMBERS, NumberCache, Numbers};
@@ -132,6 +292,11 @@ mod tests {
 
     fn key(n: usize) -> ConvKey {
         ConvKey::c2c(format!("peer{n}")).unwrap()
+    }
+
+    /// For tables checked without messages: no number's conversation can be found from them.
+    fn no_owner(_: u32) -> Result<Option<(u8, String)>, crate::store::StoreError> {
+        Ok(None)
     }
 
     #[test]
@@ -171,5 +336,76 @@ mod tests {
         let mut numbers = Numbers::open(&txn, NumberCache::new()).unwrap();
         assert!(numbers.find_or_give(&key(9)).is_err());
         assert_eq!(numbers.find(&key(2)).unwrap(), Some(2), "the numbered one keeps its number");
+    }
+
+    #[test]
+    fn the_check_finds_lost_pairs_and_a_fix_puts_them_back() {
+        use crate::store::schema::{CONVERSATION_NUMBERS, CONVERSATIONS_BY_NUMBER};
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open_file(dir.path(), "me").unwrap();
+        let txn = store.db.begin_write().unwrap();
+        {
+            let mut numbers = Numbers::open(&txn, NumberCache::new()).unwrap();
+            for n in 0..5 {
+                assert_eq!(numbers.find_or_give(&key(n)).unwrap(), n as u32);
+            }
+        }
+        {
+            // A damaged file: 1 lost from the numbers' side, peer2 from the conversations'
+            // side, and the last number, 4, from both (only the index still has rows under it).
+            let mut by_number = txn.open_table(CONVERSATIONS_BY_NUMBER).unwrap();
+            let mut by_key = txn.open_table(CONVERSATION_NUMBERS).unwrap();
+            by_number.remove(1).unwrap();
+            by_key.remove((1, "peer2")).unwrap();
+            by_number.remove(4).unwrap();
+            by_key.remove((1, "peer4")).unwrap();
+        }
+        let mut numbers = Numbers::open(&txn, NumberCache::new()).unwrap();
+        let found = numbers.check(false, Some(4), no_owner).unwrap();
+        assert_eq!(
+            found.repairable,
+            vec![
+                "c2c_peer2 (number 2) missing from conversation_numbers",
+                "number 1 of c2c_peer1 missing from conversations_by_number",
+                "number 4 missing from both tables (reserved: no messages name its conversation)",
+            ],
+            "{found:?}"
+        );
+        assert!(found.damaged.is_empty(), "{found:?}");
+        assert!(numbers.find_or_give(&key(9)).is_err(), "no number while the tables disagree");
+        assert_eq!(numbers.check(true, Some(4), no_owner).unwrap().repairable.len(), 3);
+        let after = numbers.check(false, Some(4), no_owner).unwrap();
+        assert!(after.repairable.is_empty() && after.damaged.is_empty(), "{after:?}");
+        assert_eq!(numbers.find(&key(2)).unwrap(), Some(2), "peer2 keeps its number");
+        assert_eq!(numbers.find_or_give(&key(9)).unwrap(), 5, "4 is reserved, never given again");
+    }
+
+    #[test]
+    fn a_number_named_twice_is_damage_a_fix_leaves() {
+        use crate::store::schema::CONVERSATION_NUMBERS;
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open_file(dir.path(), "me").unwrap();
+        let txn = store.db.begin_write().unwrap();
+        {
+            let mut numbers = Numbers::open(&txn, NumberCache::new()).unwrap();
+            for n in 0..3 {
+                numbers.find_or_give(&key(n)).unwrap();
+            }
+        }
+        // peer0 now holds peer1's number as well as being named by its own.
+        txn.open_table(CONVERSATION_NUMBERS).unwrap().insert((1, "peer0"), 1).unwrap();
+        let mut numbers = Numbers::open(&txn, NumberCache::new()).unwrap();
+        for fix in [false, true, false] {
+            let found = numbers.check(fix, Some(2), no_owner).unwrap();
+            assert!(found.repairable.is_empty(), "{found:?}");
+            assert_eq!(
+                found.damaged,
+                vec![
+                    "c2c_peer0 holds number 1, and number 0 names it too",
+                    "number 1 names c2c_peer0 and another conversation",
+                ],
+                "fix {fix}"
+            );
+        }
     }
 }

@@ -161,6 +161,10 @@ pub struct DoctorReport {
     /// has them): invisible to every call, reported and never removed (`fix` leaves them, as
     /// they may be what someone wants to recover).
     pub unindexed_records: u64,
+    /// Damage to the conversation number tables that no fix can undo (two conversations named
+    /// by one number, or one by two): their histories can no longer be told apart. Reported
+    /// and left. (What a fix can undo is among the mismatches.)
+    pub damaged_numbers: Vec<String>,
     /// Whether the mismatches were corrected.
     pub fixed: bool,
 }
@@ -260,6 +264,9 @@ struct Batch<'txn, 'r> {
     ctx: OpsContext,
     next_uid: u64,
     outcome: OpsOutcome,
+    /// Whether a table was repaired that no conversation's change shows (the doctor's fix of
+    /// the conversation numbers): the batch must commit.
+    repaired_tables: bool,
 }
 
 impl Batch<'_, '_> {
@@ -674,6 +681,12 @@ impl Batch<'_, '_> {
 
     fn doctor(&mut self, fix: bool) -> Result<DoctorReport, StoreError> {
         let mut report = DoctorReport { fixed: fix, ..Default::default() };
+        // The numbers first: a conversation whose number a damaged file lost would look empty
+        // to the recount below, and a fix would clear its unread count and last message.
+        let numbering = self.tables.check_numbers(fix)?;
+        self.repaired_tables |= fix && !numbering.repairable.is_empty();
+        report.mismatches.extend(numbering.repairable.into_iter().map(|line| format!("numbers: {line}")));
+        report.damaged_numbers = numbering.damaged;
         let keys = recent::current_keys(
             &self.txn.open_table(CONVERSATIONS)?,
             &self.txn.open_table(RECENT_RECORDS)?,
@@ -797,16 +810,20 @@ pub fn execute(
         ctx,
         next_uid,
         outcome: OpsOutcome::default(),
+        repaired_tables: false,
     };
     for op in ops {
         let result = batch.run(op)?;
         batch.outcome.results.push(result);
     }
-    let Batch { mut convs, dirty, ctx, next_uid, mut outcome, tables, .. } = batch;
+    let Batch { mut convs, dirty, ctx, next_uid, mut outcome, tables, repaired_tables, .. } = batch;
     *numbers = tables.into_numbers();
     // Every operation that writes touches the conversation it writes to (the counters move
-    // only with a conversation created or a message stored).
-    outcome.wrote = !dirty.is_empty() || next_uid != first_uid || ctx.next_order_key != first_order_key;
+    // only with a conversation created or a message stored), but for the doctor's repairs.
+    outcome.wrote = !dirty.is_empty()
+        || next_uid != first_uid
+        || ctx.next_order_key != first_order_key
+        || repaired_tables;
     outcome.next_order_key = ctx.next_order_key;
     if !outcome.wrote {
         return Ok(outcome);

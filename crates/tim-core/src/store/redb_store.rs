@@ -437,6 +437,7 @@ pub(super) fn read_u64(bytes: &[u8]) -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::store::ops::DoctorReport;
 
     #[test]
     fn a_commit_survives_reopening() {
@@ -571,6 +572,115 @@ mod tests {
         let Ok(OpOutput::Report(report)) = &results[0] else { panic!("{results:?}") };
         assert_eq!((report.messages, report.unindexed_records), (1, 1), "{report:?}");
         assert!(report.mismatches.is_empty(), "not a mismatch --fix could correct: {report:?}");
+    }
+
+    /// Imports `ids` into `key`'s conversation (one message each).
+    fn import(store: &Store, key: &ConvKey, ids: &[&str]) -> Result<(), StoreError> {
+        use crate::state::messages::Origin;
+        use tim_types::{Elem, Message};
+        let messages = ids
+            .iter()
+            .map(|id| {
+                let mut msg = Message::from_elems(vec![Elem::text(*id)]);
+                msg.message_msg_id = Some((*id).into());
+                msg
+            })
+            .collect();
+        let insert = MsgOp::Insert { key: key.clone(), messages, origin: Origin::Imported };
+        let outcome = store.execute(vec![insert], 100, 100, false, Vec::new())?;
+        assert!(outcome.results[0].is_ok(), "{:?}", outcome.results);
+        Ok(())
+    }
+
+    fn doctor(store: &Store, fix: bool) -> (DoctorReport, usize) {
+        use crate::store::ops::OpOutput;
+        let outcome = store.execute(vec![MsgOp::Doctor { fix }], 100, 100, false, Vec::new()).unwrap();
+        let Ok(OpOutput::Report(report)) = &outcome.results[0] else { panic!("{:?}", outcome.results) };
+        (report.clone(), outcome.changed.len())
+    }
+
+    /// Removes conversation `id`'s pair from the number tables named.
+    fn lose_number(dir: &Path, id: &str, by_key: bool, by_number: bool) {
+        let db = Database::create(user_store_path(dir, "alice")).unwrap();
+        let txn = db.begin_write().unwrap();
+        {
+            let mut numbers = txn.open_table(CONVERSATION_NUMBERS).unwrap();
+            let number = numbers.get((1, id)).unwrap().unwrap().value();
+            if by_key {
+                numbers.remove((1, id)).unwrap();
+            }
+            if by_number {
+                txn.open_table(CONVERSATIONS_BY_NUMBER).unwrap().remove(number).unwrap();
+            }
+        }
+        txn.commit().unwrap();
+    }
+
+    #[test]
+    fn the_doctor_puts_a_lost_number_back_before_it_recounts() {
+        let dir = tempfile::tempdir().unwrap();
+        let (bob, dave, carol) =
+            (ConvKey::c2c("bob").unwrap(), ConvKey::c2c("dave").unwrap(), ConvKey::c2c("carol").unwrap());
+        {
+            let (store, _) = Store::open(dir.path(), "alice").unwrap();
+            import(&store, &bob, &["b1", "b2"]).unwrap();
+            import(&store, &dave, &["d1"]).unwrap();
+        }
+        // bob's pair lost from one table, dave's (the last number) from both.
+        lose_number(dir.path(), "bob", true, false);
+        lose_number(dir.path(), "dave", true, true);
+        let (store, _) = Store::open(dir.path(), "alice").unwrap();
+        assert!(import(&store, &carol, &["c1"]).is_err(), "no number is given while the tables disagree");
+        let (found, _) = doctor(&store, false);
+        assert_eq!(
+            found.mismatches[..2],
+            [
+                "numbers: c2c_bob (number 0) missing from conversation_numbers",
+                "numbers: number 1 of c2c_dave missing from both tables (named by its messages)",
+            ],
+            "{found:?}"
+        );
+        let (fixed, rewritten) = doctor(&store, true);
+        assert_eq!(fixed.mismatches[..2], found.mismatches[..2]);
+        assert_eq!(rewritten, 0, "the numbers came back first: no record looked empty: {fixed:?}");
+        let (after, _) = doctor(&store, false);
+        assert!(after.mismatches.is_empty() && after.damaged_numbers.is_empty(), "{after:?}");
+        assert_eq!((after.messages, after.unindexed_records), (3, 0), "{after:?}");
+        import(&store, &carol, &["c1"]).unwrap();
+    }
+
+    #[test]
+    fn a_number_lost_with_its_conversation_is_never_given_again() {
+        let dir = tempfile::tempdir().unwrap();
+        let (bob, carol) = (ConvKey::c2c("bob").unwrap(), ConvKey::c2c("carol").unwrap());
+        {
+            let (store, _) = Store::open(dir.path(), "alice").unwrap();
+            import(&store, &bob, &["b1"]).unwrap();
+        }
+        // bob's pair lost from both tables, and his message record lost too: nothing names
+        // number 0's conversation any more, but the index still has a row under it.
+        lose_number(dir.path(), "bob", true, true);
+        {
+            let db = Database::create(user_store_path(dir.path(), "alice")).unwrap();
+            let txn = db.begin_write().unwrap();
+            txn.open_table(MESSAGE_LOG).unwrap().retain(|_, _| false).unwrap();
+            txn.commit().unwrap();
+        }
+        let (store, _) = Store::open(dir.path(), "alice").unwrap();
+        let refused = import(&store, &carol, &["c1"]).unwrap_err();
+        assert!(refused.to_string().contains("would be given again"), "{refused}");
+        let (fixed, _) = doctor(&store, true);
+        assert!(
+            fixed.mismatches.contains(
+                &"numbers: number 0 missing from both tables (reserved: no messages name its conversation)"
+                    .to_owned()
+            ),
+            "{fixed:?}"
+        );
+        import(&store, &carol, &["c1"]).unwrap();
+        let (after, _) = doctor(&store, false);
+        assert!(after.damaged_numbers.is_empty(), "{after:?}");
+        assert_eq!(after.messages, 1, "carol's, not bob's lost row read as hers: {after:?}");
     }
 
     #[test]
