@@ -1,6 +1,6 @@
 //! Calling the application's C callbacks with strings that live for the call.
 
-use std::ffi::{CString, c_char};
+use std::ffi::{CStr, CString, c_char};
 
 use tim_core::TimError;
 
@@ -11,13 +11,16 @@ pub fn c_string(text: &str) -> CString {
     CString::new(text).unwrap_or_else(|_| CString::new(text.replace('\0', "\u{FFFD}")).unwrap_or_default())
 }
 
-/// As [`c_string`], taking the text: without a NUL in it (JSON has none: serde_json escapes
-/// control characters) its bytes become the C string's.
-pub fn c_string_from(text: String) -> CString {
-    let mut bytes = text.into_bytes();
-    // Room for the terminator, so that `CString::new` does not copy the text to add it.
-    bytes.reserve_exact(1);
-    CString::new(bytes).unwrap_or_else(|e| c_string(&String::from_utf8_lossy(&e.into_vec())))
+/// As [`c_string`], taking the text: its own bytes, NUL-terminated (JSON holds no NUL: serde_json
+/// escapes control characters, so a call's JSON, which can be hundreds of KB, is not copied).
+pub fn nul_terminated(text: String) -> Vec<u8> {
+    let mut bytes = if text.as_bytes().contains(&0) {
+        text.replace('\0', "\u{FFFD}").into_bytes()
+    } else {
+        text.into_bytes()
+    };
+    bytes.push(0);
+    bytes
 }
 
 /// A caller's `TIMCommCallback` and `user_data`, to be called once.
@@ -35,11 +38,11 @@ impl CommCallback {
     /// Calls back with `code`, `desc` and `json_params`.
     pub fn call(self, code: i32, desc: &str, json: &str) {
         if self.cb.is_some() {
-            self.call_with(code, desc, c_string(json));
+            self.call_with(code, desc, &c_string(json));
         }
     }
 
-    fn call_with(self, code: i32, desc: &str, json: CString) {
+    fn call_with(self, code: i32, desc: &str, json: &CStr) {
         let Some(cb) = self.cb else { return };
         let desc = c_string(desc);
         // SAFETY: the caller registered `cb` with this signature; the strings outlive the call.
@@ -59,8 +62,11 @@ impl CommCallback {
             return;
         }
         match result {
-            // The JSON becomes the C string without a copy (a call's can be hundreds of KB).
-            Ok(value) => self.call_with(0, "", c_string_from(to_json(&value))),
+            Ok(value) => {
+                let json = nul_terminated(to_json(&value));
+                // No NUL but the last (`nul_terminated`): never the empty default.
+                self.call_with(0, "", CStr::from_bytes_with_nul(&json).unwrap_or_default());
+            }
             Err(e) => self.call(e.code, &e.desc, ""),
         }
     }
@@ -75,8 +81,8 @@ mod tests {
 
     #[test]
     fn a_string_with_a_nul_is_replaced_not_cut() {
-        assert_eq!(c_string_from("[1,2]".into()).as_bytes(), b"[1,2]");
-        assert_eq!(c_string_from("a\0b".into()).to_str().unwrap(), "a\u{FFFD}b");
+        assert_eq!(nul_terminated("[1,2]".into()), b"[1,2]\0");
+        assert_eq!(nul_terminated("a\0b".into()), "a\u{FFFD}b\0".as_bytes());
         assert_eq!(c_string("a\0b").to_str().unwrap(), "a\u{FFFD}b");
     }
 

@@ -36,14 +36,21 @@ macro_rules! elem_struct {
         }
 
         impl $name {
-            /// Writes the keys after `elem_type`, as the derived `Serialize` orders them.
+            /// Writes the keys after `elem_type`: the named ones set, in declaration order, then
+            /// the others (see [`write_extra`] for a named key that `extra` repeats).
             fn write_fields<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
                 $(
                     if let Some(value) = &self.$field {
-                        map.serialize_entry(stringify!($field), value)?;
+                        match repeated(&self.extra, stringify!($field)) {
+                            Some(over) => map.serialize_entry(stringify!($field), over)?,
+                            None => map.serialize_entry(stringify!($field), value)?,
+                        }
                     }
                 )*
-                write_extra(&self.extra, map)
+                write_extra(&self.extra, map, |key| match key {
+                    $( stringify!($field) => self.$field.is_some(), )*
+                    _ => false,
+                })
             }
         }
     };
@@ -235,25 +242,42 @@ impl Serialize for Elem {
             Elem::Sound(e) => e.write_fields(&mut map)?,
             Elem::File(e) => e.write_fields(&mut map)?,
             Elem::Video(e) => e.write_fields(&mut map)?,
-            Elem::Other { fields, .. } => write_extra(fields, &mut map)?,
+            Elem::Other { fields, .. } => write_extra(fields, &mut map, |_| false)?,
         }
         map.end()
     }
 }
 
-/// Writes the keys an element struct does not name, after its named ones (as `#[serde(flatten)]`
-/// would); `elem_type` among them is refused: it is written from the variant.
-fn write_extra<M: SerializeMap>(extra: &Map<String, Value>, map: &mut M) -> Result<(), M::Error> {
+/// The value `extra` holds for a named key (only a struct built in Rust has one: a parsed one
+/// never does), which is written instead of the named field's.
+fn repeated<'a>(extra: &'a Map<String, Value>, key: &str) -> Option<&'a Value> {
+    if extra.is_empty() { None } else { extra.get(key) }
+}
+
+/// Writes the keys an element struct does not name, after its named ones. A key `written`
+/// already (a named one that `extra` repeats) is left out: the element comes out as it did
+/// through a `serde_json::Map`, one key with `extra`'s value, never a key twice, which the
+/// element could not be read back from. `elem_type` among them is refused: it is written from
+/// the variant.
+fn write_extra<M: SerializeMap>(
+    extra: &Map<String, Value>,
+    map: &mut M,
+    written: impl Fn(&str) -> bool,
+) -> Result<(), M::Error> {
     if extra.contains_key(ELEM_TYPE) {
         return Err(M::Error::custom("element fields repeat elem_type"));
     }
-    extra.iter().try_for_each(|(key, value)| map.serialize_entry(key, value))
+    extra.iter().filter(|(key, _)| !written(key)).try_for_each(|(key, value)| map.serialize_entry(key, value))
 }
 
 impl TextElem {
     fn write_fields<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
-        map.serialize_entry("text_elem_content", &self.text_elem_content)?;
-        write_extra(&self.extra, map)
+        const CONTENT: &str = "text_elem_content";
+        match repeated(&self.extra, CONTENT) {
+            Some(over) => map.serialize_entry(CONTENT, over)?,
+            None => map.serialize_entry(CONTENT, &self.text_elem_content)?,
+        }
+        write_extra(&self.extra, map, |key| key == CONTENT)
     }
 }
 
@@ -397,11 +421,28 @@ mod tests {
         assert!(refused(r#"{"elem_type":-1}"#).contains("-1 is not valid"));
         assert!(refused(r#"{"elem_type":0}"#).contains("text_elem_content"));
         assert!(refused(r#"{"elem_type":0,"text_elem_content":7}"#).contains("invalid type"));
-        // Refused by a direct parse (a stored record never repeats a key); a C parameter that
-        // does is parsed again through a `Value`, where the last one wins (`parse`'s tests).
+        // Refused by a direct parse (the store never writes a key twice: see the test above); a
+        // C parameter that does is parsed again through a `Value`, where the last one wins
+        // (`parse`'s tests).
         assert!(refused(r#"{"elem_type":0,"text_elem_content":"a","elem_type":0}"#).contains("duplicate"));
         assert!(refused(r#"{"elem_type":5,"elem_type":5}"#).contains("duplicate"));
         assert!(refused(r#"[0,"hi"]"#).contains("invalid type"));
+    }
+
+    #[test]
+    fn a_named_key_that_extra_repeats_is_written_once_with_the_value_of_extra() {
+        // Only an element built in Rust can hold one; it comes out as it did through a Map.
+        let mut custom = CustomElem { custom_elem_data: Some("a".into()), ..Default::default() };
+        custom.extra.insert("z_app".into(), Value::from(1));
+        custom.extra.insert("custom_elem_data".into(), Value::from("b"));
+        custom.extra.insert("custom_elem_desc".into(), Value::from("d"));
+        let text = serde_json::to_string(&Elem::Custom(custom)).unwrap();
+        assert_eq!(text, r#"{"elem_type":3,"custom_elem_data":"b","z_app":1,"custom_elem_desc":"d"}"#);
+        let mut plain = TextElem { text_elem_content: "a".into(), extra: Map::new() };
+        plain.extra.insert("text_elem_content".into(), Value::from("b"));
+        let text = serde_json::to_string(&Elem::Text(plain)).unwrap();
+        assert_eq!(text, r#"{"elem_type":0,"text_elem_content":"b"}"#);
+        assert_eq!(serde_json::from_str::<Elem>(&text).unwrap(), Elem::text("b"), "read back");
     }
 
     #[test]
