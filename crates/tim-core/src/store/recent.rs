@@ -62,11 +62,6 @@ pub fn fold_recent_records_at(entries: u64) {
 /// (its cost is bounded by the records tree) and is read at every login.
 pub const FOLD_BYTES: u64 = 4 << 20;
 
-/// Whether stores fold their logs when idle ([`RecentIndex::worth_an_idle_fold`]). Off in this
-/// crate's unit tests, whose injected disk faults expect the commits they make and no other; on
-/// everywhere else (the integration tests included).
-const IDLE_FOLDS: bool = !cfg!(test);
-
 /// Where each conversation's newest log entry is, and how full the log is.
 #[derive(Debug, Default, Clone)]
 pub struct RecentIndex {
@@ -111,8 +106,7 @@ impl RecentIndex {
     /// tree, not the log); done by the small commit that finds the log full, it lands on one
     /// caller's write, done while nobody writes, on nobody's.
     pub fn worth_an_idle_fold(&self) -> bool {
-        IDLE_FOLDS
-            && (self.next_id >= (FOLD_AT.load(Ordering::Relaxed) / 4).max(1) || self.bytes >= FOLD_BYTES / 4)
+        self.next_id >= (FOLD_AT.load(Ordering::Relaxed) / 4).max(1) || self.bytes >= FOLD_BYTES / 4
     }
 }
 
@@ -198,6 +192,9 @@ pub fn fold(txn: &WriteTransaction, index: &mut RecentIndex) -> Result<(), Store
         }
     }
     txn.delete_table(RECENT_RECORDS)?;
+    // Made again, empty: a read transaction cannot create it, and after an idle fold no write
+    // may come before the next read of the log (`read_records`, `recent_record_entries`).
+    txn.open_table(RECENT_RECORDS)?;
     *index = RecentIndex::default();
     Ok(())
 }

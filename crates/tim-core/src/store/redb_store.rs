@@ -684,6 +684,28 @@ mod tests {
     }
 
     #[test]
+    fn after_an_idle_fold_the_log_is_still_there_to_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let (store, _) = Store::open(dir.path(), "alice").unwrap();
+        let keys: Vec<ConvKey> = (0..6).map(|n| ConvKey::c2c(format!("peer{n}")).unwrap()).collect();
+        for (n, key) in keys.iter().enumerate() {
+            let batch = CommitBatch {
+                conversations: vec![(key.clone(), Some(Conversation::new(key, n as u64 + 1)))],
+                next_order_key: n as u64 + 2,
+                groups: None,
+                purged: BTreeSet::new(),
+            };
+            store.commit(&batch).unwrap();
+        }
+        let records = store.read_records(&keys).unwrap();
+        // Six entries: worth an idle fold in this crate's tests (a quarter of 16 is 4).
+        assert!(store.fold_recent_records_if_worth_it().unwrap());
+        // With no write after the fold (which empties the log by deleting its table).
+        assert_eq!(store.recent_record_entries().unwrap(), 0);
+        assert_eq!(store.read_records(&keys).unwrap(), records);
+    }
+
+    #[test]
     fn users_do_not_share_files() {
         let dir = tempfile::tempdir().unwrap();
         let key = ConvKey::c2c("x").unwrap();
