@@ -141,6 +141,23 @@ pub struct StoreSlot {
 /// A [`StoreSlot`] shared between threads.
 pub type SharedStore = Arc<Mutex<StoreSlot>>;
 
+/// Runs store work on the calling thread, turning a panic into [`StoreError::Panicked`]. Why:
+/// redb checks a damaged file with assertions in places (a debug build asserts where a release
+/// build returns `Corrupted`, and some checks assert in both), and a panic would end the store
+/// thread and, with its mailbox gone, the actor's: every later call of the SDK would fail. A
+/// write transaction the work had open is rolled back as it is dropped; the callers close the
+/// store as after any failed write.
+pub fn contained<T>(work: impl FnOnce() -> Result<T, StoreError>) -> Result<T, StoreError> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(work)).unwrap_or_else(|payload| {
+        let what = payload
+            .downcast_ref::<&str>()
+            .map(|s| (*s).to_owned())
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "a panic".to_owned());
+        Err(StoreError::Panicked(what))
+    })
+}
+
 /// Locks the slot; a panic while it was held leaves nothing half-done that redb would not have
 /// rolled back, so a poisoned lock is taken as it is.
 pub fn lock_store(slot: &SharedStore) -> MutexGuard<'_, StoreSlot> {
@@ -179,7 +196,7 @@ impl StoreSlot {
     /// Commits one batch durably (after writing back what failed commits left); a failure
     /// closes the store, to be reopened by the next use.
     pub fn commit(&mut self, batch: &CommitBatch) -> Result<(), StoreError> {
-        let result = self.store().and_then(|store| store.commit(batch));
+        let result = contained(|| self.store().and_then(|store| store.commit(batch)));
         match result {
             Ok(()) => self.idle_folds_paused = false,
             Err(_) => self.close_after_failure(),
@@ -201,7 +218,7 @@ impl StoreSlot {
             return Ok(false);
         }
         let Some(store) = self.store.as_ref().filter(|_| self.is_ready()) else { return Ok(false) };
-        let result = store.fold_recent_records_if_worth_it();
+        let result = contained(|| store.fold_recent_records_if_worth_it());
         if result.is_err() {
             self.idle_folds_paused = true;
             self.close_after_failure();
@@ -244,7 +261,7 @@ impl StoreSlot {
     /// lets it (best effort: a disk that still fails keeps what it has; a login reads the file).
     fn close(&mut self) {
         if !self.to_restore.is_empty() {
-            let _ = self.store();
+            let _ = contained(|| self.store().map(drop));
         }
         self.store = None;
         self.to_reopen = None;
@@ -275,7 +292,8 @@ impl Handler<Open> for StoreActor {
         let Open { data_dir, user_id, records } = msg;
         // A send fails only when the actor stopped listening (it is going away): the load goes
         // on and the reply tells the outcome.
-        let (store, loaded) = Store::open_streaming(&data_dir, &user_id, |part| drop(records.send(part)))?;
+        let (store, loaded) =
+            contained(|| Store::open_streaming(&data_dir, &user_id, |part| drop(records.send(part))))?;
         slot.store = Some(store);
         Ok(loaded)
     }
@@ -301,7 +319,11 @@ impl Handler<WriteBack> for StoreActor {
     type Result = ();
 
     fn handle(&mut self, _: WriteBack, _: &mut Self::Context) {
-        let _ = lock_store(&self.slot).store();
+        let mut slot = lock_store(&self.slot);
+        // A failure leaves the write-back to the next use (`store` closes after its own).
+        if let Err(StoreError::Panicked(_)) = contained(|| slot.store().map(drop)) {
+            slot.close_after_failure();
+        }
     }
 }
 
@@ -311,15 +333,18 @@ impl Handler<Execute> for StoreActor {
     fn handle(&mut self, msg: Execute, _: &mut Self::Context) -> Self::Result {
         let keys: Vec<_> = msg.preloaded.iter().map(|(key, _)| key.clone()).collect();
         let mut slot = lock_store(&self.slot);
-        let result = slot.store().and_then(|store| {
-            store.execute(msg.ops, msg.now, msg.next_order_key, msg.collect_received, msg.preloaded)
+        let result = contained(|| {
+            slot.store().and_then(|store| {
+                store.execute(msg.ops, msg.now, msg.next_order_key, msg.collect_received, msg.preloaded)
+            })
         });
         if result.as_ref().is_ok_and(|outcome| outcome.wrote) {
             slot.idle_folds_paused = false;
         }
         result.map_err(|error| {
             slot.close_after_failure();
-            let on_disk = slot.store().and_then(|store| store.read_records(&keys)).unwrap_or_default();
+            let on_disk =
+                contained(|| slot.store().and_then(|store| store.read_records(&keys))).unwrap_or_default();
             ExecuteFailure { error, on_disk }
         })
     }

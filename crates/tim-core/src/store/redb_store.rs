@@ -58,6 +58,10 @@ pub enum StoreError {
     /// redb failed.
     #[error("redb: {0}")]
     Redb(#[from] redb::Error),
+    /// The store's work panicked (redb asserts on some damage it finds in a file): the store is
+    /// closed as after a failed write ([`contained`](super::contained)).
+    #[error("the store failed on its file: {0}")]
+    Panicked(String),
 }
 
 macro_rules! from_redb {
