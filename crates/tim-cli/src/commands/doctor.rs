@@ -31,8 +31,8 @@ pub fn unread(session: &Session, json: bool) -> Result<(), String> {
 }
 
 /// Recounts from the stored messages; fails (exit 1) when mismatches remain unfixed, the log
-/// holds records no conversation reaches, or the conversation numbers are damaged beyond repair
-/// (both of which `--fix` leaves in place).
+/// holds records no conversation reaches, records cannot be read, or the conversation numbers
+/// are damaged beyond repair (all of which `--fix` leaves in place).
 pub fn run(session: &Session, fix: bool, json: bool) -> Result<(), String> {
     let report = block_on(session.client().doctor(fix)).map_err(|e| e.to_string())?;
     if json {
@@ -45,6 +45,7 @@ pub fn run(session: &Session, fix: bool, json: bool) -> Result<(), String> {
                 "fixed": report.fixed,
                 "unindexed_records": report.unindexed_records,
                 "damaged_numbers": report.damaged_numbers,
+                "unreadable_records": report.unreadable_records,
             })
         );
     } else {
@@ -64,6 +65,16 @@ pub fn run(session: &Session, fix: bool, json: bool) -> Result<(), String> {
         for line in &report.damaged_numbers {
             out!("  damaged: {line} (no fix can undo it)");
         }
+        for line in &report.unreadable_records {
+            out!("  unreadable: {line} (left in place)");
+        }
+    }
+    if !report.unreadable_records.is_empty() {
+        return Err(format!(
+            "{} message record(s) cannot be read: the store is damaged; they are left in place \
+             for recovery, and their conversations were not recounted",
+            report.unreadable_records.len()
+        ));
     }
     if !report.damaged_numbers.is_empty() {
         return Err(format!(

@@ -316,6 +316,31 @@ impl<'txn> MessageTables<'txn> {
         Ok(())
     }
 
+    /// Every indexed message of a conversation, oldest first, for the doctor: a record that
+    /// cannot be read (missing from the log, or bytes that do not decode) goes to `unreadable`
+    /// with its position, why, and whether the log holds it; the scan goes on (other calls
+    /// stop at it with an error).
+    pub fn scan_all_or_unreadable(
+        &self,
+        key: &ConvKey,
+        mut visit: impl FnMut(MessageRecord),
+        mut unreadable: impl FnMut(MsgPos, String, bool),
+    ) -> Result<(), StoreError> {
+        let Some(number) = self.numbers.find(key)? else { return Ok(()) };
+        for row in self.index.range(index_row(number, MsgPos::MIN)..=index_row(number, MsgPos::MAX))? {
+            let (_, time, uid) = row?.0.value();
+            let pos = MsgPos { time, uid };
+            match self.record(key, pos) {
+                Ok(rec) => visit(rec),
+                Err(StoreError::Corrupt { detail, .. }) => {
+                    unreadable(pos, detail, self.log.get(uid)?.is_some())
+                }
+                Err(other) => return Err(other),
+            }
+        }
+        Ok(())
+    }
+
     /// The newest message at or before `to` that satisfies `wanted`.
     pub fn newest_where(
         &self,

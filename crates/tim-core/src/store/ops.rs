@@ -161,6 +161,10 @@ pub struct DoctorReport {
     /// has them): invisible to every call, reported and never removed (`fix` leaves them, as
     /// they may be what someone wants to recover).
     pub unindexed_records: u64,
+    /// Indexed message records that cannot be read (`<conversation>@<time>/<uid>: why`; only a
+    /// damaged file has them): every call that reaches one fails with 6019. Reported and left
+    /// in place for recovery; their conversations are not recounted.
+    pub unreadable_records: Vec<String>,
     /// Damage to the conversation number tables that no fix can undo (two conversations named
     /// by one number, or one by two): their histories can no longer be told apart. Reported
     /// and left. (What a fix can undo is among the mismatches.)
@@ -687,6 +691,8 @@ impl Batch<'_, '_> {
         self.repaired_tables |= fix && !numbering.repairable.is_empty();
         report.mismatches.extend(numbering.repairable.into_iter().map(|line| format!("numbers: {line}")));
         report.damaged_numbers = numbering.damaged;
+        // Records indexed but unreadable that the log holds: not "unindexed".
+        let mut unreadable_in_log = 0u64;
         let keys = recent::current_keys(
             &self.txn.open_table(CONVERSATIONS)?,
             &self.txn.open_table(RECENT_RECORDS)?,
@@ -695,18 +701,30 @@ impl Batch<'_, '_> {
             report.conversations += 1;
             let Some(conv) = self.conv(&key)?.cloned() else { continue };
             let (mut unread, mut newest, mut last, mut max_seq) = (0u64, None, None::<MessageRecord>, 0u64);
-            self.tables.scan(&key, MsgPos::MIN, MsgPos::MAX, false, |rec| {
-                report.messages += 1;
-                if rec.counts_unread && Some(rec.pos) > conv.read_mark() {
-                    unread += 1;
-                }
-                newest = Some(rec.pos);
-                max_seq = max_seq.max(rec.seq());
-                if rec.can_be_last() {
-                    last = Some(rec);
-                }
-                true
-            })?;
+            let unreadable_before = report.unreadable_records.len();
+            self.tables.scan_all_or_unreadable(
+                &key,
+                |rec| {
+                    report.messages += 1;
+                    if rec.counts_unread && Some(rec.pos) > conv.read_mark() {
+                        unread += 1;
+                    }
+                    newest = Some(rec.pos);
+                    max_seq = max_seq.max(rec.seq());
+                    if rec.can_be_last() {
+                        last = Some(rec);
+                    }
+                },
+                |pos, why, in_log| {
+                    unreadable_in_log += u64::from(in_log);
+                    report.unreadable_records.push(format!("{key}@{}/{}: {why}", pos.time, pos.uid));
+                },
+            )?;
+            if report.unreadable_records.len() > unreadable_before {
+                // A recount without them could be wrong (the unreadable one may be the last
+                // message, or unread): this conversation is reported, not corrected.
+                continue;
+            }
             let mut fixed = conv.clone();
             let mut check = |field: &str, ok: bool| {
                 if !ok {
@@ -732,7 +750,7 @@ impl Batch<'_, '_> {
                 self.touch(&key);
             }
         }
-        report.unindexed_records = self.tables.log_len()?.saturating_sub(report.messages);
+        report.unindexed_records = self.tables.log_len()?.saturating_sub(report.messages + unreadable_in_log);
         Ok(report)
     }
 }

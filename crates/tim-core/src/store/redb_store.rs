@@ -654,6 +654,41 @@ mod tests {
     }
 
     #[test]
+    fn the_doctor_reports_an_unreadable_record_and_goes_on() {
+        let dir = tempfile::tempdir().unwrap();
+        let (bob, dave) = (ConvKey::c2c("bob").unwrap(), ConvKey::c2c("dave").unwrap());
+        {
+            let (store, _) = Store::open(dir.path(), "alice").unwrap();
+            import(&store, &bob, &["b1", "b2", "b3"]).unwrap();
+            import(&store, &dave, &["d1"]).unwrap();
+        }
+        {
+            // bob's second message: bytes that are not a record.
+            let db = Database::create(user_store_path(dir.path(), "alice")).unwrap();
+            let txn = db.begin_write().unwrap();
+            {
+                let mut log = txn.open_table(MESSAGE_LOG).unwrap();
+                let second = log.iter().unwrap().nth(1).unwrap().unwrap().0.value();
+                log.insert(second, b"\x01garbage".as_slice()).unwrap();
+            }
+            txn.commit().unwrap();
+        }
+        let (store, _) = Store::open(dir.path(), "alice").unwrap();
+        for fix in [false, true] {
+            let (report, rewritten) = doctor(&store, fix);
+            assert_eq!(report.unreadable_records.len(), 1, "{report:?}");
+            assert!(report.unreadable_records[0].starts_with("c2c_bob@"), "{report:?}");
+            assert_eq!(
+                (report.messages, report.unindexed_records),
+                (3, 0),
+                "the others are read: {report:?}"
+            );
+            assert!(report.mismatches.is_empty(), "bob is not recounted: {report:?}");
+            assert_eq!(rewritten, 0);
+        }
+    }
+
+    #[test]
     fn a_number_lost_with_its_conversation_is_never_given_again() {
         let dir = tempfile::tempdir().unwrap();
         let (bob, carol) = (ConvKey::c2c("bob").unwrap(), ConvKey::c2c("carol").unwrap());
