@@ -294,6 +294,14 @@ mod tests {
         ConvKey::c2c(format!("peer{n}")).unwrap()
     }
 
+    /// Numbers conversations `peer0`.. `peer<count - 1>`, in order (checked).
+    fn give_numbers(txn: &redb::WriteTransaction, count: usize) {
+        let mut numbers = Numbers::open(txn, NumberCache::new()).unwrap();
+        for n in 0..count {
+            assert_eq!(numbers.find_or_give(&key(n)).unwrap(), n as u32);
+        }
+    }
+
     /// For tables checked without messages: no number's conversation can be found from them.
     fn no_owner(_: u32) -> Result<Option<(u8, String)>, crate::store::StoreError> {
         Ok(None)
@@ -325,12 +333,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let store = Store::open_file(dir.path(), "me").unwrap();
         let txn = store.db.begin_write().unwrap();
-        {
-            let mut numbers = Numbers::open(&txn, NumberCache::new()).unwrap();
-            for n in 0..3 {
-                numbers.find_or_give(&key(n)).unwrap();
-            }
-        }
+        give_numbers(&txn, 3);
         // A damaged file: the last pair lost from one table only; 2 would be given twice.
         txn.open_table(crate::store::schema::CONVERSATIONS_BY_NUMBER).unwrap().remove(2).unwrap();
         let mut numbers = Numbers::open(&txn, NumberCache::new()).unwrap();
@@ -344,12 +347,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let store = Store::open_file(dir.path(), "me").unwrap();
         let txn = store.db.begin_write().unwrap();
-        {
-            let mut numbers = Numbers::open(&txn, NumberCache::new()).unwrap();
-            for n in 0..5 {
-                assert_eq!(numbers.find_or_give(&key(n)).unwrap(), n as u32);
-            }
-        }
+        give_numbers(&txn, 5);
         {
             // A damaged file: 1 lost from the numbers' side, peer2 from the conversations'
             // side, and the last number, 4, from both (only the index still has rows under it).
@@ -386,12 +384,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let store = Store::open_file(dir.path(), "me").unwrap();
         let txn = store.db.begin_write().unwrap();
-        {
-            let mut numbers = Numbers::open(&txn, NumberCache::new()).unwrap();
-            for n in 0..3 {
-                numbers.find_or_give(&key(n)).unwrap();
-            }
-        }
+        give_numbers(&txn, 3);
         // peer0 now holds peer1's number as well as being named by its own.
         txn.open_table(CONVERSATION_NUMBERS).unwrap().insert((1, "peer0"), 1).unwrap();
         let mut numbers = Numbers::open(&txn, NumberCache::new()).unwrap();
