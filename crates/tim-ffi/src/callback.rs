@@ -8,7 +8,8 @@ use crate::types::{TIMCommCallback, UserData};
 
 /// Makes a C string from text that may hold NUL bytes (they are replaced, never truncated silently).
 pub fn c_string(text: &str) -> CString {
-    CString::new(text).unwrap_or_else(|_| CString::new(text.replace('\0', "\u{FFFD}")).unwrap_or_default())
+    // One NUL, the last (`nul_terminated`): never the empty default.
+    CString::from_vec_with_nul(nul_terminated(text.to_owned())).unwrap_or_default()
 }
 
 /// As [`c_string`], taking the text: its own bytes, NUL-terminated (JSON holds no NUL: serde_json

@@ -29,6 +29,11 @@ fn index_row(number: u32, pos: MsgPos) -> IndexRow {
     (number, pos.time, pos.uid)
 }
 
+/// Every index row of the conversation numbered `number`.
+fn rows_of(number: u32) -> std::ops::RangeInclusive<IndexRow> {
+    index_row(number, MsgPos::MIN)..=index_row(number, MsgPos::MAX)
+}
+
 /// The open message tables.
 pub struct MessageTables<'txn> {
     log: Table<'txn, u64, &'static [u8]>,
@@ -110,7 +115,7 @@ impl<'txn> MessageTables<'txn> {
         // The conversation of the first message indexed under a number (a record that cannot
         // be read names none: the number is then reserved, not guessed).
         let owner_of = |number: u32| -> Result<Option<(u8, String)>, StoreError> {
-            let Some(first) = index.range((number, 0, 0)..=(number, u64::MAX, u64::MAX))?.next() else {
+            let Some(first) = index.range(rows_of(number))?.next() else {
                 return Ok(None);
             };
             let (_, _, uid) = first?.0.value();
@@ -148,7 +153,7 @@ impl<'txn> MessageTables<'txn> {
                 // Rows under a number nobody holds are a damaged file's (its pair lost from
                 // both tables, the doctor reserves it): refused rather than another
                 // conversation's history read as this one's. One lookup per new conversation.
-                if self.index.range((number, 0, 0)..=(number, u64::MAX, u64::MAX))?.next().is_some() {
+                if self.index.range(rows_of(number))?.next().is_some() {
                     return Err(StoreError::Corrupt {
                         key: key.to_string(),
                         detail: format!("number {number} would be given again (run the doctor)"),
@@ -327,7 +332,7 @@ impl<'txn> MessageTables<'txn> {
         mut unreadable: impl FnMut(MsgPos, String, bool),
     ) -> Result<(), StoreError> {
         let Some(number) = self.numbers.find(key)? else { return Ok(()) };
-        for row in self.index.range(index_row(number, MsgPos::MIN)..=index_row(number, MsgPos::MAX))? {
+        for row in self.index.range(rows_of(number))? {
             let (_, time, uid) = row?.0.value();
             let pos = MsgPos { time, uid };
             match self.record(key, pos) {
