@@ -6,7 +6,8 @@
 //!   with the list of mismatches.
 //! - `ci`: the whole CI sequence, stopping at the first failure: install missing system packages
 //!   (g++, jsoncpp, pkg-config; as root with apt-get), `cargo fmt --check`, `cargo clippy`,
-//!   `cargo build --release -p tim-ffi`, the header check, `cargo test --workspace`, and the
+//!   `cargo doc` (warnings denied), `cargo build --release -p tim-ffi`, the header check,
+//!   `cargo test --workspace`, and the
 //!   quick benchmarks (`tim-bench --quick`: the engines must end in the same state).
 //! - `bench`: the benchmarks (`--quick` for small sizes, `--out DIR` for the report).
 //!
@@ -160,6 +161,8 @@ fn ci() -> Result<(), String> {
     install_system_packages()?;
     run(cargo(), &["fmt", "--all", "--", "--check"], &[])?;
     run(cargo(), &["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"], &[])?;
+    // The `//!` and `///` docs: a link to an item that moved or is private fails here.
+    run(cargo(), &["doc", "--no-deps", "--workspace"], &[("RUSTDOCFLAGS", "-D warnings")])?;
     run(cargo(), &["build", "--release", "-p", "tim-ffi"], &[])?;
     println!("\n==> check-header");
     check_header()?;

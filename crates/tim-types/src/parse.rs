@@ -2,7 +2,7 @@
 //!
 //! - [`ParseError::Json`]: the text is not JSON at all → `TIM_ERR_JSON`.
 //! - [`ParseError::Param`]: well-formed JSON of the wrong shape, type or range, or larger than
-//!   [`MAX_JSON_BYTES`](crate::limits::MAX_JSON_BYTES) → `TIM_ERR_PARAM`.
+//!   [`MAX_JSON_BYTES`] → `TIM_ERR_PARAM`.
 
 use serde::Deserialize;
 use serde::de::DeserializeOwned;

@@ -49,7 +49,7 @@ pub const FOLD_ENTRIES: u64 = 4096;
 static FOLD_AT: AtomicU64 = AtomicU64::new(if cfg!(test) { 16 } else { FOLD_ENTRIES });
 
 /// Sets the number of entries at which every store of this process folds its recent records
-/// into the records tree (default [`FOLD_ENTRIES`]). For tests that want folds to happen within
+/// into the records tree (default `FOLD_ENTRIES`, 4,096). For tests that want folds to happen within
 /// a few dozen writes; any value keeps the stores correct, only their speed changes.
 pub fn fold_recent_records_at(entries: u64) {
     FOLD_AT.store(entries.max(1), Ordering::Relaxed);

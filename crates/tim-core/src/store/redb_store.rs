@@ -260,7 +260,7 @@ impl Store {
     }
 
     /// Folds the recent records into the records tree in a durable commit of its own if the log
-    /// is worth it ([`RecentIndex::worth_an_idle_fold`]); whether it folded. For when the store
+    /// is worth it (`RecentIndex::worth_an_idle_fold`: a quarter full); whether it folded. For when the store
     /// is idle: the records do not change, only where they are kept.
     pub fn fold_recent_records_if_worth_it(&self) -> Result<bool, StoreError> {
         // Asked after every pause of the actor: most of the time the log is short, and knowing

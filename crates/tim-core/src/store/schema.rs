@@ -21,14 +21,14 @@ use crate::ids::ConvKey;
 /// sequence index entries; a version-1 build would fail on the first and miss the second.
 /// 3: message records hold their JSON compacted (`compact.rs`: the key names replaced by two
 /// bytes); a version-2 build would refuse those records as corrupt.
-/// 4: messages sit in [`MESSAGE_LOG`] by uid with a key-only [`MESSAGE_INDEX_BEFORE_V6`] per
-/// conversation, instead of one table keyed by position ([`MESSAGES_BEFORE_V4`]); opening an
+/// 4: messages sit in `MESSAGE_LOG` by uid with a key-only `MESSAGE_INDEX_BEFORE_V6` per
+/// conversation, instead of one table keyed by position (`MESSAGES_BEFORE_V4`); opening an
 /// older file moves its messages over once (`migrate.rs`).
-/// 5: small commits append conversation records to [`RECENT_RECORDS`] (`recent.rs`), whose
-/// newest entry overrides the row in [`CONVERSATIONS`]; a version-4 build would read the older
+/// 5: small commits append conversation records to `RECENT_RECORDS` (`recent.rs`), whose
+/// newest entry overrides the row in `CONVERSATIONS`; a version-4 build would read the older
 /// rows (and write rows the log then shadows). Older files open as they are (no log yet).
-/// 6: the per-conversation index is [`MESSAGE_INDEX`], keyed by conversation number
-/// (`numbers.rs`), instead of [`MESSAGE_INDEX_BEFORE_V6`], keyed by type and ID; opening an
+/// 6: the per-conversation index is `MESSAGE_INDEX`, keyed by conversation number
+/// (`numbers.rs`), instead of `MESSAGE_INDEX_BEFORE_V6`, keyed by type and ID; opening an
 /// older file numbers its conversations and moves the index over once (`migrate.rs`). A
 /// version-5 build would find no messages.
 pub const SCHEMA_VERSION: u64 = 6;
