@@ -106,7 +106,7 @@ fn the_doctor_reports_conversation_numbers_no_fix_can_undo() {
             ok_json(dir.path(), &["--user", "u", "--json", "msg", "import", peer, "--file", file])
         };
         let file = dir.path().join(format!("{peer}.json"));
-        let batch = serde_json::json!([{"message_elem_array": [{"elem_type": 0, "text_elem_content": "hi"}],
+        let batch = serde_json::json!([{"message_elem_array": [{"elem_type": 0, "text_elem_content": format!("hi from {peer}")}],
             "message_msg_id": format!("{peer}-1"), "message_sender": peer}]);
         std::fs::write(&file, batch.to_string()).unwrap();
         assert_eq!(imported(file.to_str().unwrap())["stored"], 1);
@@ -130,11 +130,20 @@ fn the_doctor_reports_conversation_numbers_no_fix_can_undo() {
     let out = tim(dir.path(), &["--user", "u", "doctor", "--fix"]);
     assert!(!out.status.success(), "no fix undoes it");
     let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(stdout.contains("damaged: number 0 names c2c_"), "{stdout}");
+    assert!(stdout.contains("damaged: number 0 is held by c2c_bob and c2c_dave"), "{stdout}");
+    assert!(stdout.contains("checked 2 conversation(s), 1 message(s)"), "counted once: {stdout}");
+    // dave's own message, under the number that names him but that he no longer holds.
+    assert!(stdout.contains("unindexed: 1 message record(s)"), "{stdout}");
     assert!(String::from_utf8_lossy(&out.stderr).contains("named twice"));
     let out = tim(dir.path(), &u(&["doctor"]));
     let report: Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(report["damaged_numbers"].as_array().unwrap().len(), 2, "{report}");
+    assert_eq!(report["damaged_numbers"].as_array().unwrap().len(), 1, "{report}");
+    // Neither was recounted from rows that may be the other's.
+    for peer in ["bob", "dave"] {
+        let shown = ok_json(dir.path(), &u(&["conv", "show", peer]));
+        let last = &shown["conv_last_msg"]["message_elem_array"][0]["text_elem_content"];
+        assert_eq!(last, &serde_json::json!(format!("hi from {peer}")), "{shown}");
+    }
 }
 
 #[test]

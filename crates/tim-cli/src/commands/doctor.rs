@@ -69,6 +69,12 @@ pub fn run(session: &Session, fix: bool, json: bool) -> Result<(), String> {
             out!("  unreadable: {line} (left in place)");
         }
     }
+    if !report.mismatches.is_empty() && !report.fixed {
+        return Err(format!(
+            "{} mismatch(es); run `tim doctor --fix` to correct them",
+            report.mismatches.len()
+        ));
+    }
     if !report.unreadable_records.is_empty() {
         return Err(format!(
             "{} message record(s) cannot be read: the store is damaged; they are left in place \
@@ -88,12 +94,6 @@ pub fn run(session: &Session, fix: bool, json: bool) -> Result<(), String> {
             "{} message record(s) in the log that no conversation reaches: the store is damaged; \
              they are left in place for recovery",
             report.unindexed_records
-        ));
-    }
-    if !report.mismatches.is_empty() && !report.fixed {
-        return Err(format!(
-            "{} mismatch(es); run `tim doctor --fix` to correct them",
-            report.mismatches.len()
         ));
     }
     Ok(())

@@ -80,6 +80,35 @@ fn relogin_and_list(client: &Client, user: &str) -> Vec<ConvInfo> {
 }
 
 #[test]
+fn a_panic_in_the_stores_work_fails_the_calls_and_the_sdk_goes_on() {
+    let (_dir, faults, sdk) = start_faulty("panicky");
+    let client = sdk.client();
+    block_on(client.login("panicky", "")).unwrap();
+    let (kept, lost) = (ConvKey::c2c("kept").unwrap(), ConvKey::c2c("lost").unwrap());
+    client.set_draft_blocking(kept.clone(), draft("kept")).unwrap();
+
+    // A panic inside redb's commit (the actor commits a draft on its own thread) and inside a
+    // message operation (on the store thread): each call fails with the store error.
+    faults.set(Fault::PanicOnWrite);
+    let CallError::Failed(error) = client.set_draft_blocking(lost.clone(), draft("lost")).unwrap_err() else {
+        panic!("a draft whose commit panicked must fail with the store error");
+    };
+    assert_store_failure(&error);
+    let Error::Failed(error) = block_on(client.deliver(vec![from_peer("m1")])).unwrap_err() else {
+        panic!("a delivery whose commit panicked must fail with the store error");
+    };
+    assert_store_failure(&error);
+
+    // The threads are alive and the store reopens at the next use.
+    faults.set(Fault::None);
+    client.set_draft_blocking(kept.clone(), draft("again")).unwrap();
+    assert_eq!(block_on(client.deliver(vec![from_peer("m1")])).unwrap().len(), 1);
+    let list = relogin_and_list(&client, "panicky");
+    assert_eq!(drafts(&list), [("kept".into(), Some("again".into())), ("peer".into(), None)]);
+    sdk.shutdown();
+}
+
+#[test]
 fn a_failed_commit_answers_the_error_rolls_back_queues_nothing_and_recovers() {
     let (_dir, faults, sdk) = start_faulty("unlucky");
     let client = sdk.client();

@@ -29,6 +29,9 @@ pub(crate) enum Fault {
     HoldSyncs = 3,
     /// The next sync only, like [`Fault::Syncs`]; then a working disk (a transient EIO).
     NextSync = 4,
+    /// Writes panic, as redb's own assertions do on some damage it finds: the store's work must
+    /// contain the panic (`store::contained`), however deep in redb it comes.
+    PanicOnWrite = 5,
 }
 
 /// The fault a store's file shows now; a test changes it at any time.
@@ -150,6 +153,9 @@ impl StorageBackend for FaultyFile {
     }
 
     fn write(&self, offset: u64, data: &[u8]) -> Result<(), std::io::Error> {
+        if self.faults.fault.load(Ordering::SeqCst) == Fault::PanicOnWrite as u8 {
+            panic!("a write of the faulty file panicked (a test's fault)");
+        }
         self.check(self.faults.refuses_writes())?;
         self.file.write_all_at(data, offset)
     }

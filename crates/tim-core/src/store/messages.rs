@@ -112,21 +112,37 @@ impl<'txn> MessageTables<'txn> {
     pub fn check_numbers(&mut self, fix: bool) -> Result<NumberCheck, StoreError> {
         let indexed_largest = self.index.last()?.map(|(row, _)| row.value().0);
         let (index, log) = (&self.index, &self.log);
-        // The conversation of the first message indexed under a number (a record that cannot
-        // be read names none: the number is then reserved, not guessed).
+        // The conversation the messages indexed under a number name, if they all name the same
+        // one (records that cannot be read, or that the log holds at another position, are
+        // passed over; none readable, or two conversations named: none, and the number is
+        // reserved, not guessed).
         let owner_of = |number: u32| -> Result<Option<(u8, String)>, StoreError> {
-            let Some(first) = index.range(rows_of(number))?.next() else {
-                return Ok(None);
-            };
-            let (_, _, uid) = first?.0.value();
-            let Some(bytes) = log.get(uid)? else { return Ok(None) };
-            let Ok(rec) = decode(bytes.value(), String::new) else { return Ok(None) };
-            Ok(match (rec.msg.message_conv_type, rec.msg.message_conv_id) {
-                (Some(conv_type), Some(id)) => Some((conv_type.value() as u8, id)),
-                _ => None,
-            })
+            let mut owner = None;
+            for row in index.range(rows_of(number))? {
+                let (_, time, uid) = row?.0.value();
+                let Some(bytes) = log.get(uid)? else { continue };
+                let Ok(rec) = decode(bytes.value(), String::new) else { continue };
+                if rec.pos != (MsgPos { time, uid }) {
+                    continue;
+                }
+                let (Some(conv_type), Some(id)) = (rec.msg.message_conv_type, rec.msg.message_conv_id) else {
+                    continue;
+                };
+                let named = (conv_type.value() as u8, id);
+                match &owner {
+                    None => owner = Some(named),
+                    Some(known) if *known == named => {}
+                    Some(_) => return Ok(None),
+                }
+            }
+            Ok(owner)
         };
         self.numbers.check(fix, indexed_largest, owner_of)
+    }
+
+    /// A conversation's number, if it has one (it has held a message, on an undamaged file).
+    pub fn number_of(&self, key: &ConvKey) -> Result<Option<u32>, StoreError> {
+        self.numbers.find(key)
     }
 
     /// The conversation numbers known now (see [`NumberCache`]).

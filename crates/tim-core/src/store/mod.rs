@@ -145,8 +145,9 @@ pub type SharedStore = Arc<Mutex<StoreSlot>>;
 /// redb checks a damaged file with assertions in places (a debug build asserts where a release
 /// build returns `Corrupted`, and some checks assert in both), and a panic would end the store
 /// thread and, with its mailbox gone, the actor's: every later call of the SDK would fail. A
-/// write transaction the work had open is rolled back as it is dropped; the callers close the
-/// store as after any failed write.
+/// write transaction the work had open is abandoned as it unwinds (redb then marks the file for
+/// the repair it makes at the next open); the callers close the store as after any failed write
+/// (`drop_contained`), and the next use reopens it.
 pub fn contained<T>(work: impl FnOnce() -> Result<T, StoreError>) -> Result<T, StoreError> {
     std::panic::catch_unwind(std::panic::AssertUnwindSafe(work)).unwrap_or_else(|payload| {
         let what = payload
@@ -156,6 +157,15 @@ pub fn contained<T>(work: impl FnOnce() -> Result<T, StoreError>) -> Result<T, S
             .unwrap_or_else(|| "a panic".to_owned());
         Err(StoreError::Panicked(what))
     })
+}
+
+/// Drops a store with [`contained`]: after a panic inside redb one of its locks may be poisoned,
+/// and the database's own drop then panics on it.
+fn drop_contained(store: Option<Store>) {
+    let _ = contained(|| {
+        drop(store);
+        Ok(())
+    });
 }
 
 /// Locks the slot; a panic while it was held leaves nothing half-done that redb would not have
@@ -263,7 +273,7 @@ impl StoreSlot {
         if !self.to_restore.is_empty() {
             let _ = contained(|| self.store().map(drop));
         }
-        self.store = None;
+        drop_contained(self.store.take());
         self.to_reopen = None;
         self.to_restore.clear();
     }
@@ -274,6 +284,7 @@ impl StoreSlot {
     fn close_after_failure(&mut self) {
         if let Some(store) = self.store.take() {
             self.to_reopen = Some((store.data_dir().to_owned(), store.user_id().to_owned()));
+            drop_contained(Some(store));
         }
     }
 }

@@ -25,7 +25,7 @@
 
 use std::cell::RefCell;
 
-use hashbrown::HashMap;
+use hashbrown::{HashMap, HashSet};
 use redb::{ReadableTable, ReadableTableMetadata, Table, WriteTransaction};
 
 use super::redb_store::StoreError;
@@ -145,6 +145,9 @@ pub struct NumberCheck {
     /// Problems no fix can put right (one line each): two conversations named by one number,
     /// or one conversation by two. Their histories cannot be told apart any more.
     pub damaged: Vec<String>,
+    /// The conversations (type, ID) those damaged lines name: the doctor does not recount them
+    /// (their index rows may be another conversation's).
+    pub involved: HashSet<(u8, String)>,
 }
 
 /// A conversation's row as the doctor names it (`c2c_bob`, `group_team`).
@@ -164,8 +167,9 @@ fn conv_type_has_rows(conv_type: tim_types::ConvType) -> bool {
 impl Numbers<'_> {
     /// Checks the invariants of the two tables (the same pairs, numbered from 0 without gaps)
     /// and, with `fix`, puts right what can be: a pair one table lost is written back from the
-    /// other (unless that would give a number or a conversation twice), and a number both lost
-    /// is reserved under a row no conversation has. Why: [`Self::give`] refuses to number
+    /// other (unless that would name a conversation twice: then it is damage), a pair both lost
+    /// is found again from its messages, and a number nothing names is reserved under a row no
+    /// conversation has. Why: [`Self::give`] refuses to number
     /// anything while the tables disagree, so a new conversation could not store a message.
     /// `indexed_largest` is the largest number the message index has rows under: a number
     /// lost from both tables is found by them even when it was the last one given.
@@ -177,58 +181,84 @@ impl Numbers<'_> {
         indexed_largest: Option<u32>,
         owner_of: impl Fn(u32) -> Result<Option<(u8, String)>, StoreError>,
     ) -> Result<NumberCheck, StoreError> {
+        type Row = (u8, String);
         let mut check = NumberCheck::default();
-        let mut by_key: HashMap<(u8, String), u32> = HashMap::new();
+        let mut by_key: HashMap<Row, u32> = HashMap::new();
         for entry in self.by_key.iter()? {
             let (row, number) = entry?;
             let (conv_type, id) = row.value();
             by_key.insert((conv_type, id.to_owned()), number.value());
         }
-        let mut by_number: HashMap<u32, (u8, String)> = HashMap::new();
+        let mut by_number: HashMap<u32, Row> = HashMap::new();
         for entry in self.by_number.iter()? {
             let (number, row) = entry?;
             let (conv_type, id) = row.value();
             by_number.insert(number.value(), (conv_type, id.to_owned()));
         }
-        let mut holders: HashMap<u32, Vec<&(u8, String)>> = HashMap::new();
+        // Each number's holders in the first table, each conversation's numbers in the second.
+        let mut holders: HashMap<u32, Vec<&Row>> = HashMap::new();
         for (row, number) in &by_key {
             holders.entry(*number).or_default().push(row);
         }
+        let mut names: HashMap<&Row, Vec<u32>> = HashMap::new();
+        for (number, row) in &by_number {
+            names.entry(row).or_default().push(*number);
+        }
+        let name = |row: &Row| row_name((row.0, &row.1));
+        let damage = |check: &mut NumberCheck, line: String, rows: &[&Row]| {
+            check.damaged.push(line);
+            check.involved.extend(rows.iter().map(|row| (*row).clone()));
+        };
         let mut restore_by_number = Vec::new();
         for (row, &number) in &by_key {
-            let name = row_name((row.0, &row.1));
+            let named_by = names.get(row).map_or(&[][..], Vec::as_slice);
             match by_number.get(&number) {
-                Some(named) if named == row => {}
                 _ if holders[&number].len() > 1 => {
-                    check.damaged.push(format!("number {number} names {name} and another conversation"));
+                    let rows: Vec<&Row> = holders[&number].clone();
+                    let mut named: Vec<String> = rows.iter().map(|row| name(row)).collect();
+                    named.sort();
+                    damage(&mut check, format!("number {number} is held by {}", named.join(" and ")), &rows);
                 }
-                Some(named) => check.damaged.push(format!(
-                    "number {number} is {name}'s in conversation_numbers, {}'s in conversations_by_number",
-                    row_name((named.0, &named.1))
-                )),
+                Some(named) if named == row => {}
+                Some(named) => damage(
+                    &mut check,
+                    format!(
+                        "number {number} is {}'s in conversation_numbers, {}'s in conversations_by_number",
+                        name(row),
+                        name(named)
+                    ),
+                    &[row, named],
+                ),
+                // Named by another number already: putting this pair back would name it twice.
+                None if !named_by.is_empty() => damage(
+                    &mut check,
+                    format!("{} holds number {number}, and number {} names it", name(row), named_by[0]),
+                    &[row],
+                ),
                 None => {
-                    check
-                        .repairable
-                        .push(format!("number {number} of {name} missing from conversations_by_number"));
+                    check.repairable.push(format!(
+                        "number {number} of {} missing from conversations_by_number",
+                        name(row)
+                    ));
                     restore_by_number.push((number, row.clone()));
                 }
             }
         }
         let mut restore_by_key = Vec::new();
         for (&number, row) in &by_number {
+            let named_by = &names[row];
             match by_key.get(row) {
+                _ if named_by.len() > 1 => {
+                    damage(&mut check, format!("{} is named by numbers {named_by:?}", name(row)), &[row])
+                }
                 Some(&held) if held == number => {}
-                Some(&held) => check.damaged.push(format!(
-                    "{} holds number {held}, and number {number} names it too",
-                    row_name((row.0, &row.1))
-                )),
                 // Named above, from the side of the conversation that holds it.
+                Some(_) => {}
                 None if holders.contains_key(&number) => {}
                 None => {
-                    let name = row_name((row.0, &row.1));
                     check
                         .repairable
-                        .push(format!("{name} (number {number}) missing from conversation_numbers"));
+                        .push(format!("{} (number {number}) missing from conversation_numbers", name(row)));
                     restore_by_key.push((row.clone(), number));
                 }
             }
@@ -237,30 +267,32 @@ impl Numbers<'_> {
         let lost: Vec<u32> = (0..largest.map_or(0, |n| n.saturating_add(1)))
             .filter(|n| !by_number.contains_key(n) && !holders.contains_key(n))
             .collect();
-        let mut recovered = Vec::new();
+        let mut recovered: Vec<(u32, Row)> = Vec::new();
         let mut reserved = Vec::new();
         for number in lost {
-            let taken = |row: &(u8, String)| {
-                by_key.contains_key(row)
-                    || by_number.values().any(|named| named == row)
-                    || recovered.iter().any(|(_, named)| named == row)
-            };
             match owner_of(number)? {
-                Some(row) if !taken(&row) => {
-                    let name = row_name((row.0, &row.1));
+                Some(row)
+                    if !by_key.contains_key(&row)
+                        && !names.contains_key(&row)
+                        && !recovered.iter().any(|(_, named)| *named == row) =>
+                {
                     check.repairable.push(format!(
-                        "number {number} of {name} missing from both tables (named by its messages)"
+                        "number {number} of {} missing from both tables (named by its messages)",
+                        name(&row)
                     ));
                     recovered.push((number, row));
                 }
                 _ => {
-                    check.repairable.push(format!("number {number} missing from both tables (reserved: no messages name its conversation)"));
+                    check.repairable.push(format!(
+                        "number {number} missing from both tables (reserved: no messages name its conversation)"
+                    ));
                     reserved.push(number);
                 }
             }
         }
         check.repairable.sort();
         check.damaged.sort();
+        check.damaged.dedup();
         if fix {
             for (number, (conv_type, id)) in restore_by_number {
                 self.by_number.insert(number, (conv_type, id.as_str()))?;
@@ -286,6 +318,8 @@ impl Numbers<'_> {
 
 #[cfg(test)]
 mod tests {
+    use hashbrown::HashSet;
+
     use super::{CACHED_NUMBERS, NumberCache, Numbers};
     use crate::ids::ConvKey;
     use crate::store::Store;
@@ -391,14 +425,9 @@ mod tests {
         for fix in [false, true, false] {
             let found = numbers.check(fix, Some(2), no_owner).unwrap();
             assert!(found.repairable.is_empty(), "{found:?}");
-            assert_eq!(
-                found.damaged,
-                vec![
-                    "c2c_peer0 holds number 1, and number 0 names it too",
-                    "number 1 names c2c_peer0 and another conversation",
-                ],
-                "fix {fix}"
-            );
+            let involved: HashSet<(u8, String)> = [(1, "peer0".into()), (1, "peer1".into())].into();
+            assert_eq!(found.involved, involved, "not recounted: their rows may be each other's");
+            assert_eq!(found.damaged, vec!["number 1 is held by c2c_peer0 and c2c_peer1"], "fix {fix}");
         }
     }
 }

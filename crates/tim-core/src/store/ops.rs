@@ -688,11 +688,14 @@ impl Batch<'_, '_> {
         // The numbers first: a conversation whose number a damaged file lost would look empty
         // to the recount below, and a fix would clear its unread count and last message.
         let numbering = self.tables.check_numbers(fix)?;
-        self.repaired_tables |= fix && !numbering.repairable.is_empty();
+        let numbers_to_repair = !numbering.repairable.is_empty();
+        self.repaired_tables |= fix && numbers_to_repair;
         report.mismatches.extend(numbering.repairable.into_iter().map(|line| format!("numbers: {line}")));
         report.damaged_numbers = numbering.damaged;
         // Records indexed but unreadable that the log holds: not "unindexed".
         let mut unreadable_in_log = 0u64;
+        // The damaged numbers whose messages were counted (two conversations may share one).
+        let mut shared_counted = HashSet::new();
         let keys = recent::current_keys(
             &self.txn.open_table(CONVERSATIONS)?,
             &self.txn.open_table(RECENT_RECORDS)?,
@@ -700,6 +703,30 @@ impl Batch<'_, '_> {
         for key in keys {
             report.conversations += 1;
             let Some(conv) = self.conv(&key)?.cloned() else { continue };
+            let number = self.tables.number_of(&key)?;
+            // Its index rows may be another conversation's (a damaged number): not recounted,
+            // its messages counted once per number.
+            if numbering.involved.contains(&(conv_row(&key).0, key.id().to_owned())) {
+                if number.is_some_and(|number| shared_counted.insert(number)) {
+                    self.tables.scan_all_or_unreadable(
+                        &key,
+                        |_| report.messages += 1,
+                        |pos, why, in_log| {
+                            unreadable_in_log += u64::from(in_log);
+                            report.unreadable_records.push(format!("{key}@{}/{}: {why}", pos.time, pos.uid));
+                        },
+                    )?;
+                }
+                continue;
+            }
+            // Its number is among those a fix would put back: until then a recount would find
+            // none of its messages (and a fix would clear its last message and unread count).
+            if number.is_none() && !fix && numbers_to_repair && conv.newest().is_some() {
+                report
+                    .mismatches
+                    .push(format!("{key}: its messages have no conversation number (not recounted)"));
+                continue;
+            }
             let (mut unread, mut newest, mut last, mut max_seq) = (0u64, None, None::<MessageRecord>, 0u64);
             let unreadable_before = report.unreadable_records.len();
             self.tables.scan_all_or_unreadable(

@@ -628,19 +628,34 @@ mod tests {
         {
             let (store, _) = Store::open(dir.path(), "alice").unwrap();
             import(&store, &bob, &["b1", "b2"]).unwrap();
-            import(&store, &dave, &["d1"]).unwrap();
+            import(&store, &dave, &["d1", "d2"]).unwrap();
         }
-        // bob's pair lost from one table, dave's (the last number) from both.
+        // bob's pair lost from one table, dave's (the last number) from both, and dave's first
+        // record unreadable: his second still names him.
         lose_number(dir.path(), "bob", true, false);
         lose_number(dir.path(), "dave", true, true);
+        {
+            let db = Database::create(user_store_path(dir.path(), "alice")).unwrap();
+            let txn = db.begin_write().unwrap();
+            {
+                let mut log = txn.open_table(MESSAGE_LOG).unwrap();
+                let third = log.iter().unwrap().nth(2).unwrap().unwrap().0.value();
+                log.insert(third, b"\x01garbage".as_slice()).unwrap();
+            }
+            txn.commit().unwrap();
+        }
         let (store, _) = Store::open(dir.path(), "alice").unwrap();
         assert!(import(&store, &carol, &["c1"]).is_err(), "no number is given while the tables disagree");
         let (found, _) = doctor(&store, false);
+        // Before the fix bob and dave have no number: not recounted (a recount would clear
+        // their last messages), and the other lines say why.
         assert_eq!(
-            found.mismatches[..2],
+            found.mismatches,
             [
                 "numbers: c2c_bob (number 0) missing from conversation_numbers",
                 "numbers: number 1 of c2c_dave missing from both tables (named by its messages)",
+                "c2c_bob: its messages have no conversation number (not recounted)",
+                "c2c_dave: its messages have no conversation number (not recounted)",
             ],
             "{found:?}"
         );
@@ -649,6 +664,7 @@ mod tests {
         assert_eq!(rewritten, 0, "the numbers came back first: no record looked empty: {fixed:?}");
         let (after, _) = doctor(&store, false);
         assert!(after.mismatches.is_empty() && after.damaged_numbers.is_empty(), "{after:?}");
+        assert_eq!(after.unreadable_records.len(), 1, "dave's first: {after:?}");
         assert_eq!((after.messages, after.unindexed_records), (3, 0), "{after:?}");
         import(&store, &carol, &["c1"]).unwrap();
     }
@@ -663,13 +679,14 @@ mod tests {
             import(&store, &dave, &["d1"]).unwrap();
         }
         {
-            // bob's second message: bytes that are not a record.
+            // bob's last message (his conversation's last message: a recount without it would
+            // differ): bytes that are not a record.
             let db = Database::create(user_store_path(dir.path(), "alice")).unwrap();
             let txn = db.begin_write().unwrap();
             {
                 let mut log = txn.open_table(MESSAGE_LOG).unwrap();
-                let second = log.iter().unwrap().nth(1).unwrap().unwrap().0.value();
-                log.insert(second, b"\x01garbage".as_slice()).unwrap();
+                let third = log.iter().unwrap().nth(2).unwrap().unwrap().0.value();
+                log.insert(third, b"\x01garbage".as_slice()).unwrap();
             }
             txn.commit().unwrap();
         }
