@@ -204,6 +204,8 @@ impl Numbers<'_> {
         for (number, row) in &by_number {
             names.entry(row).or_default().push(*number);
         }
+        // In order: a report line that lists them reads the same from every run.
+        names.values_mut().for_each(|numbers| numbers.sort_unstable());
         let name = |row: &Row| row_name((row.0, &row.1));
         let damage = |check: &mut NumberCheck, line: String, rows: &[&Row]| {
             check.damaged.push(line);
