@@ -603,6 +603,19 @@ mod tests {
         (report.clone(), outcome.changed.len())
     }
 
+    /// Overwrites the `nth` record of alice's message log (in uid order) with bytes that are
+    /// not a record.
+    fn garble_log_record(dir: &Path, nth: usize) {
+        let db = Database::create(user_store_path(dir, "alice")).unwrap();
+        let txn = db.begin_write().unwrap();
+        {
+            let mut log = txn.open_table(MESSAGE_LOG).unwrap();
+            let uid = log.iter().unwrap().nth(nth).unwrap().unwrap().0.value();
+            log.insert(uid, b"\x01garbage".as_slice()).unwrap();
+        }
+        txn.commit().unwrap();
+    }
+
     /// Removes conversation `id`'s pair from the number tables named.
     fn lose_number(dir: &Path, id: &str, by_key: bool, by_number: bool) {
         let db = Database::create(user_store_path(dir, "alice")).unwrap();
@@ -634,16 +647,7 @@ mod tests {
         // record unreadable: his second still names him.
         lose_number(dir.path(), "bob", true, false);
         lose_number(dir.path(), "dave", true, true);
-        {
-            let db = Database::create(user_store_path(dir.path(), "alice")).unwrap();
-            let txn = db.begin_write().unwrap();
-            {
-                let mut log = txn.open_table(MESSAGE_LOG).unwrap();
-                let third = log.iter().unwrap().nth(2).unwrap().unwrap().0.value();
-                log.insert(third, b"\x01garbage".as_slice()).unwrap();
-            }
-            txn.commit().unwrap();
-        }
+        garble_log_record(dir.path(), 2);
         let (store, _) = Store::open(dir.path(), "alice").unwrap();
         assert!(import(&store, &carol, &["c1"]).is_err(), "no number is given while the tables disagree");
         let (found, _) = doctor(&store, false);
@@ -678,18 +682,9 @@ mod tests {
             import(&store, &bob, &["b1", "b2", "b3"]).unwrap();
             import(&store, &dave, &["d1"]).unwrap();
         }
-        {
-            // bob's last message (his conversation's last message: a recount without it would
-            // differ): bytes that are not a record.
-            let db = Database::create(user_store_path(dir.path(), "alice")).unwrap();
-            let txn = db.begin_write().unwrap();
-            {
-                let mut log = txn.open_table(MESSAGE_LOG).unwrap();
-                let third = log.iter().unwrap().nth(2).unwrap().unwrap().0.value();
-                log.insert(third, b"\x01garbage".as_slice()).unwrap();
-            }
-            txn.commit().unwrap();
-        }
+        // bob's last message (his conversation's last message: a recount without it would
+        // differ).
+        garble_log_record(dir.path(), 2);
         let (store, _) = Store::open(dir.path(), "alice").unwrap();
         for fix in [false, true] {
             let (report, rewritten) = doctor(&store, fix);
