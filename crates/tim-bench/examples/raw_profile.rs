@@ -9,8 +9,15 @@
 //! - `log`: the same with the index keyed by conversation type and ID (schema 4 and 5);
 //! - `position`: the same writes with the record keyed by position (schema 3 and before).
 //!
-//! `RECORD_BYTES` sets the conversation record's size in the last three; `SKIP` leaves writes out
-//! of them, any of `ids`, `records` and `index` (the last in `numbered` only): what each costs.
+//! - `behind`: the log alone at each call, the index and ID rows kept in memory and written in
+//!   key order every `FOLD_EVERY` calls (64) with the conversations' records (what
+//!   `tim_core`'s pending rows do for the two indexes); `RECORDS=inplace` writes the records
+//!   at each call instead (what the engine does), `RECORDS=append` appends them to a log
+//!   folded with the rest.
+//!
+//! `RECORD_BYTES` sets the conversation record's size in the last four; `SKIP` leaves writes out
+//! of `numbered`, `log` and `position`, any of `ids`, `records` and `index` (the last in
+//! `numbered` only): what each costs.
 
 use std::time::Instant;
 
@@ -24,6 +31,7 @@ const INDEX: TableDefinition<Pos, ()> = TableDefinition::new("message_index");
 const IDS: TableDefinition<&str, Pos> = TableDefinition::new("message_ids");
 const CONVERSATIONS: TableDefinition<(u8, &str), &[u8]> = TableDefinition::new("conversations");
 const NUMBERED_INDEX: TableDefinition<(u32, u64, u64), ()> = TableDefinition::new("message_order");
+const RECENT: TableDefinition<u64, &[u8]> = TableDefinition::new("recent_records");
 const NUMBERS: TableDefinition<(u8, &str), u32> = TableDefinition::new("conversation_numbers");
 
 fn main() {
@@ -40,10 +48,58 @@ fn main() {
         builder.set_cache_size(mib << 20);
     }
     let db = builder.create(dir.path().join("raw.redb")).unwrap();
+    let fold_every = std::env::var("FOLD_EVERY").ok().and_then(|b| b.parse().ok()).unwrap_or(64usize);
+    let mut pending: Vec<(u32, u64, u64, String)> = Vec::new();
+    let mut dirty = std::collections::BTreeSet::new();
     let start = Instant::now();
     for batch in 0..rows / 1000 {
         let txn = db.begin_write().unwrap();
-        if layout.is_empty() {
+        if layout == "behind" {
+            let mut log = txn.open_table(LOG).unwrap();
+            for i in batch * 1000..(batch + 1) * 1000 {
+                let c = (i % 10_000) as u32;
+                log.insert(i as u64 + 1, value.as_slice()).unwrap();
+                pending.push((c, 1_700_000_000 + i as u64, i as u64 + 1, format!("m{i}")));
+                dirty.insert(c);
+            }
+            let records_at = std::env::var("RECORDS").unwrap_or_default();
+            if records_at == "inplace" {
+                let mut conversations = txn.open_table(CONVERSATIONS).unwrap();
+                for i in batch * 1000..(batch + 1) * 1000 {
+                    let peer = format!("u{:06}", i % 10_000);
+                    conversations.insert((1, peer.as_str()), record.as_slice()).unwrap();
+                }
+                dirty.clear();
+            }
+            if records_at == "append" {
+                let mut recent = txn.open_table(RECENT).unwrap();
+                for i in batch * 1000..(batch + 1) * 1000 {
+                    recent.insert(i as u64, record.as_slice()).unwrap();
+                }
+            }
+            if (batch + 1) % fold_every == 0 || batch + 1 == rows / 1000 {
+                let mut index = txn.open_table(NUMBERED_INDEX).unwrap();
+                let mut ids = txn.open_table(IDS).unwrap();
+                let mut conversations = txn.open_table(CONVERSATIONS).unwrap();
+                pending.sort_unstable();
+                for (c, t, u, _) in &pending {
+                    index.insert((*c, *t, *u), ()).unwrap();
+                }
+                pending.sort_unstable_by(|a, b| a.3.cmp(&b.3));
+                for (c, t, u, id) in &pending {
+                    let peer = format!("u{c:06}");
+                    ids.insert(id.as_str(), (1, peer.as_str(), *t, *u)).unwrap();
+                }
+                for c in std::mem::take(&mut dirty) {
+                    let peer = format!("u{c:06}");
+                    conversations.insert((1, peer.as_str()), record.as_slice()).unwrap();
+                }
+                pending.clear();
+                if records_at == "append" {
+                    txn.delete_table(RECENT).unwrap();
+                }
+            }
+        } else if layout.is_empty() {
             let mut table = txn.open_table(ROWS).unwrap();
             for i in batch * 1000..(batch + 1) * 1000 {
                 table.insert(((i % 10_000) as u32, i as u64), value.as_slice()).unwrap();

@@ -648,6 +648,9 @@ proptest! {
         // Small commits append records to a log folded into the records tree when full: at 4
         // entries a case folds many times, between restarts and across them.
         tim_core::store::fold_recent_records_at(4);
+        // Message index rows are written behind and folded by the operation that finds 3
+        // pending: folds between reads, deletions and restarts (each closing folds them too).
+        tim_core::store::fold_pending_rows_at(3);
         let mut h = Harness::new();
         let mut m = Model::default();
         for (step, op) in ops.iter().enumerate() {

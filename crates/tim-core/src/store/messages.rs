@@ -1,23 +1,24 @@
 //! The message tables of an open write transaction: insert, remove, look up and scan, keeping
 //! the per-conversation, ID and sequence indexes in step with the messages (records by uid in
 //! `message_log`, each conversation's order in `message_order` by conversation number: see
-//! `schema.rs` and `numbers.rs`).
+//! `schema.rs` and `numbers.rs`), the index rows of the newest messages held in memory until
+//! they are folded (`pending.rs`): every read here sees the trees and those rows as one.
 
 use redb::{ReadableTable, ReadableTableMetadata, Table, WriteTransaction};
 use tim_types::MessageJson;
 
 use super::compact::{compact_into, expand};
 use super::numbers::{NumberCache, NumberCheck, Numbers};
+use super::pending::{IndexRow, PendingRows, indexed_below};
 use super::redb_store::StoreError;
-use super::schema::{MESSAGE_IDS, MESSAGE_INDEX, MESSAGE_LOG, MESSAGE_SEQ_SHARED, MESSAGE_SEQS, conv_row};
+use super::schema::{
+    MESSAGE_IDS, MESSAGE_INDEX, MESSAGE_LOG, MESSAGE_SEQ_SHARED, MESSAGE_SEQS, META, conv_row,
+};
 use crate::ids::ConvKey;
 use crate::state::messages::{MessageRecord, MsgPos};
 
 /// A message as the ID index names it: its conversation's type and ID, and its position.
 type MsgKey<'a> = (u8, &'a str, u64, u64);
-
-/// A row of the per-conversation index: the conversation's number and the message's position.
-type IndexRow = (u32, u64, u64);
 
 /// The value of a message's row in the ID index.
 pub fn msg_key(key: &ConvKey, pos: MsgPos) -> MsgKey<'_> {
@@ -42,7 +43,12 @@ pub struct MessageTables<'txn> {
     ids: Table<'txn, &'static str, MsgKey<'static>>,
     seqs: Table<'txn, (u8, &'static str, u64), (u64, u64)>,
     seq_shared: Table<'txn, (u8, &'static str, u64, u64, u64), ()>,
+    pending: PendingRows,
 }
+
+/// Index rows in key order, or the reverse: a range of the index tree and the same range of the
+/// pending rows, merged (a row is in one or the other, never both).
+type Rows<'a> = Box<dyn Iterator<Item = Result<IndexRow, StoreError>> + 'a>;
 
 /// The first byte of a framed message record; a record written before framing is JSON and starts
 /// with `{`.
@@ -95,31 +101,109 @@ fn decode(bytes: &[u8], what: impl FnOnce() -> String) -> Result<MessageRecord, 
 }
 
 impl<'txn> MessageTables<'txn> {
-    /// Opens the tables in `txn`, with the conversation numbers known to be in the file.
-    pub fn open(txn: &'txn WriteTransaction, numbers: NumberCache) -> Result<Self, StoreError> {
-        Ok(MessageTables {
+    /// Opens the tables in `txn`, with the conversation numbers known to be in the file and the
+    /// pending index rows as the file has them (`None`: read from the log, `pending.rs`).
+    pub fn open(
+        txn: &'txn WriteTransaction,
+        numbers: NumberCache,
+        pending: Option<PendingRows>,
+    ) -> Result<Self, StoreError> {
+        let rebuild = match pending {
+            Some(_) => None,
+            None => Some(indexed_below(&txn.open_table(META)?)?),
+        };
+        let mut tables = MessageTables {
             log: txn.open_table(MESSAGE_LOG)?,
             index: txn.open_table(MESSAGE_INDEX)?,
             numbers: Numbers::open(txn, numbers)?,
             ids: txn.open_table(MESSAGE_IDS)?,
             seqs: txn.open_table(MESSAGE_SEQS)?,
             seq_shared: txn.open_table(MESSAGE_SEQ_SHARED)?,
-        })
+            pending: pending.unwrap_or_default(),
+        };
+        if let Some(below) = rebuild {
+            tables.read_pending(below)?;
+        }
+        Ok(tables)
+    }
+
+    /// Reads the pending rows from the log's records from uid `below` on: each readable record
+    /// whose conversation has a number and whose rows the trees do not hold (a file without a
+    /// mark reads its whole log). What cannot be read is left to the doctor, which reports
+    /// it, as it reports records nothing indexes.
+    fn read_pending(&mut self, below: u64) -> Result<(), StoreError> {
+        let mut found = PendingRows::default();
+        for entry in self.log.range(below..)? {
+            let (uid, bytes) = entry?;
+            let Ok(rec) = decode(bytes.value(), String::new) else { continue };
+            if rec.pos.uid != uid.value() {
+                continue;
+            }
+            let (Some(conv_type), Some(conv_id)) =
+                (rec.msg.message_conv_type, rec.msg.message_conv_id.as_deref())
+            else {
+                continue;
+            };
+            let conv = (conv_type.value() as u8, conv_id);
+            let Some(number) = self.numbers.find_row(conv)? else { continue };
+            let row = index_row(number, rec.pos);
+            if self.index.get(row)?.is_some() {
+                continue;
+            }
+            let msg_id = rec.msg_id();
+            if self.ids.get(msg_id)?.is_some() || found.find_id(msg_id).is_some() {
+                continue;
+            }
+            found.insert(row, msg_id, (conv.0, conv.1, rec.pos.time, rec.pos.uid));
+        }
+        self.pending = found.settled();
+        Ok(())
+    }
+
+    /// How many messages have their index rows pending (`pending.rs`).
+    pub fn pending_len(&self) -> usize {
+        self.pending.len()
+    }
+
+    /// Writes the pending index rows into their trees and moves the mark to `indexed_below` (the
+    /// message uid counter: every record there is has its rows in the trees after this).
+    pub fn fold_pending(
+        &mut self,
+        meta: &mut Table<'_, &'static str, &'static [u8]>,
+        indexed_below: u64,
+    ) -> Result<(), StoreError> {
+        self.pending.fold_into(&mut self.index, &mut self.ids)?;
+        super::pending::mark_indexed_below(meta, indexed_below)
+    }
+
+    /// The index rows within `range` (of one conversation), oldest first or newest first.
+    fn rows(
+        &self,
+        range: std::ops::RangeInclusive<IndexRow>,
+        newest_first: bool,
+    ) -> Result<Rows<'_>, StoreError> {
+        merged_rows(&self.index, &self.pending, range, newest_first)
+    }
+
+    /// Whether the index row is in the tree or pending.
+    fn has_row(&self, row: IndexRow) -> Result<bool, StoreError> {
+        Ok(self.pending.contains(&row) || self.index.get(row)?.is_some())
     }
 
     /// Checks the conversation number tables, putting right what can be with `fix`
     /// ([`Numbers::check`]).
     pub fn check_numbers(&mut self, fix: bool) -> Result<NumberCheck, StoreError> {
-        let indexed_largest = self.index.last()?.map(|(row, _)| row.value().0);
-        let (index, log) = (&self.index, &self.log);
+        let stored_largest = self.index.last()?.map(|(row, _)| row.value().0);
+        let indexed_largest = stored_largest.max(self.pending.last().map(|row| row.0));
+        let (index, pending, log) = (&self.index, &self.pending, &self.log);
         // The conversation the messages indexed under a number name, if they all name the same
         // one (records that cannot be read, or that the log holds at another position, are
         // passed over; none readable, or two conversations named: none, and the number is
         // reserved, not guessed).
         let owner_of = |number: u32| -> Result<Option<(u8, String)>, StoreError> {
             let mut owner = None;
-            for row in index.range(rows_of(number))? {
-                let (_, time, uid) = row?.0.value();
+            for row in merged_rows(index, pending, rows_of(number), false)? {
+                let (_, time, uid) = row?;
                 let Some(bytes) = log.get(uid)? else { continue };
                 let Ok(rec) = decode(bytes.value(), String::new) else { continue };
                 if rec.pos != (MsgPos { time, uid }) {
@@ -145,13 +229,16 @@ impl<'txn> MessageTables<'txn> {
         self.numbers.find(key)
     }
 
-    /// The conversation numbers known now (see [`NumberCache`]).
-    pub fn into_numbers(self) -> NumberCache {
-        self.numbers.into_known()
+    /// The conversation numbers known now (see [`NumberCache`]) and the pending index rows.
+    pub fn into_parts(self) -> (NumberCache, PendingRows) {
+        (self.numbers.into_known(), self.pending)
     }
 
     /// Where the message with this ID is: its conversation key parts and position.
     pub fn find_id(&self, msg_id: &str) -> Result<Option<(ConvKeyParts, MsgPos)>, StoreError> {
+        if let Some((t, id, time, uid)) = self.pending.find_id(msg_id) {
+            return Ok(Some(((*t, id.clone()), MsgPos { time: *time, uid: *uid })));
+        }
         Ok(self.ids.get(msg_id)?.map(|guard| {
             let (t, id, time, uid) = guard.value();
             ((t, id.to_owned()), MsgPos { time, uid })
@@ -169,7 +256,7 @@ impl<'txn> MessageTables<'txn> {
                 // Rows under a number nobody holds are a damaged file's (its pair lost from
                 // both tables, the doctor reserves it): refused rather than another
                 // conversation's history read as this one's. One lookup per new conversation.
-                if self.index.range(rows_of(number))?.next().is_some() {
+                if self.rows(rows_of(number), false)?.next().is_some() {
                     return Err(StoreError::Corrupt {
                         key: key.to_string(),
                         detail: format!("number {number} would be given again (run the doctor)"),
@@ -186,8 +273,8 @@ impl<'txn> MessageTables<'txn> {
                 detail: "a new message's uid is already in use".into(),
             });
         }
-        self.index.insert(index_row(number, rec.pos), ())?;
-        self.ids.insert(rec.msg_id(), row)?;
+        // Written behind (`pending.rs`); the caller checked that the ID is not in use.
+        self.pending.insert(index_row(number, rec.pos), rec.msg_id(), row);
         if indexes_seqs(key) {
             // Should several messages share a sequence (given ones), the index points at the
             // newest, as the C2C scan answers: an older one imported later does not take it.
@@ -218,7 +305,7 @@ impl<'txn> MessageTables<'txn> {
     /// would also find another conversation's message).
     pub fn get(&self, key: &ConvKey, pos: MsgPos) -> Result<Option<MessageRecord>, StoreError> {
         let Some(number) = self.numbers.find(key)? else { return Ok(None) };
-        if self.index.get(index_row(number, pos))?.is_none() {
+        if !self.has_row(index_row(number, pos))? {
             return Ok(None);
         }
         self.record(key, pos).map(Some)
@@ -259,9 +346,13 @@ impl<'txn> MessageTables<'txn> {
             key: key.to_string(),
             detail: "a stored message's conversation has no number".into(),
         })?;
-        self.index.remove(index_row(number, pos))?;
+        if !self.pending.remove_row(&index_row(number, pos)) {
+            self.index.remove(index_row(number, pos))?;
+        }
         self.log.remove(pos.uid)?;
-        self.ids.remove(msg_id)?;
+        if !self.pending.remove_id(msg_id) {
+            self.ids.remove(msg_id)?;
+        }
         let (t, id) = conv_row(key);
         let points_here = self.seqs.get((t, id, seq))?.map(|g| g.value()) == Some((pos.time, pos.uid));
         if points_here {
@@ -269,7 +360,7 @@ impl<'txn> MessageTables<'txn> {
             // The newest other message with this sequence, if any, is indexed instead.
             while let Some(other) = self.newest_sharing(t, id, seq)? {
                 self.seq_shared.remove((t, id, seq, other.time, other.uid))?;
-                if self.index.get(index_row(number, other))?.is_some() {
+                if self.has_row(index_row(number, other))? {
                     self.seqs.insert((t, id, seq), (other.time, other.uid))?;
                     break;
                 }
@@ -312,26 +403,10 @@ impl<'txn> MessageTables<'txn> {
             return Ok(());
         }
         let Some(number) = self.numbers.find(key)? else { return Ok(()) };
-        let range = self.index.range(index_row(number, from)..=index_row(number, to))?;
-        let mut step = |row: Result<
-            (redb::AccessGuard<'_, IndexRow>, redb::AccessGuard<'_, ()>),
-            redb::StorageError,
-        >|
-         -> Result<bool, StoreError> {
-            let (_, time, uid) = row?.0.value();
-            Ok(visit(self.record(key, MsgPos { time, uid })?))
-        };
-        if newest_first {
-            for row in range.rev() {
-                if !step(row)? {
-                    break;
-                }
-            }
-        } else {
-            for row in range {
-                if !step(row)? {
-                    break;
-                }
+        for row in self.rows(index_row(number, from)..=index_row(number, to), newest_first)? {
+            let (_, time, uid) = row?;
+            if !visit(self.record(key, MsgPos { time, uid })?) {
+                break;
             }
         }
         Ok(())
@@ -348,8 +423,8 @@ impl<'txn> MessageTables<'txn> {
         mut unreadable: impl FnMut(MsgPos, String, bool),
     ) -> Result<(), StoreError> {
         let Some(number) = self.numbers.find(key)? else { return Ok(()) };
-        for row in self.index.range(rows_of(number))? {
-            let (_, time, uid) = row?.0.value();
+        for row in self.rows(rows_of(number), false)? {
+            let (_, time, uid) = row?;
             let pos = MsgPos { time, uid };
             match self.record(key, pos) {
                 Ok(rec) => visit(rec),
@@ -446,6 +521,60 @@ impl<'txn> MessageTables<'txn> {
             self.remove_read(key, *pos, msg_id, *seq)?;
         }
         Ok(found.len() as u64)
+    }
+}
+
+/// The index rows within `range` of the tree and of the pending rows, merged ([`Rows`]).
+fn merged_rows<'a>(
+    index: &'a Table<'_, IndexRow, ()>,
+    pending: &'a PendingRows,
+    range: std::ops::RangeInclusive<IndexRow>,
+    newest_first: bool,
+) -> Result<Rows<'a>, StoreError> {
+    let stored = index.range(range.clone())?.map(|row| Ok(row?.0.value()));
+    let pending = pending.range(range).copied();
+    Ok(if newest_first {
+        Box::new(Merge::new(stored.rev(), pending.rev(), |a: &IndexRow, b: &IndexRow| a > b))
+    } else {
+        Box::new(Merge::new(stored, pending, |a: &IndexRow, b: &IndexRow| a < b))
+    })
+}
+
+/// Two ordered sequences of rows as one: the tree's (which may fail) and the pending rows.
+struct Merge<S: Iterator, P: Iterator, F> {
+    stored: std::iter::Peekable<S>,
+    pending: std::iter::Peekable<P>,
+    /// Whether the first row comes before the second in the order wanted.
+    before: F,
+}
+
+impl<S, P, F> Merge<S, P, F>
+where
+    S: Iterator<Item = Result<IndexRow, StoreError>>,
+    P: Iterator<Item = IndexRow>,
+    F: Fn(&IndexRow, &IndexRow) -> bool,
+{
+    fn new(stored: S, pending: P, before: F) -> Self {
+        Merge { stored: stored.peekable(), pending: pending.peekable(), before }
+    }
+}
+
+impl<S, P, F> Iterator for Merge<S, P, F>
+where
+    S: Iterator<Item = Result<IndexRow, StoreError>>,
+    P: Iterator<Item = IndexRow>,
+    F: Fn(&IndexRow, &IndexRow) -> bool,
+{
+    type Item = Result<IndexRow, StoreError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let pending_first = match (self.stored.peek(), self.pending.peek()) {
+            (Some(Ok(stored)), Some(pending)) => (self.before)(pending, stored),
+            (Some(_), _) => false,
+            (None, Some(_)) => true,
+            (None, None) => return None,
+        };
+        if pending_first { self.pending.next().map(Ok) } else { self.stored.next() }
     }
 }
 

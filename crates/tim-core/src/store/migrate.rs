@@ -8,7 +8,7 @@ use super::numbers::Numbers;
 use super::redb_store::{StoreError, read_u64};
 use super::schema::{
     MESSAGE_INDEX, MESSAGE_INDEX_BEFORE_V6, MESSAGE_LOG, MESSAGE_LOG_SINCE, MESSAGES_BEFORE_V4,
-    META_NEXT_MSG_UID, NUMBERED_INDEX_SINCE,
+    META_NEXT_MSG_UID, NUMBERED_INDEX_SINCE, WRITTEN_BEHIND_SINCE,
 };
 
 /// Brings a file of schema `found` up to this build's layout.
@@ -23,6 +23,11 @@ pub fn upgrade(txn: &WriteTransaction, meta: &mut Table<&str, &[u8]>, found: u64
     }
     if found < NUMBERED_INDEX_SINCE {
         number_the_index(txn)?;
+    }
+    if found < WRITTEN_BEHIND_SINCE {
+        // Every record such a file holds has its index rows in the trees.
+        let counter = meta.get(META_NEXT_MSG_UID)?.map_or(0, |v| read_u64(v.value()));
+        super::pending::mark_indexed_below(meta, counter)?;
     }
     Ok(())
 }
@@ -101,13 +106,13 @@ mod tests {
     use crate::store::schema::*;
     use crate::store::{SCHEMA_VERSION, Store, user_store_path};
 
-    /// Rewrites alice's file as schema 5 and before indexed messages: by conversation type and
-    /// ID, with no conversation numbers; schema 3 and before, with the messages themselves in
-    /// one table keyed so.
+    /// Rewrites alice's file as schema 6 had it (no mark: every row in the trees); as schema 5
+    /// and before indexed messages: by conversation type and ID, with no conversation numbers;
+    /// schema 3 and before, with the messages themselves in one table keyed so.
     fn rewrite_as_schema(dir: &Path, version: u64) {
         let db = Database::create(user_store_path(dir, "alice")).unwrap();
         let txn = db.begin_write().unwrap();
-        {
+        if version < 6 {
             let log = txn.open_table(MESSAGE_LOG).unwrap();
             let index = txn.open_table(MESSAGE_INDEX).unwrap();
             let by_number = txn.open_table(CONVERSATIONS_BY_NUMBER).unwrap();
@@ -124,8 +129,10 @@ mod tests {
                 }
             }
         }
-        for table in ["message_order", "conversation_numbers", "conversations_by_number"] {
-            txn.delete_table(redb::TableDefinition::<u64, u64>::new(table)).unwrap();
+        if version < 6 {
+            for table in ["message_order", "conversation_numbers", "conversations_by_number"] {
+                txn.delete_table(redb::TableDefinition::<u64, u64>::new(table)).unwrap();
+            }
         }
         if version < 4 {
             txn.delete_table(MESSAGE_LOG).unwrap();
@@ -135,6 +142,7 @@ mod tests {
         }
         let mut meta = txn.open_table(META).unwrap();
         meta.insert(META_SCHEMA_VERSION, version.to_le_bytes().as_slice()).unwrap();
+        meta.remove(META_INDEXED_BELOW).unwrap();
         if version < 4 {
             // As if the counter had been lost: the move must keep new uids clear of the moved ones.
             meta.remove(META_NEXT_MSG_UID).unwrap();
@@ -173,7 +181,10 @@ mod tests {
             ];
             let wrote = store.execute(writes, 100, 1, false, Vec::new()).unwrap();
             assert!(wrote.results.iter().all(Result::is_ok));
-            store.execute(reads(), 100, wrote.next_order_key, false, Vec::new()).unwrap().results
+            let read = store.execute(reads(), 100, wrote.next_order_key, false, Vec::new()).unwrap().results;
+            // As a build of schema 6 and before left its files: every row in the trees.
+            store.fold_pending_rows().unwrap();
+            read
         };
         rewrite_as_schema(dir.path(), version);
         let (store, _) = Store::open(dir.path(), "alice").unwrap();
@@ -202,6 +213,8 @@ mod tests {
         let db = Database::create(user_store_path(dir.path(), "alice")).unwrap();
         let meta = db.begin_read().unwrap().open_table(META).unwrap();
         assert_eq!(read_u64(meta.get(META_SCHEMA_VERSION).unwrap().unwrap().value()), SCHEMA_VERSION);
+        let mark = meta.get(META_INDEXED_BELOW).unwrap().map(|v| read_u64(v.value()));
+        assert_eq!(mark, Some(4), "the three messages of before marked indexed, the new ones pending");
         drop(meta);
         let names: Vec<String> =
             db.begin_read().unwrap().list_tables().unwrap().map(|t| t.name().to_owned()).collect();
@@ -233,5 +246,10 @@ mod tests {
     #[test]
     fn the_index_of_a_schema_5_file_is_numbered_when_it_is_opened() {
         messages_survive_the_upgrade_from(5);
+    }
+
+    #[test]
+    fn a_schema_6_file_has_its_whole_log_marked_indexed_when_it_is_opened() {
+        messages_survive_the_upgrade_from(6);
     }
 }

@@ -14,6 +14,7 @@ use tim_types::{ConvType, ElemType, ErrCode, Message, MessageJson};
 
 use super::messages::MessageTables;
 use super::numbers::NumberCache;
+use super::pending::PendingRows;
 use super::recent::{self, RecentIndex, RecordWriter};
 use super::redb_store::StoreError;
 use super::schema::{CONVERSATIONS, META, META_NEXT_MSG_UID, RECENT_RECORDS, conv_row};
@@ -831,11 +832,15 @@ pub fn check_delivery(msg: &Message, self_id: Option<&str>) -> Result<(), String
     Ok(())
 }
 
-/// Runs a batch of operations in `txn`, writes the conversations they changed and the counters.
+/// Runs a batch of operations in `txn`, writes the conversations they changed and the counters,
+/// and folds the pending index rows when they are due (`pending.rs`). `numbers` and `pending`
+/// are taken for the transaction and put back after it (`pending` as `None`, to be read from
+/// the file again, should the operations fail).
 pub fn execute(
     txn: &WriteTransaction,
     recent: &mut RecentIndex,
     numbers: &mut NumberCache,
+    pending: &mut Option<PendingRows>,
     ops: Vec<MsgOp>,
     mut ctx: OpsContext,
 ) -> Result<OpsOutcome, StoreError> {
@@ -849,7 +854,7 @@ pub fn execute(
     let mut batch = Batch {
         txn,
         recent,
-        tables: MessageTables::open(txn, std::mem::take(numbers))?,
+        tables: MessageTables::open(txn, std::mem::take(numbers), pending.take())?,
         convs: preloaded.into_iter().collect(),
         dirty: HashSet::new(),
         ctx,
@@ -861,14 +866,22 @@ pub fn execute(
         let result = batch.run(op)?;
         batch.outcome.results.push(result);
     }
-    let Batch { mut convs, dirty, ctx, next_uid, mut outcome, tables, repaired_tables, .. } = batch;
-    *numbers = tables.into_numbers();
+    let Batch { mut convs, dirty, ctx, next_uid, mut outcome, mut tables, repaired_tables, .. } = batch;
+    // A fold is a write of its own: committed even after operations that wrote nothing.
+    let folded = super::pending::fold_due(tables.pending_len());
+    if folded {
+        tables.fold_pending(&mut txn.open_table(META)?, next_uid)?;
+    }
+    let (known, rows) = tables.into_parts();
+    *numbers = known;
+    *pending = Some(rows);
     // Every operation that writes touches the conversation it writes to (the counters move
     // only with a conversation created or a message stored), but for the doctor's repairs.
     outcome.wrote = !dirty.is_empty()
         || next_uid != first_uid
         || ctx.next_order_key != first_order_key
-        || repaired_tables;
+        || repaired_tables
+        || folded;
     outcome.next_order_key = ctx.next_order_key;
     if !outcome.wrote {
         return Ok(outcome);

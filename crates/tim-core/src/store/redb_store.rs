@@ -16,6 +16,7 @@ use super::messages::MessageTables;
 use super::numbers::NumberCache;
 use super::ops::{MsgOp, OpsContext, OpsOutcome};
 use super::path::user_store_path;
+use super::pending::PendingRows;
 use super::recent::{self, RecentIndex, RecordWriter};
 use super::schema::*;
 use crate::ids::ConvKey;
@@ -129,6 +130,9 @@ pub struct Store {
     /// Conversation numbers the file holds, kept across successful message operations and
     /// emptied by a failed one (`numbers.rs`).
     numbers: Mutex<NumberCache>,
+    /// The index rows written behind, as the last successful commit left the file (`pending.rs`);
+    /// `None` before any write and after a failed one (the next write reads them from the log).
+    pending: Mutex<Option<PendingRows>>,
 }
 
 impl Store {
@@ -186,6 +190,7 @@ impl Store {
             user_id: user_id.to_owned(),
             recent: Mutex::new(None),
             numbers: Mutex::new(NumberCache::new()),
+            pending: Mutex::new(None),
         };
         store.initialize(user_id)?;
         Ok(store)
@@ -217,11 +222,13 @@ impl Store {
                     meta.insert(META_SCHEMA_VERSION, SCHEMA_VERSION.to_le_bytes().as_slice())?;
                     meta.insert(META_USER_ID, user_id.as_bytes())?;
                     meta.insert(META_NEXT_ORDER_KEY, 1u64.to_le_bytes().as_slice())?;
+                    super::pending::mark_indexed_below(&mut meta, 1)?;
                 }
             }
             txn.open_table(CONVERSATIONS)?;
             txn.open_table(RECENT_RECORDS)?;
-            MessageTables::open(&txn, Default::default())?;
+            // A file that needs no upgrade may hold pending rows; they are read by the first write.
+            MessageTables::open(&txn, Default::default(), Some(PendingRows::default()))?;
         }
         txn.commit()?;
         Ok(())
@@ -247,12 +254,16 @@ impl Store {
             OpsContext { self_id: self.user_id.clone(), now, next_order_key, collect_received, preloaded };
         // Taken for the transaction; put back only once it committed (a failure leaves it empty).
         let mut numbers = std::mem::take(&mut *self.numbers.lock().unwrap_or_else(PoisonError::into_inner));
-        let outcome = super::ops::execute(&txn, &mut recent, &mut numbers, ops, ctx)?;
+        let mut pending_held = self.pending_rows();
+        let mut pending = pending_held.take();
+        let outcome = super::ops::execute(&txn, &mut recent, &mut numbers, &mut pending, ops, ctx)?;
         if outcome.wrote {
             txn.commit()?;
+            *pending_held = pending.map(PendingRows::settled);
         } else {
             // Nothing to make durable: no commit, no fsync.
             txn.abort()?;
+            *pending_held = pending.filter(|rows| !rows.changed());
         }
         *held = Some(recent);
         *self.numbers.lock().unwrap_or_else(PoisonError::into_inner) = numbers;
@@ -260,9 +271,13 @@ impl Store {
     }
 
     /// Folds the recent records into the records tree in a durable commit of its own if the log
-    /// is worth it (`RecentIndex::worth_an_idle_fold`: a quarter full); whether it folded. For when the store
-    /// is idle: the records do not change, only where they are kept.
-    pub fn fold_recent_records_if_worth_it(&self) -> Result<bool, StoreError> {
+    /// is worth it (`RecentIndex::worth_an_idle_fold`: a quarter full); whether it folded. For
+    /// when the store is idle: the records do not change, only where they are kept. (The
+    /// pending index rows are not folded here: a writer that pauses a millisecond between
+    /// calls of 1,000 messages looks idle, and a fold of many rows is costly (tens of
+    /// milliseconds) and worth most when done at once; they wait for a message operation to
+    /// find them due, or for the store to close, `pending.rs`.)
+    pub fn fold_if_worth_it(&self) -> Result<bool, StoreError> {
         // Asked after every pause of the actor: most of the time the log is short, and knowing
         // it needs no transaction. (No index in memory: a failed write has just been handled;
         // the next write reads it.)
@@ -277,6 +292,37 @@ impl Store {
         txn.commit()?;
         *held = Some(recent);
         Ok(true)
+    }
+
+    /// Folds the pending index rows, whatever their number, in a durable commit of its own;
+    /// whether there were any. For a store about to close: its next open then has none to read
+    /// from the log.
+    pub fn fold_pending_rows(&self) -> Result<bool, StoreError> {
+        let mut pending_held = self.pending_rows();
+        if pending_held.as_ref().is_none_or(PendingRows::is_empty) {
+            return Ok(false);
+        }
+        let txn = self.db.begin_write()?;
+        let folded = Self::fold_pending_in(&txn, pending_held.take())?;
+        txn.commit()?;
+        *pending_held = Some(folded.settled());
+        Ok(true)
+    }
+
+    /// Folds the pending rows (read from the file if `None`) in `txn`; returns them, empty.
+    fn fold_pending_in(
+        txn: &WriteTransaction,
+        pending: Option<PendingRows>,
+    ) -> Result<PendingRows, StoreError> {
+        let next_uid = txn.open_table(META)?.get(META_NEXT_MSG_UID)?.map_or(1, |v| read_u64(v.value()));
+        let mut tables = MessageTables::open(txn, Default::default(), pending)?;
+        tables.fold_pending(&mut txn.open_table(META)?, next_uid)?;
+        Ok(tables.into_parts().1)
+    }
+
+    /// The pending index rows, held for one write transaction (see [`Store::pending`]).
+    fn pending_rows(&self) -> MutexGuard<'_, Option<PendingRows>> {
+        self.pending.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
     /// The recent records' index, held for one write transaction (see [`Store::recent`]).
@@ -386,6 +432,10 @@ impl Store {
     pub fn commit(&self, batch: &CommitBatch) -> Result<(), StoreError> {
         let txn = self.db.begin_write()?;
         let (mut held, mut recent) = self.take_recent_index(&txn)?;
+        // Taken only with the message tables; put back once the commit is done (a failure leaves
+        // the slot empty: the next write reads the rows from the file).
+        let mut pending_held = self.pending_rows();
+        let pending_after;
         {
             // Opened only for a deletion: most batches (drafts, pins, marks) touch no message, and
             // each open table is a lookup in the commit's path.
@@ -399,7 +449,11 @@ impl Store {
                             // with no messages, so the old ones go first.
                             let messages = match &mut messages {
                                 Some(messages) => messages,
-                                None => messages.insert(MessageTables::open(&txn, Default::default())?),
+                                None => messages.insert(MessageTables::open(
+                                    &txn,
+                                    Default::default(),
+                                    pending_held.take(),
+                                )?),
                             };
                             messages.clear(key)?;
                         }
@@ -410,7 +464,11 @@ impl Store {
                         if table.remove(key)? {
                             let messages = match &mut messages {
                                 Some(messages) => messages,
-                                None => messages.insert(MessageTables::open(&txn, Default::default())?),
+                                None => messages.insert(MessageTables::open(
+                                    &txn,
+                                    Default::default(),
+                                    pending_held.take(),
+                                )?),
                             };
                             messages.clear(key)?;
                         }
@@ -427,9 +485,13 @@ impl Store {
                 })?;
                 meta.insert(META_CONV_GROUPS, bytes.as_slice())?;
             }
+            pending_after = messages.map(|messages| messages.into_parts().1);
         }
         txn.commit()?;
         *held = Some(recent);
+        if let Some(rows) = pending_after {
+            *pending_held = Some(rows.settled());
+        }
         Ok(())
     }
 }
@@ -559,6 +621,7 @@ mod tests {
             let insert =
                 MsgOp::Insert { key: key.clone(), messages: messages.to_vec(), origin: Origin::Imported };
             assert!(store.execute(vec![insert], 100, 1, false, Vec::new()).unwrap().results[0].is_ok());
+            store.fold_pending_rows().unwrap();
         }
         {
             let db = Database::create(user_store_path(dir.path(), "alice")).unwrap();
@@ -578,7 +641,8 @@ mod tests {
         assert!(report.mismatches.is_empty(), "not a mismatch --fix could correct: {report:?}");
     }
 
-    /// Imports `ids` into `key`'s conversation (one message each).
+    /// Imports `ids` into `key`'s conversation (one message each), its index rows folded into
+    /// the trees (where the tests that damage them by hand find them).
     fn import(store: &Store, key: &ConvKey, ids: &[&str]) -> Result<(), StoreError> {
         use crate::state::messages::Origin;
         use tim_types::{Elem, Message};
@@ -593,6 +657,7 @@ mod tests {
         let insert = MsgOp::Insert { key: key.clone(), messages, origin: Origin::Imported };
         let outcome = store.execute(vec![insert], 100, 100, false, Vec::new())?;
         assert!(outcome.results[0].is_ok(), "{:?}", outcome.results);
+        store.fold_pending_rows()?;
         Ok(())
     }
 
@@ -750,10 +815,44 @@ mod tests {
         }
         let records = store.read_records(&keys).unwrap();
         // Six entries: worth an idle fold in this crate's tests (a quarter of 16 is 4).
-        assert!(store.fold_recent_records_if_worth_it().unwrap());
+        assert!(store.fold_if_worth_it().unwrap());
         // With no write after the fold (which empties the log by deleting its table).
         assert_eq!(store.recent_record_entries().unwrap(), 0);
         assert_eq!(store.read_records(&keys).unwrap(), records);
+    }
+
+    #[test]
+    fn a_failed_operation_leaves_no_pending_row_of_what_it_undid() {
+        use crate::state::messages::Origin;
+        use crate::store::ops::{HistoryQuery, OpOutput};
+        let dir = tempfile::tempdir().unwrap();
+        let (ann, bob, carol) =
+            (ConvKey::c2c("ann").unwrap(), ConvKey::c2c("bob").unwrap(), ConvKey::c2c("carol").unwrap());
+        {
+            let (store, _) = Store::open(dir.path(), "alice").unwrap();
+            import(&store, &ann, &["a1"]).unwrap();
+            import(&store, &bob, &["b1"]).unwrap();
+        }
+        // Bob's number (the last) lost from both tables: the next number would be his again,
+        // and is refused.
+        lose_number(dir.path(), "bob", true, true);
+        let (store, _) = Store::open(dir.path(), "alice").unwrap();
+        let one = |key: &ConvKey, id: &str| {
+            let mut msg = tim_types::Message::from_elems(vec![tim_types::Elem::text(id)]);
+            msg.message_msg_id = Some(id.into());
+            MsgOp::Insert { key: key.clone(), messages: vec![msg], origin: Origin::Imported }
+        };
+        // Ann's message gets its rows pending, then carol's refusal fails the whole operation.
+        let failed = store.execute(vec![one(&ann, "a2"), one(&carol, "c1")], 100, 100, false, Vec::new());
+        assert!(failed.is_err());
+        let read = MsgOp::History { key: ann.clone(), query: HistoryQuery::default() };
+        let results = store.execute(vec![read], 100, 100, false, Vec::new()).unwrap().results;
+        let Ok(OpOutput::Messages(history)) = &results[0] else { panic!("{results:?}") };
+        let ids: Vec<_> = history.iter().filter_map(|m| m.message_msg_id.as_deref()).collect();
+        assert_eq!(ids, ["a1"], "a2 was never stored: no row of it is read");
+        assert!(
+            store.execute(vec![one(&ann, "a2")], 100, 100, false, Vec::new()).unwrap().results[0].is_ok()
+        );
     }
 
     #[test]

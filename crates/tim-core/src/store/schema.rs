@@ -31,13 +31,21 @@ use crate::ids::ConvKey;
 /// (`numbers.rs`), instead of `MESSAGE_INDEX_BEFORE_V6`, keyed by type and ID; opening an
 /// older file numbers its conversations and moves the index over once (`migrate.rs`). A
 /// version-5 build would find no messages.
-pub const SCHEMA_VERSION: u64 = 6;
+/// 7: the index rows of the newest messages are written behind (`pending.rs`): only records
+/// below the mark `indexed_below` are sure to have theirs in the per-conversation and ID
+/// indexes. A version-6 build would miss the others. Opening an older file marks all of its log
+/// as indexed.
+pub const SCHEMA_VERSION: u64 = 7;
+
+/// The first schema whose index rows may be written behind (`pending.rs`).
+pub const WRITTEN_BEHIND_SINCE: u64 = 7;
 
 /// The first schema with [`MESSAGE_LOG`]: older files have their messages moved to it when
 /// opened (`migrate.rs`).
 pub const MESSAGE_LOG_SINCE: u64 = 4;
 
-/// Store-wide values: `schema_version`, `next_order_key`, `next_msg_uid` (u64 LE), `user_id` (UTF-8).
+/// Store-wide values: `schema_version`, `next_order_key`, `next_msg_uid`, `indexed_below` (u64
+/// LE), `user_id` (UTF-8), `conversation_groups` (JSON).
 pub const META: TableDefinition<&str, &[u8]> = TableDefinition::new("meta");
 
 /// Conversations: `(conv_type, conv_id)` → a [`Conversation`](crate::state::Conversation) in the
@@ -118,3 +126,6 @@ pub const META_NEXT_ORDER_KEY: &str = "next_order_key";
 pub const META_CONV_GROUPS: &str = "conversation_groups";
 /// Meta key of the message position counter.
 pub const META_NEXT_MSG_UID: &str = "next_msg_uid";
+/// Meta key of the mark below which every message record has its index rows in the trees
+/// (`pending.rs`).
+pub const META_INDEXED_BELOW: &str = "indexed_below";
