@@ -186,6 +186,10 @@ pub fn run_all(s: Sizes) -> Result<Vec<Measure>, String> {
             (SQLITE, rate(s.messages, sqlite_took)),
         ],
     });
+    if std::env::var("TIM_BENCH_ONLY").as_deref() == Ok("W1") {
+        // For working on the ingest path: W1 alone, in a minute or two.
+        return Ok(out);
+    }
 
     // ---- W2 full list (the W1 stores) and W3 drafts ---------------------------------------------
     eprintln!("W2: full list of {} conversations", s.ingest_conversations);
