@@ -9,7 +9,7 @@ use tim_types::MessageJson;
 
 use super::compact::{compact_into, expand};
 use super::numbers::{NumberCache, NumberCheck, Numbers};
-use super::pending::{IndexRow, PendingRows, indexed_below};
+use super::pending::{IndexRow, PendingRows, Stranded, indexed_below};
 use super::redb_store::StoreError;
 use super::schema::{
     MESSAGE_IDS, MESSAGE_INDEX, MESSAGE_LOG, MESSAGE_SEQ_SHARED, MESSAGE_SEQS, META, conv_row,
@@ -127,31 +127,46 @@ impl<'txn> MessageTables<'txn> {
         Ok(tables)
     }
 
-    /// Reads the pending rows from the log's records from uid `below` on: each readable record
-    /// whose conversation has a number and whose rows the trees do not hold (a file without a
-    /// mark reads its whole log). What cannot be read is left to the doctor, which reports
-    /// it, as it reports records nothing indexes.
+    /// Reads the pending rows from the log's records from uid `below` on: the rows of each
+    /// record whose conversation has a number and whose rows the trees do not hold already (a
+    /// file without a mark reads its whole log). A record that cannot have rows is stranded
+    /// (`pending.rs`), for the doctor to report and, once it can, index.
     fn read_pending(&mut self, below: u64) -> Result<(), StoreError> {
-        let mut found = PendingRows::default();
+        let mut found = PendingRows::read_from(below);
         for entry in self.log.range(below..)? {
             let (uid, bytes) = entry?;
-            let Ok(rec) = decode(bytes.value(), String::new) else { continue };
-            if rec.pos.uid != uid.value() {
-                continue;
-            }
+            let uid = uid.value();
+            let rec = match decode(bytes.value(), String::new) {
+                Ok(rec) if rec.pos.uid == uid => rec,
+                Ok(_) => {
+                    found.strand(uid, Stranded::Unreadable("the record is another uid's".into()));
+                    continue;
+                }
+                Err(StoreError::Corrupt { detail, .. }) => {
+                    found.strand(uid, Stranded::Unreadable(detail));
+                    continue;
+                }
+                Err(other) => return Err(other),
+            };
             let (Some(conv_type), Some(conv_id)) =
                 (rec.msg.message_conv_type, rec.msg.message_conv_id.as_deref())
             else {
+                found.strand(uid, Stranded::Unreadable("the record names no conversation".into()));
                 continue;
             };
             let conv = (conv_type.value() as u8, conv_id);
-            let Some(number) = self.numbers.find_row(conv)? else { continue };
+            let Some(number) = self.numbers.find_row(conv)? else {
+                found.strand(uid, Stranded::NoNumber((conv.0, conv.1.to_owned())));
+                continue;
+            };
             let row = index_row(number, rec.pos);
             if self.index.get(row)?.is_some() {
+                // Folded already (a file without the mark, or records past a stranded one).
                 continue;
             }
             let msg_id = rec.msg_id();
             if self.ids.get(msg_id)?.is_some() || found.find_id(msg_id).is_some() {
+                found.strand(uid, Stranded::Unreadable(format!("its ID {msg_id} is another message's")));
                 continue;
             }
             found.insert(row, msg_id, (conv.0, conv.1, rec.pos.time, rec.pos.uid));
@@ -160,20 +175,64 @@ impl<'txn> MessageTables<'txn> {
         Ok(())
     }
 
+    /// Reads the pending rows again from the log past the mark, in this transaction: after the
+    /// doctor put numbers back, stranded records may now have rows.
+    pub fn reread_pending(&mut self) -> Result<(), StoreError> {
+        let below = self.pending.indexed_below();
+        self.read_pending(below)?;
+        // As this transaction has them: as the file has them only once it commits.
+        self.pending.mark_changed();
+        Ok(())
+    }
+
+    /// The records past the mark that have no index rows (`pending.rs`), by uid.
+    pub fn stranded(&self) -> &std::collections::BTreeMap<u64, Stranded> {
+        self.pending.stranded()
+    }
+
+    /// Gives a number to each conversation that stranded records name and that has none (the
+    /// doctor's fix, after the number tables were put right: a number lost with rows that were
+    /// never written names no rows anywhere); how many it gave. A conversation the tables refuse
+    /// a number (they still disagree) is left as it is.
+    pub fn number_stranded(&mut self) -> Result<usize, StoreError> {
+        let wanting: std::collections::BTreeSet<(u8, String)> = self
+            .pending
+            .stranded()
+            .values()
+            .filter_map(|why| match why {
+                Stranded::NoNumber(conv) => Some(conv.clone()),
+                Stranded::Unreadable(_) => None,
+            })
+            .collect();
+        let mut gave = 0;
+        for (conv_type, conv_id) in wanting {
+            if self.numbers.find_row((conv_type, &conv_id))?.is_some() {
+                continue;
+            }
+            match self.numbers.give((conv_type, &conv_id)) {
+                Ok(_) => gave += 1,
+                Err(StoreError::Corrupt { .. }) => {}
+                Err(other) => return Err(other),
+            }
+        }
+        Ok(gave)
+    }
+
     /// How many messages have their index rows pending (`pending.rs`).
     pub fn pending_len(&self) -> usize {
         self.pending.len()
     }
 
-    /// Writes the pending index rows into their trees and moves the mark to `indexed_below` (the
-    /// message uid counter: every record there is has its rows in the trees after this).
+    /// Writes the pending index rows into their trees and moves the mark to `next_uid` (the
+    /// message uid counter: every record there is has its rows in the trees after this), or to
+    /// the first stranded record if that is lower.
     pub fn fold_pending(
         &mut self,
         meta: &mut Table<'_, &'static str, &'static [u8]>,
-        indexed_below: u64,
+        next_uid: u64,
     ) -> Result<(), StoreError> {
-        self.pending.fold_into(&mut self.index, &mut self.ids)?;
-        super::pending::mark_indexed_below(meta, indexed_below)
+        let mark = self.pending.fold_into(&mut self.index, &mut self.ids, next_uid)?;
+        super::pending::mark_indexed_below(meta, mark)
     }
 
     /// The index rows within `range` (of one conversation), oldest first or newest first.

@@ -223,14 +223,14 @@ impl StoreSlot {
     }
 
     /// Folds the recent records if the store is open, has nothing left from a failed write and
-    /// the log is worth it (see [`Store::fold_if_worth_it`]); a failure closes the store, to be
+    /// the log is worth it (see [`Store::fold_recent_records_if_worth_it`]); a failure closes the store, to be
     /// reopened by the next use.
-    pub fn fold_when_idle(&mut self) -> Result<bool, StoreError> {
+    pub fn fold_recent_records_when_idle(&mut self) -> Result<bool, StoreError> {
         if self.idle_folds_paused {
             return Ok(false);
         }
         let Some(store) = self.store.as_ref().filter(|_| self.is_ready()) else { return Ok(false) };
-        let result = contained(|| store.fold_if_worth_it());
+        let result = contained(|| store.fold_recent_records_if_worth_it());
         if result.is_err() {
             self.idle_folds_paused = true;
             self.close_after_failure();
@@ -376,7 +376,7 @@ impl Handler<FoldWhenIdle> for StoreActor {
     fn handle(&mut self, _: FoldWhenIdle, _: &mut Self::Context) {
         // A failure closed the store: the next write reopens it and reports its own outcome.
         // Nothing is lost either way: a fold moves records, it does not change them.
-        let _ = lock_store(&self.slot).fold_when_idle();
+        let _ = lock_store(&self.slot).fold_recent_records_when_idle();
     }
 }
 

@@ -14,7 +14,7 @@ use tim_types::{ConvType, ElemType, ErrCode, Message, MessageJson};
 
 use super::messages::MessageTables;
 use super::numbers::NumberCache;
-use super::pending::PendingRows;
+use super::pending::{PendingRows, Stranded};
 use super::recent::{self, RecentIndex, RecordWriter};
 use super::redb_store::StoreError;
 use super::schema::{CONVERSATIONS, META, META_NEXT_MSG_UID, RECENT_RECORDS, conv_row};
@@ -693,8 +693,36 @@ impl Batch<'_, '_> {
         self.repaired_tables |= fix && numbers_to_repair;
         report.mismatches.extend(numbering.repairable.into_iter().map(|line| format!("numbers: {line}")));
         report.damaged_numbers = numbering.damaged;
+        // Records past the mark that have no index rows (`pending.rs`): with `fix`, the
+        // conversations they name get their numbers (put back above, or new ones: a number lost
+        // with rows never written names no rows anywhere) and their rows are made, in this
+        // transaction, before the recount finds their conversations empty.
+        if fix && !self.tables.stranded().is_empty() {
+            let gave = self.tables.number_stranded()?;
+            if gave > 0 || numbers_to_repair {
+                self.tables.reread_pending()?;
+                self.repaired_tables = true;
+            }
+        }
         // Records indexed but unreadable that the log holds: not "unindexed".
         let mut unreadable_in_log = 0u64;
+        // Stranded records that do not read: whose they are is unknown, so a conversation whose
+        // last or newest message is one of them is not recounted; those naming a conversation
+        // without a number leave it unrecounted too.
+        let mut unreadable_stranded = HashSet::new();
+        let mut without_number = HashSet::new();
+        for (&uid, why) in self.tables.stranded() {
+            match why {
+                Stranded::Unreadable(detail) => {
+                    unreadable_in_log += 1;
+                    unreadable_stranded.insert(uid);
+                    report.unreadable_records.push(format!("log record {uid} (not indexed): {detail}"));
+                }
+                Stranded::NoNumber(conv) => {
+                    without_number.insert(conv.clone());
+                }
+            }
+        }
         // The damaged numbers whose messages were counted (two conversations may share one).
         let mut shared_counted = HashSet::new();
         let keys = recent::current_keys(
@@ -720,9 +748,12 @@ impl Batch<'_, '_> {
                 }
                 continue;
             }
-            // Its number is among those a fix would put back: until then a recount would find
-            // none of its messages (and a fix would clear its last message and unread count).
-            if number.is_none() && !fix && numbers_to_repair && conv.newest().is_some() {
+            // Its number is among those a fix would put back (or give, to stranded records):
+            // until then a recount would find none of its messages (and a fix would clear its
+            // last message and unread count).
+            let (conv_type, conv_id) = conv_row(&key);
+            let wants_number = without_number.contains(&(conv_type, conv_id.to_owned()));
+            if number.is_none() && conv.newest().is_some() && (wants_number || (!fix && numbers_to_repair)) {
                 report
                     .mismatches
                     .push(format!("{key}: its messages have no conversation number (not recounted)"));
@@ -748,7 +779,11 @@ impl Batch<'_, '_> {
                     report.unreadable_records.push(format!("{key}@{}/{}: {why}", pos.time, pos.uid));
                 },
             )?;
-            if report.unreadable_records.len() > unreadable_before {
+            let touches_stranded = [conv.last_pos(), conv.newest()]
+                .into_iter()
+                .flatten()
+                .any(|p| unreadable_stranded.contains(&p.uid));
+            if report.unreadable_records.len() > unreadable_before || touches_stranded {
                 // A recount without them could be wrong (the unreadable one may be the last
                 // message, or unread): this conversation is reported, not corrected.
                 continue;
@@ -834,8 +869,8 @@ pub fn check_delivery(msg: &Message, self_id: Option<&str>) -> Result<(), String
 
 /// Runs a batch of operations in `txn`, writes the conversations they changed and the counters,
 /// and folds the pending index rows when they are due (`pending.rs`). `numbers` and `pending`
-/// are taken for the transaction and put back after it (`pending` as `None`, to be read from
-/// the file again, should the operations fail).
+/// are taken for the transaction and handed back in their state after it; should it fail,
+/// the caller drops them (the store reads the pending rows from the file again).
 pub fn execute(
     txn: &WriteTransaction,
     recent: &mut RecentIndex,
@@ -867,21 +902,20 @@ pub fn execute(
         batch.outcome.results.push(result);
     }
     let Batch { mut convs, dirty, ctx, next_uid, mut outcome, mut tables, repaired_tables, .. } = batch;
-    // A fold is a write of its own: committed even after operations that wrote nothing.
-    let folded = super::pending::fold_due(tables.pending_len());
-    if folded {
-        tables.fold_pending(&mut txn.open_table(META)?, next_uid)?;
-    }
-    let (known, rows) = tables.into_parts();
-    *numbers = known;
-    *pending = Some(rows);
     // Every operation that writes touches the conversation it writes to (the counters move
     // only with a conversation created or a message stored), but for the doctor's repairs.
     outcome.wrote = !dirty.is_empty()
         || next_uid != first_uid
         || ctx.next_order_key != first_order_key
-        || repaired_tables
-        || folded;
+        || repaired_tables;
+    // Only with a write: a read never commits (rows past the fold size may come from a process
+    // that folds later, `fold_pending_rows_at`).
+    if outcome.wrote && super::pending::fold_due(tables.pending_len()) {
+        tables.fold_pending(&mut txn.open_table(META)?, next_uid)?;
+    }
+    let (known, rows) = tables.into_parts();
+    *numbers = known;
+    *pending = Some(rows);
     outcome.next_order_key = ctx.next_order_key;
     if !outcome.wrote {
         return Ok(outcome);

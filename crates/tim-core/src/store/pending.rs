@@ -19,12 +19,16 @@
 //!   A store keeps them across transactions as it keeps the recent records' index: put back
 //!   after a commit, or after an abort that did not change them; otherwise dropped and read
 //!   again by the next transaction.
+//! - A record past the mark whose rows cannot be made (its conversation has no number, or the
+//!   record does not read: only a damaged file has one) is *stranded*: listed here, never
+//!   indexed, and the mark never moves past it, so that once the doctor has put its number back
+//!   (or given one) its rows are made from the log like the others. The doctor reports them.
 //! - A fold writes all of them and moves the mark in one transaction: by the message operation
 //!   that finds [`fold_due`], and when the store closes. Not when the actor is idle (as the
 //!   recent records are): a writer pausing a millisecond between calls looks idle, and a
 //!   fold of many rows costs tens of milliseconds and is worth most when done at once.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use hashbrown::HashMap;
@@ -65,11 +69,24 @@ pub fn fold_due(rows: usize) -> bool {
     rows >= FOLD_AT.load(Ordering::Relaxed)
 }
 
+/// Why a record past the mark has no rows (see the invariants).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Stranded {
+    /// The record names a conversation that has no number.
+    NoNumber((u8, String)),
+    /// The record does not read (or is not the record of its uid, or its ID is another's).
+    Unreadable(String),
+}
+
 /// The index rows of the messages stored since the last fold.
 #[derive(Debug, Default)]
 pub struct PendingRows {
     index: BTreeSet<IndexRow>,
     ids: HashMap<String, OwnedMsgKey>,
+    /// The records past the mark that have no rows, by uid.
+    stranded: BTreeMap<u64, Stranded>,
+    /// The mark as the file has it: the log from here on is what these rows were made from.
+    indexed_below: u64,
     /// Whether a row was added or removed since the store last put these back: an aborted
     /// transaction that changed them leaves the store without (see the invariants).
     changed: bool,
@@ -91,6 +108,11 @@ impl PendingRows {
         self.changed
     }
 
+    /// Marks these rows as differing from the file's until the transaction commits.
+    pub fn mark_changed(&mut self) {
+        self.changed = true;
+    }
+
     /// These rows, as the file now has them (after a commit, or an abort that did not change
     /// them).
     pub fn settled(mut self) -> Self {
@@ -98,11 +120,32 @@ impl PendingRows {
         self
     }
 
-    /// Adds a message's rows.
+    /// Adds a message's rows (its ID is in use nowhere: the caller checked).
     pub fn insert(&mut self, row: IndexRow, msg_id: &str, key: (u8, &str, u64, u64)) {
         self.changed = true;
         self.index.insert(row);
-        self.ids.insert(msg_id.to_owned(), (key.0, key.1.to_owned(), key.2, key.3));
+        let earlier = self.ids.insert(msg_id.to_owned(), (key.0, key.1.to_owned(), key.2, key.3));
+        debug_assert!(earlier.is_none(), "message ID {msg_id} indexed twice");
+    }
+
+    /// Starts the rows read from the log past the mark `indexed_below`.
+    pub fn read_from(indexed_below: u64) -> Self {
+        PendingRows { indexed_below, ..PendingRows::default() }
+    }
+
+    /// The mark these rows were read from (and folds moved since).
+    pub fn indexed_below(&self) -> u64 {
+        self.indexed_below
+    }
+
+    /// Lists a record past the mark that gets no rows.
+    pub fn strand(&mut self, uid: u64, why: Stranded) {
+        self.stranded.insert(uid, why);
+    }
+
+    /// The records past the mark that have no rows, by uid.
+    pub fn stranded(&self) -> &BTreeMap<u64, Stranded> {
+        &self.stranded
     }
 
     /// Whether the index row is here.
@@ -142,12 +185,15 @@ impl PendingRows {
         self.index.last().copied()
     }
 
-    /// Writes every row into its tree, in key order, and empties this.
+    /// Writes every row into its tree, in key order, and empties this; returns the new mark: the
+    /// uid counter `next_uid`, or the first stranded record's uid if that is lower (it stays
+    /// past the mark, to be indexed once it can be).
     pub fn fold_into(
         &mut self,
         index: &mut Table<'_, IndexRow, ()>,
         ids: &mut Table<'_, &'static str, (u8, &'static str, u64, u64)>,
-    ) -> Result<(), StoreError> {
+        next_uid: u64,
+    ) -> Result<u64, StoreError> {
         for row in &self.index {
             index.insert(row, ())?;
         }
@@ -158,7 +204,9 @@ impl PendingRows {
         }
         self.index = BTreeSet::new();
         self.changed = true;
-        Ok(())
+        let mark = self.stranded.keys().next().map_or(next_uid, |&first| first.min(next_uid));
+        self.indexed_below = mark;
+        Ok(mark)
     }
 }
 
