@@ -251,6 +251,86 @@ c_tests!(
     paging,
 );
 
+/// How many acknowledged messages the crash test waits for before the kill: more than one fold
+/// of the index rows written behind (65,536), so that the store has folded rows, pending rows
+/// and, likely, a call in flight when it dies.
+const ACKED_BEFORE_KILL: u64 = 70_000;
+
+/// A C program delivering messages (`tests/c/crash/writer.c`, 500 per call) is killed with
+/// SIGKILL once it was told that 70,000 were stored: the store it leaves opens, holds every
+/// message it was told of, in each sender's history, and the doctor finds nothing to correct
+/// and no record unindexed. What it tests: a success reported to the caller is durable, and the
+/// index rows written behind are found again from the log (docs/performance.md, W1).
+#[test]
+fn every_acknowledged_message_survives_a_kill() {
+    use std::io::BufRead;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let exe = dir.path().join("writer");
+    build_c("crash/writer", &exe, false);
+    let data = dir.path().join("data");
+    fs::create_dir(&data).expect("data dir");
+    let mut child = Command::new(&exe)
+        .env_remove("LD_LIBRARY_PATH")
+        .arg(&data)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .expect("start the writer");
+    let stdout = child.stdout.take().expect("stdout");
+    let (acks, acked) = std::sync::mpsc::channel::<u64>();
+    let reader = std::thread::spawn(move || {
+        for line in std::io::BufReader::new(stdout).lines() {
+            let Ok(line) = line else { break };
+            if let Some(n) = line.strip_prefix("acked ").and_then(|n| n.parse().ok()) {
+                let _ = acks.send(n);
+            }
+        }
+    });
+    let started = Instant::now();
+    let mut last = 0;
+    while last < ACKED_BEFORE_KILL {
+        match acked.recv_timeout(Duration::from_secs(1)) {
+            Ok(n) => last = n,
+            Err(_) => {
+                if let Some(status) = child.try_wait().expect("wait") {
+                    panic!("the writer stopped by itself ({status}) after {last} messages");
+                }
+                assert!(started.elapsed() < RUN_TIMEOUT, "only {last} messages acknowledged in time");
+            }
+        }
+    }
+    child.kill().expect("SIGKILL");
+    child.wait().expect("reap");
+    reader.join().expect("reader");
+    // What it printed before it died was acknowledged too.
+    last = acked.try_iter().fold(last, u64::max);
+
+    let (store, _) = tim_core::store::Store::open(&data, "alice").expect("the store opens after the kill");
+    let mut stored = std::collections::HashSet::new();
+    for sender in 0..7 {
+        let key = tim_core::ConvKey::c2c(format!("peer{sender}")).unwrap();
+        let query = tim_core::HistoryQuery { count: usize::MAX, ..tim_core::HistoryQuery::default() };
+        let read = tim_core::store::ops::MsgOp::History { key, query };
+        let outcome = store.execute(vec![read], 0, 1, false, Vec::new()).expect("history");
+        let Ok(tim_core::store::ops::OpOutput::Messages(found)) = &outcome.results[0] else {
+            panic!("{:?}", outcome.results)
+        };
+        stored.extend(found.iter().filter_map(|m| m.message_msg_id.clone()));
+    }
+    let lost: Vec<u64> = (0..last).filter(|n| !stored.contains(&format!("m{n}"))).collect();
+    assert!(lost.is_empty(), "{} of {last} acknowledged messages lost, the first m{}", lost.len(), lost[0]);
+    let doctor = tim_core::store::ops::MsgOp::Doctor { fix: false };
+    let outcome = store.execute(vec![doctor], 0, 1, false, Vec::new()).expect("doctor");
+    let Ok(tim_core::store::ops::OpOutput::Report(report)) = &outcome.results[0] else {
+        panic!("{:?}", outcome.results)
+    };
+    assert!(report.mismatches.is_empty() && report.unreadable_records.is_empty(), "{report:?}");
+    assert_eq!(report.unindexed_records, 0, "{report:?}");
+    assert_eq!(report.messages as usize, stored.len(), "{report:?}");
+    println!("killed after {last} acknowledged messages; {} stored, none lost", stored.len());
+}
+
 /// The compiler flags for jsoncpp: `pkg-config --cflags jsoncpp`, or `/usr/include/jsoncpp`.
 fn jsoncpp_cflags() -> Vec<String> {
     if let Ok(out) = Command::new("pkg-config").args(["--cflags", "jsoncpp"]).output()
