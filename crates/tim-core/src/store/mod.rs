@@ -223,8 +223,8 @@ impl StoreSlot {
     }
 
     /// Folds the recent records if the store is open, has nothing left from a failed write and
-    /// the log is worth it (see [`Store::fold_recent_records_if_worth_it`]); a failure closes the store, to be
-    /// reopened by the next use.
+    /// the log is worth it (see [`Store::fold_recent_records_if_worth_it`]); a failure closes
+    /// the store, to be reopened by the next use.
     pub fn fold_recent_records_when_idle(&mut self) -> Result<bool, StoreError> {
         if self.idle_folds_paused {
             return Ok(false);

@@ -646,7 +646,13 @@ mod tests {
     /// Imports `ids` into `key`'s conversation (one message each), its index rows folded into
     /// the trees (where the tests that damage them by hand find them).
     fn import(store: &Store, key: &ConvKey, ids: &[&str]) -> Result<(), StoreError> {
-        use crate::state::messages::Origin;
+        import_pending(store, key, ids)?;
+        store.fold_pending_rows()?;
+        Ok(())
+    }
+
+    /// The import of one text message per ID into `key`'s conversation.
+    fn import_op(key: &ConvKey, ids: &[&str]) -> MsgOp {
         use tim_types::{Elem, Message};
         let messages = ids
             .iter()
@@ -656,10 +662,14 @@ mod tests {
                 msg
             })
             .collect();
-        let insert = MsgOp::Insert { key: key.clone(), messages, origin: Origin::Imported };
-        let outcome = store.execute(vec![insert], 100, 100, false, Vec::new())?;
+        MsgOp::Insert { key: key.clone(), messages, origin: crate::state::messages::Origin::Imported }
+    }
+
+    /// As [`import`], the rows left pending (fewer than the 8 rows at which this crate's tests
+    /// fold): a store then dropped is as after a crash.
+    fn import_pending(store: &Store, key: &ConvKey, ids: &[&str]) -> Result<(), StoreError> {
+        let outcome = store.execute(vec![import_op(key, ids)], 100, 100, false, Vec::new())?;
         assert!(outcome.results[0].is_ok(), "{:?}", outcome.results);
-        store.fold_pending_rows()?;
         Ok(())
     }
 
@@ -825,8 +835,6 @@ mod tests {
 
     #[test]
     fn a_failed_operation_leaves_no_pending_row_of_what_it_undid() {
-        use crate::state::messages::Origin;
-        use crate::store::ops::{HistoryQuery, OpOutput};
         let dir = tempfile::tempdir().unwrap();
         let (ann, bob, carol) =
             (ConvKey::c2c("ann").unwrap(), ConvKey::c2c("bob").unwrap(), ConvKey::c2c("carol").unwrap());
@@ -839,39 +847,17 @@ mod tests {
         // and is refused.
         lose_number(dir.path(), "bob", true, true);
         let (store, _) = Store::open(dir.path(), "alice").unwrap();
-        let one = |key: &ConvKey, id: &str| {
-            let mut msg = tim_types::Message::from_elems(vec![tim_types::Elem::text(id)]);
-            msg.message_msg_id = Some(id.into());
-            MsgOp::Insert { key: key.clone(), messages: vec![msg], origin: Origin::Imported }
-        };
         // Ann's message gets its rows pending, then carol's refusal fails the whole operation.
-        let failed = store.execute(vec![one(&ann, "a2"), one(&carol, "c1")], 100, 100, false, Vec::new());
-        assert!(failed.is_err());
-        let read = MsgOp::History { key: ann.clone(), query: HistoryQuery::default() };
-        let results = store.execute(vec![read], 100, 100, false, Vec::new()).unwrap().results;
-        let Ok(OpOutput::Messages(history)) = &results[0] else { panic!("{results:?}") };
-        let ids: Vec<_> = history.iter().filter_map(|m| m.message_msg_id.as_deref()).collect();
-        assert_eq!(ids, ["a1"], "a2 was never stored: no row of it is read");
-        assert!(
-            store.execute(vec![one(&ann, "a2")], 100, 100, false, Vec::new()).unwrap().results[0].is_ok()
+        let failed = store.execute(
+            vec![import_op(&ann, &["a2"]), import_op(&carol, &["c1"])],
+            100,
+            100,
+            false,
+            Vec::new(),
         );
-    }
-
-    /// As `import`, the rows left pending (the store then dropped as by a crash: fewer than the
-    /// 8 rows at which this crate's tests fold).
-    fn import_pending(store: &Store, key: &ConvKey, ids: &[&str]) {
-        use crate::state::messages::Origin;
-        use tim_types::{Elem, Message};
-        let messages = ids
-            .iter()
-            .map(|id| {
-                let mut msg = Message::from_elems(vec![Elem::text(*id)]);
-                msg.message_msg_id = Some((*id).into());
-                msg
-            })
-            .collect();
-        let insert = MsgOp::Insert { key: key.clone(), messages, origin: Origin::Imported };
-        assert!(store.execute(vec![insert], 100, 100, false, Vec::new()).unwrap().results[0].is_ok());
+        assert!(failed.is_err());
+        assert_eq!(history_of(&store, &ann), ["a1"], "a2 was never stored: no row of it is read");
+        import_pending(&store, &ann, &["a2"]).unwrap();
     }
 
     /// A conversation's history, oldest first, by message ID.
@@ -891,7 +877,7 @@ mod tests {
         {
             let (store, _) = Store::open(dir.path(), "alice").unwrap();
             import(&store, &bob, &["b1", "b2"]).unwrap();
-            import_pending(&store, &dave, &["d1", "d2"]);
+            import_pending(&store, &dave, &["d1", "d2"]).unwrap();
         }
         // Dave's pair lost from both tables while his rows were only in memory: nothing in the
         // file names his number.
@@ -923,7 +909,7 @@ mod tests {
         {
             let (store, _) = Store::open(dir.path(), "alice").unwrap();
             import(&store, &bob, &["b1", "b2"]).unwrap();
-            import_pending(&store, &dave, &["d1", "d2"]);
+            import_pending(&store, &dave, &["d1", "d2"]).unwrap();
         }
         lose_number(dir.path(), "dave", true, false);
         {
@@ -931,7 +917,7 @@ mod tests {
             let (found, _) = doctor(&store, false);
             assert_eq!(found.unindexed_records, 2, "{found:?}");
             // A close folds the others' rows: the mark stays before dave's records.
-            import_pending(&store, &bob, &["b3"]);
+            import_pending(&store, &bob, &["b3"]).unwrap();
             store.fold_pending_rows().unwrap();
         }
         let (store, _) = Store::open(dir.path(), "alice").unwrap();
@@ -952,8 +938,8 @@ mod tests {
         let (bob, dave) = (ConvKey::c2c("bob").unwrap(), ConvKey::c2c("dave").unwrap());
         {
             let (store, _) = Store::open(dir.path(), "alice").unwrap();
-            import_pending(&store, &bob, &["b1", "b2", "b3"]);
-            import_pending(&store, &dave, &["d1"]);
+            import_pending(&store, &bob, &["b1", "b2", "b3"]).unwrap();
+            import_pending(&store, &dave, &["d1"]).unwrap();
         }
         // Bob's last message.
         garble_log_record(dir.path(), 2);
