@@ -35,22 +35,23 @@ use hashbrown::HashMap;
 use redb::{ReadableTable, Table};
 
 use super::redb_store::{StoreError, read_u64};
-use super::schema::META_INDEXED_BELOW;
 #[cfg(doc)]
 use super::schema::{MESSAGE_IDS, MESSAGE_INDEX, MESSAGE_LOG};
+use super::schema::{META_INDEXED_BELOW, conv_row};
+use crate::ids::ConvKey;
 
 /// A row of the per-conversation index: the conversation's number, the message's time and uid.
 pub type IndexRow = (u32, u64, u64);
 
-/// The value of an ID index row, owned: the conversation's type and ID, the message's time and
-/// uid.
-pub type OwnedMsgKey = (u8, String, u64, u64);
+/// The value of an ID index row, held: the conversation, the message's time and uid (a key holds
+/// an ID of up to 21 bytes inline: no allocation per message for most).
+pub type HeldMsgKey = (ConvKey, u64, u64);
 
 /// The rows at which a message operation folds them (by default; see [`fold_pending_rows_at`]).
 /// Why this many: at 16,384 the same writes without engine code measured 128k rows/s, at
-/// 65,536 about 200k, at 262,144 220k; the rows take about 150 bytes each in memory (10 MB),
-/// and a store that did not close cleanly reads them again from the log at its first write
-/// (a few tenths of a second).
+/// 65,536 about 200k, at 262,144 220k; the rows take roughly 100 bytes each in memory (under
+/// 10 MB), and a store that did not close cleanly reads them again from the log at its first
+/// message operation (about 120 ms for 65,000, `rebuild_probe`).
 pub const FOLD_ROWS: usize = 65_536;
 
 /// The rows at which every store of the process folds. In this crate's unit tests 8, so that
@@ -82,7 +83,7 @@ pub enum Stranded {
 #[derive(Debug, Default)]
 pub struct PendingRows {
     index: BTreeSet<IndexRow>,
-    ids: HashMap<String, OwnedMsgKey>,
+    ids: HashMap<String, HeldMsgKey>,
     /// The records past the mark that have no rows, by uid.
     stranded: BTreeMap<u64, Stranded>,
     /// The mark as the file has it: the log from here on is what these rows were made from.
@@ -120,11 +121,11 @@ impl PendingRows {
         self
     }
 
-    /// Adds a message's rows (its ID is in use nowhere: the caller checked).
-    pub fn insert(&mut self, row: IndexRow, msg_id: &str, key: (u8, &str, u64, u64)) {
+    /// Adds the rows of a message of `conv` (its ID is in use nowhere: the caller checked).
+    pub fn insert(&mut self, row: IndexRow, msg_id: &str, conv: &ConvKey) {
         self.changed = true;
         self.index.insert(row);
-        let earlier = self.ids.insert(msg_id.to_owned(), (key.0, key.1.to_owned(), key.2, key.3));
+        let earlier = self.ids.insert(msg_id.to_owned(), (conv.clone(), row.1, row.2));
         debug_assert!(earlier.is_none(), "message ID {msg_id} indexed twice");
     }
 
@@ -168,7 +169,7 @@ impl PendingRows {
     }
 
     /// The ID row of `msg_id`, if it is here.
-    pub fn find_id(&self, msg_id: &str) -> Option<&OwnedMsgKey> {
+    pub fn find_id(&self, msg_id: &str) -> Option<&HeldMsgKey> {
         self.ids.get(msg_id)
     }
 
@@ -197,10 +198,11 @@ impl PendingRows {
         for row in &self.index {
             index.insert(row, ())?;
         }
-        let mut by_id: Vec<(String, OwnedMsgKey)> = std::mem::take(&mut self.ids).into_iter().collect();
+        let mut by_id: Vec<(String, HeldMsgKey)> = std::mem::take(&mut self.ids).into_iter().collect();
         by_id.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-        for (id, (conv_type, conv_id, time, uid)) in &by_id {
-            ids.insert(id.as_str(), (*conv_type, conv_id.as_str(), *time, *uid))?;
+        for (id, (conv, time, uid)) in &by_id {
+            let (conv_type, conv_id) = conv_row(conv);
+            ids.insert(id.as_str(), (conv_type, conv_id, *time, *uid))?;
         }
         self.index = BTreeSet::new();
         self.changed = true;
