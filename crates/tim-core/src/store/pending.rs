@@ -13,7 +13,9 @@
 //! Invariants:
 //! - Every message record in [`MESSAGE_LOG`] whose uid is below the mark
 //!   ([`META_INDEXED_BELOW`]) has its rows in the index trees; every one at or above it has them
-//!   here instead, never in both (an insert checks that the ID is not in use first).
+//!   here instead (or in the trees, if a fold wrote them while the mark was held back by a
+//!   stranded record, below), never in both (an insert checks that the ID is not in use first;
+//!   the rebuild skips a record whose row the tree has).
 //! - So these rows can always be read again from the file: the log from the mark on
 //!   ([`MessageTables::open`](super::messages::MessageTables::open) does it when handed none).
 //!   A store keeps them across transactions as it keeps the recent records' index: put back
