@@ -117,11 +117,14 @@ fn decode_row_parts(bytes: &[u8]) -> Result<(MsgPos, RowParts), String> {
         Some(&version @ (FRAMED_V1 | FRAMED_V2)) if bytes.len() > FRAME_HEADER => {
             let word = |at: usize| u64::from_le_bytes(bytes[at..at + 8].try_into().expect("8 bytes"));
             let body = &bytes[FRAME_HEADER..];
-            let parts = if version == FRAMED_V2 {
-                expand(body).and_then(|json| serde_json::from_str(&json).map_err(|e| e.to_string()))
-            } else {
-                serde_json::from_slice(body).map_err(|e| e.to_string())
-            }?;
+            // An object, as a message is (a derived struct would also read an array).
+            let object = |json: &[u8]| -> Result<RowParts, String> {
+                if json.first() != Some(&b'{') {
+                    return Err("the record's message is not a JSON object".into());
+                }
+                serde_json::from_slice(json).map_err(|e| e.to_string())
+            };
+            let parts = if version == FRAMED_V2 { object(expand(body)?.as_bytes()) } else { object(body) }?;
             Ok((MsgPos { time: word(1), uid: word(9) }, parts))
         }
         _ => {
@@ -165,57 +168,47 @@ impl<'txn> MessageTables<'txn> {
 
     /// Reads the pending rows from the log's records from uid `below` on: the rows of each
     /// record whose conversation has a number and whose rows the trees do not hold already (a
-    /// file without a mark reads its whole log). A record that cannot have rows is stranded
-    /// (`pending.rs`), for the doctor to report and, once it can, index.
+    /// file without a mark reads its whole log). A record whose conversation has no number is
+    /// stranded (`pending.rs`); one that cannot have rows at all (it does not read, or its uid
+    /// or ID is another's) is left out, as unindexed.
     fn read_pending(&mut self, below: u64) -> Result<(), StoreError> {
         let mut found = PendingRows::read_from(below);
         for entry in self.log.range(below..)? {
             let (uid, bytes) = entry?;
             let uid = uid.value();
-            let (pos, parts) = match decode_row_parts(bytes.value()) {
-                Ok((pos, parts)) if pos.uid == uid => (pos, parts),
-                Ok(_) => {
-                    found.strand(uid, Stranded::Unreadable("the record is another uid's".into()));
-                    continue;
-                }
-                Err(detail) => {
-                    found.strand(uid, Stranded::Unreadable(detail));
-                    continue;
-                }
-            };
-            let (Some(conv_type), Some(conv_id)) =
-                (parts.message_conv_type, parts.message_conv_id.as_deref())
+            let Ok((pos, parts)) = decode_row_parts(bytes.value()) else { continue };
+            let (Some(conv_type), Some(conv_id), Some(msg_id)) =
+                (parts.message_conv_type, parts.message_conv_id, parts.message_msg_id)
             else {
-                found.strand(uid, Stranded::Unreadable("the record names no conversation".into()));
                 continue;
             };
-            let Ok(key) = ConvKey::new(conv_type, conv_id) else {
-                found.strand(uid, Stranded::Unreadable("the record's conversation ID is not valid".into()));
+            let Ok(key) = ConvKey::new(conv_type, &conv_id) else { continue };
+            if pos.uid != uid {
                 continue;
-            };
+            }
             // Through the numbers remembered: a conversation's records come many times.
             let Some(number) = self.numbers.find(&key)? else {
-                found.strand(uid, Stranded::NoNumber((conv_type.value() as u8, conv_id.to_owned())));
+                let conv = (conv_type.value() as u8, conv_id);
+                found.strand(uid, Stranded { conv, msg_id, time: pos.time });
                 continue;
             };
             let row = index_row(number, pos);
-            if self.index.get(row)?.is_some() {
-                // Folded already (a file without the mark, or records past a stranded one).
+            if self.index.get(row)?.is_some() || self.ids.get(msg_id.as_str())?.is_some() {
+                // Folded already (a file without the mark, or records past a stranded one), or
+                // the ID is the row of another message (a damaged file): not made again.
                 continue;
             }
-            let msg_id = parts.message_msg_id.as_deref().unwrap_or_default();
-            if self.ids.get(msg_id)?.is_some() || found.find_id(msg_id).is_some() {
-                found.strand(uid, Stranded::Unreadable(format!("its ID {msg_id} is another message's")));
+            if found.find_id(&msg_id).is_some() || found.stranded_id(&msg_id).is_some() {
                 continue;
             }
-            found.insert(row, msg_id, &key);
+            found.insert(row, &msg_id, &key);
         }
         self.pending = found.settled();
         Ok(())
     }
 
-    /// Reads the pending rows again from the log past the mark, in this transaction: after the
-    /// doctor put numbers back, stranded records may now have rows.
+    /// Reads the pending rows again from the log past the mark, in this transaction: after a
+    /// conversation with stranded records got a number, their rows are made.
     pub fn reread_pending(&mut self) -> Result<(), StoreError> {
         let below = self.pending.indexed_below();
         self.read_pending(below)?;
@@ -224,37 +217,45 @@ impl<'txn> MessageTables<'txn> {
         Ok(())
     }
 
-    /// The records past the mark that have no index rows (`pending.rs`), by uid.
+    /// The records past the mark whose conversation has no number (`pending.rs`), by uid.
     pub fn stranded(&self) -> &std::collections::BTreeMap<u64, Stranded> {
         self.pending.stranded()
     }
 
-    /// Gives a number to each conversation that stranded records name and that has none (the
-    /// doctor's fix, after the number tables were put right: a number lost with rows that were
-    /// never written names no rows anywhere); how many it gave. A conversation the tables refuse
-    /// a number (they still disagree) is left as it is.
-    pub fn number_stranded(&mut self) -> Result<usize, StoreError> {
-        let wanting: std::collections::BTreeSet<(u8, String)> = self
-            .pending
-            .stranded()
-            .values()
-            .filter_map(|why| match why {
-                Stranded::NoNumber(conv) => Some(conv.clone()),
-                Stranded::Unreadable(_) => None,
-            })
-            .collect();
+    /// Gives a number to each conversation that stranded records name, that has none and that
+    /// `wanted` accepts (the doctor's fix, after the number tables were put right: a number lost
+    /// with rows that were never written names no rows anywhere); how many it gave. Nothing is
+    /// given while the tables disagree, nor a number the index has rows under.
+    pub fn number_stranded(&mut self, wanted: impl Fn(&(u8, String)) -> bool) -> Result<usize, StoreError> {
+        let wanting: std::collections::BTreeSet<(u8, String)> =
+            self.pending.stranded().values().map(|r| r.conv.clone()).filter(|conv| wanted(conv)).collect();
         let mut gave = 0;
         for (conv_type, conv_id) in wanting {
             if self.numbers.find_row((conv_type, &conv_id))?.is_some() {
                 continue;
             }
+            let Some(next) = self.numbers.next_number()? else { break };
+            if self.rows(rows_of(next), false)?.next().is_some() {
+                break;
+            }
             match self.numbers.give((conv_type, &conv_id)) {
                 Ok(_) => gave += 1,
-                Err(StoreError::Corrupt { .. }) => {}
+                Err(StoreError::Corrupt { .. }) => break,
                 Err(other) => return Err(other),
             }
         }
         Ok(gave)
+    }
+
+    /// Why the log's record at `uid` does not read, if it is there and does not.
+    pub fn unreadable_at(&self, uid: u64) -> Result<Option<String>, StoreError> {
+        Ok(match self.log.get(uid)? {
+            Some(bytes) => decode(bytes.value(), String::new).err().map(|e| match e {
+                StoreError::Corrupt { detail, .. } => detail,
+                other => other.to_string(),
+            }),
+            None => None,
+        })
     }
 
     /// How many messages have their index rows pending (`pending.rs`).
@@ -338,6 +339,10 @@ impl<'txn> MessageTables<'txn> {
             let (conv_type, conv_id) = conv_row(key);
             return Ok(Some(((conv_type, conv_id.to_owned()), MsgPos { time: *time, uid: *uid })));
         }
+        // A stranded record is stored, if not indexed: its ID is taken.
+        if let Some((uid, record)) = self.pending.stranded_id(msg_id) {
+            return Ok(Some((record.conv.clone(), MsgPos { time: record.time, uid })));
+        }
         Ok(self.ids.get(msg_id)?.map(|guard| {
             let (t, id, time, uid) = guard.value();
             ((t, id.to_owned()), MsgPos { time, uid })
@@ -360,6 +365,11 @@ impl<'txn> MessageTables<'txn> {
                         key: key.to_string(),
                         detail: format!("number {number} would be given again (run the doctor)"),
                     });
+                }
+                if self.pending.strands(conv_row(key)) {
+                    // Its records stranded for want of a number (a damaged file) get their rows
+                    // now, under the number just given.
+                    self.reread_pending()?;
                 }
                 number
             }
@@ -618,6 +628,11 @@ impl<'txn> MessageTables<'txn> {
         })?;
         for (pos, msg_id, seq) in &found {
             self.remove_read(key, *pos, msg_id, *seq)?;
+        }
+        // Records stranded for want of a number (a damaged file) are its messages too: they go
+        // with it, instead of coming back once the conversation has a number again.
+        for uid in self.pending.unstrand(conv_row(key)) {
+            self.log.remove(uid)?;
         }
         Ok(found.len() as u64)
     }

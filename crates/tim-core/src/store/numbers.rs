@@ -105,15 +105,20 @@ impl<'txn> Numbers<'txn> {
         Ok(number)
     }
 
+    /// The number [`Self::give`] would give next: one past the largest (`None`: none left).
+    pub fn next_number(&self) -> Result<Option<u32>, StoreError> {
+        Ok(match self.by_number.last()? {
+            Some((number, _)) => number.value().checked_add(1),
+            None => Some(0),
+        })
+    }
+
     /// Gives the conversation stored as `row` (type, ID) the next number; it must have none.
     pub fn give(&mut self, row: (u8, &str)) -> Result<u32, StoreError> {
-        let next = match self.by_number.last()? {
-            Some((number, _)) => number.value().checked_add(1).ok_or_else(|| StoreError::Corrupt {
-                key: format!("{row:?}"),
-                detail: "no conversation number left".into(),
-            })?,
-            None => 0,
-        };
+        let next = self.next_number()?.ok_or_else(|| StoreError::Corrupt {
+            key: format!("{row:?}"),
+            detail: "no conversation number left".into(),
+        })?;
         // Tables that lost rows (a damaged file) could hand out a number a conversation already
         // has: refused rather than two conversations sharing a number, and so a history. With
         // no gaps and nothing ever removed, both hold `next` rows.

@@ -14,7 +14,7 @@ use tim_types::{ConvType, ElemType, ErrCode, Message, MessageJson};
 
 use super::messages::MessageTables;
 use super::numbers::NumberCache;
-use super::pending::{PendingRows, Stranded};
+use super::pending::PendingRows;
 use super::recent::{self, RecentIndex, RecordWriter};
 use super::redb_store::StoreError;
 use super::schema::{CONVERSATIONS, META, META_NEXT_MSG_UID, RECENT_RECORDS, conv_row};
@@ -693,12 +693,22 @@ impl Batch<'_, '_> {
         self.repaired_tables |= fix && numbers_to_repair;
         report.mismatches.extend(numbering.repairable.into_iter().map(|line| format!("numbers: {line}")));
         report.damaged_numbers = numbering.damaged;
-        // Records past the mark that have no index rows (`pending.rs`): with `fix`, the
-        // conversations they name get their numbers (put back above, or new ones: a number lost
-        // with rows never written names no rows anywhere) and their rows are made, in this
-        // transaction, before the recount finds their conversations empty.
+        // Records past the mark stranded for want of a number (`pending.rs`): with `fix`, the
+        // conversations they name that exist get their numbers (put back above, or new ones: a
+        // number lost with rows never written names no rows anywhere) and their rows are made,
+        // in this transaction, before the recount finds those conversations empty.
         if fix && !self.tables.stranded().is_empty() {
-            let gave = self.tables.number_stranded()?;
+            let named: BTreeSet<(u8, String)> =
+                self.tables.stranded().values().map(|r| r.conv.clone()).collect();
+            let mut existing = HashSet::new();
+            for conv in named {
+                if let Ok(key) = recent::conv_key(conv.0, &conv.1)
+                    && self.conv(&key)?.is_some()
+                {
+                    existing.insert(conv);
+                }
+            }
+            let gave = self.tables.number_stranded(|conv| existing.contains(conv))?;
             if gave > 0 || numbers_to_repair {
                 self.tables.reread_pending()?;
                 self.repaired_tables = true;
@@ -706,23 +716,9 @@ impl Batch<'_, '_> {
         }
         // Records indexed but unreadable that the log holds: not "unindexed".
         let mut unreadable_in_log = 0u64;
-        // Stranded records that do not read: whose they are is unknown, so a conversation whose
-        // last or newest message is one of them is not recounted; those naming a conversation
-        // without a number leave it unrecounted too.
-        let mut unreadable_stranded = HashSet::new();
-        let mut without_number = HashSet::new();
-        for (&uid, why) in self.tables.stranded() {
-            match why {
-                Stranded::Unreadable(detail) => {
-                    unreadable_in_log += 1;
-                    unreadable_stranded.insert(uid);
-                    report.unreadable_records.push(format!("log record {uid} (not indexed): {detail}"));
-                }
-                Stranded::NoNumber(conv) => {
-                    without_number.insert(conv.clone());
-                }
-            }
-        }
+        // Conversations whose messages are stranded still: not recounted (they would look empty).
+        let without_number: HashSet<(u8, String)> =
+            self.tables.stranded().values().map(|r| r.conv.clone()).collect();
         // The damaged numbers whose messages were counted (two conversations may share one).
         let mut shared_counted = HashSet::new();
         let keys = recent::current_keys(
@@ -779,14 +775,33 @@ impl Batch<'_, '_> {
                     report.unreadable_records.push(format!("{key}@{}/{}: {why}", pos.time, pos.uid));
                 },
             )?;
-            let touches_stranded = [conv.last_pos(), conv.newest()]
-                .into_iter()
-                .flatten()
-                .any(|p| unreadable_stranded.contains(&p.uid));
-            if report.unreadable_records.len() > unreadable_before || touches_stranded {
+            if report.unreadable_records.len() > unreadable_before {
                 // A recount without them could be wrong (the unreadable one may be the last
                 // message, or unread): this conversation is reported, not corrected.
                 continue;
+            }
+            let last_pos = last.as_ref().map(|r| r.pos);
+            if conv.last_pos() != last_pos || conv.newest() != newest {
+                // Its last or newest message may be a record that does not read and that
+                // nothing indexes (it was not indexed yet when it was damaged): reported, and
+                // the conversation left as it is, as for an indexed one.
+                let mut unindexed_unreadable = false;
+                let mut seen = None;
+                for pos in [conv.last_pos(), conv.newest()].into_iter().flatten() {
+                    if seen.replace(pos.uid) == Some(pos.uid) {
+                        continue;
+                    }
+                    if let Some(why) = self.tables.unreadable_at(pos.uid)? {
+                        unindexed_unreadable = true;
+                        unreadable_in_log += 1;
+                        report
+                            .unreadable_records
+                            .push(format!("{key}@{}/{}: {why} (not indexed)", pos.time, pos.uid));
+                    }
+                }
+                if unindexed_unreadable {
+                    continue;
+                }
             }
             let mut fixed = conv.clone();
             let mut check = |field: &str, ok: bool| {

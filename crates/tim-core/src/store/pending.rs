@@ -21,10 +21,13 @@
 //!   A store keeps them across transactions as it keeps the recent records' index: put back
 //!   after a commit, or after an abort that did not change them; otherwise dropped and read
 //!   again by the next transaction.
-//! - A record past the mark whose rows cannot be made (its conversation has no number, or the
-//!   record does not read: only a damaged file has one) is *stranded*: listed here, never
-//!   indexed, and the mark never moves past it, so that once the doctor has put its number back
-//!   (or given one) its rows are made from the log like the others. The doctor reports them.
+//! - A record past the mark whose conversation has no number (only a damaged file has one: the
+//!   pair lost while the rows were only in memory) is *stranded*: listed here, found by its ID
+//!   (so that it is not stored twice), never indexed, and the mark never moves past it, so that
+//!   once its conversation has a number again (the doctor's fix, or a message stored in it) its
+//!   rows are made from the log like the others; deleting the conversation removes it. A record
+//!   that cannot have rows at all (it does not read, or its ID or uid is another's) is left
+//!   out: like any record nothing indexes, the doctor counts it as unindexed.
 //! - A fold writes all of them and moves the mark in one transaction: by the message operation
 //!   that finds [`fold_due`], and when the store closes. Not when the actor is idle (as the
 //!   recent records are): a writer pausing a millisecond between calls looks idle, and a
@@ -72,13 +75,15 @@ pub fn fold_due(rows: usize) -> bool {
     rows >= FOLD_AT.load(Ordering::Relaxed)
 }
 
-/// Why a record past the mark has no rows (see the invariants).
+/// A record past the mark whose conversation has no number (see the invariants).
 #[derive(Debug, Clone, PartialEq)]
-pub enum Stranded {
-    /// The record names a conversation that has no number.
-    NoNumber((u8, String)),
-    /// The record does not read (or is not the record of its uid, or its ID is another's).
-    Unreadable(String),
+pub struct Stranded {
+    /// Its conversation, as stored: type and ID.
+    pub conv: (u8, String),
+    /// Its message ID.
+    pub msg_id: String,
+    /// Its time (with the uid, its position).
+    pub time: u64,
 }
 
 /// The index rows of the messages stored since the last fold.
@@ -86,8 +91,10 @@ pub enum Stranded {
 pub struct PendingRows {
     index: BTreeSet<IndexRow>,
     ids: HashMap<String, HeldMsgKey>,
-    /// The records past the mark that have no rows, by uid.
+    /// The records past the mark whose conversation has no number, by uid.
     stranded: BTreeMap<u64, Stranded>,
+    /// Their uids by message ID.
+    stranded_ids: HashMap<String, u64>,
     /// The mark as the file has it: the log from here on is what these rows were made from.
     indexed_below: u64,
     /// Whether a row was added or removed since the store last put these back: an aborted
@@ -141,14 +148,44 @@ impl PendingRows {
         self.indexed_below
     }
 
-    /// Lists a record past the mark that gets no rows.
-    pub fn strand(&mut self, uid: u64, why: Stranded) {
-        self.stranded.insert(uid, why);
+    /// Lists a record past the mark whose conversation has no number.
+    pub fn strand(&mut self, uid: u64, record: Stranded) {
+        self.stranded_ids.insert(record.msg_id.clone(), uid);
+        self.stranded.insert(uid, record);
     }
 
-    /// The records past the mark that have no rows, by uid.
+    /// The records past the mark whose conversation has no number, by uid.
     pub fn stranded(&self) -> &BTreeMap<u64, Stranded> {
         &self.stranded
+    }
+
+    /// The stranded record with this message ID, and its uid.
+    pub fn stranded_id(&self, msg_id: &str) -> Option<(u64, &Stranded)> {
+        let uid = *self.stranded_ids.get(msg_id)?;
+        self.stranded.get(&uid).map(|record| (uid, record))
+    }
+
+    /// Whether a stranded record names this conversation.
+    pub fn strands(&self, conv: (u8, &str)) -> bool {
+        self.stranded.values().any(|r| (r.conv.0, r.conv.1.as_str()) == conv)
+    }
+
+    /// Takes the stranded records of a conversation off the list (it is deleted with its
+    /// messages); returns their uids.
+    pub fn unstrand(&mut self, conv: (u8, &str)) -> Vec<u64> {
+        let uids: Vec<u64> = self
+            .stranded
+            .iter()
+            .filter(|(_, r)| (r.conv.0, r.conv.1.as_str()) == conv)
+            .map(|(&uid, _)| uid)
+            .collect();
+        for uid in &uids {
+            if let Some(record) = self.stranded.remove(uid) {
+                self.stranded_ids.remove(&record.msg_id);
+            }
+        }
+        self.changed |= !uids.is_empty();
+        uids
     }
 
     /// Whether the index row is here.
