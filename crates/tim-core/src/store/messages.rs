@@ -186,19 +186,26 @@ impl<'txn> MessageTables<'txn> {
             if pos.uid != uid {
                 continue;
             }
+            // Its ID the row of another message, or of one read before (a damaged file; or, for
+            // the row, folded already: a file without the mark, or records past a stranded
+            // one): not made again.
+            let taken = |found: &PendingRows, ids: &Table<'txn, &'static str, MsgKey<'static>>| {
+                Ok::<_, StoreError>(
+                    found.find_id(&msg_id).is_some()
+                        || found.stranded_id(&msg_id).is_some()
+                        || ids.get(msg_id.as_str())?.is_some(),
+                )
+            };
             // Through the numbers remembered: a conversation's records come many times.
             let Some(number) = self.numbers.find(&key)? else {
-                let conv = (conv_type.value() as u8, conv_id);
-                found.strand(uid, Stranded { conv, msg_id, time: pos.time });
+                if !taken(&found, &self.ids)? {
+                    let conv = (conv_type.value() as u8, conv_id);
+                    found.strand(uid, Stranded { conv, msg_id, time: pos.time });
+                }
                 continue;
             };
             let row = index_row(number, pos);
-            if self.index.get(row)?.is_some() || self.ids.get(msg_id.as_str())?.is_some() {
-                // Folded already (a file without the mark, or records past a stranded one), or
-                // the ID is the row of another message (a damaged file): not made again.
-                continue;
-            }
-            if found.find_id(&msg_id).is_some() || found.stranded_id(&msg_id).is_some() {
+            if self.index.get(row)?.is_some() || taken(&found, &self.ids)? {
                 continue;
             }
             found.insert(row, &msg_id, &key);
