@@ -2,7 +2,7 @@
 //! written behind (`tim_core::store`'s pending rows) back from the log. Stores `N` W1 messages
 //! (default 65,000: just under one fold) through the store API, drops the store without folding
 //! (as a crash does), opens it again and times the first operation (a history page), then a
-//! second one. `rebuild_probe [N]`.
+//! second one, then the fold a close makes. `rebuild_probe [N]`.
 
 mod common;
 
@@ -35,4 +35,8 @@ fn main() {
         store.execute(vec![read], 0, 1, false, Vec::new()).unwrap();
         println!("{round}: {:?}", start.elapsed());
     }
+    // What a close then pays to fold them (`StoreSlot::close`: logout, `TIMUninit`).
+    let start = Instant::now();
+    store.fold_pending_rows().unwrap();
+    println!("the fold at close: {:?}", start.elapsed());
 }
