@@ -171,9 +171,9 @@ impl<'txn> MessageTables<'txn> {
     /// file without a mark reads its whole log). A record whose conversation has no number is
     /// stranded (`pending.rs`); one that cannot have rows at all (it does not read, or its uid
     /// or ID is another's) is left out, as unindexed.
-    fn read_pending(&mut self, below: u64) -> Result<(), StoreError> {
+    fn read_pending(&mut self, below: Option<u64>) -> Result<(), StoreError> {
         let mut found = PendingRows::read_from(below);
-        for entry in self.log.range(below..)? {
+        for entry in self.log.range(below.unwrap_or(0)..)? {
             let (uid, bytes) = entry?;
             let uid = uid.value();
             let Ok((pos, parts)) = decode_row_parts(bytes.value()) else { continue };

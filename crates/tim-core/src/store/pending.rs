@@ -97,6 +97,9 @@ pub struct PendingRows {
     stranded_ids: HashMap<String, u64>,
     /// The mark as the file has it: the log from here on is what these rows were made from.
     indexed_below: u64,
+    /// Whether the file has no mark (damaged): the next fold writes it, even of no rows, so that
+    /// the opens after it do not read the whole log again.
+    needs_mark: bool,
     /// Whether a row was added or removed since the store last put these back: an aborted
     /// transaction that changed them leaves the store without (see the invariants).
     changed: bool,
@@ -138,14 +141,24 @@ impl PendingRows {
         debug_assert!(earlier.is_none(), "message ID {msg_id} indexed twice");
     }
 
-    /// Starts the rows read from the log past the mark `indexed_below`.
-    pub fn read_from(indexed_below: u64) -> Self {
-        PendingRows { indexed_below, ..PendingRows::default() }
+    /// Starts the rows read from the log past the mark `indexed_below` (`None`: the file has
+    /// none, and the whole log is read).
+    pub fn read_from(indexed_below: Option<u64>) -> Self {
+        PendingRows {
+            indexed_below: indexed_below.unwrap_or(0),
+            needs_mark: indexed_below.is_none(),
+            ..PendingRows::default()
+        }
     }
 
-    /// The mark these rows were read from (and folds moved since).
-    pub fn indexed_below(&self) -> u64 {
-        self.indexed_below
+    /// The mark these rows were read from (and folds moved since), as [`Self::read_from`] takes it.
+    pub fn indexed_below(&self) -> Option<u64> {
+        (!self.needs_mark).then_some(self.indexed_below)
+    }
+
+    /// Whether a close should fold: rows to write, or a mark the file lacks.
+    pub fn worth_a_fold_at_close(&self) -> bool {
+        !self.index.is_empty() || self.needs_mark
     }
 
     /// Lists a record past the mark whose conversation has no number.
@@ -247,15 +260,18 @@ impl PendingRows {
         self.changed = true;
         let mark = self.stranded.keys().next().map_or(next_uid, |&first| first.min(next_uid));
         self.indexed_below = mark;
+        self.needs_mark = false;
         Ok(mark)
     }
 }
 
-/// The mark: every message record with a uid below it has its rows in the index trees. A file
-/// without one (written before the mark, or damaged) reads as 0: its whole log is read again,
-/// each record's rows taken as pending only where the trees do not have them.
-pub fn indexed_below(meta: &impl ReadableTable<&'static str, &'static [u8]>) -> Result<u64, StoreError> {
-    Ok(meta.get(META_INDEXED_BELOW)?.map_or(0, |v| read_u64(v.value())))
+/// The mark: every message record with a uid below it has its rows in the index trees. `None`
+/// for a file without one (damaged: an upgrade writes it): its whole log is read again, each
+/// record's rows taken as pending only where the trees do not have them.
+pub fn indexed_below(
+    meta: &impl ReadableTable<&'static str, &'static [u8]>,
+) -> Result<Option<u64>, StoreError> {
+    Ok(meta.get(META_INDEXED_BELOW)?.map(|v| read_u64(v.value())))
 }
 
 /// Moves the mark (in the transaction of a fold, or of an upgrade whose rows are all in the
@@ -341,7 +357,7 @@ mod tests {
         (
             txn.open_table(MESSAGE_INDEX).unwrap().len().unwrap(),
             txn.open_table(MESSAGE_IDS).unwrap().len().unwrap(),
-            indexed_below(&meta).unwrap(),
+            indexed_below(&meta).unwrap().unwrap_or(0),
             next_uid,
         )
     }
@@ -420,5 +436,33 @@ mod tests {
         assert_eq!(history(&store), ["b1", "b2", "b3", "b4", "b5", "b6", "b7", "b8", "b9"]);
         assert_eq!(doctor(&store), (9, 0, vec![]));
         assert_eq!(import(&store, &["b1", "b9", "b10"]), 1, "b1 and b9 are duplicates");
+        // A close writes the mark again, so that the next open reads only what is past it.
+        assert!(store.fold_pending_rows().unwrap());
+        drop(store);
+        let (.., mark, next_uid) = in_trees(dir.path());
+        assert_eq!(mark, next_uid);
+    }
+
+    #[test]
+    fn a_close_writes_a_lost_mark_even_with_no_row_to_fold() {
+        let dir = tempfile::tempdir().unwrap();
+        {
+            let (store, _) = Store::open(dir.path(), "alice").unwrap();
+            import(&store, &["b1", "b2", "b3", "b4", "b5", "b6", "b7", "b8"]);
+        }
+        let remove_mark = || {
+            let db = Database::create(user_store_path(dir.path(), "alice")).unwrap();
+            let txn = db.begin_write().unwrap();
+            txn.open_table(META).unwrap().remove(META_INDEXED_BELOW).unwrap();
+            txn.commit().unwrap();
+        };
+        remove_mark();
+        let (store, _) = Store::open(dir.path(), "alice").unwrap();
+        assert_eq!(history(&store).len(), 8, "a read reads the whole log once");
+        assert!(store.fold_pending_rows().unwrap(), "the mark is written though no row is pending");
+        assert!(!store.fold_pending_rows().unwrap(), "then there is nothing to do");
+        drop(store);
+        let (index_rows, _, mark, next_uid) = in_trees(dir.path());
+        assert_eq!((index_rows, mark), (8, next_uid));
     }
 }

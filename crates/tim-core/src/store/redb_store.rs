@@ -294,14 +294,14 @@ impl Store {
         Ok(true)
     }
 
-    /// Folds the pending index rows, whatever their number, in a durable commit of its own;
-    /// whether there were any. For a store about to close: its next open then has none to read
-    /// from the log.
+    /// Folds the pending index rows, whatever their number, in a durable commit of its own, and
+    /// writes the mark if the file had lost it; whether there was anything to do. For a store
+    /// about to close: its next open then has nothing to read from the log.
     pub fn fold_pending_rows(&self) -> Result<bool, StoreError> {
         // The transaction before the slot, as every other write takes them.
         let txn = self.db.begin_write()?;
         let mut pending_held = self.pending_rows();
-        if pending_held.as_ref().is_none_or(PendingRows::is_empty) {
+        if !pending_held.as_ref().is_some_and(PendingRows::worth_a_fold_at_close) {
             txn.abort()?;
             return Ok(false);
         }
