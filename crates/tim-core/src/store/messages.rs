@@ -340,15 +340,18 @@ impl<'txn> MessageTables<'txn> {
         (self.numbers.into_known(), self.pending)
     }
 
-    /// Where the message with this ID is: its conversation key parts and position.
+    /// Whether a stored message has this ID: an indexed one, or a record stranded for want of a
+    /// conversation number (`pending.rs`), which is stored if in no history (a new message with
+    /// its ID would be a second copy once it is indexed).
+    pub fn id_taken(&self, msg_id: &str) -> Result<bool, StoreError> {
+        Ok(self.pending.stranded_id(msg_id).is_some() || self.find_id(msg_id)?.is_some())
+    }
+
+    /// Where the indexed message with this ID is: its conversation key parts and position.
     pub fn find_id(&self, msg_id: &str) -> Result<Option<(ConvKeyParts, MsgPos)>, StoreError> {
         if let Some((key, time, uid)) = self.pending.find_id(msg_id) {
             let (conv_type, conv_id) = conv_row(key);
             return Ok(Some(((conv_type, conv_id.to_owned()), MsgPos { time: *time, uid: *uid })));
-        }
-        // A stranded record is stored, if not indexed: its ID is taken.
-        if let Some((uid, record)) = self.pending.stranded_id(msg_id) {
-            return Ok(Some((record.conv.clone(), MsgPos { time: record.time, uid })));
         }
         Ok(self.ids.get(msg_id)?.map(|guard| {
             let (t, id, time, uid) = guard.value();
@@ -638,8 +641,17 @@ impl<'txn> MessageTables<'txn> {
         }
         // Records stranded for want of a number (a damaged file) are its messages too: they go
         // with it, instead of coming back once the conversation has a number again.
-        for uid in self.pending.unstrand(conv_row(key)) {
-            self.log.remove(uid)?;
+        let stranded = self.pending.unstrand(conv_row(key));
+        for uid in &stranded {
+            self.log.remove(*uid)?;
+        }
+        if !stranded.is_empty() {
+            // Their sequence rows were written with them (a group's): none of the conversation's
+            // may outlive it.
+            let (t, id) = conv_row(key);
+            self.seqs.retain_in((t, id, 0)..=(t, id, u64::MAX), |_, _| false)?;
+            self.seq_shared
+                .retain_in((t, id, 0, 0, 0)..=(t, id, u64::MAX, u64::MAX, u64::MAX), |_, _| false)?;
         }
         Ok(found.len() as u64)
     }

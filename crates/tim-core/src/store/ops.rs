@@ -475,9 +475,7 @@ impl Batch<'_, '_> {
         mut filed_ids: Option<&mut HashSet<String>>,
     ) -> Result<Option<MessageRecord>, StoreError> {
         let taken = |tables: &MessageTables, filed: &Option<&mut HashSet<String>>, id: &str| {
-            Ok::<_, StoreError>(
-                filed.as_ref().is_some_and(|f| f.contains(id)) || tables.find_id(id)?.is_some(),
-            )
+            Ok::<_, StoreError>(filed.as_ref().is_some_and(|f| f.contains(id)) || tables.id_taken(id)?)
         };
         let given_id = msg.message_msg_id.as_deref().filter(|id| !id.is_empty());
         if let Some(id) = given_id {

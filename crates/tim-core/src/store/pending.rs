@@ -22,8 +22,9 @@
 //!   after a commit, or after an abort that did not change them; otherwise dropped and read
 //!   again by the next transaction.
 //! - A record past the mark whose conversation has no number (only a damaged file has one: the
-//!   pair lost while the rows were only in memory) is *stranded*: listed here, found by its ID
-//!   (so that it is not stored twice), never indexed, and the mark never moves past it, so that
+//!   pair lost while the rows were only in memory) is *stranded*: listed here, its ID taken (so
+//!   that it is not stored twice; no call finds it by its ID, as it is in no history), never
+//!   indexed, and the mark never moves past it, so that
 //!   once its conversation has a number again (the doctor's fix, or a message stored in it) its
 //!   rows are made from the log like the others; deleting the conversation removes it. A record
 //!   that cannot have rows at all (it does not read, or its ID or uid is another's) is left
@@ -266,12 +267,14 @@ impl PendingRows {
 }
 
 /// The mark: every message record with a uid below it has its rows in the index trees. `None`
-/// for a file without one (damaged: an upgrade writes it): its whole log is read again, each
-/// record's rows taken as pending only where the trees do not have them.
+/// for a file without one, or with one that does not read (damaged: an upgrade writes it): its
+/// whole log is read again, each record's rows taken as pending only where the trees do not
+/// have them.
 pub fn indexed_below(
     meta: &impl ReadableTable<&'static str, &'static [u8]>,
 ) -> Result<Option<u64>, StoreError> {
-    Ok(meta.get(META_INDEXED_BELOW)?.map(|v| read_u64(v.value())))
+    // A value that is not 8 bytes is as good as none (and is written again at the next fold).
+    Ok(meta.get(META_INDEXED_BELOW)?.filter(|v| v.value().len() == 8).map(|v| read_u64(v.value())))
 }
 
 /// Moves the mark (in the transaction of a fold, or of an upgrade whose rows are all in the

@@ -695,13 +695,18 @@ mod tests {
 
     /// Removes conversation `id`'s pair from the number tables named.
     fn lose_number(dir: &Path, id: &str, by_key: bool, by_number: bool) {
+        lose_number_of(dir, &ConvKey::c2c(id).unwrap(), by_key, by_number);
+    }
+
+    /// As [`lose_number`], of any conversation.
+    fn lose_number_of(dir: &Path, key: &ConvKey, by_key: bool, by_number: bool) {
         let db = Database::create(user_store_path(dir, "alice")).unwrap();
         let txn = db.begin_write().unwrap();
         {
             let mut numbers = txn.open_table(CONVERSATION_NUMBERS).unwrap();
-            let number = numbers.get((1, id)).unwrap().unwrap().value();
+            let number = numbers.get(conv_row(key)).unwrap().unwrap().value();
             if by_key {
-                numbers.remove((1, id)).unwrap();
+                numbers.remove(conv_row(key)).unwrap();
             }
             if by_number {
                 txn.open_table(CONVERSATIONS_BY_NUMBER).unwrap().remove(number).unwrap();
@@ -1045,6 +1050,87 @@ mod tests {
         let (fixed, _) = doctor(&store, true);
         assert!(fixed.mismatches.iter().any(|m| m.contains("number 1")), "reserved: {fixed:?}");
         assert_eq!(history_of(&store, &dave), ["d1", "d2"], "under a fresh number");
+    }
+
+    #[test]
+    fn clearing_a_group_with_stranded_records_leaves_no_sequence_row() {
+        use crate::store::ops::{HistoryQuery, OpOutput};
+        let dir = tempfile::tempdir().unwrap();
+        let (bob, g) = (ConvKey::c2c("bob").unwrap(), ConvKey::group("g").unwrap());
+        let with_seq = |id: &str, time: u64, seq: u64| {
+            let mut op = import_op(&g, &[id]);
+            if let MsgOp::Insert { messages, .. } = &mut op {
+                messages[0].message_server_time = Some(time);
+                messages[0].message_seq = Some(seq);
+            }
+            op
+        };
+        {
+            let (store, _) = Store::open(dir.path(), "alice").unwrap();
+            import(&store, &bob, &["b1"]).unwrap();
+            let ops = vec![with_seq("g1", 1000, 1), with_seq("g2", 2000, 2)];
+            assert!(
+                store.execute(ops, 100, 100, false, Vec::new()).unwrap().results.iter().all(Result::is_ok)
+            );
+        }
+        lose_number_of(dir.path(), &g, true, true);
+        let (store, _) = Store::open(dir.path(), "alice").unwrap();
+        assert!(store.execute(vec![MsgOp::Clear { key: g.clone() }], 100, 100, false, Vec::new()).is_ok());
+        {
+            let txn = store.db.begin_read().unwrap();
+            assert_eq!(
+                txn.open_table(MESSAGE_SEQS).unwrap().len().unwrap(),
+                0,
+                "g2's and g1's rows went with them"
+            );
+        }
+        assert!(store.execute(vec![with_seq("x2", 500, 2)], 100, 100, false, Vec::new()).is_ok());
+        let by_seq = MsgOp::History {
+            key: g.clone(),
+            query: HistoryQuery { seqs: Some(vec![2]), ..HistoryQuery::default() },
+        };
+        let results = store.execute(vec![by_seq], 100, 100, false, Vec::new()).unwrap().results;
+        let Ok(OpOutput::Messages(found)) = &results[0] else { panic!("{results:?}") };
+        let ids: Vec<_> = found.iter().filter_map(|m| m.message_msg_id.as_deref()).collect();
+        assert_eq!(ids, ["x2"], "found by its sequence");
+    }
+
+    #[test]
+    fn a_stranded_message_is_no_read_bound_but_its_id_is_taken() {
+        use crate::store::ops::ReadBound;
+        let dir = tempfile::tempdir().unwrap();
+        let (_, dave) = dave_stranded(dir.path());
+        let (store, _) = Store::open(dir.path(), "alice").unwrap();
+        let read = MsgOp::ReadUpTo { key: dave.clone(), bound: ReadBound::Message("d1".into()) };
+        let outcome = store.execute(vec![read], 100, 100, false, Vec::new()).unwrap();
+        assert!(outcome.results[0].is_err(), "in no history: {:?}", outcome.results);
+        assert!(outcome.changed.is_empty(), "no unread count moved");
+        let delete = MsgOp::Delete { key: dave.clone(), msg_id: "d1".into() };
+        assert!(store.execute(vec![delete], 100, 100, false, Vec::new()).unwrap().results[0].is_err());
+        import(&store, &dave, &["d1", "d3"]).unwrap();
+        assert_eq!(history_of(&store, &dave), ["d3", "d1", "d2"], "d1 once: the stored one, indexed again");
+    }
+
+    #[test]
+    fn a_mark_that_does_not_read_is_written_again_at_close() {
+        let dir = tempfile::tempdir().unwrap();
+        let bob = ConvKey::c2c("bob").unwrap();
+        {
+            let (store, _) = Store::open(dir.path(), "alice").unwrap();
+            import(&store, &bob, &["b1", "b2"]).unwrap();
+        }
+        {
+            let db = Database::create(user_store_path(dir.path(), "alice")).unwrap();
+            let txn = db.begin_write().unwrap();
+            txn.open_table(META).unwrap().insert(META_INDEXED_BELOW, [1u8, 2, 3].as_slice()).unwrap();
+            txn.commit().unwrap();
+        }
+        let (store, _) = Store::open(dir.path(), "alice").unwrap();
+        assert_eq!(history_of(&store, &bob), ["b1", "b2"]);
+        assert!(store.fold_pending_rows().unwrap(), "the mark is written again");
+        let txn = store.db.begin_read().unwrap();
+        let meta = txn.open_table(META).unwrap();
+        assert_eq!(meta.get(META_INDEXED_BELOW).unwrap().unwrap().value().len(), 8);
     }
 
     #[test]
