@@ -192,7 +192,7 @@ impl<'txn> MessageTables<'txn> {
             let taken = |found: &PendingRows, ids: &Table<'txn, &'static str, MsgKey<'static>>| {
                 Ok::<_, StoreError>(
                     found.find_id(&msg_id).is_some()
-                        || found.stranded_id(&msg_id).is_some()
+                        || found.strands_id(&msg_id)
                         || ids.get(msg_id.as_str())?.is_some(),
                 )
             };
@@ -200,7 +200,7 @@ impl<'txn> MessageTables<'txn> {
             let Some(number) = self.numbers.find(&key)? else {
                 if !taken(&found, &self.ids)? {
                     let conv = (conv_type.value() as u8, conv_id);
-                    found.strand(uid, Stranded { conv, msg_id, time: pos.time });
+                    found.strand(uid, Stranded { conv, msg_id });
                 }
                 continue;
             };
@@ -344,7 +344,7 @@ impl<'txn> MessageTables<'txn> {
     /// conversation number (`pending.rs`), which is stored if in no history (a new message with
     /// its ID would be a second copy once it is indexed).
     pub fn id_taken(&self, msg_id: &str) -> Result<bool, StoreError> {
-        Ok(self.pending.stranded_id(msg_id).is_some() || self.find_id(msg_id)?.is_some())
+        Ok(self.pending.strands_id(msg_id) || self.find_id(msg_id)?.is_some())
     }
 
     /// Where the indexed message with this ID is: its conversation key parts and position.

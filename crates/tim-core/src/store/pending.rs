@@ -83,8 +83,6 @@ pub struct Stranded {
     pub conv: (u8, String),
     /// Its message ID.
     pub msg_id: String,
-    /// Its time (with the uid, its position).
-    pub time: u64,
 }
 
 /// The index rows of the messages stored since the last fold.
@@ -173,10 +171,9 @@ impl PendingRows {
         &self.stranded
     }
 
-    /// The stranded record with this message ID, and its uid.
-    pub fn stranded_id(&self, msg_id: &str) -> Option<(u64, &Stranded)> {
-        let uid = *self.stranded_ids.get(msg_id)?;
-        self.stranded.get(&uid).map(|record| (uid, record))
+    /// Whether a stranded record has this message ID.
+    pub fn strands_id(&self, msg_id: &str) -> bool {
+        self.stranded_ids.contains_key(msg_id)
     }
 
     /// Whether a stranded record names this conversation.
