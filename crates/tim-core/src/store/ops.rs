@@ -458,10 +458,24 @@ impl Batch<'_, '_> {
                         })?;
                         results[at] = self.store_filed(&key, done, origin, report)?;
                     }
+                    // Every message filed so far is written: folding here keeps the rows held
+                    // in memory near the fold size however large the call (the mark, the uid
+                    // counter, is past no record without its rows).
+                    self.fold_pending_rows_if_due()?;
                 }
             }
             Ok(results)
         })
+    }
+
+    /// Folds the pending index rows if there are enough of them; only where every message this
+    /// batch numbered (with [`Self::take_uid`]) is written, as the fold moves the mark to the
+    /// uid counter.
+    fn fold_pending_rows_if_due(&mut self) -> Result<(), StoreError> {
+        if super::pending::fold_due(self.tables.pending_len()) {
+            self.tables.fold_pending(&mut self.txn.open_table(META)?, self.next_uid)?;
+        }
+        Ok(())
     }
 
     /// Files a message into its conversation (creating it) unless its ID is stored already (or,

@@ -30,7 +30,9 @@
 //!   that cannot have rows at all (it does not read, or its ID or uid is another's) is left
 //!   out: like any record nothing indexes, the doctor counts it as unindexed.
 //! - A fold writes all of them and moves the mark in one transaction: by the message operation
-//!   that finds [`fold_due`], and when the store closes. Not when the actor is idle (as the
+//!   that finds [`fold_due`] (at its end, and an operation of many messages also after each
+//!   chunk it writes, where every message it numbered is written: so one import of a million
+//!   messages does not hold a million rows), and when the store closes. Not when the actor is idle (as the
 //!   recent records are): a writer pausing a millisecond between calls looks idle, and a
 //!   fold of many rows costs tens of milliseconds and is worth most when done at once.
 
@@ -102,6 +104,9 @@ pub struct PendingRows {
     /// Whether a row was added or removed since the store last put these back: an aborted
     /// transaction that changed them leaves the store without (see the invariants).
     changed: bool,
+    /// The most messages whose rows were held at once since these rows were read: an operation
+    /// of many messages folds as it goes, so this stays near the fold size whatever its size.
+    most_held: usize,
 }
 
 impl PendingRows {
@@ -113,6 +118,11 @@ impl PendingRows {
     /// Whether no message has its rows here.
     pub fn is_empty(&self) -> bool {
         self.index.is_empty()
+    }
+
+    /// The most messages whose rows were held at once since these rows were read.
+    pub fn most_held(&self) -> usize {
+        self.most_held
     }
 
     /// Whether a row was added or removed since [`Self::settled`].
@@ -136,6 +146,7 @@ impl PendingRows {
     pub fn insert(&mut self, row: IndexRow, msg_id: &str, conv: &ConvKey) {
         self.changed = true;
         self.index.insert(row);
+        self.most_held = self.most_held.max(self.index.len());
         let earlier = self.ids.insert(msg_id.to_owned(), (conv.clone(), row.1, row.2));
         debug_assert!(earlier.is_none(), "message ID {msg_id} indexed twice");
     }
@@ -416,6 +427,31 @@ mod tests {
         drop(store);
         let (index_rows, id_rows, ..) = in_trees(dir.path());
         assert_eq!((index_rows, id_rows), (7, 7), "the first eight folded, one of them deleted since");
+    }
+
+    #[test]
+    fn a_large_operation_folds_as_it_goes() {
+        let dir = tempfile::tempdir().unwrap();
+        let ids: Vec<String> = (0..10_000).map(|n| format!("m{n}")).collect();
+        let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
+        {
+            let (store, _) = Store::open(dir.path(), "alice").unwrap();
+            assert_eq!(import(&store, &ids), 10_000);
+            // Folded after each chunk of 4,096 written (this crate's tests fold at 8 rows), not
+            // all 10,000 held until the end.
+            assert_eq!(store.pending_rows_most_held(), 4096);
+            // Dropped without closing: whatever was folded mid-operation is consistent with the
+            // mark, and the rest is read again from the log.
+        }
+        let (index_rows, id_rows, mark, next_uid) = in_trees(dir.path());
+        assert_eq!(
+            (index_rows, id_rows, mark),
+            (10_000, 10_000, next_uid),
+            "the operation's end folds the rest"
+        );
+        let (store, _) = Store::open(dir.path(), "alice").unwrap();
+        assert_eq!(doctor(&store), (10_000, 0, vec![]));
+        assert_eq!(import(&store, &["m0", "m4095", "m4096", "m9999", "new"]), 1, "all four are known");
     }
 
     #[test]

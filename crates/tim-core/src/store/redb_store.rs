@@ -322,6 +322,13 @@ impl Store {
         Ok(tables.into_parts().1)
     }
 
+    /// The most messages whose index rows were held in memory at once (for tests: see
+    /// [`PendingRows::most_held`]).
+    #[cfg(test)]
+    pub(crate) fn pending_rows_most_held(&self) -> usize {
+        self.pending_rows().as_ref().map_or(0, PendingRows::most_held)
+    }
+
     /// The pending index rows, held for one write transaction (see [`Store::pending`]).
     fn pending_rows(&self) -> MutexGuard<'_, Option<PendingRows>> {
         self.pending.lock().unwrap_or_else(PoisonError::into_inner)
