@@ -244,6 +244,32 @@ fn a_subscribed_filter_reports_only_changes() {
 }
 
 #[test]
+fn filters_differing_only_in_their_flags_are_one_subscription() {
+    let dir = tempfile::tempdir().unwrap();
+    let sdk = start(dir.path());
+    let client = sdk.client();
+    let reports = Arc::new(Mutex::new(Vec::new()));
+    let sink = reports.clone();
+    client.set_filtered_unread_handler(Some(Arc::new(move |label: &str, total| {
+        sink.lock().unwrap().push((label.to_owned(), total))
+    })));
+    let c2c = ConvFilter { conv_type: Some(ConvType::C2C), ..Default::default() };
+    let with_unread = ConvFilter { has_unread: true, ..c2c.clone() };
+    client.subscribe_unread_blocking(c2c, "c2c".into()).unwrap();
+    // TIM tells subscriptions apart by type, mark and group: this one replaces the first.
+    client.subscribe_unread_blocking(with_unread.clone(), "c2c with unread".into()).unwrap();
+    block_on(client.deliver(vec![incoming("a", "1")])).unwrap();
+    client.unsubscribe_unread_blocking(with_unread).unwrap();
+    block_on(client.deliver(vec![incoming("a", "2")])).unwrap();
+    sdk.shutdown();
+    assert_eq!(
+        *reports.lock().unwrap(),
+        vec![("c2c with unread".to_owned(), 1)],
+        "one report for the one subscription, none after it was cancelled"
+    );
+}
+
+#[test]
 fn unpinning_the_conversation_a_walk_stands_on_does_not_return_it_again() {
     let dir = tempfile::tempdir().unwrap();
     let sdk = start(dir.path());

@@ -180,15 +180,19 @@ impl ConvActor {
             }
             Command::Subscribe { filter, label, done } => {
                 // A barrier command: the state is the committed state here.
+                // The same subscription (TIM's rule: the same type, mark and group) is replaced
+                // by the newer filter, its count recomputed without a report.
                 let total = state.filtered_unread(&filter);
-                match self.subscriptions.iter_mut().find(|s| s.filter == filter) {
-                    Some(sub) => sub.label = label,
-                    None => self.subscriptions.push(Subscription { filter, label, total }),
+                let subscription = Subscription { filter, label, total };
+                match self.subscriptions.iter_mut().find(|s| s.filter.same_subscription(&subscription.filter))
+                {
+                    Some(sub) => *sub = subscription,
+                    None => self.subscriptions.push(subscription),
                 }
                 self.answer_now(done, Ok(()));
             }
             Command::Unsubscribe { filter, done } => {
-                self.subscriptions.retain(|s| s.filter != filter);
+                self.subscriptions.retain(|s| !s.filter.same_subscription(&filter));
                 self.answer_now(done, Ok(()));
             }
             other => return Some(other),

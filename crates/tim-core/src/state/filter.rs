@@ -20,6 +20,13 @@ pub struct ConvFilter {
 }
 
 impl ConvFilter {
+    /// Whether an unread-by-filter subscription to `other` is the same as one to this: TIM tells
+    /// subscribed filters apart by conversation type, mark and group only (the flags
+    /// `has_unread` and `has_at` do not make another subscription).
+    pub fn same_subscription(&self, other: &ConvFilter) -> bool {
+        (self.conv_type, self.mark, &self.group) == (other.conv_type, other.mark, &other.group)
+    }
+
     /// Whether a (visible) conversation passes the filter.
     pub fn matches(&self, conv: &Conversation) -> bool {
         if conv.hidden {
