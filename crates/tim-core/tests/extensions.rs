@@ -320,3 +320,69 @@ fn a_conversation_unpinned_pinned_and_unpinned_again_during_a_walk_is_not_return
     let rest = block_on(client.conversation_page(ConvFilter::default(), first.next_seq, 10)).unwrap();
     assert_eq!(ids(&rest.list), ["q2", "q3"]);
 }
+
+/// A walk returned a pinned conversation; then it was deleted and came back (unpinned, at the
+/// top of the unpinned part, below the cursor): the walk must not return it again.
+#[test]
+fn a_pinned_conversation_deleted_and_back_during_a_walk_is_not_returned_twice() {
+    for how in ["hide", "delete", "delete and create"] {
+        let dir = tempfile::tempdir().unwrap();
+        let sdk = start(dir.path());
+        let client = sdk.client();
+        for i in 0..10 {
+            block_on(client.create_conversation(c(&format!("u{i}")))).unwrap();
+        }
+        block_on(client.pin_conversation(c("u3"), true)).unwrap();
+        block_on(client.pin_conversation(c("u5"), true)).unwrap();
+        let first = block_on(client.conversation_page(ConvFilter::default(), 0, 1)).unwrap();
+        assert_eq!(ids(&first.list), ["u5"]);
+        match how {
+            "hide" => {
+                block_on(client.delete_conversation_list(vec![c("u5")], false)).unwrap();
+                block_on(client.deliver(vec![incoming("u5", "back")])).unwrap();
+            }
+            "delete" => {
+                block_on(client.delete_conversation(c("u5"))).unwrap();
+                block_on(client.deliver(vec![incoming("u5", "back")])).unwrap();
+            }
+            _ => {
+                block_on(client.delete_conversation(c("u5"))).unwrap();
+                block_on(client.create_conversation(c("u5"))).unwrap();
+            }
+        }
+        let mut seen = ids(&first.list);
+        let mut next = first.next_seq;
+        loop {
+            let page = block_on(client.conversation_page(ConvFilter::default(), next, 3)).unwrap();
+            seen.extend(ids(&page.list));
+            next = page.next_seq;
+            if page.finished {
+                break;
+            }
+        }
+        assert_eq!(seen, ["u5", "u3", "u9", "u8", "u7", "u6", "u4", "u2", "u1", "u0"], "{how}");
+        sdk.shutdown();
+    }
+}
+
+/// A conversation created during a walk is at the top of the unpinned part: in this walk while
+/// the cursor is among the pinned ones, in the next once the walk is past that point.
+#[test]
+fn a_conversation_created_during_a_walk_is_met_only_if_the_walk_is_not_past_its_place() {
+    let dir = tempfile::tempdir().unwrap();
+    let sdk = start(dir.path());
+    let client = sdk.client();
+    for id in ["a", "b", "c", "p"] {
+        block_on(client.create_conversation(c(id))).unwrap();
+    }
+    block_on(client.pin_conversation(c("p"), true)).unwrap();
+    let walk = |first_page: u32, new: &str| {
+        let first = block_on(client.conversation_page(ConvFilter::default(), 0, first_page)).unwrap();
+        block_on(client.create_conversation(c(new))).unwrap();
+        let rest = block_on(client.conversation_page(ConvFilter::default(), first.next_seq, 10)).unwrap();
+        [ids(&first.list), ids(&rest.list)].concat()
+    };
+    assert_eq!(walk(1, "n1"), ["p", "n1", "c", "b", "a"], "the cursor still among the pinned");
+    assert_eq!(walk(2, "n2"), ["p", "n1", "c", "b", "a"], "past the top of the unpinned part");
+    sdk.shutdown();
+}

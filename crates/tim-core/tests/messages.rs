@@ -576,3 +576,41 @@ fn a_bulk_delivery_stores_exactly_what_smaller_calls_store() {
     assert!(list.iter().any(|c| !c.conv_group_at_info_array.is_empty()), "@-reminders kept");
     assert!(list.iter().all(|c| c.conv_unread_num > 0 && c.conv_last_msg.is_some()));
 }
+
+/// A write that changes nothing (a read mark on a conversation with nothing unread) waiting for
+/// its answer while a message operation queues behind it: the operation must still run, and every
+/// call after it (a review found the actor parked for good).
+#[test]
+fn a_write_that_changes_nothing_does_not_hold_up_the_message_operation_behind_it() {
+    use std::sync::mpsc::channel;
+    use std::time::Duration;
+    let dir = tempfile::tempdir().unwrap();
+    let sdk = start(dir.path(), "me");
+    let client = sdk.client();
+    block_on(client.create_conversation(ConvKey::c2c("bob").unwrap())).unwrap();
+    for round in 0..3 {
+        // A large delivery keeps the actor busy, so that the next two calls queue behind it.
+        let busy: Vec<Message> =
+            (0..3000).map(|n| from("carol", ConvType::C2C, None, "x", &format!("busy{round}-{n}"))).collect();
+        client.deliver_with(busy, |r| assert!(r.is_ok())).unwrap();
+        let (read_tx, read_rx) = channel();
+        client
+            .mark_read_with(ReadScope::Conversation(ConvKey::c2c("bob").unwrap()), move |r| {
+                let _ = read_tx.send(r.is_ok());
+            })
+            .unwrap();
+        let (tx, rx) = channel();
+        let msg = from("bob", ConvType::C2C, None, "hi", &format!("bob{round}"));
+        client
+            .deliver_with(vec![msg], move |r| {
+                let _ = tx.send(r.map(|m| m.len()));
+            })
+            .unwrap();
+        assert_eq!(read_rx.recv_timeout(Duration::from_secs(20)), Ok(true));
+        assert_eq!(rx.recv_timeout(Duration::from_secs(20)), Ok(Ok(1)), "the delivery behind it is answered");
+        block_on(client.mark_read(ReadScope::Conversation(ConvKey::c2c("bob").unwrap()))).unwrap();
+    }
+    let list = block_on(client.conversation_list()).unwrap();
+    assert_eq!(conv(&list, "carol").conv_unread_num, 9000);
+    sdk.shutdown();
+}

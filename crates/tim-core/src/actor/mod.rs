@@ -478,6 +478,12 @@ impl ConvActor {
             for deferred in std::mem::take(&mut self.waiting) {
                 deferred(&Ok(()));
             }
+            if self.barrier && !self.resuming {
+                // A barrier (a message operation, a login) waited only for these answers: no
+                // commit will come to resume it, so resume it now (on a later turn of this
+                // actor, not from inside this flush; what arrives meanwhile queues behind it).
+                ctx.spawn(actix::fut::ready(()).map(|(), actor: &mut Self, ctx| actor.resume(ctx)));
+            }
             return;
         };
         let changes = user.state.take_journal();

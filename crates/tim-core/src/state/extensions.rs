@@ -90,21 +90,29 @@ impl ConvState {
                 format!("at most {MAX_PINNED} conversations can be pinned"),
             ));
         }
-        self.demotion_gen += 1;
         if pinned {
+            self.demotion_gen += 1;
             self.pinned_at.insert(key.clone(), self.demotion_gen);
         } else {
-            // Moving down: an open list walk that already passed it must not meet it again.
-            let pinned_at = self.pinned_at.remove(key).unwrap_or(0);
-            let demotion = Demotion { at: self.demotion_gen, active_time_before: active_time, pinned_at };
-            let spans = self.demoted.entry(key.clone()).or_default();
-            if spans.len() == MAX_DEMOTIONS {
-                spans.remove(0);
-            }
-            spans.push(demotion);
+            self.record_demotion(key, active_time);
         }
         self.update(key, |conv| conv.pinned = pinned);
         Ok(())
+    }
+
+    /// Records that a pinned conversation, at `active_time` until now, leaves the pinned part:
+    /// unpinned, or deleted (it may come back, unpinned: a message to a hidden one, or a create
+    /// after a delete). Moving down, it must not be met again by an open list walk that already
+    /// passed it.
+    pub(super) fn record_demotion(&mut self, key: &ConvKey, active_time: u64) {
+        self.demotion_gen += 1;
+        let pinned_at = self.pinned_at.remove(key).unwrap_or(0);
+        let demotion = Demotion { at: self.demotion_gen, active_time_before: active_time, pinned_at };
+        let spans = self.demoted.entry(key.clone()).or_default();
+        if spans.len() == MAX_DEMOTIONS {
+            spans.remove(0);
+        }
+        spans.push(demotion);
     }
 
     /// Sets the custom data of each conversation (at most [`MAX_CUSTOM_DATA_BYTES`] bytes).

@@ -283,6 +283,11 @@ impl ConvState {
     /// Deletes the conversation whether visible or hidden, with its messages.
     pub fn purge(&mut self, key: &ConvKey) -> Option<Conversation> {
         let conv = self.convs.get(key)?;
+        if conv.pinned {
+            let active_time = conv.active_time();
+            self.record_demotion(key, active_time);
+        }
+        let conv = self.convs.get(key)?;
         self.journal.record(key, Some(conv));
         self.journal.record_purge(key);
         self.install(key.clone(), None)
@@ -292,8 +297,10 @@ impl ConvState {
     /// group and mark, everything in it counts as read, and a message, draft or create brings it
     /// back. Returns whether it existed.
     pub fn hide(&mut self, key: &ConvKey) -> bool {
-        if self.get(key).is_none() {
-            return false;
+        let Some(conv) = self.get(key) else { return false };
+        if conv.pinned {
+            let active_time = conv.active_time();
+            self.record_demotion(key, active_time);
         }
         self.update(key, |conv| {
             messages::apply_read_all(conv);
