@@ -386,3 +386,27 @@ fn a_conversation_created_during_a_walk_is_met_only_if_the_walk_is_not_past_its_
     assert_eq!(walk(2, "n2"), ["p", "n1", "c", "b", "a"], "past the top of the unpinned part");
     sdk.shutdown();
 }
+
+/// However often a conversation returned while pinned is unpinned and pinned again during a
+/// walk, it is not met twice (the walk once remembered only its latest 16 moves down).
+#[test]
+fn a_pinned_conversation_toggled_many_times_during_a_walk_is_not_returned_twice() {
+    let dir = tempfile::tempdir().unwrap();
+    let sdk = start(dir.path());
+    let client = sdk.client();
+    for i in 0..10 {
+        block_on(client.create_conversation(c(&format!("t{i}")))).unwrap();
+    }
+    block_on(client.pin_conversation(c("t3"), true)).unwrap();
+    block_on(client.pin_conversation(c("t5"), true)).unwrap();
+    let first = block_on(client.conversation_page(ConvFilter::default(), 0, 1)).unwrap();
+    assert_eq!(ids(&first.list), ["t5"]);
+    for _ in 0..40 {
+        block_on(client.pin_conversation(c("t5"), false)).unwrap();
+        block_on(client.pin_conversation(c("t5"), true)).unwrap();
+    }
+    block_on(client.pin_conversation(c("t5"), false)).unwrap();
+    let rest = block_on(client.conversation_page(ConvFilter::default(), first.next_seq, 20)).unwrap();
+    assert_eq!(ids(&rest.list), ["t3", "t9", "t8", "t7", "t6", "t4", "t2", "t1", "t0"]);
+    sdk.shutdown();
+}

@@ -31,8 +31,8 @@ pub(super) struct Cursors {
 }
 
 impl Cursors {
-    fn get(&self, id: u64) -> Option<ListCursor> {
-        self.open.get(&id).copied()
+    fn get(&self, id: u64) -> Option<&ListCursor> {
+        self.open.get(&id)
     }
 
     fn add(&mut self, cursor: ListCursor) -> u64 {
@@ -120,7 +120,7 @@ impl ConvActor {
                 let cursor = match next_seq {
                     0 => None,
                     id => match self.cursors.get(id) {
-                        Some(cursor) => Some(cursor),
+                        Some(cursor) => Some(cursor.clone()),
                         None => {
                             let error = TimError::new(
                                 ErrCode::InvalidParameters,
@@ -131,7 +131,7 @@ impl ConvActor {
                         }
                     },
                 };
-                let page = state.page(&filter, cursor, count);
+                let page = state.page(&filter, cursor.as_ref(), count);
                 let list = page.convs.iter().map(|c| c.info(&owner)).collect();
                 let finished = page.finished;
                 let next_seq = self.cursors.add(page.cursor);

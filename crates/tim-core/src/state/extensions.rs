@@ -10,7 +10,7 @@ use tim_types::limits::{
 };
 
 use super::order::OrderEntry;
-use super::{ConvFilter, ConvState, Conversation, Demotion, GroupEvent, MAX_DEMOTIONS, PINNED_BIT};
+use super::{ConvFilter, ConvState, Conversation, GroupEvent, PINNED_BIT};
 use crate::error::TimError;
 use crate::ids::ConvKey;
 
@@ -33,13 +33,23 @@ fn missing(key: &ConvKey) -> TimError {
 }
 
 /// Where a list walk is: the `conv_active_time` of the last conversation returned, and the
-/// demotion count when the walk began.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// conversations it returned while they were pinned.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ListCursor {
-    /// `conv_active_time` of the last conversation returned.
+    /// `conv_active_time` of the last conversation returned (`u64::MAX` before the first page).
     pub position: u64,
-    /// [`ConvState`]'s demotion counter when the walk began.
-    pub started: u64,
+    /// The conversations the walk returned while they were pinned. Order keys only grow, so
+    /// these are the only ones that can move down past the cursor (unpinned, or deleted and back
+    /// unpinned): met below it, they are skipped. The pinned part is small (at most
+    /// [`MAX_PINNED`]), so is this.
+    pub returned_pinned: Vec<ConvKey>,
+}
+
+impl ListCursor {
+    /// Before the first page.
+    pub fn start() -> ListCursor {
+        ListCursor { position: u64::MAX, returned_pinned: Vec::new() }
+    }
 }
 
 /// One page of a filtered list.
@@ -83,36 +93,14 @@ impl ConvState {
         if conv.pinned == pinned {
             return Ok(());
         }
-        let active_time = conv.active_time();
         if pinned && self.order.iter().take_while(|e| e.is_pinned()).count() >= MAX_PINNED {
             return Err(TimError::new(
                 ErrCode::InvalidParameters,
                 format!("at most {MAX_PINNED} conversations can be pinned"),
             ));
         }
-        if pinned {
-            self.demotion_gen += 1;
-            self.pinned_at.insert(key.clone(), self.demotion_gen);
-        } else {
-            self.record_demotion(key, active_time);
-        }
         self.update(key, |conv| conv.pinned = pinned);
         Ok(())
-    }
-
-    /// Records that a pinned conversation, at `active_time` until now, leaves the pinned part:
-    /// unpinned, or deleted (it may come back, unpinned: a message to a hidden one, or a create
-    /// after a delete). Moving down, it must not be met again by an open list walk that already
-    /// passed it.
-    pub(super) fn record_demotion(&mut self, key: &ConvKey, active_time: u64) {
-        self.demotion_gen += 1;
-        let pinned_at = self.pinned_at.remove(key).unwrap_or(0);
-        let demotion = Demotion { at: self.demotion_gen, active_time_before: active_time, pinned_at };
-        let spans = self.demoted.entry(key.clone()).or_default();
-        if spans.len() == MAX_DEMOTIONS {
-            spans.remove(0);
-        }
-        spans.push(demotion);
     }
 
     /// Sets the custom data of each conversation (at most [`MAX_CUSTOM_DATA_BYTES`] bytes).
@@ -312,43 +300,31 @@ impl ConvState {
         self.iter_ordered().map(|conv| filter.unread_contribution(conv)).sum()
     }
 
-    /// The demotion counter, for starting a list walk.
-    pub fn demotion_gen(&self) -> u64 {
-        self.demotion_gen
-    }
-
     /// One page of the filtered list after `cursor` (from the top with `None`). Cost grows with
     /// the number of entries scanned, not with the number of conversations: the walk starts in the
-    /// ordered index right after the cursor. A conversation that moved down past the cursor during
-    /// the walk (an unpin) is not returned again if it was pinned when the walk began; one pinned
-    /// only during the walk was ahead of the walk then, and is back in that place.
-    pub fn page(&self, filter: &ConvFilter, cursor: Option<ListCursor>, count: usize) -> Page<'_> {
-        let cursor = cursor.unwrap_or(ListCursor { position: u64::MAX, started: self.demotion_gen });
+    /// ordered index right after the cursor. A conversation the walk returned while it was pinned
+    /// and that has moved down past the cursor since (an unpin, or a delete it came back from) is
+    /// not returned again; one pinned only during the walk was ahead of the walk then, and is
+    /// back in that place.
+    pub fn page(&self, filter: &ConvFilter, cursor: Option<&ListCursor>, count: usize) -> Page<'_> {
+        let start = ListCursor::start();
+        let cursor = cursor.unwrap_or(&start);
         let from = match cursor.position {
             u64::MAX => Bound::Unbounded,
             position => Bound::Excluded(OrderEntry::first_at(position)),
-        };
-        // Pinned when the walk began (a span from before its start to an unpin after it), above
-        // the cursor then: returned already, and now moved down past it.
-        let moved_down_past = |conv: &Conversation| {
-            self.demoted.get(&conv.conv_key()).is_some_and(|spans| {
-                spans.iter().any(|d| {
-                    d.pinned_at <= cursor.started
-                        && d.at > cursor.started
-                        && d.active_time_before >= cursor.position
-                })
-            })
         };
         let mut entries = self
             .order
             .range((from, Bound::Unbounded))
             .map(|entry| self.convs.at(entry.slot))
             .filter(|conv| conv.active_time() < cursor.position || cursor.position == u64::MAX)
-            .filter(|conv| filter.matches(conv) && !moved_down_past(conv));
+            .filter(|conv| filter.matches(conv) && !cursor.returned_pinned.contains(&conv.key));
         let convs: Vec<&Conversation> = entries.by_ref().take(count).collect();
         let finished = entries.next().is_none();
         let position = convs.last().map_or(cursor.position, |c| c.active_time());
-        Page { convs, cursor: ListCursor { position, started: cursor.started }, finished }
+        let mut returned_pinned = cursor.returned_pinned.clone();
+        returned_pinned.extend(convs.iter().filter(|c| c.pinned).map(|c| c.key.clone()));
+        Page { convs, cursor: ListCursor { position, returned_pinned }, finished }
     }
 }
 

@@ -17,8 +17,6 @@ pub use conversation::{ConvExtras, Conversation, PINNED_BIT};
 pub use extensions::ItemResults;
 pub use filter::ConvFilter;
 
-use std::collections::HashMap;
-
 use tim_types::{ConvInfo, ConvType, Draft, ReceiveMessageOpt};
 
 use crate::ids::ConvKey;
@@ -42,31 +40,7 @@ pub struct ConvState {
     groups: Vec<String>,
     /// Conversations that are marked or grouped (the 1000 limit), kept like `total_unread`.
     marked_or_grouped: usize,
-    /// Counts pins and unpins; with `demoted` and `pinned_at`, lets a list cursor skip what moved
-    /// down past it.
-    demotion_gen: u64,
-    /// Per conversation: its moves down (unpins), the latest [`MAX_DEMOTIONS`] of them.
-    demoted: HashMap<ConvKey, Vec<Demotion>>,
-    /// Per conversation pinned since login: when (in `demotion_gen` counts). One pinned before
-    /// the login has none: it was pinned before any list walk began.
-    pinned_at: HashMap<ConvKey, u64>,
     journal: ChangeSet,
-}
-
-/// How many unpins of one conversation list walks remember: a walk begun before more pin
-/// toggles of one conversation than this could meet it twice.
-pub(crate) const MAX_DEMOTIONS: usize = 16;
-
-/// A conversation's move down the list (an unpin) and the pinned span it ended, for the list
-/// walks in progress.
-#[derive(Debug, Clone, Copy, Default)]
-pub(crate) struct Demotion {
-    /// When, in `demotion_gen` counts.
-    pub at: u64,
-    /// Its `conv_active_time` before, when it was pinned.
-    pub active_time_before: u64,
-    /// When it had been pinned (0: before the login).
-    pub pinned_at: u64,
 }
 
 /// The operation needs a conversation that does not exist.
@@ -283,11 +257,6 @@ impl ConvState {
     /// Deletes the conversation whether visible or hidden, with its messages.
     pub fn purge(&mut self, key: &ConvKey) -> Option<Conversation> {
         let conv = self.convs.get(key)?;
-        if conv.pinned {
-            let active_time = conv.active_time();
-            self.record_demotion(key, active_time);
-        }
-        let conv = self.convs.get(key)?;
         self.journal.record(key, Some(conv));
         self.journal.record_purge(key);
         self.install(key.clone(), None)
@@ -297,10 +266,8 @@ impl ConvState {
     /// group and mark, everything in it counts as read, and a message, draft or create brings it
     /// back. Returns whether it existed.
     pub fn hide(&mut self, key: &ConvKey) -> bool {
-        let Some(conv) = self.get(key) else { return false };
-        if conv.pinned {
-            let active_time = conv.active_time();
-            self.record_demotion(key, active_time);
+        if self.get(key).is_none() {
+            return false;
         }
         self.update(key, |conv| {
             messages::apply_read_all(conv);
