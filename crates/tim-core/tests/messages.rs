@@ -614,3 +614,74 @@ fn a_write_that_changes_nothing_does_not_hold_up_the_message_operation_behind_it
     assert_eq!(conv(&list, "carol").conv_unread_num, 9000);
     sdk.shutdown();
 }
+
+fn at(mut msg: Message, time: u64, seq: Option<u64>) -> Message {
+    msg.message_server_time = Some(time);
+    msg.message_seq = seq;
+    msg
+}
+
+/// Any sequence a caller gives is kept; the largest one does not stop the conversation from
+/// numbering the next (it once overflowed: every later message failed with 6019).
+#[test]
+fn the_largest_sequence_does_not_break_the_next_message() {
+    let dir = tempfile::tempdir().unwrap();
+    let sdk = start(dir.path(), "me");
+    let client = sdk.client();
+    let bob = ConvKey::c2c("bob").unwrap();
+    let mut max = text("max");
+    max.message_seq = Some(u64::MAX);
+    block_on(client.import_messages(bob.clone(), vec![max])).unwrap();
+    let sent = block_on(client.send_message(bob, text("next"))).unwrap();
+    assert_eq!(sent.message_seq, Some(u64::MAX), "the next sequence is shared, not wrapped to 0");
+}
+
+/// A group's read sequence covers a sequence that arrives late; a C2C read mark is a position,
+/// so a message arriving after a read in the same second still counts (it is new to the user);
+/// and reading a whole group reports its highest sequence.
+#[test]
+fn what_the_read_state_covers_arrives_read_and_what_is_new_counts() {
+    let dir = tempfile::tempdir().unwrap();
+    let sdk = start(dir.path(), "me");
+    let client = sdk.client();
+    let bob = ConvKey::c2c("bob").unwrap();
+    block_on(client.deliver(vec![at(from("bob", ConvType::C2C, None, "a", "s1"), 1000, None)])).unwrap();
+    block_on(client.mark_read(ReadScope::Conversation(bob))).unwrap();
+    block_on(client.deliver(vec![at(from("bob", ConvType::C2C, None, "b", "s2"), 1000, None)])).unwrap();
+    block_on(client.deliver(vec![at(from("bob", ConvType::C2C, None, "c", "s3"), 1001, None)])).unwrap();
+    let list = block_on(client.conversation_list()).unwrap();
+    assert_eq!(conv(&list, "bob").conv_c2c_read_timestamp, 1000);
+    assert_eq!(conv(&list, "bob").conv_unread_num, 2, "both arrived after the read");
+
+    let g = ConvKey::group("g").unwrap();
+    let group_msg =
+        |id: &str, seq: u64| at(from("carol", ConvType::Group, Some("g"), id, id), 1000, Some(seq));
+    block_on(client.deliver(
+        ["q1", "q2", "q3", "q5"].iter().zip([1, 2, 3, 5]).map(|(id, s)| group_msg(id, s)).collect(),
+    ))
+    .unwrap();
+    block_on(client.read_up_to(g.clone(), ReadBound::Seq(5))).unwrap();
+    block_on(client.deliver(vec![group_msg("q4", 4), group_msg("q6", 6)])).unwrap();
+    let list = block_on(client.conversation_list()).unwrap();
+    assert_eq!(conv(&list, "g").conv_group_read_sequence, 5);
+    assert_eq!(conv(&list, "g").conv_unread_num, 1, "seq 4 arrives read, seq 6 counts");
+    let history = block_on(client.message_list(g, HistoryQuery::default())).unwrap();
+    let read: Vec<_> = history.iter().map(|m| (body(m), m.message_is_read == Some(true))).collect();
+    assert!(read.contains(&("q4".into(), true)) && read.contains(&("q6".into(), false)), "{read:?}");
+
+    let h = ConvKey::group("h").unwrap();
+    let h_msg = |id: &str, seq: u64| at(from("carol", ConvType::Group, Some("h"), id, id), 1000, Some(seq));
+    block_on(client.deliver(vec![h_msg("w5", 5), h_msg("w3", 3)])).unwrap();
+    block_on(client.read_up_to(h.clone(), ReadBound::Message("w3".into()))).unwrap();
+    block_on(client.mark_read(ReadScope::Conversation(h))).unwrap();
+    let list = block_on(client.conversation_list()).unwrap();
+    assert_eq!(
+        conv(&list, "h").conv_group_read_sequence,
+        5,
+        "a whole group read reports its highest sequence"
+    );
+    block_on(client.logout()).unwrap();
+    block_on(client.login("me", "")).unwrap();
+    assert_eq!(block_on(client.conversation_list()).unwrap(), list);
+    assert!(block_on(client.doctor(false)).unwrap().mismatches.is_empty());
+}

@@ -173,7 +173,9 @@ pub fn file_message(
     };
     msg.message_server_time = Some(server_time);
     msg.message_client_time = Some(given_time(msg.message_client_time).unwrap_or(server_time));
-    msg.message_seq = Some(msg.message_seq.filter(|&seq| seq > 0).unwrap_or(conv.max_seq + 1));
+    // Saturating: a caller may give any sequence, u64::MAX too; the next is then shared.
+    let seq = msg.message_seq.filter(|&seq| seq > 0).unwrap_or(conv.max_seq.saturating_add(1));
+    msg.message_seq = Some(seq);
     if msg.message_msg_id.as_deref().is_none_or(str::is_empty) {
         msg.message_msg_id = Some(format!(
             "{:x}-{}-{:x}",
@@ -191,7 +193,13 @@ pub fn file_message(
     });
     // Sent, saved and imported messages are history, read whoever sent them; a received one is
     // read if it was delivered read.
-    let delivered_read = from_self || origin != Origin::Received || msg.message_is_read == Some(true);
+    // A group message whose sequence the reported read sequence covers arrives read, though it
+    // arrives after the read mark (the server numbered it before one already read). Not so for
+    // C2C by the read timestamp's second: a message arriving just after a read, in its second,
+    // is new to the user and counts.
+    let covered = key.conv_type() == ConvType::Group && seq <= conv.read_seq;
+    let delivered_read =
+        from_self || origin != Origin::Received || msg.message_is_read == Some(true) || covered;
     msg.message_is_read = Some(delivered_read);
     let counts_unread = !delivered_read && msg.message_is_excluded_from_unread_count != Some(true);
     MessageRecord { pos: MsgPos { time: server_time, uid: f.uid }, counts_unread, msg }
@@ -326,7 +334,12 @@ fn clear_mentions(conv: &mut Conversation) {
 
 /// Whether marking the conversation read would change anything.
 pub fn has_unread_state(conv: &Conversation) -> bool {
-    conv.unread > 0 || !conv.extras().group_at.is_empty() || conv.newest() > conv.read_mark()
+    conv.unread > 0
+        || !conv.extras().group_at.is_empty()
+        || conv.newest() > conv.read_mark()
+        // A group read up to its newest message by position may hold a higher sequence (they
+        // came out of order): reading the whole group reports the highest.
+        || (conv.key.conv_type() == ConvType::Group && conv.read_seq < conv.max_seq)
 }
 
 /// Marks every message of the conversation read.
