@@ -576,6 +576,27 @@ static void test_import_and_history(void) {
     CHECK_INT(TIMMsgClearHistoryMessage("imp", (enum TIMConvType)7, h_comm_cb, s), TIM_ERR_PARAM);
 }
 
+/* A receive callback that removes another one registered after it: that one must not get the
+ * payload being delivered (the list is looked up again before each callback). */
+static int remover_calls, victim_calls;
+
+static void victim_recv_cb(const char* json_msg_array, const void* user_data) {
+    (void)json_msg_array;
+    (void)user_data;
+    h_lock();
+    victim_calls++;
+    h_unlock();
+}
+
+static void remover_recv_cb(const char* json_msg_array, const void* user_data) {
+    (void)json_msg_array;
+    (void)user_data;
+    TIMRemoveRecvNewMsgCallback(victim_recv_cb);
+    h_lock();
+    remover_calls++;
+    h_unlock();
+}
+
 static void test_receive(void) {
     char* items[3];
     char *array, *stored, *conv, *list;
@@ -693,6 +714,25 @@ static void test_receive(void) {
     CHECK_MSG(last_msg_is(conv, re_id_buf), "alice's last message is not the reply: %.600s", conv);
     free(conv);
     TIMRemoveRecvNewMsgCallback(reentrant_recv_cb);
+
+    /* A callback removed by an earlier callback of the same payload does not get it. */
+    TIMAddRecvNewMsgCallback(remover_recv_cb, NULL);
+    TIMAddRecvNewMsgCallback(victim_recv_cb, NULL);
+    CHECK_INT(h_deliver_one("rm-peer", kTIMConv_C2C, NULL, "removal-1", 0, "removal", NULL), 1);
+    for (i = 0; i < 200; i++) {
+        int done;
+        h_lock();
+        done = remover_calls;
+        h_unlock();
+        if (done) break;
+        h_sleep_ms(10);
+    }
+    h_sleep_ms(50);
+    h_lock();
+    i = remover_calls == 1 && victim_calls == 0;
+    h_unlock();
+    CHECK_MSG(i, "remover called %d times, the callback it removed %d times", remover_calls, victim_calls);
+    TIMRemoveRecvNewMsgCallback(remover_recv_cb);
 
     /* @ mentions in a group: @me, @all, both; another user's mention adds nothing. */
     {

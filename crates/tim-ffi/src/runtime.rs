@@ -260,12 +260,18 @@ fn forward_group_event(event: &tim_core::GroupEvent) {
 
 /// Runs on the callback thread with each committed batch of received messages.
 fn forward_new_messages(messages: &[tim_types::Message]) {
-    let callbacks = lock(&RECV_NEW_MSG_CALLBACKS).clone();
-    if callbacks.is_empty() {
+    if lock(&RECV_NEW_MSG_CALLBACKS).is_empty() {
         return;
     }
     let payload = c_string(&json::to_json(messages));
-    for (cb, user_data) in callbacks {
+    // The list as it is once the payload is built (that takes a while), and each callback
+    // looked up again just before its call: a removal made meanwhile, on another thread or by
+    // an earlier callback of this payload, is honoured.
+    let listed: Vec<RecvNewMsgFn> = lock(&RECV_NEW_MSG_CALLBACKS).iter().map(|(cb, _)| *cb).collect();
+    for cb in listed {
+        let registered =
+            lock(&RECV_NEW_MSG_CALLBACKS).iter().find(|(f, _)| std::ptr::fn_addr_eq(*f, cb)).copied();
+        let Some((cb, user_data)) = registered else { continue };
         // SAFETY: registered with this signature; the string outlives the call.
         unsafe { cb(payload.as_ptr(), user_data.0) };
     }
@@ -282,12 +288,17 @@ fn forward_total_unread(total: u64) {
 /// Runs on the callback thread for every conversation event: looks up the C callback at that
 /// moment (so clearing it takes effect at once) and calls it with the JSON payload.
 fn forward_conv_event(event: ConvEvent, infos: &[tim_types::ConvInfo]) {
-    let Some((Some(cb), user_data)) = *lock(&CONV_EVENT_CALLBACK) else { return };
+    if !matches!(*lock(&CONV_EVENT_CALLBACK), Some((Some(_), _))) {
+        return;
+    }
     let payload = match event {
         ConvEvent::Start | ConvEvent::Finish => String::new(),
         _ => json::conv_list(infos),
     };
     let payload = c_string(&payload);
+    // Looked up again now that the payload is built (that takes a while): a clear made
+    // meanwhile is honoured.
+    let Some((Some(cb), user_data)) = *lock(&CONV_EVENT_CALLBACK) else { return };
     // SAFETY: the application registered `cb` with this signature; the string outlives the call.
     unsafe { cb(event.value(), payload.as_ptr(), user_data.0) };
 }
