@@ -1,7 +1,8 @@
 /*
  * uninit_pending.c: 500 asynchronous calls, then TIMUninit() at once. When TIMUninit returns,
  * every callback has run exactly once (with success or an error code); none runs afterwards.
- * Then Init -> Login works again, twice.
+ * Then Init -> Login works again, twice. A TIMUninit after one made inside a callback returns
+ * once that instance's remaining callbacks have run.
  *
  * Usage: uninit_pending <empty data directory>. Exit 0 on success; "FAIL: ..." and exit 1
  * otherwise.
@@ -92,11 +93,52 @@ static void round_trip(int round) {
     CHECK_INT(TIMUninit(), TIM_SUCC);
 }
 
+/* TIMUninit inside a callback returns before the callbacks queued behind that one have run;
+ * a TIMUninit on another thread afterwards returns (TIM_ERR_SDKUNINIT) only once they have. */
+static volatile int inner_uninit_done, both_queued;
+static int second_ran;
+
+static void uninit_inside_cb(int32_t code, const char* desc, const char* json_params, const void* user_data) {
+    (void)code;
+    (void)desc;
+    (void)json_params;
+    (void)user_data;
+    while (!both_queued) h_sleep_ms(1);
+    TIMUninit();
+    inner_uninit_done = 1;
+    h_sleep_ms(100); /* the main thread's TIMUninit comes meanwhile */
+}
+
+static void queued_behind_cb(int32_t code, const char* desc, const char* json_params, const void* user_data) {
+    (void)code;
+    (void)desc;
+    (void)json_params;
+    (void)user_data;
+    h_lock();
+    second_ran++;
+    h_unlock();
+}
+
+static void uninit_inside_then_outside(void) {
+    int ran;
+    CHECK_INT(h_init(), TIM_SUCC);
+    CHECK_INT(TIMSetConfig("{}", uninit_inside_cb, NULL), TIM_SUCC);
+    CHECK_INT(TIMSetConfig("{}", queued_behind_cb, NULL), TIM_SUCC);
+    both_queued = 1;
+    while (!inner_uninit_done) h_sleep_ms(1);
+    CHECK_INT(TIMUninit(), TIM_ERR_SDKUNINIT);
+    h_lock();
+    ran = second_ran;
+    h_unlock();
+    CHECK_MSG(ran == 1, "TIMUninit returned with %d of 1 callbacks of the old instance run", ran);
+}
+
 int main(int argc, char** argv) {
     char* list;
     h_setup(argc, argv);
     round_trip(1);
     round_trip(2);
+    uninit_inside_then_outside();
 
     /* A last Init -> Login: both rounds' marker conversations are there. */
     CHECK_INT(h_init(), TIM_SUCC);

@@ -65,6 +65,20 @@ pub fn on_callback_thread() -> bool {
     ON_CALLBACK_THREAD.with(Cell::get)
 }
 
+/// Waits until every callback thread stopped from inside a callback has run what it had queued
+/// and exited: an uninit outside the callbacks, after one made inside one, returns once no
+/// callback of the instance it stopped can still run. At once on a callback thread (it cannot
+/// wait for itself, nor for a thread that may be waiting for it).
+pub fn wait_for_finishing_callback_threads() {
+    if on_callback_thread() {
+        return;
+    }
+    let finishing: Vec<Arc<Exited>> = lock(&FINISHING).iter().map(|(_, exited)| exited.clone()).collect();
+    for exited in finishing {
+        exited.wait();
+    }
+}
+
 /// A handle for queueing work onto the callback thread.
 #[derive(Clone)]
 pub struct Dispatcher {

@@ -154,6 +154,9 @@ pub fn uninit() -> bool {
         }
         None => {
             wait_until_stopped();
+            // An uninit made inside a callback returned before the callbacks queued behind that
+            // one ran: this one returns after them.
+            tim_core::dispatch::wait_for_finishing_callback_threads();
             false
         }
     }
