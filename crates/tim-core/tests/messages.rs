@@ -634,6 +634,18 @@ fn the_largest_sequence_does_not_break_the_next_message() {
     block_on(client.import_messages(bob.clone(), vec![max])).unwrap();
     let sent = block_on(client.send_message(bob, text("next"))).unwrap();
     assert_eq!(sent.message_seq, Some(u64::MAX), "the next sequence is shared, not wrapped to 0");
+    // A group read up to the largest sequence: what arrives later without a sequence is new.
+    let g = ConvKey::group("g").unwrap();
+    let numbered = |id: &str, seq: Option<u64>| {
+        let mut msg = from("carol", ConvType::Group, Some("g"), id, id);
+        msg.message_seq = seq;
+        msg
+    };
+    block_on(client.deliver(vec![numbered("top", Some(u64::MAX))])).unwrap();
+    block_on(client.mark_read(ReadScope::Conversation(g))).unwrap();
+    block_on(client.deliver(vec![numbered("new1", None), numbered("new2", None)])).unwrap();
+    let list = block_on(client.conversation_list()).unwrap();
+    assert_eq!(conv(&list, "g").conv_unread_num, 2, "two new messages arrived after the read");
 }
 
 /// A group's read sequence covers a sequence that arrives late; a C2C read mark is a position,

@@ -174,8 +174,8 @@ pub fn file_message(
     msg.message_server_time = Some(server_time);
     msg.message_client_time = Some(given_time(msg.message_client_time).unwrap_or(server_time));
     // Saturating: a caller may give any sequence, u64::MAX too; the next is then shared.
-    let seq = msg.message_seq.filter(|&seq| seq > 0).unwrap_or(conv.max_seq.saturating_add(1));
-    msg.message_seq = Some(seq);
+    let given_seq = msg.message_seq.filter(|&seq| seq > 0);
+    msg.message_seq = Some(given_seq.unwrap_or(conv.max_seq.saturating_add(1)));
     if msg.message_msg_id.as_deref().is_none_or(str::is_empty) {
         msg.message_msg_id = Some(format!(
             "{:x}-{}-{:x}",
@@ -193,11 +193,12 @@ pub fn file_message(
     });
     // Sent, saved and imported messages are history, read whoever sent them; a received one is
     // read if it was delivered read.
-    // A group message whose sequence the reported read sequence covers arrives read, though it
-    // arrives after the read mark (the server numbered it before one already read). Not so for
-    // C2C by the read timestamp's second: a message arriving just after a read, in its second,
-    // is new to the user and counts.
-    let covered = key.conv_type() == ConvType::Group && seq <= conv.read_seq;
+    // A group message whose given sequence the reported read sequence covers arrives read, though
+    // it arrives after the read mark (the server numbered it before one already read); one this
+    // SDK numbers is new (its sequence may equal the read one only when the largest was taken).
+    // Not so for C2C by the read timestamp's second: a message arriving just after a read, in
+    // its second, is new to the user and counts.
+    let covered = key.conv_type() == ConvType::Group && given_seq.is_some_and(|seq| seq <= conv.read_seq);
     let delivered_read =
         from_self || origin != Origin::Received || msg.message_is_read == Some(true) || covered;
     msg.message_is_read = Some(delivered_read);
