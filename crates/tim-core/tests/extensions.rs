@@ -29,6 +29,29 @@ fn incoming(from: &str, id: &str) -> Message {
     msg
 }
 
+/// Records what the unread-by-filter handler reports: (filter label, total).
+fn record_filtered_unread(client: &tim_core::Client) -> Arc<Mutex<Vec<(String, u64)>>> {
+    let reports = Arc::new(Mutex::new(Vec::new()));
+    let sink = reports.clone();
+    client.set_filtered_unread_handler(Some(Arc::new(move |label: &str, total| {
+        sink.lock().unwrap().push((label.to_owned(), total))
+    })));
+    reports
+}
+
+/// Ten conversations `{prefix}0`..`{prefix}9`, the 3rd and 5th pinned; a walk's first page of
+/// one, which holds `{prefix}5`.
+fn ten_with_two_pinned_and_a_first_page(client: &tim_core::Client, prefix: &str) -> tim_core::ConvPage {
+    for i in 0..10 {
+        block_on(client.create_conversation(c(&format!("{prefix}{i}")))).unwrap();
+    }
+    block_on(client.pin_conversation(c(&format!("{prefix}3")), true)).unwrap();
+    block_on(client.pin_conversation(c(&format!("{prefix}5")), true)).unwrap();
+    let first = block_on(client.conversation_page(ConvFilter::default(), 0, 1)).unwrap();
+    assert_eq!(ids(&first.list), [format!("{prefix}5")]);
+    first
+}
+
 #[test]
 fn pinning_keeps_relative_order_and_is_limited() {
     let dir = tempfile::tempdir().unwrap();
@@ -222,11 +245,7 @@ fn a_subscribed_filter_reports_only_changes() {
     let dir = tempfile::tempdir().unwrap();
     let sdk = start(dir.path());
     let client = sdk.client();
-    let reports = Arc::new(Mutex::new(Vec::new()));
-    let sink = reports.clone();
-    client.set_filtered_unread_handler(Some(Arc::new(move |label: &str, total| {
-        sink.lock().unwrap().push((label.to_owned(), total))
-    })));
+    let reports = record_filtered_unread(&client);
     let c2c = ConvFilter { conv_type: Some(ConvType::C2C), ..Default::default() };
     client.subscribe_unread_blocking(c2c.clone(), "c2c".into()).unwrap();
     block_on(client.deliver(vec![incoming("a", "1"), incoming("b", "2")])).unwrap();
@@ -248,11 +267,7 @@ fn filters_differing_only_in_their_flags_are_one_subscription() {
     let dir = tempfile::tempdir().unwrap();
     let sdk = start(dir.path());
     let client = sdk.client();
-    let reports = Arc::new(Mutex::new(Vec::new()));
-    let sink = reports.clone();
-    client.set_filtered_unread_handler(Some(Arc::new(move |label: &str, total| {
-        sink.lock().unwrap().push((label.to_owned(), total))
-    })));
+    let reports = record_filtered_unread(&client);
     let c2c = ConvFilter { conv_type: Some(ConvType::C2C), ..Default::default() };
     let with_unread = ConvFilter { has_unread: true, ..c2c.clone() };
     client.subscribe_unread_blocking(c2c, "c2c".into()).unwrap();
@@ -329,13 +344,7 @@ fn a_pinned_conversation_deleted_and_back_during_a_walk_is_not_returned_twice() 
         let dir = tempfile::tempdir().unwrap();
         let sdk = start(dir.path());
         let client = sdk.client();
-        for i in 0..10 {
-            block_on(client.create_conversation(c(&format!("u{i}")))).unwrap();
-        }
-        block_on(client.pin_conversation(c("u3"), true)).unwrap();
-        block_on(client.pin_conversation(c("u5"), true)).unwrap();
-        let first = block_on(client.conversation_page(ConvFilter::default(), 0, 1)).unwrap();
-        assert_eq!(ids(&first.list), ["u5"]);
+        let first = ten_with_two_pinned_and_a_first_page(&client, "u");
         match how {
             "hide" => {
                 block_on(client.delete_conversation_list(vec![c("u5")], false)).unwrap();
@@ -394,13 +403,7 @@ fn a_pinned_conversation_toggled_many_times_during_a_walk_is_not_returned_twice(
     let dir = tempfile::tempdir().unwrap();
     let sdk = start(dir.path());
     let client = sdk.client();
-    for i in 0..10 {
-        block_on(client.create_conversation(c(&format!("t{i}")))).unwrap();
-    }
-    block_on(client.pin_conversation(c("t3"), true)).unwrap();
-    block_on(client.pin_conversation(c("t5"), true)).unwrap();
-    let first = block_on(client.conversation_page(ConvFilter::default(), 0, 1)).unwrap();
-    assert_eq!(ids(&first.list), ["t5"]);
+    let first = ten_with_two_pinned_and_a_first_page(&client, "t");
     for _ in 0..40 {
         block_on(client.pin_conversation(c("t5"), false)).unwrap();
         block_on(client.pin_conversation(c("t5"), true)).unwrap();
