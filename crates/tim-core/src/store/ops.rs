@@ -928,18 +928,19 @@ pub fn execute(
         let result = batch.run(op)?;
         batch.outcome.results.push(result);
     }
-    let Batch { mut convs, dirty, ctx, next_uid, mut outcome, mut tables, repaired_tables, .. } = batch;
     // Every operation that writes touches the conversation it writes to (the counters move
     // only with a conversation created or a message stored), but for the doctor's repairs.
-    outcome.wrote = !dirty.is_empty()
-        || next_uid != first_uid
-        || ctx.next_order_key != first_order_key
-        || repaired_tables;
+    let wrote = !batch.dirty.is_empty()
+        || batch.next_uid != first_uid
+        || batch.ctx.next_order_key != first_order_key
+        || batch.repaired_tables;
     // Only with a write: a read never commits (rows past the fold size may come from a process
     // that folds later, `fold_pending_rows_at`).
-    if outcome.wrote && super::pending::fold_due(tables.pending_len()) {
-        tables.fold_pending(&mut txn.open_table(META)?, next_uid)?;
+    if wrote {
+        batch.fold_pending_rows_if_due()?;
     }
+    let Batch { mut convs, dirty, ctx, next_uid, mut outcome, tables, .. } = batch;
+    outcome.wrote = wrote;
     let (known, rows) = tables.into_parts();
     *numbers = known;
     *pending = Some(rows);
