@@ -697,3 +697,58 @@ fn what_the_read_state_covers_arrives_read_and_what_is_new_counts() {
     assert_eq!(block_on(client.conversation_list()).unwrap(), list);
     assert!(block_on(client.doctor(false)).unwrap().mismatches.is_empty());
 }
+
+/// Group messages sharing a sequence: deleting one takes only its own @-reminder; reading up to a
+/// message takes the reminders of the messages read, not of an unread one with the same sequence;
+/// and a clean up to a sequence whose newest message was read already still raises the read
+/// sequence (found by a review of the group paths).
+#[test]
+fn reminders_and_the_read_sequence_follow_each_message_when_sequences_are_shared() {
+    let dir = tempfile::tempdir().unwrap();
+    let sdk = start(dir.path(), "me");
+    let client = sdk.client();
+    let msg = |conv: &str, id: &str, time: u64, seq: u64, mentions: &[&str]| {
+        let mut m = at(from("bob", ConvType::Group, Some(conv), id, id), time, Some(seq));
+        m.message_group_at_user_array = Some(mentions.iter().map(|u| (*u).to_owned()).collect());
+        m
+    };
+    let info = |id: &str| {
+        let list = block_on(client.conversation_list()).unwrap();
+        let c = conv(&list, id);
+        let at: Vec<(u64, GroupAtType)> = c
+            .conv_group_at_info_array
+            .iter()
+            .map(|a| (a.conv_group_at_info_seq, a.conv_group_at_info_at_type))
+            .collect();
+        (c.conv_unread_num, c.conv_group_read_sequence, at)
+    };
+    // Deleting one of two @ messages of sequence 5.
+    block_on(
+        client.deliver(vec![msg("d", "a1", 100, 5, &["me"]), msg("d", "a2", 200, 5, &[MESSAGE_AT_ALL])]),
+    )
+    .unwrap();
+    block_on(client.delete_message(ConvKey::group("d").unwrap(), "a1".into())).unwrap();
+    assert_eq!(info("d"), (1, 0, vec![(5, GroupAtType::AtAll)]));
+    // Reading up to b2 reads b1 (@me, sequence 5), not b3 (sequence 5 too, no mention).
+    block_on(client.deliver(vec![
+        msg("r", "b1", 100, 5, &["me"]),
+        msg("r", "b2", 150, 6, &[]),
+        msg("r", "b3", 200, 5, &[]),
+    ]))
+    .unwrap();
+    block_on(client.read_up_to(ConvKey::group("r").unwrap(), ReadBound::Message("b2".into()))).unwrap();
+    assert_eq!(info("r"), (1, 6, vec![]));
+    // Clean up to 2, then up to 5: the newest message at or below 5 is the one read already.
+    let c = ConvKey::group("c").unwrap();
+    block_on(client.deliver(vec![msg("c", "c1", 100, 5, &[]), msg("c", "c2", 200, 2, &[])])).unwrap();
+    block_on(client.read_up_to(c.clone(), ReadBound::Seq(2))).unwrap();
+    block_on(client.read_up_to(c, ReadBound::Seq(5))).unwrap();
+    assert_eq!(info("c").1, 5);
+    block_on(client.deliver(vec![msg("c", "c3", 300, 4, &["me"])])).unwrap();
+    assert_eq!(info("c"), (0, 5, vec![]), "sequence 4 was cleaned: it arrives read");
+    let before = (info("d"), info("r"), info("c"));
+    block_on(client.logout()).unwrap();
+    block_on(client.login("me", "")).unwrap();
+    assert_eq!((info("d"), info("r"), info("c")), before);
+    assert!(block_on(client.doctor(false)).unwrap().mismatches.is_empty());
+}

@@ -7,8 +7,6 @@
 //! the number of counting messages positioned after the conversation's read mark. Every change
 //! below keeps that equality, and `tim doctor` checks it against the stored messages.
 
-use std::collections::BTreeSet;
-
 use serde::{Deserialize, Serialize};
 use tim_types::keys::{self, MESSAGE_AT_ALL};
 use tim_types::{ConvType, GroupAtInfo, GroupAtType, Message, MessageJson, MsgStatus};
@@ -211,7 +209,7 @@ fn after_read_mark(conv: &Conversation, pos: MsgPos) -> bool {
 }
 
 /// The kind of @ reminder a group message holds for `self_id`, if any.
-fn mention(msg: &Message, self_id: &str) -> Option<GroupAtType> {
+pub fn mention(msg: &Message, self_id: &str) -> Option<GroupAtType> {
     let users = msg.message_group_at_user_array.as_ref()?;
     let at_all = users.iter().any(|u| u == MESSAGE_AT_ALL);
     let at_me = users.iter().any(|u| u == self_id);
@@ -301,12 +299,21 @@ pub fn apply_delete(
     rec: &MessageRecord,
     new_last: Option<&MessageRecord>,
     new_newest: Option<MsgPos>,
+    self_id: &str,
 ) {
     if rec.counts_unread && after_read_mark(conv, rec.pos) {
         conv.unread = conv.unread.saturating_sub(1);
-        let seq = rec.seq();
-        if !conv.extras().group_at.is_empty() {
-            conv.edit_extras(|x| x.group_at.retain(|at| at.conv_group_at_info_seq != seq));
+        // Its own reminder only: another unread message may share its sequence.
+        let own = mention(&rec.msg, self_id).map(|at_type| GroupAtInfo {
+            conv_group_at_info_seq: rec.seq(),
+            conv_group_at_info_at_type: at_type,
+        });
+        if let Some(own) = own.filter(|own| conv.extras().group_at.contains(own)) {
+            conv.edit_extras(|x| {
+                if let Some(at) = x.group_at.iter().position(|at| *at == own) {
+                    x.group_at.remove(at);
+                }
+            });
         }
     }
     conv.set_newest(new_newest);
@@ -366,24 +373,35 @@ fn refresh_last_read(conv: &mut Conversation) {
 }
 
 /// Marks messages up to `mark` read; `unread_after` is the number of counting messages after the
-/// new mark, `read_seq` the sequence read up to, and `seqs_after` the sequences of the messages
-/// after the mark (the store finds them): only their @-reminders stay, so that reminders and the
-/// unread count always speak of the same messages, whatever order sequences came in.
+/// new mark, `read_seq` the sequence read up to, and `mentions_after` the @-reminders of the
+/// counting messages after the mark (the store finds them): only those stay, one for one, so
+/// that reminders and the unread count always speak of the same messages, whatever order
+/// sequences came in and however many share one. A mark that does not move still raises the read
+/// sequence (a clean up to a sequence whose newest message was read already).
 pub fn apply_read_up_to(
     conv: &mut Conversation,
     mark: MsgPos,
     unread_after: u64,
     read_seq: u64,
-    seqs_after: &BTreeSet<u64>,
+    mentions_after: &[GroupAtInfo],
 ) {
+    conv.read_seq = conv.read_seq.max(read_seq);
     if Some(mark) <= conv.read_mark() {
         return;
     }
     conv.set_read_mark(Some(mark));
-    conv.read_seq = conv.read_seq.max(read_seq);
     conv.unread = unread_after;
     if !conv.extras().group_at.is_empty() {
-        conv.edit_extras(|x| x.group_at.retain(|at| seqs_after.contains(&at.conv_group_at_info_seq)));
+        let mut left = mentions_after.to_vec();
+        conv.edit_extras(|x| {
+            x.group_at.retain(|at| match left.iter().position(|m| m == at) {
+                Some(found) => {
+                    left.swap_remove(found);
+                    true
+                }
+                None => false,
+            })
+        });
     }
     refresh_last_read(conv);
 }
@@ -466,7 +484,7 @@ mod tests {
         assert_eq!(conv.last_pos(), Some(newest.pos));
         assert_eq!(conv.newest(), Some(hidden.pos));
         assert_eq!(conv.order_key, 3, "the old import did not move it");
-        apply_delete(&mut conv, &newest, None, Some(hidden.pos));
+        apply_delete(&mut conv, &newest, None, Some(hidden.pos), "me");
         assert_eq!(conv.last_msg, None);
         assert_eq!(conv.unread, 1, "the hidden one still counts; the import never did");
     }
@@ -486,7 +504,7 @@ mod tests {
                 conv_group_at_info_at_type: GroupAtType::AtAllAtMe
             }]
         );
-        apply_read_up_to(&mut conv, rec.pos, 0, rec.seq(), &BTreeSet::new());
+        apply_read_up_to(&mut conv, rec.pos, 0, rec.seq(), &[]);
         assert!(conv.extras().group_at.is_empty());
         assert_eq!(conv.info("me").conv_group_read_sequence, 1);
         assert_eq!(rec.present(conv.read_mark()).message_is_read, Some(true));

@@ -23,7 +23,7 @@ use crate::ids::ConvKey;
 use crate::state::Conversation;
 use crate::state::messages::{
     Filing, MessageRecord, MsgPos, Origin, apply_clear, apply_delete, apply_insert_but_last_text,
-    apply_read_up_to, file_message, present_is_read,
+    apply_read_up_to, file_message, mention, present_is_read,
 };
 
 /// Where a history query starts.
@@ -577,8 +577,9 @@ impl Batch<'_, '_> {
         };
         let new_last = self.tables.newest_where(key, MsgPos::MAX, MessageRecord::can_be_last)?;
         let new_newest = self.tables.newest_where(key, MsgPos::MAX, |_| true)?.map(|r| r.pos);
+        let self_id = self.ctx.self_id.clone();
         if let Some(conv) = self.conv(key)? {
-            apply_delete(conv, &rec, new_last.as_ref(), new_newest);
+            apply_delete(conv, &rec, new_last.as_ref(), new_newest, &self_id);
             self.touch(key);
         }
         Ok(Ok(OpOutput::Done))
@@ -614,8 +615,9 @@ impl Batch<'_, '_> {
         // The @-reminders that stay are those of messages after the mark: the same messages the
         // unread count counts, found by the same scan.
         let watch_mentions = self.conv(key)?.is_some_and(|c| !c.extras().group_at.is_empty());
-        let mut seqs_after = BTreeSet::new();
+        let mut mentions_after = Vec::new();
         let mut unread_after = 0;
+        let self_id = self.ctx.self_id.clone();
         if mark < MsgPos::MAX {
             let from = MsgPos { time: mark.time, uid: mark.uid.saturating_add(1) };
             let from = if mark.uid == u64::MAX {
@@ -625,14 +627,19 @@ impl Batch<'_, '_> {
             };
             self.tables.scan(key, from, MsgPos::MAX, false, |rec| {
                 unread_after += u64::from(rec.counts_unread);
-                if watch_mentions {
-                    seqs_after.insert(rec.seq());
+                if watch_mentions && rec.counts_unread {
+                    if let Some(at_type) = mention(&rec.msg, &self_id) {
+                        mentions_after.push(tim_types::GroupAtInfo {
+                            conv_group_at_info_seq: rec.seq(),
+                            conv_group_at_info_at_type: at_type,
+                        });
+                    }
                 }
                 true
             })?;
         }
         if let Some(conv) = self.conv(key)? {
-            apply_read_up_to(conv, mark, unread_after, read_seq, &seqs_after);
+            apply_read_up_to(conv, mark, unread_after, read_seq, &mentions_after);
         }
         self.touch(key);
         Ok(Ok(OpOutput::Done))
