@@ -752,3 +752,20 @@ fn reminders_and_the_read_sequence_follow_each_message_when_sequences_are_shared
     assert_eq!((info("d"), info("r"), info("c")), before);
     assert!(block_on(client.doctor(false)).unwrap().mismatches.is_empty());
 }
+
+/// A report at or before the read mark changes nothing, not the read sequence either, even when
+/// the message it names has a higher sequence than the one read (sequences out of order).
+#[test]
+fn a_report_before_the_mark_leaves_the_read_sequence() {
+    let dir = tempfile::tempdir().unwrap();
+    let sdk = start(dir.path(), "me");
+    let client = sdk.client();
+    let g = ConvKey::group("o").unwrap();
+    let msg =
+        |id: &str, time: u64, seq: u64| at(from("bob", ConvType::Group, Some("o"), id, id), time, Some(seq));
+    block_on(client.deliver(vec![msg("m1", 100, 9), msg("m2", 200, 3)])).unwrap();
+    block_on(client.read_up_to(g.clone(), ReadBound::Message("m2".into()))).unwrap();
+    block_on(client.read_up_to(g, ReadBound::Message("m1".into()))).unwrap();
+    let list = block_on(client.conversation_list()).unwrap();
+    assert_eq!(conv(&list, "o").conv_group_read_sequence, 3);
+}

@@ -608,9 +608,13 @@ impl Batch<'_, '_> {
         let mut read_seq = self.tables.newest_where(key, mark, |_| true)?.map_or(0, |r| r.seq());
         if let Some(seq) = bound_seq {
             // Sequences need not follow positions (explicit ones, same-second arrivals): what was
-            // cleaned up to `seq` is read up to it, as far as sequences exist.
+            // cleaned up to `seq` is read up to it, as far as sequences exist (also when the
+            // mark does not move).
             let max_seq = self.conv(key)?.map_or(0, |c| c.max_seq);
             read_seq = read_seq.max(seq.min(max_seq));
+        } else if self.conv(key)?.is_some_and(|c| Some(mark) <= c.read_mark()) {
+            // A report at or before the mark changes nothing, its sequence neither.
+            read_seq = 0;
         }
         // The @-reminders that stay are those of messages after the mark: the same messages the
         // unread count counts, found by the same scan.
