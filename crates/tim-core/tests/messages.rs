@@ -621,6 +621,11 @@ fn at(mut msg: Message, time: u64, seq: Option<u64>) -> Message {
     msg
 }
 
+/// A message from carol to group `conv`, with its ID as its text, a server time and a sequence.
+fn group_msg(conv: &str, id: &str, time: u64, seq: u64) -> Message {
+    at(from("carol", ConvType::Group, Some(conv), id, id), time, Some(seq))
+}
+
 /// Any sequence a caller gives is kept; the largest one does not stop the conversation from
 /// numbering the next (it once overflowed: every later message failed with 6019).
 #[test]
@@ -666,14 +671,14 @@ fn what_the_read_state_covers_arrives_read_and_what_is_new_counts() {
     assert_eq!(conv(&list, "bob").conv_unread_num, 2, "both arrived after the read");
 
     let g = ConvKey::group("g").unwrap();
-    let group_msg =
-        |id: &str, seq: u64| at(from("carol", ConvType::Group, Some("g"), id, id), 1000, Some(seq));
-    block_on(client.deliver(
-        ["q1", "q2", "q3", "q5"].iter().zip([1, 2, 3, 5]).map(|(id, s)| group_msg(id, s)).collect(),
-    ))
+    let g_msg = |id: &str, seq: u64| group_msg("g", id, 1000, seq);
+    block_on(
+        client
+            .deliver(["q1", "q2", "q3", "q5"].iter().zip([1, 2, 3, 5]).map(|(id, s)| g_msg(id, s)).collect()),
+    )
     .unwrap();
     block_on(client.read_up_to(g.clone(), ReadBound::Seq(5))).unwrap();
-    block_on(client.deliver(vec![group_msg("q4", 4), group_msg("q6", 6)])).unwrap();
+    block_on(client.deliver(vec![g_msg("q4", 4), g_msg("q6", 6)])).unwrap();
     let list = block_on(client.conversation_list()).unwrap();
     assert_eq!(conv(&list, "g").conv_group_read_sequence, 5);
     assert_eq!(conv(&list, "g").conv_unread_num, 1, "seq 4 arrives read, seq 6 counts");
@@ -682,7 +687,7 @@ fn what_the_read_state_covers_arrives_read_and_what_is_new_counts() {
     assert!(read.contains(&("q4".into(), true)) && read.contains(&("q6".into(), false)), "{read:?}");
 
     let h = ConvKey::group("h").unwrap();
-    let h_msg = |id: &str, seq: u64| at(from("carol", ConvType::Group, Some("h"), id, id), 1000, Some(seq));
+    let h_msg = |id: &str, seq: u64| group_msg("h", id, 1000, seq);
     block_on(client.deliver(vec![h_msg("w5", 5), h_msg("w3", 3)])).unwrap();
     block_on(client.read_up_to(h.clone(), ReadBound::Message("w3".into()))).unwrap();
     block_on(client.mark_read(ReadScope::Conversation(h))).unwrap();
@@ -708,7 +713,7 @@ fn reminders_and_the_read_sequence_follow_each_message_when_sequences_are_shared
     let sdk = start(dir.path(), "me");
     let client = sdk.client();
     let msg = |conv: &str, id: &str, time: u64, seq: u64, mentions: &[&str]| {
-        let mut m = at(from("bob", ConvType::Group, Some(conv), id, id), time, Some(seq));
+        let mut m = group_msg(conv, id, time, seq);
         m.message_group_at_user_array = Some(mentions.iter().map(|u| (*u).to_owned()).collect());
         m
     };
@@ -761,8 +766,7 @@ fn a_report_before_the_mark_leaves_the_read_sequence() {
     let sdk = start(dir.path(), "me");
     let client = sdk.client();
     let g = ConvKey::group("o").unwrap();
-    let msg =
-        |id: &str, time: u64, seq: u64| at(from("bob", ConvType::Group, Some("o"), id, id), time, Some(seq));
+    let msg = |id: &str, time: u64, seq: u64| group_msg("o", id, time, seq);
     block_on(client.deliver(vec![msg("m1", 100, 9), msg("m2", 200, 3)])).unwrap();
     block_on(client.read_up_to(g.clone(), ReadBound::Message("m2".into()))).unwrap();
     block_on(client.read_up_to(g, ReadBound::Message("m1".into()))).unwrap();
