@@ -122,6 +122,9 @@ int main(int argc, char** argv) {
         CHECK_INT(TIMConvSetDraft("exists", kTIMConv_C2C, d), TIM_SUCC);
         free(d);
     }
+    /* One unread message, so that a read report taken for "read everything" would show. */
+    free(h_deliver("[{\"message_elem_array\":[{\"elem_type\":0,\"text_elem_content\":\"hi\"}],"
+                   "\"message_sender\":\"exists\",\"message_conv_type\":1,\"message_msg_id\":\"e1\"}]"));
     list_before = h_list();
     cb0 = h_total();
     ev0 = h_event_mark();
@@ -153,6 +156,50 @@ int main(int argc, char** argv) {
     /* CancelDraft of a conversation that does not exist. */
     CHECK_INT(TIMConvCancelDraft("missing", kTIMConv_C2C), TIM_ERR_CONV);
     CHECK_INT(TIMConvCancelDraft("exists", kTIMConv_Group), TIM_ERR_CONV);
+
+    /* An array where each element's object belongs: serde alone would read it as the fields. */
+    CHECK_INT(TIMConvGetConvInfo("[[\"exists\",1]]", h_comm_cb, s), TIM_ERR_PARAM);
+    CHECK_INT(TIMConvGetConvInfo("[{\"get_conversation_list_param_conv_id\":\"exists\","
+                                 "\"get_conversation_list_param_conv_type\":1},[]]",
+                                 h_comm_cb, s),
+              TIM_ERR_PARAM);
+
+    /* Over 4 MiB of whitespace: over the limit, not "the defaults" (measured before trimming). */
+    {
+        size_t n = 4194304 + 10;
+        char* blank = (char*)malloc(n + 1);
+        CHECK(blank != NULL);
+        memset(blank, ' ', n);
+        blank[n] = '\0';
+        CHECK_INT(TIMConvSubscribeUnreadMessageCountByFilter(blank), TIM_ERR_PARAM);
+        CHECK_INT(TIMMsgReportReaded("exists", kTIMConv_C2C, blank, h_comm_cb, s), TIM_ERR_PARAM);
+        CHECK_INT(TIMMsgGetMsgList("exists", kTIMConv_C2C, blank, h_comm_cb, s), TIM_ERR_PARAM);
+        CHECK_INT(TIMConvGetConversationListByFilter(blank, 0, 10, h_comm_cb, s), TIM_ERR_PARAM);
+        free(blank);
+    }
+
+    /* A group message's sender over 1024 bytes (no conversation is named by it, so only the
+       sender check can refuse it). */
+    {
+        char sender[1026];
+        char json[1400];
+        memset(sender, 'u', 1025);
+        sender[1025] = '\0';
+        sprintf(json,
+                "[{\"message_elem_array\":[{\"elem_type\":0,\"text_elem_content\":\"hi\"}],"
+                "\"message_sender\":\"%s\",\"message_conv_type\":2,\"message_conv_id\":\"team\"}]",
+                sender);
+        CHECK_INT(TIMExtDeliverIncomingMessages(json, h_comm_cb, s), TIM_ERR_PARAM);
+    }
+    /* A C2C message the user sent from another device names its peer in message_conv_id; without
+       it the whole call is refused (the other message is not delivered either). */
+    CHECK_INT(TIMExtDeliverIncomingMessages(
+                  "[{\"message_elem_array\":[{\"elem_type\":0,\"text_elem_content\":\"x\"}],"
+                  "\"message_sender\":\"exists\",\"message_conv_type\":1,\"message_msg_id\":\"e2\"},"
+                  "{\"message_elem_array\":[{\"elem_type\":0,\"text_elem_content\":\"mine\"}],"
+                  "\"message_sender\":\"err-user\",\"message_conv_type\":1}]",
+                  h_comm_cb, s),
+              TIM_ERR_PARAM);
 
     check_quiet(cb0, ev0, "rejected calls");
     list_after = h_list();

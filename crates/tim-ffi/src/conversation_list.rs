@@ -10,7 +10,7 @@ use std::ffi::{c_char, c_int, c_void};
 use serde_json::json;
 use tim_core::{CallError, ConvFilter, ConvKey, ItemResults, TimError};
 use tim_types::keys::CONV_GET_TOTAL_UNREAD_MESSAGE_COUNT_RESULT_UNREAD_COUNT;
-use tim_types::parse::{parse_json, parse_json_object};
+use tim_types::parse::{optional_param, parse_json, parse_json_object, parse_json_object_array};
 use tim_types::{
     ConvType, ConversationListFilter, ConversationListResult, ConversationOperationResult,
     GetConversationListParam,
@@ -58,8 +58,8 @@ pub(crate) fn operation_results(results: &ItemResults) -> String {
 
 /// Parses a `TIMConversationListFilter`; NULL or `""` means no filtering.
 pub(crate) fn filter_arg(text: Option<&str>) -> Result<ConvFilter, CallError> {
-    let filter: ConversationListFilter = match text.map(str::trim) {
-        None | Some("") => ConversationListFilter::default(),
+    let filter: ConversationListFilter = match optional_param(text)? {
+        None => ConversationListFilter::default(),
         Some(text) => parse_json_object(text)?,
     };
     let conv_type = match filter.conversation_list_filter_conv_type {
@@ -97,7 +97,7 @@ pub extern "C" fn TIMConvGetConvInfo(
         let client = runtime::client()?;
         // SAFETY: C passes NULL or a NUL-terminated string.
         let text = unsafe { required_str(json_get_conv_list_param, "json_get_conv_list_param") }?;
-        let params: Vec<GetConversationListParam> = parse_json(text)?;
+        let params: Vec<GetConversationListParam> = parse_json_object_array(text)?;
         let keys = params
             .into_iter()
             .map(|p| {

@@ -8,7 +8,7 @@ use serde::Deserialize;
 use tim_core::{CallError, SdkConfig};
 use tim_types::LoginStatus;
 use tim_types::limits::{LOGIN_USER_ID_BUFFER_BYTES, MAX_C_USER_ID_BYTES};
-use tim_types::parse::parse_json_object;
+use tim_types::parse::{optional_param, parse_json_object};
 
 use crate::boundary::{guard, guard_result, optional_str, required_str};
 use crate::callback::CommCallback;
@@ -33,8 +33,8 @@ struct SdkConfigParam {
 }
 
 fn parse_config(sdk_app_id: u64, text: Option<&str>) -> Result<SdkConfig, CallError> {
-    let param = match text.map(str::trim) {
-        None | Some("") => SdkConfigParam {
+    let param = match optional_param(text)? {
+        None => SdkConfigParam {
             sdk_config_config_file_path: None,
             sdk_config_log_file_path: None,
             sdk_config_main_thread_id: None,

@@ -6,7 +6,7 @@
 use std::ffi::{c_char, c_int, c_void};
 
 use tim_core::{CallError, HistoryQuery, HistoryStart};
-use tim_types::parse::{parse_json_object, parse_message_array, parse_message_param};
+use tim_types::parse::{optional_param, parse_json_object, parse_message_array, parse_message_param};
 use tim_types::{GetMsgListParam, MsgDeleteParam};
 
 use crate::boundary::{guard, guard_result, optional_str, required_str};
@@ -191,8 +191,8 @@ pub extern "C" fn TIMMsgImportMsgList(
 }
 
 fn history_query(text: Option<&str>) -> Result<HistoryQuery, CallError> {
-    let param: GetMsgListParam = match text.map(str::trim) {
-        None | Some("") => GetMsgListParam::default(),
+    let param: GetMsgListParam = match optional_param(text)? {
+        None => GetMsgListParam::default(),
         Some(text) => parse_json_object(text)?,
     };
     let mut query = HistoryQuery::default();

@@ -8,7 +8,7 @@ use std::ffi::{c_char, c_int, c_void};
 use serde_json::json;
 use tim_core::{CallError, ConvKey, ReadBound, ReadScope};
 use tim_types::keys::CONV_GET_TOTAL_UNREAD_MESSAGE_COUNT_RESULT_UNREAD_COUNT;
-use tim_types::parse::{parse_json, parse_json_object};
+use tim_types::parse::{optional_param, parse_json, parse_json_object};
 use tim_types::{ConvType, MessageRef, ReceiveMessageOpt};
 
 use crate::boundary::{guard, guard_result, optional_str, required_str};
@@ -55,7 +55,7 @@ pub extern "C" fn TIMMsgReportReaded(
             return client.mark_read_with(ReadScope::All(Some(kind)), callback.unit());
         };
         let key = ConvKey::new(kind, id)?;
-        match text.map(str::trim).filter(|t| !t.is_empty()) {
+        match optional_param(text)? {
             None => client.mark_read_with(ReadScope::Conversation(key), callback.unit()),
             Some(text) => {
                 let message: MessageRef = parse_json_object(text)?;

@@ -71,6 +71,35 @@ pub fn parse_json_object<T: DeserializeOwned>(text: &str) -> Result<T, ParseErro
     serde_json::from_value(value).map_err(|e| ParseError::Param(e.to_string()))
 }
 
+/// Parses `text` as a JSON array whose every element is an object, then as `T`s (as
+/// [`parse_json_object`] for each element: serde would accept a struct written as an array).
+pub fn parse_json_object_array<T: DeserializeOwned>(text: &str) -> Result<Vec<T>, ParseError> {
+    let value: Value = parse_json(text)?;
+    let Value::Array(items) = value else {
+        return Err(ParseError::Param("expected a JSON array".into()));
+    };
+    items
+        .into_iter()
+        .enumerate()
+        .map(|(n, item)| {
+            if !item.is_object() {
+                return Err(ParseError::Param(format!("element {n}: expected a JSON object")));
+            }
+            serde_json::from_value(item).map_err(|e| ParseError::Param(format!("element {n}: {e}")))
+        })
+        .collect()
+}
+
+/// An optional JSON parameter: `None` for NULL or blank text (the call's defaults), else the
+/// text without its surrounding whitespace. The size limit is checked first, on the text as
+/// given: blank text over [`MAX_JSON_BYTES`] is refused like any other.
+pub fn optional_param(text: Option<&str>) -> Result<Option<&str>, ParseError> {
+    let Some(text) = text else { return Ok(None) };
+    check_size(text)?;
+    let text = text.trim();
+    Ok((!text.is_empty()).then_some(text))
+}
+
 /// The input of `TIMConvSetDraft` before defaults are applied.
 #[derive(Debug, Deserialize)]
 struct DraftParam {
@@ -161,6 +190,32 @@ mod tests {
         assert_eq!(draft.draft_edit_time, 1551271429);
         assert_eq!(draft.draft_user_define, "this is userdefine");
         assert_eq!(draft.draft_msg.message_elem_array, vec![Elem::text("this draft")]);
+    }
+
+    #[test]
+    fn an_array_of_objects_refuses_an_element_written_as_an_array() {
+        #[derive(Debug, Deserialize, PartialEq)]
+        struct Pair {
+            id: String,
+            kind: u32,
+        }
+        let pairs: Vec<Pair> = parse_json_object_array(r#"[{"id":"bob","kind":1}]"#).unwrap();
+        assert_eq!(pairs, vec![Pair { id: "bob".into(), kind: 1 }]);
+        assert!(matches!(parse_json_object_array::<Pair>(r#"[["bob",1]]"#), Err(ParseError::Param(_))));
+        assert!(matches!(
+            parse_json_object_array::<Pair>(r#"{"id":"bob","kind":1}"#),
+            Err(ParseError::Param(_))
+        ));
+        assert!(matches!(parse_json_object_array::<Pair>("[{"), Err(ParseError::Json(_))));
+    }
+
+    #[test]
+    fn an_optional_parameter_is_measured_before_it_is_trimmed() {
+        assert_eq!(optional_param(None), Ok(None));
+        assert_eq!(optional_param(Some(" \n ")), Ok(None));
+        assert_eq!(optional_param(Some(" {} ")), Ok(Some("{}")));
+        let blank = " ".repeat(MAX_JSON_BYTES + 1);
+        assert!(matches!(optional_param(Some(&blank)), Err(ParseError::Param(_))));
     }
 
     #[test]

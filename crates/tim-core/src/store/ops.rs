@@ -10,6 +10,7 @@ use std::panic::AssertUnwindSafe;
 
 use hashbrown::{HashMap, HashSet};
 use redb::{ReadableTable, WriteTransaction};
+use tim_types::limits::MAX_ID_BYTES;
 use tim_types::{ConvType, ElemType, ErrCode, Message, MessageJson};
 
 use super::messages::MessageTables;
@@ -892,8 +893,14 @@ fn delivery_key(msg: &Message, self_id: Option<&str>) -> Option<ConvKey> {
 /// Checks that a delivered message names its conversation and sender. One from the user
 /// (`self_id`, sent from another device) must name its C2C peer in `message_conv_id`.
 pub fn check_delivery(msg: &Message, self_id: Option<&str>) -> Result<(), String> {
-    if msg.message_sender.as_deref().is_none_or(str::is_empty) {
+    let sender = msg.message_sender.as_deref().unwrap_or_default();
+    if sender.is_empty() {
         return Err("message_sender is required".into());
+    }
+    // Checked for every message: a group message's sender names no conversation, so nothing
+    // else would check it.
+    if sender.len() > MAX_ID_BYTES {
+        return Err(format!("message_sender of {} bytes exceeds the limit of {MAX_ID_BYTES}", sender.len()));
     }
     match msg.message_conv_type {
         Some(ConvType::C2C) | Some(ConvType::Group) => {}
