@@ -116,7 +116,7 @@ fn is_root() -> bool {
         .unwrap_or(false)
 }
 
-/// Installs g++, jsoncpp and pkg-config with apt-get when something is missing and we are root.
+/// Installs gcc, g++, jsoncpp, pkg-config and binutils (nm) with apt-get when something is missing and we are root.
 fn install_system_packages() -> Result<(), String> {
     let mut missing = Vec::new();
     for tool in ["gcc", "g++", "pkg-config", "nm"] {

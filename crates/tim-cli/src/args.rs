@@ -71,7 +71,7 @@ pub enum Kind {
 pub enum ConvCommand {
     /// Create a conversation, or show the existing one.
     Create(Target),
-    /// Delete a conversation and its draft.
+    /// Delete a conversation with its draft and messages.
     Delete(Target),
     /// List conversations in list order.
     List,
@@ -156,12 +156,14 @@ pub enum MsgCommand {
 #[derive(Debug, Subcommand)]
 pub enum DraftCommand {
     /// Set a draft (creating the conversation if needed).
+    // One of the two is required: a group, so that the usage line shows both.
+    #[command(group(clap::ArgGroup::new("content").required(true).args(["text", "draft_json"])))]
     Set {
         /// Which conversation.
         #[command(flatten)]
         target: Target,
         /// The draft text.
-        #[arg(long, conflicts_with = "draft_json", required_unless_present = "draft_json")]
+        #[arg(long, conflicts_with = "draft_json")]
         text: Option<String>,
         /// `draft_user_define`.
         #[arg(long, default_value = "")]
