@@ -51,8 +51,15 @@ impl Session {
 
     /// A login was accepted (or the actor starts one): from "not logged in" the status becomes
     /// "logging in"; a logout accepted meanwhile keeps "logging out" until it completes.
-    pub fn begin_login(&self) {
-        self.transition(LoginStatus::UnLogined, LoginStatus::Logining);
+    /// `true` if the status moved (see [`Self::login_not_queued`]).
+    pub fn begin_login(&self) -> bool {
+        self.transition(LoginStatus::UnLogined, LoginStatus::Logining)
+    }
+
+    /// A login that [`Self::begin_login`] moved to "logging in" could not be queued (the SDK shut
+    /// down): back to "not logged in", as a call refused changes nothing.
+    pub(crate) fn login_not_queued(&self) {
+        self.transition(LoginStatus::Logining, LoginStatus::UnLogined);
     }
 
     /// A logout was accepted: from "logged in" or "logging in" the status becomes "logging out",
@@ -74,8 +81,8 @@ impl Session {
     }
 
     /// Moves the status from `from` to `to`, only if it is `from` (one atomic step).
-    fn transition(&self, from: LoginStatus, to: LoginStatus) {
-        let _ = self.status.compare_exchange(from.value(), to.value(), Ordering::AcqRel, Ordering::Acquire);
+    fn transition(&self, from: LoginStatus, to: LoginStatus) -> bool {
+        self.status.compare_exchange(from.value(), to.value(), Ordering::AcqRel, Ordering::Acquire).is_ok()
     }
 
     pub(crate) fn set_status(&self, status: LoginStatus) {

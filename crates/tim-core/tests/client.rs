@@ -42,6 +42,60 @@ fn calls_before_login_are_refused() {
 }
 
 #[test]
+fn a_login_refused_after_shutdown_changes_no_status() {
+    let dir = tempfile::tempdir().unwrap();
+    let sdk = start(dir.path());
+    let client = sdk.client();
+    drop(sdk);
+    assert_eq!(client.login_with("alice", "sig", |_| {}), Err(CallError::SdkUninit));
+    assert_eq!(client.login_status(), LoginStatus::UnLogined, "after login_with");
+    assert_eq!(block(client.login("alice", "sig")).unwrap_err(), Error::Rejected(CallError::SdkUninit));
+    assert_eq!(client.login_status(), LoginStatus::UnLogined, "after login");
+}
+
+/// A Rust caller can put a key the message names as a field into its `extra`: it would be
+/// written twice and no reader takes such a record back (the draft's made every later login
+/// fail, the message's every history read of its conversation). Refused, for each way in.
+#[test]
+fn a_message_whose_extra_repeats_a_field_is_refused_everywhere() {
+    let dir = tempfile::tempdir().unwrap();
+    let sdk = start(dir.path());
+    let client = sdk.client();
+    login(&client, "alice");
+    let bob = ConvKey::c2c("bob").unwrap();
+    let mut repeating = Message::from_elems(vec![Elem::text("x")]);
+    repeating.extra.insert("message_elem_array".into(), serde_json::json!([]));
+    let mut bad_draft = draft("d");
+    bad_draft.draft_msg = repeating.clone();
+    let refused = |result: Result<(), CallError>, what: &str| {
+        assert!(matches!(result, Err(CallError::Param(_))), "{what}: {result:?}");
+    };
+    refused(client.set_draft_blocking(bob.clone(), bad_draft.clone()), "set_draft_blocking");
+    refused(block(client.set_draft(bob.clone(), bad_draft)).map_err(reject), "set_draft");
+    refused(block(client.save_message(bob.clone(), repeating.clone())).map(drop).map_err(reject), "save");
+    refused(block(client.send_message(bob.clone(), repeating.clone())).map(drop).map_err(reject), "send");
+    refused(
+        block(client.import_messages(bob.clone(), vec![repeating.clone()])).map(drop).map_err(reject),
+        "import",
+    );
+    let mut delivered = repeating;
+    delivered.message_sender = Some("bob".into());
+    delivered.message_conv_type = Some(tim_types::ConvType::C2C);
+    refused(block(client.deliver(vec![delivered])).map(drop).map_err(reject), "deliver");
+    assert!(block(client.conversation_list()).unwrap().is_empty());
+    block(client.logout()).unwrap();
+    login(&client, "alice");
+    assert!(block(client.conversation_list()).unwrap().is_empty());
+}
+
+fn reject(error: Error) -> CallError {
+    match error {
+        Error::Rejected(call) => call,
+        Error::Failed(failed) => panic!("accepted, then failed: {failed:?}"),
+    }
+}
+
+#[test]
 fn conversations_drafts_and_order() {
     let dir = tempfile::tempdir().unwrap();
     let sdk = start(dir.path());

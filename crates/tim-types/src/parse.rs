@@ -121,9 +121,20 @@ pub fn parse_draft_param(text: &str, now: u64) -> Result<Draft, ParseError> {
     })
 }
 
-/// Checks that a message may be sent or stored: at least one element, and none of the elements
+/// Checks that a message built in Rust can be written and read back: no key of its `extra`
+/// names one of its fields (it would be written twice; see
+/// [`Message::extra_key_naming_a_field`]).
+pub fn check_writable(message: &Message) -> Result<(), ParseError> {
+    match message.extra_key_naming_a_field() {
+        Some(key) => Err(ParseError::Param(format!("extra repeats the field {key}"))),
+        None => Ok(()),
+    }
+}
+
+/// Checks that a message may be sent or stored: [`check_writable`], at least one element, and none of the elements
 /// only the system generates (group tips, group reports).
 pub fn check_sendable(message: &Message) -> Result<(), ParseError> {
+    check_writable(message)?;
     if message.message_elem_array.is_empty() {
         return Err(ParseError::Param("message_elem_array is empty".into()));
     }

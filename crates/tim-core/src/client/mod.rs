@@ -13,8 +13,10 @@ mod unread;
 
 pub use extensions::{ALLOWED_MARK_BITS, check_mark_bits};
 
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, RwLock};
 
+use tim_types::parse::check_writable;
 use tim_types::{ConvInfo, Draft, ErrCode, LoginStatus};
 
 use crate::command::Command;
@@ -150,19 +152,33 @@ impl Client {
         done: impl FnOnce(Result<(), TimError>) + Send + 'static,
     ) -> Result<(), CallError> {
         let cmd = self.login_command(user_id, user_sig, self.dispatched(Box::new(done)))?;
-        self.shared.session.begin_login();
-        self.submit(cmd)
+        // Before queuing: the actor may complete the login before `submit` returns.
+        let began = self.shared.session.begin_login();
+        self.submit(cmd).inspect_err(|_| {
+            if began {
+                self.shared.session.login_not_queued();
+            }
+        })
     }
 
     /// Logs in (async).
     pub async fn login(&self, user_id: &str, user_sig: &str) -> Result<(), Error> {
         let cmd_for = |c| self.login_command(user_id, user_sig, c);
-        self.ask(|c| {
-            let cmd = cmd_for(c)?;
-            self.shared.session.begin_login();
-            Ok(cmd)
-        })
-        .await
+        // Whether this call moved the status: only then is it put back when the login could not be
+        // queued (an atomic: the future stays `Send`).
+        let began = AtomicBool::new(false);
+        let result = self
+            .ask(|c| {
+                let cmd = cmd_for(c)?;
+                began.store(self.shared.session.begin_login(), Ordering::Relaxed);
+                Ok(cmd)
+            })
+            .await;
+        // After a successful build, only `submit` refuses (`Rejected`): the actor answers `Failed`.
+        if matches!(result, Err(Error::Rejected(_))) && began.load(Ordering::Relaxed) {
+            self.shared.session.login_not_queued();
+        }
+        result
     }
 
     /// Logs out after every earlier call completed, closing the user's store.
@@ -270,12 +286,14 @@ impl Client {
     /// Sets the draft of a conversation (creating it if needed) and returns once it is durable.
     /// Blocks the calling thread; from async code use [`Client::set_draft`].
     pub fn set_draft_blocking(&self, key: ConvKey, draft: Draft) -> Result<(), CallError> {
+        check_writable(&draft.draft_msg)?;
         self.require_login()?;
         self.ask_blocking(|done| Command::SetDraft { key, draft: Box::new(draft), done })
     }
 
     /// Sets a draft (async); resolves once it is durable.
     pub async fn set_draft(&self, key: ConvKey, draft: Draft) -> Result<(), Error> {
+        check_writable(&draft.draft_msg).map_err(CallError::from)?;
         self.ask(|done| Ok(Command::SetDraft { key, draft: Box::new(draft), done: self.logged_in(done)? }))
             .await
     }
@@ -297,6 +315,10 @@ impl Client {
     /// Sets the conversation event handler (or clears it with `None`), replacing any earlier one.
     /// It runs on the callback thread: once per kind per committed batch, never for a batch that
     /// changed nothing visible.
+    ///
+    /// This and the other handler setters take effect for the events the actor emits after them:
+    /// an event already waiting on the callback thread goes to the handler that was set when it
+    /// was emitted (the C layer looks its callbacks up again at delivery; docs/c-api.md).
     pub fn set_conv_event_handler(&self, handler: Option<ConvEventHandler>) {
         self.shared.hub.set_conv_handler(handler);
     }

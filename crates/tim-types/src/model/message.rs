@@ -123,6 +123,42 @@ impl Message {
             extra: Map::new(),
         }
     }
+
+    /// The keys of the fields this model names: every field but `extra`.
+    pub const FIELD_KEYS: [&'static str; 25] = [
+        "message_elem_array",
+        "message_conv_id",
+        "message_conv_type",
+        "message_sender",
+        "message_priority",
+        "message_client_time",
+        "message_server_time",
+        "message_is_from_self",
+        "message_platform",
+        "message_is_read",
+        "message_is_online_msg",
+        "message_is_peer_read",
+        "message_status",
+        "message_unique_id",
+        "message_msg_id",
+        "message_rand",
+        "message_seq",
+        "message_custom_int",
+        "message_custom_str",
+        "message_cloud_custom_str",
+        "message_is_excluded_from_unread_count",
+        "message_excluded_from_last_message",
+        "message_group_at_user_array",
+        "message_sender_profile",
+        "message_need_read_receipt",
+    ];
+
+    /// The first key of `extra` that names a field, if any. Such a message would be written with
+    /// that key twice, which no reader takes back; JSON parsing never makes one (it files every
+    /// named key into its field), a Rust caller filling `extra` can.
+    pub fn extra_key_naming_a_field(&self) -> Option<&str> {
+        self.extra.keys().map(String::as_str).find(|key| Self::FIELD_KEYS.contains(key))
+    }
 }
 
 /// A message kept as its JSON text: the conversation's last message. It is encoded once, when it
@@ -187,5 +223,60 @@ impl<'de> Deserialize<'de> for MessageJson {
             return Err(serde::de::Error::custom("a message must be a JSON object"));
         }
         Ok(MessageJson(raw))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Elem;
+
+    /// Every field set (a struct literal without `..`: a new field fails to compile here until it
+    /// is added, and then this test until `FIELD_KEYS` names it).
+    #[test]
+    fn field_keys_are_the_keys_of_a_message_with_every_field_set() {
+        let message = Message {
+            message_elem_array: vec![Elem::text("x")],
+            message_conv_id: Some("c".into()),
+            message_conv_type: Some(ConvType::C2C),
+            message_sender: Some("s".into()),
+            message_priority: Some(1),
+            message_client_time: Some(1),
+            message_server_time: Some(1),
+            message_is_from_self: Some(true),
+            message_platform: Some(1),
+            message_is_read: Some(true),
+            message_is_online_msg: Some(true),
+            message_is_peer_read: Some(true),
+            message_status: Some(MsgStatus::SendSucc),
+            message_unique_id: Some(1),
+            message_msg_id: Some("m".into()),
+            message_rand: Some(1),
+            message_seq: Some(1),
+            message_custom_int: Some(1),
+            message_custom_str: Some("x".into()),
+            message_cloud_custom_str: Some("x".into()),
+            message_is_excluded_from_unread_count: Some(true),
+            message_excluded_from_last_message: Some(true),
+            message_group_at_user_array: Some(vec![]),
+            message_sender_profile: Some(Map::new()),
+            message_need_read_receipt: Some(true),
+            extra: Map::new(),
+        };
+        let Value::Object(written) = serde_json::to_value(&message).unwrap() else { panic!("not an object") };
+        let mut written: Vec<&str> = written.keys().map(String::as_str).collect();
+        let mut named = Message::FIELD_KEYS.to_vec();
+        written.sort_unstable();
+        named.sort_unstable();
+        assert_eq!(written, named);
+    }
+
+    #[test]
+    fn an_extra_key_naming_a_field_is_found() {
+        let mut message = Message::from_elems(vec![Elem::text("x")]);
+        message.extra.insert("not_a_field".into(), Value::Null);
+        assert_eq!(message.extra_key_naming_a_field(), None);
+        message.extra.insert("message_msg_id".into(), Value::from("dup"));
+        assert_eq!(message.extra_key_naming_a_field(), Some("message_msg_id"));
     }
 }
