@@ -330,3 +330,37 @@ fn reading_history_commits_nothing_so_a_failing_disk_does_not_fail_it() {
     faults.set(Fault::None);
     sdk.shutdown();
 }
+
+#[test]
+fn history_reads_do_not_wait_for_a_write_back_the_full_disk_refuses() {
+    let (dir, faults, sdk) = start_faulty("full-reader");
+    let client = sdk.client();
+    block_on(client.login("full-reader", "")).unwrap();
+    block_on(client.deliver(vec![from_peer("m1")])).unwrap();
+    let key = ConvKey::c2c("peer").unwrap();
+    // A large draft, then a disk with no free block: the next large draft fails (ENOSPC), and so
+    // does the write-back queued after it (the conversation's record, with the first draft, does
+    // not fit either), at every later use of the store that waits for it.
+    let big = |fill: &str| draft(&fill.repeat(3 << 20));
+    client.set_draft_blocking(key.clone(), big("a")).unwrap();
+    let file = std::fs::read_dir(dir.path()).unwrap().next().unwrap().unwrap().path();
+    faults.cap_length_at(Some(std::fs::metadata(&file).unwrap().len()));
+    let CallError::Failed(error) = client.set_draft_blocking(key.clone(), big("b")).unwrap_err() else {
+        panic!("a draft on a full disk must fail with the store error");
+    };
+    assert_store_failure(&error);
+    // The file reads fine: history is served from it, the write-back still waiting.
+    for _ in 0..2 {
+        let page = block_on(client.message_list(key.clone(), crate::HistoryQuery::default())).unwrap();
+        assert_eq!(page.iter().filter_map(|m| m.message_msg_id.as_deref()).collect::<Vec<_>>(), ["m1"]);
+    }
+    // Writes wait for the write-back, and fail while the disk is full; then work again.
+    assert!(client.set_draft_blocking(key.clone(), big("c")).is_err());
+    faults.cap_length_at(None);
+    client.set_draft_blocking(key.clone(), draft("kept")).unwrap();
+    assert_eq!(
+        drafts(&relogin_and_list(&client, "full-reader")),
+        [("peer".to_owned(), Some("kept".to_owned()))]
+    );
+    sdk.shutdown();
+}

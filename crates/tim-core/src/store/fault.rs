@@ -9,7 +9,7 @@
 use std::fs::File;
 use std::os::unix::fs::FileExt;
 use std::path::Path;
-use std::sync::atomic::{AtomicU8, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU8, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
 use redb::StorageBackend;
@@ -43,11 +43,24 @@ pub(crate) struct Faults {
     held: AtomicUsize,
     /// 0: off; n: n − 1 more syncs succeed, then one fails.
     countdown: AtomicUsize,
+    /// 0: off; n: the file cannot grow past n bytes (ENOSPC), whatever else is set: a disk with
+    /// no free blocks, on which writes within the file still work.
+    length_cap: AtomicU64,
 }
 
 impl Faults {
     pub fn set(&self, fault: Fault) {
         self.fault.store(fault as u8, Ordering::SeqCst);
+    }
+
+    /// Caps the file's length at `length` (see `length_cap`); `None` lifts the cap.
+    pub fn cap_length_at(&self, length: Option<u64>) {
+        self.length_cap.store(length.unwrap_or(0), Ordering::SeqCst);
+    }
+
+    fn grows_past_cap(&self, end: u64) -> bool {
+        let cap = self.length_cap.load(Ordering::SeqCst);
+        cap != 0 && end > cap
     }
 
     fn refuses_writes(&self) -> bool {
@@ -113,6 +126,16 @@ impl FaultyFile {
     }
 }
 
+impl FaultyFile {
+    /// ENOSPC for a file that would grow past its cap.
+    fn check_length(&self, end: u64) -> std::io::Result<()> {
+        if self.faults.grows_past_cap(end) {
+            return Err(std::io::Error::from_raw_os_error(28));
+        }
+        Ok(())
+    }
+}
+
 impl StorageBackend for FaultyFile {
     fn len(&self) -> Result<u64, std::io::Error> {
         Ok(self.file.metadata()?.len())
@@ -124,6 +147,7 @@ impl StorageBackend for FaultyFile {
 
     fn set_len(&self, len: u64) -> Result<(), std::io::Error> {
         self.check(self.faults.refuses_writes())?;
+        self.check_length(len)?;
         self.file.set_len(len)
     }
 
@@ -157,6 +181,7 @@ impl StorageBackend for FaultyFile {
             panic!("a write of the faulty file panicked (a test's fault)");
         }
         self.check(self.faults.refuses_writes())?;
+        self.check_length(offset + data.len() as u64)?;
         self.file.write_all_at(data, offset)
     }
 }

@@ -251,11 +251,7 @@ impl StoreSlot {
     /// The open store, reopening the one a failed write closed and writing back what failed
     /// commits may have left in it.
     fn store(&mut self) -> Result<&Store, StoreError> {
-        if let Some((data_dir, user_id)) = &self.to_reopen {
-            let store = Store::open_file(data_dir, user_id)?;
-            self.to_reopen = None;
-            self.store = Some(store);
-        }
+        self.reopened()?;
         let store = self.store.as_ref().ok_or(StoreError::NotOpen)?;
         if !self.to_restore.is_empty() {
             for batch in &self.to_restore {
@@ -265,6 +261,24 @@ impl StoreSlot {
                 }
             }
             self.to_restore.clear();
+        }
+        self.store.as_ref().ok_or(StoreError::NotOpen)
+    }
+
+    /// The open store for reading messages: reopened if a failed write closed it, without waiting
+    /// for the write-back. Why: the write-back restores conversation records, which memory holds
+    /// and a read of messages does not need from the file, and on a full disk it may not fit:
+    /// every history read would fail until space is freed, on a file that reads fine.
+    fn store_for_reading(&mut self) -> Result<&Store, StoreError> {
+        self.reopened()
+    }
+
+    /// The store, reopened if a failed write closed it.
+    fn reopened(&mut self) -> Result<&Store, StoreError> {
+        if let Some((data_dir, user_id)) = &self.to_reopen {
+            let store = Store::open_file(data_dir, user_id)?;
+            self.to_reopen = None;
+            self.store = Some(store);
         }
         self.store.as_ref().ok_or(StoreError::NotOpen)
     }
@@ -353,8 +367,10 @@ impl Handler<Execute> for StoreActor {
     fn handle(&mut self, msg: Execute, _: &mut Self::Context) -> Self::Result {
         let keys: Vec<_> = msg.preloaded.iter().map(|(key, _)| key.clone()).collect();
         let mut slot = lock_store(&self.slot);
+        let reads_only = msg.ops.iter().all(ops::MsgOp::reads_only);
         let result = contained(|| {
-            slot.store().and_then(|store| {
+            let store = if reads_only { slot.store_for_reading() } else { slot.store() };
+            store.and_then(|store| {
                 store.execute(msg.ops, msg.now, msg.next_order_key, msg.collect_received, msg.preloaded)
             })
         });

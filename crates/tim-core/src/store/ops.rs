@@ -137,6 +137,14 @@ pub enum MsgOp {
     },
 }
 
+impl MsgOp {
+    /// Whether the operation only reads messages (a history page): it may run on a file whose
+    /// write-back of failed conversation records is still waiting (`StoreSlot::store_for_reading`).
+    pub fn reads_only(&self) -> bool {
+        matches!(self, MsgOp::History { .. })
+    }
+}
+
 /// What one operation returns.
 #[derive(Debug, Clone, PartialEq)]
 pub enum OpOutput {

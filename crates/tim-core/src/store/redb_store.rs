@@ -203,9 +203,13 @@ impl Store {
 
     fn initialize(&self, user_id: &str) -> Result<(), StoreError> {
         let txn = self.db.begin_write()?;
+        // A file of this schema holds every table since the commit that wrote its version: its
+        // open writes nothing (so it works on a full disk, where a history read still can).
+        let current;
         {
             let mut meta = txn.open_table(META)?;
             let version = meta.get(META_SCHEMA_VERSION)?.map(|v| read_u64(v.value()));
+            current = version == Some(SCHEMA_VERSION);
             match version {
                 Some(found) if found > SCHEMA_VERSION => return Err(StoreError::NewerSchema { found }),
                 Some(found) => {
@@ -230,7 +234,11 @@ impl Store {
             // A file that needs no upgrade may hold pending rows; they are read by the first write.
             MessageTables::open(&txn, Default::default(), Some(PendingRows::default()))?;
         }
-        txn.commit()?;
+        if current {
+            txn.abort()?;
+        } else {
+            txn.commit()?;
+        }
         Ok(())
     }
 
