@@ -4,7 +4,9 @@
 use std::collections::HashSet;
 use std::sync::{Arc, Mutex};
 
-use tim_core::{ConvFilter, ConvKey, GroupEvent, GroupOp, HistoryQuery, Sdk, SdkConfig, block_on};
+use tim_core::{
+    CallError, ConvFilter, ConvKey, Error, GroupEvent, GroupOp, HistoryQuery, Sdk, SdkConfig, block_on,
+};
 use tim_types::{ConvType, Elem, ErrCode, Message};
 
 fn start(dir: &std::path::Path) -> Sdk {
@@ -208,6 +210,8 @@ fn custom_data_marks_and_groups_with_their_limits() {
     let err = block_on(client.set_custom_data(too_many, "y".into())).unwrap_err();
     assert_eq!(err.code(), ErrCode::SvrConvConvMarkReqCountExceedLimit.value());
 
+    let empty = block_on(client.group_op(GroupOp::Create("g1".into(), vec![]))).unwrap_err();
+    assert!(matches!(empty, Error::Rejected(CallError::Param(_))), "{empty:?}");
     block_on(client.group_op(GroupOp::Create("g1".into(), vec![c("c0"), c("c1")]))).unwrap();
     let long = block_on(client.group_op(GroupOp::Create("n".repeat(33), vec![c("c0")]))).unwrap_err();
     assert_eq!(long.code(), ErrCode::SvrConvConvGroupNameExceedLength.value());

@@ -72,10 +72,32 @@ impl Client {
         => |done| Command::GroupList { done }
     }
 
-    api! {
-        /// Changes the conversation groups; one result per conversation named.
-        group_op_with / group_op(op: GroupOp) -> ItemResults
-        => |done| Command::Group { op, done }
+    /// Changes the conversation groups; one result per conversation named. A group is created
+    /// with at least one conversation ([`CallError::Param`] otherwise, as
+    /// `TIMConvCreateConversationGroup`).
+    pub fn group_op_with(
+        &self,
+        op: GroupOp,
+        done: impl FnOnce(Result<ItemResults, TimError>) + Send + 'static,
+    ) -> Result<(), CallError> {
+        Self::check_group_op(&op)?;
+        let done = self.logged_in(self.dispatched(Box::new(done)))?;
+        self.submit(Command::Group { op, done })
+    }
+
+    /// Changes the conversation groups (async).
+    pub async fn group_op(&self, op: GroupOp) -> Result<ItemResults, Error> {
+        Self::check_group_op(&op)?;
+        self.ask(|done| Ok(Command::Group { op, done: self.logged_in(done)? })).await
+    }
+
+    fn check_group_op(op: &GroupOp) -> Result<(), CallError> {
+        match op {
+            GroupOp::Create(_, keys) if keys.is_empty() => {
+                Err(CallError::param("a conversation group is created with at least one conversation"))
+            }
+            _ => Ok(()),
+        }
     }
 
     api! {
