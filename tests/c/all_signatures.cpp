@@ -3,7 +3,8 @@
 // kTIMConv_C2C, bool / uint64_t / uint32_t arguments, and captureless lambdas as callbacks. Also
 // the core calls of TIMManager.h around them (TIMGetServerTime, TIMSetConfig, the network,
 // kicked-offline, user-signature and log setters) and TIMMsgSendNewMsgEx, included through the
-// 7.5+ header names (TIMManager.h, TIMConversationManager.h, TIMMessageManager.h).
+// 7.5+ header names (TIMManager.h, TIMConversationManager.h, TIMMessageManager.h,
+// TIMGroupManager.h), with the SetConfig keys and the old spellings 7.x keeps as aliases.
 //
 // - At compile time, static_asserts pin every function type and callback typedef to Tencent's
 //   7.9 signatures (TIMConvConversationsDeletedFromGroupCallback in its 7.x form, without the
@@ -18,6 +19,7 @@
 // otherwise.
 
 #include "TIMConversationManager.h"
+#include "TIMGroupManager.h"
 #include "TIMManager.h"
 #include "TIMMessageManager.h"
 
@@ -480,6 +482,18 @@ int main(int argc, char** argv) {
         std::string all = AWAIT_OK(r2, "TIMSetConfig");
         CHECK_HAS(all, "\"set_config_log_level\":4");
         CHECK_HAS(all, "\"set_config_is_log_output_console\":false");
+        // The keys as Tencent's demos write them, old spellings included.
+        Result r3;
+        std::string config = std::string("{\"") + kTIMSetConfigUserConfig + "\":{\"" + kTIMUserConfigIsReadReceipt +
+                             "\":true,\"" + kTIMUserConfigIsIngoreGroupTipsUnRead + "\":true},\"" +
+                             kTIMSetConfigCackBackLogLevel + "\":2,\"" + kTIMSetConfigHttpProxyInfo + "\":{\"" +
+                             kTIMHttpProxyInfoIp + "\":\"\",\"" + kTIMHttpProxyInfoPort + "\":0}}";
+        CHECK_SUCC(TIMSetConfig(config.c_str(), same_cb, &r3));
+        std::string kept = AWAIT_OK(r3, "TIMSetConfig");
+        CHECK_HAS(kept, "\"set_config_callback_log_level\":2");
+        CHECK_HAS(kept, "\"user_config_is_ignore_grouptips_unread\":true");
+        CHECK(std::string(kImSDK_MesssageAtALL) == kImSDK_MessageAtALL);
+        CHECK(std::string(kTIMLocationElemlatitude) == "location_elem_latitude");
         CHECK(TIMSetConfig("[]", same_cb, &r1) == TIM_ERR_PARAM);
         CHECK(TIMSetConfig("not json", same_cb, &r1) == TIM_ERR_JSON);
         TIMSetNetworkStatusListenerCallback(nullptr, nullptr);

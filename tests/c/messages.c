@@ -306,6 +306,13 @@ static void test_send(void) {
     /* TIMMsgDelete: deleting the last message makes the previous one the last. */
     list = h_msgs("peer", kTIMConv_C2C, "{\"msg_getmsglist_param_count\":2}");
     CHECK(h_msg_has_id(h_json_at(list, 0), "saved-1"));
+    /* An empty last_msg object, as Tencent's demos pass it, is no message: from the newest. */
+    {
+        char* same = h_msgs("peer", kTIMConv_C2C,
+                            "{\"msg_getmsglist_param_count\":2,\"msg_getmsglist_param_last_msg\":{}}");
+        CHECK_STR(same, list);
+        free(same);
+    }
     {
         char* del = delete_param(h_json_at(list, 0));
         char* prev = h_json_get_string(h_json_at(list, 1), kTIMMsgMsgId);

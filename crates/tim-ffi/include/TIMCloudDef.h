@@ -281,6 +281,67 @@ static const char* kTIMSdkConfigLogFilePath = "sdk_config_log_file_path";
 /** The thread ID callbacks are posted to (Windows only; accepted and ignored). */
 static const char* kTIMSdkConfigMainThreadID = "sdk_config_main_thread_id";
 
+/* ---- SetConfig (input of TIMSetConfig). Every key is kept as given and returned by the
+ * callback; no setting changes what this implementation does (no server, log or proxy). ---- */
+/** uint `TIMLogLevel`: the level of the log file. */
+static const char* kTIMSetConfigLogLevel = "set_config_log_level";
+/** uint `TIMLogLevel`: the level of the log callback. */
+static const char* kTIMSetConfigCallbackLogLevel = "set_config_callback_log_level";
+/** bool: whether the log goes to the console. */
+static const char* kTIMSetConfigIsLogOutputConsole = "set_config_is_log_output_console";
+/** object: a UserConfig. */
+static const char* kTIMSetConfigUserConfig = "set_config_user_config";
+/** string: data for the server's callbacks. */
+static const char* kTIMSetConfigUserDefineData = "set_config_user_define_data";
+/** object: an HttpProxyInfo. */
+static const char* kTIMSetConfigHttpProxyInfo = "set_config_http_proxy_info";
+/** object: a Socks5ProxyInfo. */
+static const char* kTIMSetConfigSocks5ProxyInfo = "set_config_socks5_proxy_info";
+/** object: a PACProxyInfo. */
+static const char* kTIMSetConfigPACProxyInfo = "set_config_pac_proxy_info";
+/** bool: resolve server addresses with the local DNS only. */
+static const char* kTIMSetConfigIsOnlyLocalDNSSource = "set_config_is_only_local_dns_source";
+
+/* ---- UserConfig (inside `set_config_user_config`). ---- */
+/** bool: no local database (the value repeats "is", as Tencent's does). */
+static const char* kTIMUserConfigIsDisableStorage = "user_config_is_is_disable_storage";
+/** bool: receive read receipt events. */
+static const char* kTIMUserConfigIsReadReceipt = "user_config_is_read_receipt";
+/** bool: group tips do not count as unread. */
+static const char* kTIMUserConfigIsIgnoreGroupTipsUnRead = "user_config_is_ignore_grouptips_unread";
+/** bool: the server drops read state. */
+static const char* kTIMUserConfigIsSyncReport = "user_config_is_sync_report";
+/** object: default options of group info reads. */
+static const char* kTIMUserConfigGroupGetInfoOption = "user_config_group_getinfo_option";
+/** object: default options of group member reads. */
+static const char* kTIMUserConfigGroupMemberGetInfoOption = "user_config_group_member_getinfo_option";
+
+/* ---- HttpProxyInfo (inside `set_config_http_proxy_info`). ---- */
+/** string: the proxy's address. */
+static const char* kTIMHttpProxyInfoIp = "http_proxy_info_ip";
+/** int: the proxy's port. */
+static const char* kTIMHttpProxyInfoPort = "http_proxy_info_port";
+/** string: the user name for the proxy. */
+static const char* kTIMHttpProxyInfoUserName = "http_proxy_info_username";
+/** string: the password for the proxy. */
+static const char* kTIMHttpProxyInfoPassword = "http_proxy_info_password";
+
+/* ---- Socks5ProxyInfo (inside `set_config_socks5_proxy_info`). ---- */
+/** string: the proxy's address. */
+static const char* kTIMSocks5ProxyInfoIp = "socks5_proxy_info_ip";
+/** int: the proxy's port. */
+static const char* kTIMSocks5ProxyInfoPort = "socks5_proxy_info_port";
+/** string: the user name for the proxy. */
+static const char* kTIMSocks5ProxyInfoUserName = "socks5_proxy_info_username";
+/** string: the password for the proxy. */
+static const char* kTIMSocks5ProxyInfoPassword = "socks5_proxy_info_password";
+
+/* ---- PACProxyInfo (inside `set_config_pac_proxy_info`). ---- */
+/** string: the user name for the proxy. */
+static const char* kTIMPACProxyInfoUserName = "pac_proxy_info_username";
+/** string: the password for the proxy. */
+static const char* kTIMPACProxyInfoPassword = "pac_proxy_info_password";
+
 /* ---- ConvInfo (output) ---- */
 /** Conversation ID: the peer's user ID or the group ID. */
 static const char* kTIMConvId = "conv_id";
@@ -514,6 +575,13 @@ static const char* kTIMMsgDeleteParamIsRamble = "msg_delete_param_is_ramble";
 /* ---- Mentions ---- */
 /** The user ID that means "@ everyone" in `message_group_at_user_array`. */
 static const char* kImSDK_MessageAtALL = "__kImSDK_MessageAtALL__";
+
+/* ---- Old spellings: Tencent's 7.x headers keep them as aliases of the corrected names, so
+ * that code written against earlier versions compiles unchanged. ---- */
+#define kImSDK_MesssageAtALL kImSDK_MessageAtALL
+#define kTIMLocationElemlatitude kTIMLocationElemLatitude
+#define kTIMSetConfigCackBackLogLevel kTIMSetConfigCallbackLogLevel
+#define kTIMUserConfigIsIngoreGroupTipsUnRead kTIMUserConfigIsIgnoreGroupTipsUnRead
 
 /* ---- UserProfile (inside `message_sender_profile`) ---- */
 /** string: the user's ID. */

@@ -203,7 +203,9 @@ fn history_query(text: Option<&str>) -> Result<HistoryQuery, CallError> {
         query.count = count as usize;
     }
     query.forward = param.msg_getmsglist_param_is_forward.unwrap_or(false);
-    if let Some(last) = &param.msg_getmsglist_param_last_msg {
+    // An empty object is no message: Tencent's own demos pass `{}` for "from the newest".
+    let last_msg = param.msg_getmsglist_param_last_msg.as_ref().filter(|last| !last.is_empty());
+    if let Some(last) = last_msg {
         let id = last.message_msg_id.clone().filter(|id| !id.is_empty());
         let id = id.ok_or_else(|| CallError::param("msg_getmsglist_param_last_msg has no message_msg_id"))?;
         query.start = HistoryStart::AfterMessage(id);

@@ -31,6 +31,67 @@ keys! {
     /// The thread ID callbacks are posted to (Windows only; accepted and ignored).
     kTIMSdkConfigMainThreadID => SDK_CONFIG_MAIN_THREAD_ID = "sdk_config_main_thread_id";
 
+    // SetConfig (input of TIMSetConfig). Every key is kept as given and returned by the
+    // callback; no setting changes what this implementation does (no server, log or proxy).
+    /// uint `TIMLogLevel`: the level of the log file.
+    kTIMSetConfigLogLevel => SET_CONFIG_LOG_LEVEL = "set_config_log_level";
+    /// uint `TIMLogLevel`: the level of the log callback.
+    kTIMSetConfigCallbackLogLevel => SET_CONFIG_CALLBACK_LOG_LEVEL = "set_config_callback_log_level";
+    /// bool: whether the log goes to the console.
+    kTIMSetConfigIsLogOutputConsole => SET_CONFIG_IS_LOG_OUTPUT_CONSOLE = "set_config_is_log_output_console";
+    /// object: a UserConfig.
+    kTIMSetConfigUserConfig => SET_CONFIG_USER_CONFIG = "set_config_user_config";
+    /// string: data for the server's callbacks.
+    kTIMSetConfigUserDefineData => SET_CONFIG_USER_DEFINE_DATA = "set_config_user_define_data";
+    /// object: an HttpProxyInfo.
+    kTIMSetConfigHttpProxyInfo => SET_CONFIG_HTTP_PROXY_INFO = "set_config_http_proxy_info";
+    /// object: a Socks5ProxyInfo.
+    kTIMSetConfigSocks5ProxyInfo => SET_CONFIG_SOCKS5_PROXY_INFO = "set_config_socks5_proxy_info";
+    /// object: a PACProxyInfo.
+    kTIMSetConfigPACProxyInfo => SET_CONFIG_PAC_PROXY_INFO = "set_config_pac_proxy_info";
+    /// bool: resolve server addresses with the local DNS only.
+    kTIMSetConfigIsOnlyLocalDNSSource => SET_CONFIG_IS_ONLY_LOCAL_DNS_SOURCE = "set_config_is_only_local_dns_source";
+
+    // UserConfig (inside `set_config_user_config`).
+    /// bool: no local database (the value repeats "is", as Tencent's does).
+    kTIMUserConfigIsDisableStorage => USER_CONFIG_IS_DISABLE_STORAGE = "user_config_is_is_disable_storage";
+    /// bool: receive read receipt events.
+    kTIMUserConfigIsReadReceipt => USER_CONFIG_IS_READ_RECEIPT = "user_config_is_read_receipt";
+    /// bool: group tips do not count as unread.
+    kTIMUserConfigIsIgnoreGroupTipsUnRead => USER_CONFIG_IS_IGNORE_GROUP_TIPS_UNREAD = "user_config_is_ignore_grouptips_unread";
+    /// bool: the server drops read state.
+    kTIMUserConfigIsSyncReport => USER_CONFIG_IS_SYNC_REPORT = "user_config_is_sync_report";
+    /// object: default options of group info reads.
+    kTIMUserConfigGroupGetInfoOption => USER_CONFIG_GROUP_GET_INFO_OPTION = "user_config_group_getinfo_option";
+    /// object: default options of group member reads.
+    kTIMUserConfigGroupMemberGetInfoOption => USER_CONFIG_GROUP_MEMBER_GET_INFO_OPTION = "user_config_group_member_getinfo_option";
+
+    // HttpProxyInfo (inside `set_config_http_proxy_info`).
+    /// string: the proxy's address.
+    kTIMHttpProxyInfoIp => HTTP_PROXY_INFO_IP = "http_proxy_info_ip";
+    /// int: the proxy's port.
+    kTIMHttpProxyInfoPort => HTTP_PROXY_INFO_PORT = "http_proxy_info_port";
+    /// string: the user name for the proxy.
+    kTIMHttpProxyInfoUserName => HTTP_PROXY_INFO_USER_NAME = "http_proxy_info_username";
+    /// string: the password for the proxy.
+    kTIMHttpProxyInfoPassword => HTTP_PROXY_INFO_PASSWORD = "http_proxy_info_password";
+
+    // Socks5ProxyInfo (inside `set_config_socks5_proxy_info`).
+    /// string: the proxy's address.
+    kTIMSocks5ProxyInfoIp => SOCKS5_PROXY_INFO_IP = "socks5_proxy_info_ip";
+    /// int: the proxy's port.
+    kTIMSocks5ProxyInfoPort => SOCKS5_PROXY_INFO_PORT = "socks5_proxy_info_port";
+    /// string: the user name for the proxy.
+    kTIMSocks5ProxyInfoUserName => SOCKS5_PROXY_INFO_USER_NAME = "socks5_proxy_info_username";
+    /// string: the password for the proxy.
+    kTIMSocks5ProxyInfoPassword => SOCKS5_PROXY_INFO_PASSWORD = "socks5_proxy_info_password";
+
+    // PACProxyInfo (inside `set_config_pac_proxy_info`).
+    /// string: the user name for the proxy.
+    kTIMPACProxyInfoUserName => PAC_PROXY_INFO_USER_NAME = "pac_proxy_info_username";
+    /// string: the password for the proxy.
+    kTIMPACProxyInfoPassword => PAC_PROXY_INFO_PASSWORD = "pac_proxy_info_password";
+
     // ConvInfo (output).
     /// Conversation ID: the peer's user ID or the group ID.
     kTIMConvId => CONV_ID = "conv_id";

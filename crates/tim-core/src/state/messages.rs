@@ -208,10 +208,14 @@ fn after_read_mark(conv: &Conversation, pos: MsgPos) -> bool {
     Some(pos) > conv.read_mark()
 }
 
+/// The value of `kImSDK_MesssageAtALL` in Tencent's headers before 7.0 (three s), which apps and
+/// SDKs built against them still send: it means everyone too.
+const MESSAGE_AT_ALL_OLD_SPELLING: &str = "__kImSDK_MesssageAtALL__";
+
 /// The kind of @ reminder a group message holds for `self_id`, if any.
 pub fn mention(msg: &Message, self_id: &str) -> Option<GroupAtType> {
     let users = msg.message_group_at_user_array.as_ref()?;
-    let at_all = users.iter().any(|u| u == MESSAGE_AT_ALL);
+    let at_all = users.iter().any(|u| u == MESSAGE_AT_ALL || u == MESSAGE_AT_ALL_OLD_SPELLING);
     let at_me = users.iter().any(|u| u == self_id);
     match (at_all, at_me) {
         (true, true) => Some(GroupAtType::AtAllAtMe),
@@ -508,5 +512,16 @@ mod tests {
         assert!(conv.extras().group_at.is_empty());
         assert_eq!(conv.info("me").conv_group_read_sequence, 1);
         assert_eq!(rec.present(conv.read_mark()).message_is_read, Some(true));
+    }
+
+    #[test]
+    fn the_old_spelling_of_at_all_means_everyone_too() {
+        let mut at = incoming("bob", 10);
+        at.message_group_at_user_array = Some(vec!["__kImSDK_MesssageAtALL__".into()]);
+        assert_eq!(mention(&at, "me"), Some(GroupAtType::AtAll));
+        at.message_group_at_user_array = Some(vec!["__kImSDK_MesssageAtALL__".into(), "me".into()]);
+        assert_eq!(mention(&at, "me"), Some(GroupAtType::AtAllAtMe));
+        at.message_group_at_user_array = Some(vec!["__kImSDK_MessageAtAll__".into()]);
+        assert_eq!(mention(&at, "me"), None);
     }
 }
