@@ -58,9 +58,7 @@ pub extern "C" fn TIMConvCreateConversationGroup(
                 conversation_ids_arg(conversation_id_array, "conversation_id_array")?,
             )
         };
-        if keys.is_empty() {
-            return Err(CallError::param("conversation_id_array is empty"));
-        }
+        // An empty array: `group_op_with` refuses it (TIM_ERR_PARAM).
         group_call(GroupOp::Create(name.to_owned(), keys), cb, user_data, true)
     })
 }

@@ -124,9 +124,7 @@ impl FaultyFile {
         }
         Ok(())
     }
-}
 
-impl FaultyFile {
     /// ENOSPC for a file that would grow past its cap.
     fn check_length(&self, end: u64) -> std::io::Result<()> {
         if self.faults.grows_past_cap(end) {

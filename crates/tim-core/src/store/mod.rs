@@ -265,15 +265,10 @@ impl StoreSlot {
         self.store.as_ref().ok_or(StoreError::NotOpen)
     }
 
-    /// The open store for reading messages: reopened if a failed write closed it, without waiting
-    /// for the write-back. Why: the write-back restores conversation records, which memory holds
-    /// and a read of messages does not need from the file, and on a full disk it may not fit:
-    /// every history read would fail until space is freed, on a file that reads fine.
-    fn store_for_reading(&mut self) -> Result<&Store, StoreError> {
-        self.reopened()
-    }
-
-    /// The store, reopened if a failed write closed it.
+    /// The store, reopened if a failed write closed it, without waiting for the write-back: what
+    /// a read of messages uses. Why: the write-back restores conversation records, which memory
+    /// holds and a read of messages does not need from the file, and on a full disk it may not
+    /// fit: every history read would fail until space is freed, on a file that reads fine.
     fn reopened(&mut self) -> Result<&Store, StoreError> {
         if let Some((data_dir, user_id)) = &self.to_reopen {
             let store = Store::open_file(data_dir, user_id)?;
@@ -369,7 +364,7 @@ impl Handler<Execute> for StoreActor {
         let mut slot = lock_store(&self.slot);
         let reads_only = msg.ops.iter().all(ops::MsgOp::reads_only);
         let result = contained(|| {
-            let store = if reads_only { slot.store_for_reading() } else { slot.store() };
+            let store = if reads_only { slot.reopened() } else { slot.store() };
             store.and_then(|store| {
                 store.execute(msg.ops, msg.now, msg.next_order_key, msg.collect_received, msg.preloaded)
             })

@@ -10,7 +10,6 @@ use std::panic::AssertUnwindSafe;
 
 use hashbrown::{HashMap, HashSet};
 use redb::{ReadableTable, WriteTransaction};
-use tim_types::limits::MAX_ID_BYTES;
 use tim_types::{ConvType, ElemType, ErrCode, Message, MessageJson};
 
 use super::messages::MessageTables;
@@ -20,7 +19,7 @@ use super::recent::{self, RecentIndex, RecordWriter};
 use super::redb_store::StoreError;
 use super::schema::{CONVERSATIONS, META, META_NEXT_MSG_UID, RECENT_RECORDS, conv_row};
 use crate::error::TimError;
-use crate::ids::ConvKey;
+use crate::ids::{ConvKey, check_id};
 use crate::state::Conversation;
 use crate::state::messages::{
     Filing, MessageRecord, MsgPos, Origin, apply_clear, apply_delete, apply_insert_but_last_text,
@@ -139,7 +138,7 @@ pub enum MsgOp {
 
 impl MsgOp {
     /// Whether the operation only reads messages (a history page): it may run on a file whose
-    /// write-back of failed conversation records is still waiting (`StoreSlot::store_for_reading`).
+    /// write-back of failed conversation records is still waiting (`StoreSlot::reopened`).
     pub fn reads_only(&self) -> bool {
         matches!(self, MsgOp::History { .. })
     }
@@ -901,15 +900,10 @@ fn delivery_key(msg: &Message, self_id: Option<&str>) -> Option<ConvKey> {
 /// Checks that a delivered message names its conversation and sender. One from the user
 /// (`self_id`, sent from another device) must name its C2C peer in `message_conv_id`.
 pub fn check_delivery(msg: &Message, self_id: Option<&str>) -> Result<(), String> {
-    let sender = msg.message_sender.as_deref().unwrap_or_default();
-    if sender.is_empty() {
-        return Err("message_sender is required".into());
-    }
     // Checked for every message: a group message's sender names no conversation, so nothing
     // else would check it.
-    if sender.len() > MAX_ID_BYTES {
-        return Err(format!("message_sender of {} bytes exceeds the limit of {MAX_ID_BYTES}", sender.len()));
-    }
+    check_id("message_sender", msg.message_sender.as_deref().unwrap_or_default())
+        .map_err(|e| e.to_string())?;
     match msg.message_conv_type {
         Some(ConvType::C2C) | Some(ConvType::Group) => {}
         _ => return Err("message_conv_type must be 1 (C2C) or 2 (group)".into()),
