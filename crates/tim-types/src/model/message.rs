@@ -8,6 +8,7 @@ use serde_json::{Map, Value};
 
 use super::Elem;
 use crate::enums::{ConvType, MsgStatus};
+use crate::keys;
 
 /// A message (reference §6). Only `message_elem_array` is required.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -126,31 +127,31 @@ impl Message {
 
     /// The keys of the fields this model names: every field but `extra`.
     pub const FIELD_KEYS: [&'static str; 25] = [
-        "message_elem_array",
-        "message_conv_id",
-        "message_conv_type",
-        "message_sender",
-        "message_priority",
-        "message_client_time",
-        "message_server_time",
-        "message_is_from_self",
-        "message_platform",
-        "message_is_read",
-        "message_is_online_msg",
-        "message_is_peer_read",
-        "message_status",
-        "message_unique_id",
-        "message_msg_id",
-        "message_rand",
-        "message_seq",
-        "message_custom_int",
-        "message_custom_str",
-        "message_cloud_custom_str",
-        "message_is_excluded_from_unread_count",
-        "message_excluded_from_last_message",
-        "message_group_at_user_array",
-        "message_sender_profile",
-        "message_need_read_receipt",
+        keys::MSG_ELEM_ARRAY,
+        keys::MSG_CONV_ID,
+        keys::MSG_CONV_TYPE,
+        keys::MSG_SENDER,
+        keys::MSG_PRIORITY,
+        keys::MSG_CLIENT_TIME,
+        keys::MSG_SERVER_TIME,
+        keys::MSG_IS_FROM_SELF,
+        keys::MSG_PLATFORM,
+        keys::MSG_IS_READ,
+        keys::MSG_IS_ONLINE_MSG,
+        keys::MSG_IS_PEER_READ,
+        keys::MSG_STATUS,
+        keys::MSG_UNIQUE_ID,
+        keys::MSG_MSG_ID,
+        keys::MSG_RAND,
+        keys::MSG_SEQ,
+        keys::MSG_CUSTOM_INT,
+        keys::MSG_CUSTOM_STR,
+        keys::MSG_CLOUD_CUSTOM_STR,
+        keys::MSG_IS_EXCLUDED_FROM_UNREAD_COUNT,
+        keys::MSG_EXCLUDED_FROM_LAST_MESSAGE,
+        keys::MSG_GROUP_AT_USER_ARRAY,
+        keys::MSG_SENDER_PROFILE,
+        keys::MSG_NEED_READ_RECEIPT,
     ];
 
     /// The first key of `extra` that names a field, if any. Such a message would be written with
