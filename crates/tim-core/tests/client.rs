@@ -82,6 +82,15 @@ fn a_message_whose_extra_repeats_a_field_is_refused_everywhere() {
     delivered.message_sender = Some("bob".into());
     delivered.message_conv_type = Some(tim_types::ConvType::C2C);
     refused(block(client.deliver(vec![delivered])).map(drop).map_err(reject), "deliver");
+    // An element's `extra` holding `elem_type` cannot be written either (it was stored as `{}`).
+    let mut elem = Elem::text("x");
+    let Elem::Text(text) = &mut elem else { unreachable!() };
+    text.extra.insert("elem_type".into(), serde_json::json!(0));
+    let mut elem_draft = draft("d");
+    elem_draft.draft_msg = Message::from_elems(vec![elem.clone()]);
+    refused(client.set_draft_blocking(bob.clone(), elem_draft), "set_draft_blocking, element");
+    let saved = block(client.save_message(bob.clone(), Message::from_elems(vec![elem])));
+    refused(saved.map(drop).map_err(reject), "save, element");
     assert!(block(client.conversation_list()).unwrap().is_empty());
     block(client.logout()).unwrap();
     login(&client, "alice");

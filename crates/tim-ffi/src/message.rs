@@ -5,7 +5,9 @@
 
 use std::ffi::{c_char, c_int, c_void};
 
+use serde_json::{Map, Value};
 use tim_core::{CallError, HistoryQuery, HistoryStart};
+use tim_types::keys::MSG_GETMSGLIST_PARAM_LAST_MSG;
 use tim_types::parse::{optional_param, parse_json_object, parse_message_array, parse_message_param};
 use tim_types::{GetMsgListParam, MsgDeleteParam};
 
@@ -193,7 +195,16 @@ pub extern "C" fn TIMMsgImportMsgList(
 fn history_query(text: Option<&str>) -> Result<HistoryQuery, CallError> {
     let param: GetMsgListParam = match optional_param(text)? {
         None => GetMsgListParam::default(),
-        Some(text) => parse_json_object(text)?,
+        Some(text) => {
+            let mut param: Map<String, Value> = parse_json_object(text)?;
+            // An empty object is no message, as if the key were absent: Tencent's own demos
+            // pass `{}` for "from the start". (Only `{}`: a `null` ID is refused below.)
+            if param.get(MSG_GETMSGLIST_PARAM_LAST_MSG).is_some_and(|last| last == &Value::Object(Map::new()))
+            {
+                param.remove(MSG_GETMSGLIST_PARAM_LAST_MSG);
+            }
+            serde_json::from_value(Value::Object(param)).map_err(|e| CallError::param(e.to_string()))?
+        }
     };
     let mut query = HistoryQuery::default();
     if let Some(count) = param.msg_getmsglist_param_count {
@@ -203,9 +214,7 @@ fn history_query(text: Option<&str>) -> Result<HistoryQuery, CallError> {
         query.count = count as usize;
     }
     query.forward = param.msg_getmsglist_param_is_forward.unwrap_or(false);
-    // An empty object is no message: Tencent's own demos pass `{}` for "from the newest".
-    let last_msg = param.msg_getmsglist_param_last_msg.as_ref().filter(|last| !last.is_empty());
-    if let Some(last) = last_msg {
+    if let Some(last) = &param.msg_getmsglist_param_last_msg {
         let id = last.message_msg_id.clone().filter(|id| !id.is_empty());
         let id = id.ok_or_else(|| CallError::param("msg_getmsglist_param_last_msg has no message_msg_id"))?;
         query.start = HistoryStart::AfterMessage(id);
@@ -314,4 +323,30 @@ pub extern "C" fn TIMExtDeliverIncomingMessages(
         let callback = CommCallback::new(cb, user_data);
         client.deliver_with(list, move |r| callback.complete(r, json::to_json))
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn start(text: &str) -> Result<HistoryStart, CallError> {
+        history_query(Some(text)).map(|query| query.start)
+    }
+
+    #[test]
+    fn an_empty_last_msg_is_as_if_absent() {
+        assert_eq!(start(r#"{"msg_getmsglist_param_last_msg":{}}"#), Ok(HistoryStart::End));
+        let with_seq = r#"{"msg_getmsglist_param_last_msg":{},"msg_getmsglist_param_last_msg_seq":5}"#;
+        assert_eq!(start(with_seq), Ok(HistoryStart::AtSeq(5)));
+        let named = r#"{"msg_getmsglist_param_last_msg":{"message_msg_id":"m"}}"#;
+        assert_eq!(start(named), Ok(HistoryStart::AfterMessage("m".into())));
+    }
+
+    #[test]
+    fn a_last_msg_without_a_usable_id_is_refused() {
+        for last in [r#"{"message_msg_id":null}"#, r#"{"message_msg_id":""}"#, r#"{"message_seq":3}"#] {
+            let text = format!(r#"{{"msg_getmsglist_param_last_msg":{last}}}"#);
+            assert!(matches!(start(&text), Err(CallError::Param(_))), "{text}: {:?}", start(&text));
+        }
+    }
 }

@@ -10,7 +10,7 @@ use serde_json::Value;
 
 use crate::enums::ElemType;
 use crate::limits::MAX_JSON_BYTES;
-use crate::model::{Draft, Message};
+use crate::model::{Draft, Elem, Message};
 
 /// Why a JSON parameter was refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -123,12 +123,16 @@ pub fn parse_draft_param(text: &str, now: u64) -> Result<Draft, ParseError> {
 
 /// Checks that a message built in Rust can be written and read back: no key of its `extra`
 /// names one of its fields (it would be written twice; see
-/// [`Message::extra_key_naming_a_field`]).
+/// [`Message::extra_key_naming_a_field`]), and no element's `extra` holds `elem_type` (see
+/// [`Elem::extra_repeats_elem_type`]).
 pub fn check_writable(message: &Message) -> Result<(), ParseError> {
-    match message.extra_key_naming_a_field() {
-        Some(key) => Err(ParseError::Param(format!("extra repeats the field {key}"))),
-        None => Ok(()),
+    if let Some(key) = message.extra_key_naming_a_field() {
+        return Err(ParseError::Param(format!("extra repeats the field {key}")));
     }
+    if let Some(n) = message.message_elem_array.iter().position(Elem::extra_repeats_elem_type) {
+        return Err(ParseError::Param(format!("element {n}: extra repeats elem_type")));
+    }
+    Ok(())
 }
 
 /// Checks that a message may be sent or stored: [`check_writable`], at least one element, and none of the elements

@@ -210,6 +210,13 @@ impl Elem {
         }
     }
 
+    /// Whether the keys the model does not name hold `elem_type`, which is written from the
+    /// variant: such an element cannot be written (its serializer refuses it). JSON parsing
+    /// never makes one; a Rust caller filling `extra` can.
+    pub fn extra_repeats_elem_type(&self) -> bool {
+        self.extra().contains_key(ELEM_TYPE)
+    }
+
     /// The keys the element's model does not name.
     fn extra(&self) -> &Map<String, Value> {
         match self {

@@ -19,13 +19,6 @@ pub struct MessageRef {
     pub rest: Map<String, Value>,
 }
 
-impl MessageRef {
-    /// Whether the object was empty (`{}`): it names no message.
-    pub fn is_empty(&self) -> bool {
-        self.message_msg_id.is_none() && self.rest.is_empty()
-    }
-}
-
 /// The input of `TIMMsgGetMsgList` (`MsgGetMsgListParam`).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct GetMsgListParam {
