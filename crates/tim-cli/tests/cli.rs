@@ -196,6 +196,71 @@ fn a_command_that_only_reads_does_not_create_a_store() {
 }
 
 #[test]
+fn a_command_that_adds_but_fails_on_its_arguments_creates_no_store() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("missing.json");
+    let cases: [&[&str]; 7] = [
+        &["conv", "create", ""],
+        &["msg", "send", "", "--text", "hi"],
+        &["msg", "receive", "g", "--type", "group", "--text", "hi"],
+        &["msg", "receive", "bob", "--from", "", "--text", "hi"],
+        &["msg", "import", "bob", "--file", missing.to_str().unwrap()],
+        &["draft", "set", "bob", "--draft-json", "{"],
+        &["draft", "set", "", "--text", "hi"],
+    ];
+    for args in cases {
+        let out = tim(dir.path(), &[&["--user", "typo"][..], args].concat());
+        assert!(!out.status.success(), "{args:?}");
+        assert!(
+            !tim_core::store::user_store_path(dir.path(), "typo").exists(),
+            "{args:?} failed ({}) but created the store",
+            String::from_utf8_lossy(&out.stderr).trim()
+        );
+    }
+}
+
+#[test]
+fn an_empty_file_is_not_read_as_an_empty_store() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = tim_core::store::user_store_path(dir.path(), "me");
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(&path, b"").unwrap();
+    for args in [&["conv", "list"][..], &["unread"], &["doctor"], &["doctor", "--fix"]] {
+        let out = tim(dir.path(), &[&["--user", "me"][..], args].concat());
+        assert!(!out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stdout));
+        assert!(String::from_utf8_lossy(&out.stderr).contains("is empty (0 bytes)"), "{args:?}");
+        assert_eq!(std::fs::metadata(&path).unwrap().len(), 0, "{args:?} wrote into the file");
+    }
+    assert!(
+        tim(dir.path(), &["--user", "me", "conv", "create", "bob"]).status.success(),
+        "adding starts afresh"
+    );
+    assert!(tim(dir.path(), &["--user", "me", "conv", "list"]).status.success());
+}
+
+#[test]
+fn the_doctor_puts_back_a_lost_message_counter() {
+    let dir = tempfile::tempdir().unwrap();
+    let me = |args: &[&'static str]| [&["--user", "me"][..], args].concat();
+    assert!(tim(dir.path(), &me(&["msg", "receive", "bob", "--text", "one"])).status.success());
+    {
+        let meta: redb::TableDefinition<&str, &[u8]> = redb::TableDefinition::new("meta");
+        let db = redb::Database::create(tim_core::store::user_store_path(dir.path(), "me")).unwrap();
+        let txn = db.begin_write().unwrap();
+        txn.open_table(meta).unwrap().remove("next_msg_uid").unwrap();
+        txn.commit().unwrap();
+    }
+    let check = tim(dir.path(), &me(&["doctor"]));
+    assert!(!check.status.success(), "reported: {}", String::from_utf8_lossy(&check.stdout));
+    assert!(String::from_utf8_lossy(&check.stdout).contains("message counter"));
+    let out = tim(dir.path(), &me(&["msg", "receive", "bob", "--text", "two"]));
+    assert!(out.status.success(), "stored past the log: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(tim(dir.path(), &me(&["doctor"])).status.success(), "the counter is written back");
+    let history = ok_json(dir.path(), &me(&["--json", "msg", "list", "bob"]));
+    assert_eq!(history.as_array().map(Vec::len), Some(2));
+}
+
+#[test]
 fn an_import_file_may_be_larger_than_a_c_parameter() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("big.json");

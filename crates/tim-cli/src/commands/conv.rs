@@ -1,6 +1,6 @@
 //! `tim conv create|delete|list|show`.
 
-use tim_core::{ReadScope, block_on};
+use tim_core::{ConvKey, ReadScope, block_on};
 
 use super::key;
 use crate::args::{ConvCommand, Target};
@@ -8,26 +8,50 @@ use crate::output::out;
 use crate::output::{print_list, print_one};
 use crate::session::Session;
 
+/// A `conv` command with its arguments checked, ready to run on a store.
+pub enum Job {
+    Create(ConvKey),
+    Delete(ConvKey),
+    List,
+    Show(ConvKey),
+    Read(ReadScope),
+}
+
+impl Job {
+    /// Checks the arguments, before any store is opened (or created).
+    pub fn prepare(command: &ConvCommand) -> Result<Job, String> {
+        Ok(match command {
+            ConvCommand::Create(target) => Job::Create(key(target)?),
+            ConvCommand::Delete(target) => Job::Delete(key(target)?),
+            ConvCommand::List => Job::List,
+            ConvCommand::Show(target) => Job::Show(key(target)?),
+            ConvCommand::Read { id, kind, all } => Job::Read(match (all, id) {
+                (true, _) | (false, None) => ReadScope::All(None),
+                (false, Some(id)) => ReadScope::Conversation(key(&Target { id: id.clone(), kind: *kind })?),
+            }),
+        })
+    }
+}
+
 /// Runs a `conv` command.
-pub fn run(session: &Session, command: &ConvCommand, json: bool) -> Result<(), String> {
+pub fn run(session: &Session, job: Job, json: bool) -> Result<(), String> {
     let client = session.client();
-    match command {
-        ConvCommand::Create(target) => {
-            let info = block_on(client.create_conversation(key(target)?)).map_err(|e| e.to_string())?;
+    match job {
+        Job::Create(key) => {
+            let info = block_on(client.create_conversation(key)).map_err(|e| e.to_string())?;
             print_one(&info, json);
         }
-        ConvCommand::Delete(target) => {
-            block_on(client.delete_conversation(key(target)?)).map_err(|e| e.to_string())?;
+        Job::Delete(key) => {
+            block_on(client.delete_conversation(key.clone())).map_err(|e| e.to_string())?;
             if !json {
-                out!("deleted {}", key(target)?);
+                out!("deleted {key}");
             }
         }
-        ConvCommand::List => {
+        Job::List => {
             let list = block_on(client.conversation_list()).map_err(|e| e.to_string())?;
             print_list(&list, json);
         }
-        ConvCommand::Show(target) => {
-            let key = key(target)?;
+        Job::Show(key) => {
             let list = block_on(client.conversation_list()).map_err(|e| e.to_string())?;
             let info = list
                 .iter()
@@ -35,11 +59,7 @@ pub fn run(session: &Session, command: &ConvCommand, json: bool) -> Result<(), S
                 .ok_or_else(|| format!("conversation {key} does not exist"))?;
             print_one(info, json);
         }
-        ConvCommand::Read { id, kind, all } => {
-            let scope = match (all, id) {
-                (true, _) | (false, None) => ReadScope::All(None),
-                (false, Some(id)) => ReadScope::Conversation(key(&Target { id: id.clone(), kind: *kind })?),
-            };
+        Job::Read(scope) => {
             block_on(client.mark_read(scope)).map_err(|e| e.to_string())?;
             if !json {
                 out!("ok");

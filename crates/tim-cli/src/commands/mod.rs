@@ -14,26 +14,50 @@ use crate::session::Session;
 
 /// Runs the parsed command line.
 pub fn run(cli: Cli) -> Result<(), String> {
+    // Every argument is checked before the store is opened: a command that would fail on its
+    // own arguments must not create a store (see `open`).
     match &cli.command {
         Command::Demo => {
             let user = cli.user.as_deref().unwrap_or(demo::DEMO_USER);
             let session = Session::open(&cli.data_dir, user)?;
             demo::run(&session, cli.json)
         }
-        Command::Conv(command) => conv::run(&open(&cli)?, command, cli.json),
-        Command::Draft(command) => draft::run(&open(&cli)?, command, cli.json),
-        Command::Msg(command) => msg::run(&open(&cli)?, command, cli.json),
+        Command::Conv(command) => {
+            let job = conv::Job::prepare(command)?;
+            conv::run(&open(&cli)?, job, cli.json)
+        }
+        Command::Draft(command) => {
+            let job = draft::Job::prepare(command)?;
+            draft::run(&open(&cli)?, job, cli.json)
+        }
+        Command::Msg(command) => {
+            let job = msg::Job::prepare(command, user(&cli)?)?;
+            msg::run(&open(&cli)?, job, cli.json)
+        }
         Command::Unread => doctor::unread(&open(&cli)?, cli.json),
         Command::Doctor { fix } => doctor::run(&open(&cli)?, *fix, cli.json),
     }
 }
 
+fn user(cli: &Cli) -> Result<&str, String> {
+    cli.user.as_deref().ok_or_else(|| "--user is required for this command".into())
+}
+
 fn open(cli: &Cli) -> Result<Session, String> {
-    let user = cli.user.as_deref().ok_or("--user is required for this command")?;
+    let user = user(cli)?;
     // Only a command that adds something may create the store: a mistyped --user or --data-dir
     // must not leave an empty store behind and report an empty list.
-    if !creates_content(&cli.command) && !tim_core::store::user_store_path(&cli.data_dir, user).exists() {
-        return Err(format!("no store for {user:?} in {}", cli.data_dir.display()));
+    if !creates_content(&cli.command) {
+        let path = tim_core::store::user_store_path(&cli.data_dir, user);
+        match std::fs::metadata(&path) {
+            Err(_) => return Err(format!("no store for {user:?} in {}", cli.data_dir.display())),
+            // redb takes an empty file for a new store: it would report an empty list (and a
+            // sound store to the doctor) for what is more likely a failed copy.
+            Ok(meta) if meta.len() == 0 => {
+                return Err(format!("{} is empty (0 bytes), not a store of {user:?}", path.display()));
+            }
+            Ok(_) => {}
+        }
     }
     Session::open(&cli.data_dir, user)
 }

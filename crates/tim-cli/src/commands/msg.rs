@@ -1,8 +1,9 @@
 //! `tim msg send|receive|import|list|delete`.
 
 use indicatif::{ProgressBar, ProgressStyle};
+use tim_core::store::ops::check_delivery;
 use tim_core::{ConvKey, HistoryQuery, HistoryStart, block_on};
-use tim_types::parse::parse_message_file;
+use tim_types::parse::{check_sendable, parse_message_file};
 use tim_types::{ConvType, Elem, Message};
 
 use super::key;
@@ -15,48 +16,85 @@ fn text(t: &str) -> Message {
     Message::from_elems(vec![Elem::text(t)])
 }
 
+/// A `msg` command with its arguments checked, ready to run on a store.
+pub enum Job {
+    Send(ConvKey, Message),
+    Receive(Message),
+    Import { key: ConvKey, list: Vec<Message>, chunk: usize },
+    List(ConvKey, HistoryQuery),
+    Delete(ConvKey, String),
+}
+
+impl Job {
+    /// Checks the arguments (a message as the store would take it from `user`; an import's
+    /// file read and parsed), before any store is opened (or created).
+    pub fn prepare(command: &MsgCommand, user: &str) -> Result<Job, String> {
+        Ok(match command {
+            MsgCommand::Send { target, text: t } => {
+                let message = text(t);
+                check_sendable(&message).map_err(|e| e.to_string())?;
+                Job::Send(key(target)?, message)
+            }
+            MsgCommand::Receive { target, from, text: t } => {
+                let key = key(target)?;
+                let sender = match (from, key.conv_type()) {
+                    (Some(from), _) => from.clone(),
+                    (None, ConvType::C2C) => key.id().to_string(),
+                    (None, _) => return Err("--from is required for a group message".into()),
+                };
+                let mut message = text(t);
+                message.message_sender = Some(sender);
+                message.message_conv_type = Some(key.conv_type());
+                message.message_conv_id = Some(key.id().to_string());
+                check_sendable(&message).map_err(|e| e.to_string())?;
+                check_delivery(&message, Some(user))?;
+                Job::Receive(message)
+            }
+            MsgCommand::Import { target, file, chunk } => {
+                let key = key(target)?;
+                let text = std::fs::read_to_string(file).map_err(|e| format!("{}: {e}", file.display()))?;
+                let list = parse_message_file(&text).map_err(|e| e.to_string())?;
+                Job::Import { key, list, chunk: (*chunk).max(1) }
+            }
+            MsgCommand::List { target, count, forward, after } => {
+                let start = after.clone().map_or(HistoryStart::End, HistoryStart::AfterMessage);
+                Job::List(
+                    key(target)?,
+                    HistoryQuery { count: *count, forward: *forward, start, ..Default::default() },
+                )
+            }
+            MsgCommand::Delete { target, msg_id } => Job::Delete(key(target)?, msg_id.clone()),
+        })
+    }
+}
+
 /// Runs a `msg` command.
-pub fn run(session: &Session, command: &MsgCommand, json: bool) -> Result<(), String> {
+pub fn run(session: &Session, job: Job, json: bool) -> Result<(), String> {
     let client = session.client();
     let err = |e: tim_core::Error| e.to_string();
-    match command {
-        MsgCommand::Send { target, text: t } => {
-            let sent = block_on(client.send_message(key(target)?, text(t))).map_err(err)?;
+    match job {
+        Job::Send(key, message) => {
+            let sent = block_on(client.send_message(key, message)).map_err(err)?;
             print_messages(std::slice::from_ref(&sent), json);
         }
-        MsgCommand::Receive { target, from, text: t } => {
-            let key = key(target)?;
-            let sender = match (from, key.conv_type()) {
-                (Some(from), _) => from.clone(),
-                (None, ConvType::C2C) => key.id().to_string(),
-                (None, _) => return Err("--from is required for a group message".into()),
-            };
-            let mut msg = text(t);
-            msg.message_sender = Some(sender);
-            msg.message_conv_type = Some(key.conv_type());
-            msg.message_conv_id = Some(key.id().to_string());
-            let stored = block_on(client.deliver(vec![msg])).map_err(err)?;
+        Job::Receive(message) => {
+            let stored = block_on(client.deliver(vec![message])).map_err(err)?;
             print_messages(&stored, json);
         }
-        MsgCommand::Import { target, file, chunk } => {
-            let key = key(target)?;
-            let text = std::fs::read_to_string(file).map_err(|e| format!("{}: {e}", file.display()))?;
-            let list = parse_message_file(&text).map_err(|e| e.to_string())?;
-            let stored = import(client, &key, list, (*chunk).max(1)).map_err(err)?;
+        Job::Import { key, list, chunk } => {
+            let stored = import(client, &key, list, chunk).map_err(err)?;
             if json {
                 out!("{}", serde_json::json!({ "stored": stored }));
             } else {
                 out!("imported {stored} message(s) into {key}");
             }
         }
-        MsgCommand::List { target, count, forward, after } => {
-            let start = after.clone().map_or(HistoryStart::End, HistoryStart::AfterMessage);
-            let query = HistoryQuery { count: *count, forward: *forward, start, ..Default::default() };
-            let list = block_on(client.message_list(key(target)?, query)).map_err(err)?;
+        Job::List(key, query) => {
+            let list = block_on(client.message_list(key, query)).map_err(err)?;
             print_messages(&list, json);
         }
-        MsgCommand::Delete { target, msg_id } => {
-            block_on(client.delete_message(key(target)?, msg_id.clone())).map_err(err)?;
+        Job::Delete(key, msg_id) => {
+            block_on(client.delete_message(key, msg_id.clone())).map_err(err)?;
             if !json {
                 out!("deleted {msg_id}");
             }

@@ -496,6 +496,12 @@ impl<'txn> MessageTables<'txn> {
         Ok(self.log.len()?)
     }
 
+    /// The uid after the log's last record (1 for an empty log): the least a new message may
+    /// take.
+    pub fn uid_after_log(&self) -> Result<u64, StoreError> {
+        Ok(self.log.last()?.map_or(1, |(uid, _)| uid.value().saturating_add(1)))
+    }
+
     /// The newest of the messages listed as sharing `seq` with the indexed one.
     fn newest_sharing(&self, t: u8, id: &str, seq: u64) -> Result<Option<MsgPos>, StoreError> {
         let mut range = self.seq_shared.range((t, id, seq, 0, 0)..=(t, id, seq, u64::MAX, u64::MAX))?;

@@ -276,6 +276,9 @@ struct Batch<'txn, 'r> {
     dirty: HashSet<ConvKey>,
     ctx: OpsContext,
     next_uid: u64,
+    /// The message counter as `meta` holds it (`None`: missing) and the uid after the log's
+    /// last record, when the batch began: for the doctor.
+    stored_next_uid: (Option<u64>, u64),
     outcome: OpsOutcome,
     /// Whether a table was repaired that no conversation's change shows (the doctor's fix of
     /// the conversation numbers): the batch must commit.
@@ -717,6 +720,17 @@ impl Batch<'_, '_> {
 
     fn doctor(&mut self, fix: bool) -> Result<DoctorReport, StoreError> {
         let mut report = DoctorReport { fixed: fix, ..Default::default() };
+        // Messages are stored past the log's end whatever the counter says (`execute`); a
+        // counter lost or behind is damage all the same, and the fix writes it back.
+        let (stored, after_log) = self.stored_next_uid;
+        // (A new store has no counter until its first message.)
+        if stored.unwrap_or(1) < after_log {
+            let stored = stored.map_or("missing".into(), |uid| uid.to_string());
+            report.mismatches.push(format!(
+                "meta: the message counter ({stored}) is not past the log's last record (next {after_log})"
+            ));
+            self.repaired_tables |= fix;
+        }
         // The numbers first: a conversation whose number a damaged file lost would look empty
         // to the recount below, and a fix would clear its unread count and last message.
         let numbering = self.tables.check_numbers(fix)?;
@@ -926,21 +940,24 @@ pub fn execute(
     ops: Vec<MsgOp>,
     mut ctx: OpsContext,
 ) -> Result<OpsOutcome, StoreError> {
-    let next_uid = {
-        let meta = txn.open_table(META)?;
-        let uid = meta.get(META_NEXT_MSG_UID)?.map(|v| super::redb_store::read_u64(v.value())).unwrap_or(1);
-        uid.max(1)
-    };
+    let stored_next_uid =
+        txn.open_table(META)?.get(META_NEXT_MSG_UID)?.map(|v| super::redb_store::read_u64(v.value()));
+    let tables = MessageTables::open(txn, std::mem::take(numbers), pending.take())?;
+    // Never a uid the log holds, should the counter have been lost or gone back (a damaged
+    // file): every new message would be refused as a duplicate record.
+    let after_log = tables.uid_after_log()?;
+    let next_uid = stored_next_uid.unwrap_or(1).max(after_log);
     let preloaded = std::mem::take(&mut ctx.preloaded);
     let (first_uid, first_order_key) = (next_uid, ctx.next_order_key);
     let mut batch = Batch {
         txn,
         recent,
-        tables: MessageTables::open(txn, std::mem::take(numbers), pending.take())?,
+        tables,
         convs: preloaded.into_iter().collect(),
         dirty: HashSet::new(),
         ctx,
         next_uid,
+        stored_next_uid: (stored_next_uid, after_log),
         outcome: OpsOutcome::default(),
         repaired_tables: false,
     };

@@ -206,6 +206,9 @@ impl Store {
         // A file of this schema holds every table since the commit that wrote its version: its
         // open writes nothing (so it works on a full disk, where a history read still can).
         let current;
+        // Only a file without a table is new (the first commit writes the version with every
+        // table): one whose version was lost is damaged, not to be taken over as a new store.
+        let new_file = txn.list_tables()?.next().is_none();
         {
             let mut meta = txn.open_table(META)?;
             let version = meta.get(META_SCHEMA_VERSION)?.map(|v| read_u64(v.value()));
@@ -220,7 +223,19 @@ impl Store {
                     if found < SCHEMA_VERSION {
                         super::migrate::upgrade(&txn, &mut meta, found)?;
                         meta.insert(META_SCHEMA_VERSION, SCHEMA_VERSION.to_le_bytes().as_slice())?;
+                        // The upgrade commits only if the file then loads: an older file whose
+                        // records do not would be left marked with this schema, refused by the
+                        // build that wrote it as well as by this one.
+                        read_groups(&meta)?;
+                        let newest = recent::newest_records(&txn.open_table(RECENT_RECORDS)?)?;
+                        decode_current(&txn.open_table(CONVERSATIONS)?, newest, |_| {})?;
                     }
+                }
+                None if !new_file => {
+                    return Err(StoreError::Corrupt {
+                        key: META_SCHEMA_VERSION.into(),
+                        detail: "missing from a store that holds tables".into(),
+                    });
                 }
                 None => {
                     meta.insert(META_SCHEMA_VERSION, SCHEMA_VERSION.to_le_bytes().as_slice())?;
@@ -406,11 +421,7 @@ impl Store {
         let txn = self.db.begin_read().map_err(redb::Error::from)?;
         let meta = txn.open_table(META)?;
         let next_order_key = meta.get(META_NEXT_ORDER_KEY)?.map(|v| read_u64(v.value())).unwrap_or(1);
-        let groups = match meta.get(META_CONV_GROUPS)? {
-            Some(v) => serde_json::from_slice(v.value())
-                .map_err(|e| StoreError::Corrupt { key: META_CONV_GROUPS.into(), detail: e.to_string() })?,
-            None => Vec::new(),
-        };
+        let groups = read_groups(&meta)?;
         // The recent records override the rows they are newer than (`recent.rs`). Their index
         // is kept for the first write: nothing has written since this read.
         let (index, newest) = recent::read_log(&txn.open_table(RECENT_RECORDS)?)?;
@@ -426,18 +437,11 @@ impl Store {
         }
         sink(Loading::Expect(expect));
         let mut chunk = Vec::with_capacity(LOAD_CHUNK);
-        recent::for_each_current(&table, newest, |conv_type, conv_id, bytes| {
-            let corrupt =
-                |detail: String| StoreError::Corrupt { key: format!("{conv_type}/{conv_id}"), detail };
-            let conv = super::record::decode(bytes).map_err(corrupt)?;
-            if conv_row(&conv.key) != (conv_type, conv_id) {
-                return Err(corrupt("record does not match its key".into()));
-            }
+        decode_current(&table, newest, |conv| {
             chunk.push(conv);
             if chunk.len() == LOAD_CHUNK {
                 sink(Loading::Records(std::mem::replace(&mut chunk, Vec::with_capacity(LOAD_CHUNK))));
             }
-            Ok(())
         })?;
         if !chunk.is_empty() {
             sink(Loading::Records(chunk));
@@ -511,6 +515,32 @@ impl Store {
         }
         Ok(())
     }
+}
+
+/// The conversation groups kept in `meta`.
+fn read_groups(meta: &impl ReadableTable<&'static str, &'static [u8]>) -> Result<Vec<String>, StoreError> {
+    match meta.get(META_CONV_GROUPS)? {
+        Some(v) => serde_json::from_slice(v.value())
+            .map_err(|e| StoreError::Corrupt { key: META_CONV_GROUPS.into(), detail: e.to_string() }),
+        None => Ok(Vec::new()),
+    }
+}
+
+/// Decodes every conversation's current record (`recent.rs`), each checked against its key.
+fn decode_current(
+    records: &impl ReadableTable<(u8, &'static str), &'static [u8]>,
+    newest: recent::NewestRecords,
+    mut each: impl FnMut(Conversation),
+) -> Result<(), StoreError> {
+    recent::for_each_current(records, newest, |conv_type, conv_id, bytes| {
+        let corrupt = |detail: String| StoreError::Corrupt { key: format!("{conv_type}/{conv_id}"), detail };
+        let conv = super::record::decode(bytes).map_err(corrupt)?;
+        if conv_row(&conv.key) != (conv_type, conv_id) {
+            return Err(corrupt("record does not match its key".into()));
+        }
+        each(conv);
+        Ok(())
+    })
 }
 
 pub(super) fn read_u64(bytes: &[u8]) -> u64 {
@@ -618,6 +648,77 @@ mod tests {
             Store::open(dir.path(), "alice"),
             Err(StoreError::NewerSchema { found }) if found == SCHEMA_VERSION + 1
         ));
+    }
+
+    #[test]
+    fn an_older_file_that_does_not_load_keeps_its_version() {
+        let dir = tempfile::tempdir().unwrap();
+        drop(Store::open(dir.path(), "alice").unwrap());
+        write_version(dir.path(), 6);
+        {
+            let db = Database::create(user_store_path(dir.path(), "alice")).unwrap();
+            let txn = db.begin_write().unwrap();
+            txn.open_table(CONVERSATIONS).unwrap().insert((1, "bob"), [99u8, 1, 2].as_slice()).unwrap();
+            txn.commit().unwrap();
+        }
+        assert!(matches!(Store::open(dir.path(), "alice"), Err(StoreError::Corrupt { .. })));
+        assert_eq!(read_version(dir.path()), 6, "not marked: the build that wrote it can still open it");
+    }
+
+    #[test]
+    fn a_file_that_lost_its_version_is_not_taken_for_a_new_one() {
+        let dir = tempfile::tempdir().unwrap();
+        drop(Store::open(dir.path(), "alice").unwrap());
+        {
+            let db = Database::create(user_store_path(dir.path(), "alice")).unwrap();
+            let txn = db.begin_write().unwrap();
+            txn.open_table(META).unwrap().remove(META_SCHEMA_VERSION).unwrap();
+            txn.commit().unwrap();
+        }
+        // Not even by its owner, nor by another user (the new-store path would name a new owner).
+        for user in ["alice", "mallory"] {
+            let path = user_store_path(dir.path(), "alice");
+            let renamed = user_store_path(dir.path(), user);
+            std::fs::rename(&path, &renamed).unwrap();
+            assert!(matches!(Store::open(dir.path(), user), Err(StoreError::Corrupt { .. })), "{user}");
+            std::fs::rename(&renamed, &path).unwrap();
+        }
+        let db = Database::create(user_store_path(dir.path(), "alice")).unwrap();
+        let meta = db.begin_read().unwrap().open_table(META).unwrap();
+        assert_eq!(meta.get(META_USER_ID).unwrap().unwrap().value(), b"alice");
+        assert!(meta.get(META_SCHEMA_VERSION).unwrap().is_none(), "left as it was");
+    }
+
+    #[test]
+    fn a_lost_message_counter_refuses_no_message_and_the_doctor_puts_it_back() {
+        let dir = tempfile::tempdir().unwrap();
+        let key = ConvKey::c2c("bob").unwrap();
+        {
+            let (store, _) = Store::open(dir.path(), "alice").unwrap();
+            assert!(doctor(&store, false).0.mismatches.is_empty(), "a new store has no counter yet");
+            import(&store, &key, &["m1", "m2"]).unwrap();
+        }
+        let lose_counter = || {
+            let db = Database::create(user_store_path(dir.path(), "alice")).unwrap();
+            let txn = db.begin_write().unwrap();
+            txn.open_table(META).unwrap().remove(META_NEXT_MSG_UID).unwrap();
+            txn.commit().unwrap();
+        };
+        lose_counter();
+        let (store, _) = Store::open(dir.path(), "alice").unwrap();
+        let (report, _) = doctor(&store, false);
+        assert_eq!(report.mismatches.len(), 1, "{report:?}");
+        assert!(report.mismatches[0].contains("message counter (missing)"), "{report:?}");
+        import(&store, &key, &["m3"]).expect("stored past the log's end");
+        assert!(doctor(&store, false).0.mismatches.is_empty(), "the message wrote the counter back");
+        drop(store);
+        lose_counter();
+        let (store, _) = Store::open(dir.path(), "alice").unwrap();
+        assert_eq!(doctor(&store, true).0.mismatches.len(), 1);
+        assert!(doctor(&store, false).0.mismatches.is_empty(), "fixed");
+        import(&store, &key, &["m4"]).unwrap();
+        let (report, _) = doctor(&store, false);
+        assert_eq!((report.messages, report.mismatches.len()), (4, 0), "{report:?}");
     }
 
     #[test]
