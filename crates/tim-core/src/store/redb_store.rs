@@ -175,10 +175,10 @@ impl Store {
         #[cfg(test)]
         let opened = match faulty {
             Some(backend) => builder.create_with_backend(backend),
-            None => builder.create(&path),
+            None => create_whole_if_missing(&path, folder).and_then(|()| builder.create(&path)),
         };
         #[cfg(not(test))]
-        let opened = builder.create(&path);
+        let opened = create_whole_if_missing(&path, folder).and_then(|()| builder.create(&path));
         let db = match opened {
             Ok(db) => db,
             Err(DatabaseError::DatabaseAlreadyOpen) => return Err(StoreError::AlreadyOpen(path)),
@@ -515,6 +515,37 @@ impl Store {
         }
         Ok(())
     }
+}
+
+/// Creates the store's file, when there is none, under a name of its own, and links it into
+/// place once redb has written it whole. Why: redb sets up a new file in two flushes (the
+/// header, then its magic number), and refuses for good a file that has the first without the
+/// second: a crash during a user's first login left a store no later login could open.
+fn create_whole_if_missing(path: &Path, folder: &Path) -> Result<(), DatabaseError> {
+    static CREATED: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    if path.exists() {
+        return Ok(());
+    }
+    let mut name = path.file_name().unwrap_or_default().to_owned();
+    let nth = CREATED.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    name.push(format!(".creating-{}-{nth}", std::process::id()));
+    let creating = folder.join(name);
+    drop(Database::builder().create(&creating)?);
+    // No-clobber: a store another process or SDK created meanwhile is kept (it may be open and
+    // written already), this one dropped.
+    let linked = match std::fs::hard_link(&creating, path) {
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+        Err(_) if !path.exists() => std::fs::rename(&creating, path),
+        other => other,
+    };
+    let _ = std::fs::remove_file(&creating);
+    linked?;
+    // The new names must survive a power loss as the file's own writes do.
+    for dir in [Some(folder), folder.parent()].into_iter().flatten() {
+        let dir = if dir.as_os_str().is_empty() { Path::new(".") } else { dir };
+        std::fs::File::open(dir).and_then(|dir| dir.sync_all())?;
+    }
+    Ok(())
 }
 
 /// The conversation groups kept in `meta`.

@@ -1,0 +1,136 @@
+//! A crash while a user's store file is being created (that user's first login) must not leave
+//! a file that no later login can open.
+//!
+//! redb sets up a new file in two flushes: the header without its magic number, then the magic
+//! number; it refuses for good a non-empty file without it. The store used to be created in
+//! place, so a process killed between the two left a user who could never log in again (6019),
+//! nor be checked by the CLI's doctor. It is now created under a name of its own and linked into
+//! place once whole (`store/redb_store.rs`, `create_whole_if_missing`).
+
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Stdio};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+use tim_core::store::{Store, user_store_path};
+use tim_core::{Sdk, SdkConfig, block_on};
+
+/// A file whose process "dies" at its first sync: the writes before it stay (as the page cache
+/// keeps them after SIGKILL), nothing after it happens.
+#[derive(Debug)]
+struct DiesAtFirstSync {
+    file: std::fs::File,
+    dead: Arc<AtomicBool>,
+}
+
+impl redb::StorageBackend for DiesAtFirstSync {
+    fn len(&self) -> Result<u64, std::io::Error> {
+        Ok(self.file.metadata()?.len())
+    }
+
+    fn read(&self, offset: u64, out: &mut [u8]) -> Result<(), std::io::Error> {
+        std::os::unix::fs::FileExt::read_exact_at(&self.file, out, offset)
+    }
+
+    fn set_len(&self, len: u64) -> Result<(), std::io::Error> {
+        self.alive()?;
+        self.file.set_len(len)
+    }
+
+    fn sync_data(&self) -> Result<(), std::io::Error> {
+        self.alive()?;
+        self.dead.store(true, Ordering::SeqCst);
+        Err(std::io::Error::other("killed"))
+    }
+
+    fn write(&self, offset: u64, data: &[u8]) -> Result<(), std::io::Error> {
+        self.alive()?;
+        std::os::unix::fs::FileExt::write_all_at(&self.file, data, offset)
+    }
+}
+
+impl DiesAtFirstSync {
+    fn alive(&self) -> Result<(), std::io::Error> {
+        if self.dead.load(Ordering::SeqCst) { Err(std::io::Error::other("killed")) } else { Ok(()) }
+    }
+}
+
+/// Leaves, at `path`, what a process killed during redb's creation of a file leaves.
+fn cut_short_creation(path: &std::path::Path) {
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    let file =
+        std::fs::File::options().read(true).write(true).create(true).truncate(false).open(path).unwrap();
+    let backend = DiesAtFirstSync { file, dead: Arc::new(AtomicBool::new(false)) };
+    assert!(redb::Database::builder().create_with_backend(backend).is_err(), "the creation was cut short");
+    assert!(std::fs::metadata(path).unwrap().len() > 0, "the file exists and is not empty");
+    assert!(redb::Database::create(path).is_err(), "redb refuses such a file");
+}
+
+/// A file of its own left cut short by an earlier crash (under any process's name: here
+/// process 1's, whose number this test cannot hold) is not in the way of a later creation.
+#[test]
+fn a_creation_cut_short_under_its_own_name_does_not_stop_a_login() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = user_store_path(dir.path(), "alice");
+    let mut creating = path.file_name().unwrap().to_owned();
+    creating.push(".creating-1-0");
+    cut_short_creation(&path.with_file_name(creating));
+    // Nothing was ever acknowledged: the store opens, empty, and takes a login.
+    assert!(!path.exists());
+    let sdk = Sdk::start(SdkConfig::new(dir.path())).unwrap();
+    let client = sdk.client();
+    let login = block_on(client.login("alice", ""));
+    let listed = block_on(client.conversation_list()).map(|list| list.len());
+    sdk.shutdown();
+    assert!(login.is_ok(), "alice logs in: {login:?}");
+    assert_eq!(listed.ok(), Some(0));
+    assert!(path.exists());
+}
+
+/// With a real SIGKILL: a child process (this test binary, run again) opens a new store and is
+/// killed 0–4 ms after it says it starts, over and over; every store it leaves must open.
+#[test]
+fn sigkill_during_the_first_open_leaves_a_store_that_opens() {
+    if let Ok(dir) = std::env::var("TIM_CRASH_CHILD_DIR") {
+        println!("GO");
+        let _ = Store::open(std::path::Path::new(&dir), "alice");
+        println!("OPENED");
+        std::thread::sleep(Duration::from_secs(30));
+        return;
+    }
+    let exe = std::env::current_exe().unwrap();
+    let started = Instant::now();
+    let mut left_a_file = 0;
+    for attempt in 0..150u64 {
+        if started.elapsed() > Duration::from_secs(60) {
+            break;
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let mut child = Command::new(&exe)
+            .args(["--exact", "sigkill_during_the_first_open_leaves_a_store_that_opens", "--nocapture"])
+            .env("TIM_CRASH_CHILD_DIR", dir.path())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+        while let Some(Ok(line)) = lines.next() {
+            if line.contains("GO") {
+                break;
+            }
+        }
+        std::thread::sleep(Duration::from_micros((attempt * 37) % 4000));
+        child.kill().unwrap();
+        child.wait().unwrap();
+        if user_store_path(dir.path(), "alice").exists() {
+            left_a_file += 1;
+        }
+        if let Err(error) = Store::open(dir.path(), "alice") {
+            panic!(
+                "attempt {attempt}: a kill during the first open left a store that never opens again: {error}"
+            );
+        }
+    }
+    assert!(left_a_file > 0, "no kill came after the creation: the test tried nothing");
+}
