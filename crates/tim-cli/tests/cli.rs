@@ -239,6 +239,19 @@ fn an_empty_file_is_not_read_as_an_empty_store() {
 }
 
 #[test]
+fn a_file_that_is_not_a_store_is_named_in_the_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = tim_core::store::user_store_path(dir.path(), "me");
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(&path, b"not a store, but notes someone saved here").unwrap();
+    let out = tim(dir.path(), &["--user", "me", "conv", "list"]);
+    assert!(!out.status.success());
+    let error = String::from_utf8_lossy(&out.stderr);
+    assert!(error.contains(&format!("cannot open {}", path.display())), "{error}");
+    assert_eq!(std::fs::read(&path).unwrap(), b"not a store, but notes someone saved here", "left as it was");
+}
+
+#[test]
 fn the_doctor_puts_back_a_lost_message_counter() {
     let dir = tempfile::tempdir().unwrap();
     let me = |args: &[&'static str]| [&["--user", "me"][..], args].concat();

@@ -56,6 +56,15 @@ pub enum StoreError {
         /// The error.
         source: std::io::Error,
     },
+    /// redb could not open the file (not a store, damaged, no permission): the message names it,
+    /// for whoever must look at it.
+    #[error("cannot open {path}: {source}")]
+    Open {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        source: redb::Error,
+    },
     /// redb failed.
     #[error("redb: {0}")]
     Redb(#[from] redb::Error),
@@ -182,7 +191,7 @@ impl Store {
         let db = match opened {
             Ok(db) => db,
             Err(DatabaseError::DatabaseAlreadyOpen) => return Err(StoreError::AlreadyOpen(path)),
-            Err(e) => return Err(StoreError::Redb(e.into())),
+            Err(e) => return Err(StoreError::Open { path, source: e.into() }),
         };
         let store = Store {
             db,
