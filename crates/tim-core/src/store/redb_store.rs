@@ -62,8 +62,8 @@ pub enum StoreError {
     Open {
         /// The file.
         path: PathBuf,
-        /// Why.
-        source: redb::Error,
+        /// Why (boxed: a path and an inline error made every store result large).
+        source: Box<redb::Error>,
     },
     /// redb failed.
     #[error("redb: {0}")]
@@ -191,7 +191,7 @@ impl Store {
         let db = match opened {
             Ok(db) => db,
             Err(DatabaseError::DatabaseAlreadyOpen) => return Err(StoreError::AlreadyOpen(path)),
-            Err(e) => return Err(StoreError::Open { path, source: e.into() }),
+            Err(e) => return Err(StoreError::Open { path, source: Box::new(e.into()) }),
         };
         let store = Store {
             db,
