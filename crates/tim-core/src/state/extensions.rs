@@ -129,7 +129,7 @@ impl ConvState {
     }
 
     fn may_join_marked_or_grouped(&self, conv: &Conversation) -> Result<(), TimError> {
-        if !conv.is_marked_or_grouped() && self.marked_or_grouped >= MAX_MARKED_OR_GROUPED {
+        if !conv.is_marked_or_grouped() && self.tagged.len() >= MAX_MARKED_OR_GROUPED {
             return Err(TimError::new(
                 ErrCode::SvrConvConvMarkTotalCountExceedLimit,
                 format!("at most {MAX_MARKED_OR_GROUPED} conversations can be marked or grouped"),
@@ -212,8 +212,9 @@ impl ConvState {
     }
 
     fn members(&self, name: &str) -> Vec<ConvKey> {
-        self.convs
-            .iter()
+        self.tagged
+            .slots()
+            .map(|slot| self.convs.at(slot))
             .filter(|c| c.extras().groups.iter().any(|g| g == name))
             .map(Conversation::conv_key)
             .collect()
@@ -297,12 +298,17 @@ impl ConvState {
 
     /// The unread count of the conversations a filter covers.
     pub fn filtered_unread(&self, filter: &ConvFilter) -> u64 {
+        if filter.needs_mark_or_group() {
+            let tagged = self.tagged.visible_from(Bound::Unbounded);
+            return tagged.map(|entry| filter.unread_contribution(self.convs.at(entry.slot))).sum();
+        }
         self.iter_ordered().map(|conv| filter.unread_contribution(conv)).sum()
     }
 
     /// One page of the filtered list after `cursor` (from the top with `None`). Cost grows with
     /// the number of entries scanned, not with the number of conversations: the walk starts in the
-    /// ordered index right after the cursor. A conversation the walk returned while it was pinned
+    /// ordered index right after the cursor, and a filter by group or mark walks only the
+    /// conversations that are marked or grouped (at most 1,000). A conversation the walk returned while it was pinned
     /// and that has moved down past the cursor since (an unpin, or a delete it came back from) is
     /// not returned again; one pinned only during the walk was ahead of the walk then, and is
     /// back in that place.
@@ -313,9 +319,12 @@ impl ConvState {
             u64::MAX => Bound::Unbounded,
             position => Bound::Excluded(OrderEntry::first_at(position)),
         };
-        let mut entries = self
-            .order
-            .range((from, Bound::Unbounded))
+        let walk = if filter.needs_mark_or_group() {
+            self.tagged.visible_from(from)
+        } else {
+            self.order.range((from, Bound::Unbounded))
+        };
+        let mut entries = walk
             .map(|entry| self.convs.at(entry.slot))
             .filter(|conv| conv.active_time() < cursor.position || cursor.position == u64::MAX)
             .filter(|conv| filter.matches(conv) && !cursor.returned_pinned.contains(&conv.key));

@@ -27,6 +27,12 @@ impl ConvFilter {
         (self.conv_type, self.mark, &self.group) == (other.conv_type, other.mark, &other.group)
     }
 
+    /// Whether only a conversation that is marked or in a group can pass (a group named, or
+    /// mark bits): then only those need looking at (`tagged.rs`).
+    pub fn needs_mark_or_group(&self) -> bool {
+        self.group.as_deref().is_some_and(|name| !name.is_empty()) || self.mark.is_some_and(|bits| bits != 0)
+    }
+
     /// Whether a (visible) conversation passes the filter.
     pub fn matches(&self, conv: &Conversation) -> bool {
         if conv.hidden {

@@ -7,6 +7,8 @@
 //! the number of counting messages positioned after the conversation's read mark. Every change
 //! below keeps that equality, and `tim doctor` checks it against the stored messages.
 
+use std::collections::HashMap;
+
 use serde::{Deserialize, Serialize};
 use tim_types::keys::{self, MESSAGE_AT_ALL};
 use tim_types::{ConvType, GroupAtInfo, GroupAtType, Message, MessageJson, MsgStatus};
@@ -396,14 +398,20 @@ pub fn apply_read_up_to(
     conv.set_read_mark(Some(mark));
     conv.unread = unread_after;
     if !conv.extras().group_at.is_empty() {
-        let mut left = mentions_after.to_vec();
+        // Counted by value, not searched for in a list: a search per reminder made marking a
+        // group read quadratic in its reminders (0.9 s at 100,000).
+        let key = |at: &GroupAtInfo| (at.conv_group_at_info_seq, at.conv_group_at_info_at_type.value());
+        let mut left: HashMap<_, usize> = HashMap::with_capacity(mentions_after.len());
+        for at in mentions_after {
+            *left.entry(key(at)).or_default() += 1;
+        }
         conv.edit_extras(|x| {
-            x.group_at.retain(|at| match left.iter().position(|m| m == at) {
-                Some(found) => {
-                    left.swap_remove(found);
+            x.group_at.retain(|at| match left.get_mut(&key(at)) {
+                Some(count) if *count > 0 => {
+                    *count -= 1;
                     true
                 }
-                None => false,
+                _ => false,
             })
         });
     }
@@ -512,6 +520,19 @@ mod tests {
         assert!(conv.extras().group_at.is_empty());
         assert_eq!(conv.info("me").conv_group_read_sequence, 1);
         assert_eq!(rec.present(conv.read_mark()).message_is_read, Some(true));
+    }
+
+    #[test]
+    fn reading_keeps_one_reminder_per_mention_after_the_mark_in_their_order() {
+        let mut conv = Conversation::new(&ConvKey::group("g").unwrap(), 1);
+        let at =
+            |seq, at_type| GroupAtInfo { conv_group_at_info_seq: seq, conv_group_at_info_at_type: at_type };
+        let (me, all) = (GroupAtType::AtMe, GroupAtType::AtAll);
+        // Two messages may share a sequence (a group repeating one), so equal reminders repeat.
+        conv.edit_extras(|x| x.group_at = vec![at(5, me), at(5, me), at(7, all), at(9, me), at(3, all)]);
+        let mark = MsgPos { time: 1, uid: 1 };
+        apply_read_up_to(&mut conv, mark, 3, 0, &[at(9, me), at(3, all), at(5, me), at(11, me)]);
+        assert_eq!(conv.extras().group_at, vec![at(5, me), at(9, me), at(3, all)]);
     }
 
     #[test]

@@ -11,6 +11,7 @@ mod filter;
 pub mod messages;
 mod order;
 mod table;
+mod tagged;
 
 pub use changes::{ChangeSet, EventBatch, GroupEvent};
 pub use conversation::{ConvExtras, Conversation, PINNED_BIT};
@@ -39,7 +40,7 @@ pub struct ConvState {
     /// Conversation group names, in creation order.
     groups: Vec<String>,
     /// Conversations that are marked or grouped (the 1000 limit), kept like `total_unread`.
-    marked_or_grouped: usize,
+    tagged: tagged::Tagged,
     journal: ChangeSet,
 }
 
@@ -89,15 +90,15 @@ impl ConvState {
             return;
         };
         self.total_unread += conv.unread_contribution();
-        self.marked_or_grouped += usize::from(conv.is_marked_or_grouped());
         let (slot, replaced) = self.convs.put(conv);
         if let Some(old) = replaced {
             // A key loaded twice (the store's keys are unique, so only a caller of `load` can).
             self.total_unread -= old.unread_contribution();
-            self.marked_or_grouped -= usize::from(old.is_marked_or_grouped());
+            self.tagged.remove(&old, slot);
             entries.retain(|entry| entry.slot != slot);
         }
         let conv = self.convs.at(slot);
+        self.tagged.add(conv, slot);
         if !conv.hidden {
             entries.push(OrderEntry::of(conv, slot));
         }
@@ -135,7 +136,7 @@ impl ConvState {
         };
         if let Some(old) = &old {
             self.total_unread -= old.unread_contribution();
-            self.marked_or_grouped -= usize::from(old.is_marked_or_grouped());
+            self.tagged.remove(old, slot);
             if !old.hidden {
                 self.order.remove(&OrderEntry::of(old, slot));
             }
@@ -143,7 +144,7 @@ impl ConvState {
         if added {
             let conv = self.convs.at(slot);
             self.total_unread += conv.unread_contribution();
-            self.marked_or_grouped += usize::from(conv.is_marked_or_grouped());
+            self.tagged.add(conv, slot);
             if !conv.hidden {
                 self.order.insert(OrderEntry::of(conv, slot));
             }

@@ -176,8 +176,16 @@ fn a_loaded_state_lists_and_changes_like_the_one_it_was_saved_from() {
 /// totals are what a recount gives.
 fn check_invariants(state: &ConvState) {
     let (mut visible, mut unread, mut marked) = (0, 0, 0);
+    let (mut tagged, mut tagged_visible) =
+        (std::collections::BTreeSet::new(), std::collections::BTreeSet::new());
     for conv in state.convs.iter() {
         let slot = state.convs.slot_of(&conv.key).expect("every record is found by its key");
+        if conv.is_marked_or_grouped() {
+            tagged.insert(slot);
+            if !conv.hidden {
+                tagged_visible.insert(OrderEntry::of(conv, slot));
+            }
+        }
         assert!(std::ptr::eq(state.convs.at(slot), conv), "{:?} is found at its own slot", conv.key);
         if !conv.hidden {
             visible += 1;
@@ -190,7 +198,14 @@ fn check_invariants(state: &ConvState) {
     for entry in &state.order {
         assert_eq!(OrderEntry::of(state.convs.at(entry.slot), entry.slot), *entry);
     }
-    assert_eq!((state.total_unread, state.marked_or_grouped), (unread, marked));
+    assert_eq!((state.total_unread, state.tagged.len()), (unread, marked));
+    assert_eq!(
+        state.tagged.slots().collect::<std::collections::BTreeSet<_>>(),
+        tagged,
+        "every marked or grouped one"
+    );
+    let listed = state.tagged.visible_from(std::ops::Bound::Unbounded).copied().collect();
+    assert_eq!(tagged_visible, listed, "the visible ones, with their order entries as they are now");
 }
 
 #[test]
@@ -213,7 +228,7 @@ fn the_arena_stays_in_step_through_random_changes_and_roll_backs() {
     let mut journals = Vec::new();
     for step in 0..20_000 {
         let k = &keys[next(keys.len() as u64) as usize];
-        match next(11) {
+        match next(14) {
             0 | 1 => drop(state.create(k)),
             2 => drop(state.delete(k)),
             3 => drop(state.purge(k)),
@@ -222,6 +237,19 @@ fn the_arena_stays_in_step_through_random_changes_and_roll_backs() {
             6 => drop(state.cancel_draft(k)),
             7 => drop(state.pin(k, next(2) == 0)),
             8 => drop(state.mark(std::slice::from_ref(k), 1 << next(4), next(2) == 0)),
+            11 => {
+                let name = ["g1", "g2", "g3"][next(3) as usize];
+                let _ = match next(3) {
+                    0 => state.create_group(name, std::slice::from_ref(k)).map(drop),
+                    1 => state.add_to_group_checked(name, std::slice::from_ref(k)).map(drop),
+                    _ => state.remove_from_group(name, std::slice::from_ref(k)).map(drop),
+                };
+            }
+            12 => drop(state.delete_group(["g1", "g2", "g3"][next(3) as usize])),
+            13 => drop(
+                state
+                    .rename_group(["g1", "g2", "g3"][next(3) as usize], ["g1", "g2", "g4"][next(3) as usize]),
+            ),
             9 => {
                 // A record as the store commits it (message operations set unread), or a
                 // deletion and a re-creation of one key in one batch.
