@@ -297,12 +297,29 @@ impl ConvState {
     }
 
     /// The unread count of the conversations a filter covers.
+    ///
+    /// Without `has_at`, only the marked or grouped conversations are walked: every other one
+    /// passes a filter's group and mark conditions (none, `Some("")`, `Some(0)`) or fails them
+    /// (a group named, mark bits), so it adds its unread count when its type matches, which the
+    /// totals by type hold already (`has_unread` changes nothing: a conversation without unread
+    /// messages adds nothing anyway).
     pub fn filtered_unread(&self, filter: &ConvFilter) -> u64 {
-        if filter.needs_mark_or_group() {
-            let tagged = self.tagged.visible_from(Bound::Unbounded);
-            return tagged.map(|entry| filter.unread_contribution(self.convs.at(entry.slot))).sum();
+        if filter.has_at {
+            return self.iter_ordered().map(|conv| filter.unread_contribution(conv)).sum();
         }
-        self.iter_ordered().map(|conv| filter.unread_contribution(conv)).sum()
+        let (mut matching, mut of_type) = (0, 0);
+        for entry in self.tagged.visible_from(Bound::Unbounded) {
+            let conv = self.convs.at(entry.slot);
+            matching += filter.unread_contribution(conv);
+            if filter.conv_type.is_none_or(|t| t == conv.key.conv_type()) {
+                of_type += conv.unread_contribution();
+            }
+        }
+        if filter.needs_mark_or_group() {
+            matching
+        } else {
+            self.total_unread_of(filter.conv_type) - of_type + matching
+        }
     }
 
     /// One page of the filtered list after `cursor` (from the top with `None`). Cost grows with

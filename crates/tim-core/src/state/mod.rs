@@ -37,6 +37,9 @@ pub struct ConvState {
     /// Sum of every conversation's [`Conversation::unread_contribution`], kept by [`Self::install`]
     /// (and [`Self::add_loaded`] while loading).
     total_unread: u64,
+    /// The part of `total_unread` that group conversations add (the rest is C2C), kept with it:
+    /// an unread count by type is then no walk of the list (`ConvState::filtered_unread`).
+    group_unread: u64,
     /// Conversation group names, in creation order.
     groups: Vec<String>,
     /// Conversations that are marked or grouped (the 1000 limit), kept like `total_unread`.
@@ -90,10 +93,12 @@ impl ConvState {
             return;
         };
         self.total_unread += conv.unread_contribution();
+        self.group_unread += group_unread_of(&conv);
         let (slot, replaced) = self.convs.put(conv);
         if let Some(old) = replaced {
             // A key loaded twice (the store's keys are unique, so only a caller of `load` can).
             self.total_unread -= old.unread_contribution();
+            self.group_unread -= group_unread_of(&old);
             self.tagged.remove(&old, slot);
             entries.retain(|entry| entry.slot != slot);
         }
@@ -119,6 +124,16 @@ impl ConvState {
         self.total_unread
     }
 
+    /// The total unread count of one conversation type (of all with `None`).
+    pub fn total_unread_of(&self, conv_type: Option<ConvType>) -> u64 {
+        match conv_type {
+            None => self.total_unread,
+            Some(ConvType::Group) => self.group_unread,
+            Some(ConvType::C2C) => self.total_unread - self.group_unread,
+            Some(_) => 0,
+        }
+    }
+
     /// The one place records change once loaded ([`Self::add_loaded`] fills them while loading):
     /// keeps the table, the order index and the totals in step.
     fn install(&mut self, key: ConvKey, conv: Option<Conversation>) -> Option<Conversation> {
@@ -136,6 +151,7 @@ impl ConvState {
         };
         if let Some(old) = &old {
             self.total_unread -= old.unread_contribution();
+            self.group_unread -= group_unread_of(old);
             self.tagged.remove(old, slot);
             if !old.hidden {
                 self.order.remove(&OrderEntry::of(old, slot));
@@ -144,6 +160,7 @@ impl ConvState {
         if added {
             let conv = self.convs.at(slot);
             self.total_unread += conv.unread_contribution();
+            self.group_unread += group_unread_of(conv);
             self.tagged.add(conv, slot);
             if !conv.hidden {
                 self.order.insert(OrderEntry::of(conv, slot));
@@ -395,3 +412,8 @@ impl ConvState {
 
 #[cfg(test)]
 mod tests;
+
+/// What a conversation adds to [`ConvState::total_unread_of`] the group type.
+fn group_unread_of(conv: &Conversation) -> u64 {
+    if conv.key.conv_type() == ConvType::Group { conv.unread_contribution() } else { 0 }
+}

@@ -199,6 +199,31 @@ fn check_invariants(state: &ConvState) {
         assert_eq!(OrderEntry::of(state.convs.at(entry.slot), entry.slot), *entry);
     }
     assert_eq!((state.total_unread, state.tagged.len()), (unread, marked));
+    let group_unread: u64 = state
+        .convs
+        .iter()
+        .filter(|conv| conv.key.conv_type() == ConvType::Group)
+        .map(Conversation::unread_contribution)
+        .sum();
+    assert_eq!(state.group_unread, group_unread);
+    // Every filter's unread count is what a walk of the whole list gives.
+    for conv_type in [None, Some(ConvType::C2C), Some(ConvType::Group)] {
+        for group in [None, Some(""), Some("g1"), Some("g4")] {
+            for mark in [None, Some(0), Some(1), Some(3)] {
+                for has_at in [false, true] {
+                    let filter = ConvFilter {
+                        conv_type,
+                        group: group.map(str::to_owned),
+                        mark,
+                        has_unread: !has_at,
+                        has_at,
+                    };
+                    let walked: u64 = state.iter_ordered().map(|conv| filter.unread_contribution(conv)).sum();
+                    assert_eq!(state.filtered_unread(&filter), walked, "{filter:?}");
+                }
+            }
+        }
+    }
     assert_eq!(
         state.tagged.slots().collect::<std::collections::BTreeSet<_>>(),
         tagged,
@@ -210,13 +235,17 @@ fn check_invariants(state: &ConvState) {
 
 #[test]
 fn the_arena_stays_in_step_through_random_changes_and_roll_backs() {
-    // Half of the IDs are longer than a key holds inline.
-    let keys: Vec<ConvKey> =
-        (0..24)
-            .map(|n| {
-                if n % 2 == 0 { key(&format!("u{n}")) } else { key(&format!("a-long-user-id-number-{n:04}")) }
-            })
-            .collect();
+    // Some of the IDs are longer than a key holds inline.
+    let keys: Vec<ConvKey> = (0..24)
+        .map(|n| {
+            match n % 3 {
+                // Groups too: the unread totals are kept by type.
+                0 => ConvKey::group(format!("g{n}")).unwrap(),
+                _ if n % 2 == 0 => key(&format!("u{n}")),
+                _ => key(&format!("a-long-user-id-number-{n:04}")),
+            }
+        })
+        .collect();
     let mut state = ConvState::default();
     let mut seed = 0x2545_f491_4f6c_dd1d_u64;
     let mut next = |below: u64| {
