@@ -359,6 +359,14 @@ impl<'txn> MessageTables<'txn> {
         }))
     }
 
+    /// Puts back the ID row of an indexed message whose row a damaged file lost (the doctor's
+    /// fix), in the tree: the rows of the records past the mark are read again from the log, so
+    /// only a tree's row can be lost.
+    pub fn restore_id(&mut self, msg_id: &str, key: &ConvKey, pos: MsgPos) -> Result<(), StoreError> {
+        self.ids.insert(msg_id, msg_key(key, pos))?;
+        Ok(())
+    }
+
     /// Stores a message given its log record ([`encode`]): in the log, the conversation's
     /// index, the ID index and, for a group, the sequence index.
     pub fn insert(&mut self, key: &ConvKey, rec: &MessageRecord, record: &[u8]) -> Result<(), StoreError> {

@@ -802,10 +802,17 @@ impl Batch<'_, '_> {
             }
             let (mut unread, mut newest, mut last, mut max_seq) = (0u64, None, None::<MessageRecord>, 0u64);
             let unreadable_before = report.unreadable_records.len();
-            self.tables.scan_all_or_unreadable(
+            // Messages whose ID row a damaged file lost: listed, but no call finds them by ID
+            // (a delete by ID fails, a re-import would store them twice).
+            let mut without_id_row = Vec::new();
+            let tables = &self.tables;
+            tables.scan_all_or_unreadable(
                 &key,
                 |rec| {
                     report.messages += 1;
+                    if !rec.msg_id().is_empty() && matches!(tables.find_id(rec.msg_id()), Ok(None)) {
+                        without_id_row.push((rec.msg_id().to_owned(), rec.pos));
+                    }
                     if rec.counts_unread && Some(rec.pos) > conv.read_mark() {
                         unread += 1;
                     }
@@ -820,6 +827,13 @@ impl Batch<'_, '_> {
                     report.unreadable_records.push(format!("{key}@{}/{}: {why}", pos.time, pos.uid));
                 },
             )?;
+            for (msg_id, pos) in without_id_row {
+                report.mismatches.push(format!("{key}@{}/{}: no ID row for {msg_id:?}", pos.time, pos.uid));
+                if fix {
+                    self.tables.restore_id(&msg_id, &key, pos)?;
+                    self.repaired_tables = true;
+                }
+            }
             if report.unreadable_records.len() > unreadable_before {
                 // A recount without them could be wrong (the unreadable one may be the last
                 // message, or unread): this conversation is reported, not corrected.

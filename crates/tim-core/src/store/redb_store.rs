@@ -762,6 +762,41 @@ mod tests {
     }
 
     #[test]
+    fn the_doctor_puts_back_a_lost_id_row() {
+        let dir = tempfile::tempdir().unwrap();
+        let key = ConvKey::c2c("bob").unwrap();
+        {
+            let (store, _) = Store::open(dir.path(), "alice").unwrap();
+            import(&store, &key, &["m1", "m2"]).unwrap();
+        }
+        {
+            let db = Database::create(user_store_path(dir.path(), "alice")).unwrap();
+            let txn = db.begin_write().unwrap();
+            assert!(txn.open_table(MESSAGE_IDS).unwrap().remove("m1").unwrap().is_some());
+            txn.commit().unwrap();
+        }
+        let (store, _) = Store::open(dir.path(), "alice").unwrap();
+        let (report, _) = doctor(&store, false);
+        assert_eq!(report.mismatches.len(), 1, "{report:?}");
+        assert!(report.mismatches[0].contains("no ID row for \"m1\""), "{report:?}");
+        let delete = || MsgOp::Delete { key: key.clone(), msg_id: "m1".into() };
+        let refused = store.execute(vec![delete()], 100, 100, false, Vec::new()).unwrap().results;
+        assert!(refused[0].is_err(), "not found by its ID: {refused:?}");
+        assert_eq!(doctor(&store, true).0.mismatches.len(), 1);
+        assert!(doctor(&store, false).0.mismatches.is_empty(), "fixed");
+        // Found by its ID again: a second copy is a duplicate, and it can be deleted.
+        import(&store, &key, &["m1"]).unwrap();
+        let deleted = store.execute(vec![delete()], 100, 100, false, Vec::new()).unwrap().results;
+        assert!(deleted[0].is_ok(), "{deleted:?}");
+        let (report, _) = doctor(&store, false);
+        assert_eq!(
+            (report.messages, report.mismatches.len(), report.unindexed_records),
+            (1, 0, 0),
+            "{report:?}"
+        );
+    }
+
+    #[test]
     fn the_doctor_reports_log_records_no_conversation_indexes() {
         use crate::state::messages::Origin;
         use crate::store::ops::OpOutput;
