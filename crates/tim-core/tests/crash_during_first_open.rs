@@ -92,6 +92,17 @@ fn a_creation_cut_short_under_its_own_name_does_not_stop_a_login() {
 /// killed 0–4 ms after it says it starts, over and over; every store it leaves must open.
 #[test]
 fn sigkill_during_the_first_open_leaves_a_store_that_opens() {
+    kill_during_first_opens("sigkill_during_the_first_open_leaves_a_store_that_opens", false);
+}
+
+/// The same with an empty file already in the store's place (a failed copy, an older build's
+/// crash): it is set up whole too, not in place.
+#[test]
+fn sigkill_while_an_empty_store_file_is_set_up_leaves_a_store_that_opens() {
+    kill_during_first_opens("sigkill_while_an_empty_store_file_is_set_up_leaves_a_store_that_opens", true);
+}
+
+fn kill_during_first_opens(test: &str, empty_file_first: bool) {
     if let Ok(dir) = std::env::var("TIM_CRASH_CHILD_DIR") {
         println!("GO");
         let _ = Store::open(std::path::Path::new(&dir), "alice");
@@ -107,8 +118,13 @@ fn sigkill_during_the_first_open_leaves_a_store_that_opens() {
             break;
         }
         let dir = tempfile::tempdir().unwrap();
+        if empty_file_first {
+            let path = user_store_path(dir.path(), "alice");
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::File::create(&path).unwrap();
+        }
         let mut child = Command::new(&exe)
-            .args(["--exact", "sigkill_during_the_first_open_leaves_a_store_that_opens", "--nocapture"])
+            .args(["--exact", test, "--nocapture"])
             .env("TIM_CRASH_CHILD_DIR", dir.path())
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
@@ -123,7 +139,7 @@ fn sigkill_during_the_first_open_leaves_a_store_that_opens() {
         std::thread::sleep(Duration::from_micros((attempt * 37) % 4000));
         child.kill().unwrap();
         child.wait().unwrap();
-        if user_store_path(dir.path(), "alice").exists() {
+        if std::fs::metadata(user_store_path(dir.path(), "alice")).is_ok_and(|m| m.len() > 0) {
             left_a_file += 1;
         }
         if let Err(error) = Store::open(dir.path(), "alice") {
@@ -133,4 +149,45 @@ fn sigkill_during_the_first_open_leaves_a_store_that_opens() {
         }
     }
     assert!(left_a_file > 0, "no kill came after the creation: the test tried nothing");
+}
+
+/// Eight SDKs in one process log the same new user in at once, each until it gets the store, and
+/// store a message: the store one set up and wrote is never replaced by another's, so every
+/// acknowledged message is there at the end.
+#[test]
+fn simultaneous_first_logins_replace_no_store() {
+    for round in 0..5 {
+        let dir = tempfile::tempdir().unwrap();
+        if round % 2 == 1 {
+            // An empty file in place, set up under its lock.
+            let path = user_store_path(dir.path(), "alice");
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::File::create(&path).unwrap();
+        }
+        let barrier = std::sync::Barrier::new(8);
+        std::thread::scope(|scope| {
+            for n in 0..8 {
+                let (dir, barrier) = (dir.path(), &barrier);
+                scope.spawn(move || {
+                    let sdk = Sdk::start(SdkConfig::new(dir)).unwrap();
+                    let client = sdk.client();
+                    barrier.wait();
+                    while block_on(client.login("alice", "")).is_err() {
+                        std::thread::sleep(Duration::from_millis(1));
+                    }
+                    let mut msg = tim_types::Message::from_elems(vec![tim_types::Elem::text("hi")]);
+                    msg.message_sender = Some(format!("peer{n}"));
+                    msg.message_conv_type = Some(tim_types::ConvType::C2C);
+                    block_on(client.deliver(vec![msg])).unwrap();
+                    sdk.shutdown();
+                });
+            }
+        });
+        let sdk = Sdk::start(SdkConfig::new(dir.path())).unwrap();
+        let client = sdk.client();
+        block_on(client.login("alice", "")).unwrap();
+        let listed = block_on(client.conversation_list()).unwrap().len();
+        sdk.shutdown();
+        assert_eq!(listed, 8, "round {round}: every acknowledged message's conversation is there");
+    }
 }

@@ -112,7 +112,7 @@ fn paging_never_repeats_or_skips_while_the_list_reorders() {
             block_on(client.deliver(vec![incoming(&victim, &format!("m{round}-{k}"))])).unwrap();
             touched.insert(victim);
         }
-        if round % 4 == 0 {
+        if round.is_multiple_of(4) {
             let pinned = format!("u{}", (round / 4 % 10) * 7);
             block_on(client.pin_conversation(c(&pinned), false)).unwrap();
             touched.insert(pinned);

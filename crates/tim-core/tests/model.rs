@@ -178,10 +178,11 @@ impl Model {
         let conv = self.convs.get_mut(&c).unwrap();
         m.seq = conv.max_seq + 1;
         conv.max_seq = m.seq;
-        if m.counts && Some(m.pos) > conv.read_mark {
-            if let Some(at) = mention {
-                conv.at.push((m.seq, at));
-            }
+        if m.counts
+            && Some(m.pos) > conv.read_mark
+            && let Some(at) = mention
+        {
+            conv.at.push((m.seq, at));
         }
         if let Some(order) = order {
             conv.order = order;

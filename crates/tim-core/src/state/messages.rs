@@ -257,12 +257,11 @@ pub fn apply_insert_but_last_text(
 ) -> bool {
     if rec.counts_unread && after_read_mark(conv, rec.pos) {
         conv.unread += 1;
-        if conv.key.conv_type() == ConvType::Group {
-            if let Some(at_type) = mention(&rec.msg, self_id) {
-                let at =
-                    GroupAtInfo { conv_group_at_info_seq: rec.seq(), conv_group_at_info_at_type: at_type };
-                conv.edit_extras(|x| x.group_at.push(at));
-            }
+        if conv.key.conv_type() == ConvType::Group
+            && let Some(at_type) = mention(&rec.msg, self_id)
+        {
+            let at = GroupAtInfo { conv_group_at_info_seq: rec.seq(), conv_group_at_info_at_type: at_type };
+            conv.edit_extras(|x| x.group_at.push(at));
         }
     }
     conv.max_seq = conv.max_seq.max(rec.seq());
@@ -272,18 +271,19 @@ pub fn apply_insert_but_last_text(
         conv.order_key = *next_order_key;
         *next_order_key += 1;
     }
-    if conv.key.conv_type() == ConvType::C2C && rec.msg.message_is_from_self == Some(false) {
-        if let Some(profile) = &rec.msg.message_sender_profile {
-            let text = |key: &str| {
-                profile.get(key).and_then(|v| v.as_str()).filter(|s| !s.is_empty()).map(str::to_owned)
-            };
-            let (name, face) = (text(keys::USER_PROFILE_NICK_NAME), text(keys::USER_PROFILE_FACE_URL));
-            if name.is_some() || face.is_some() {
-                conv.edit_extras(|x| {
-                    x.show_name = name.or(x.show_name.take());
-                    x.face_url = face.or(x.face_url.take());
-                });
-            }
+    if conv.key.conv_type() == ConvType::C2C
+        && rec.msg.message_is_from_self == Some(false)
+        && let Some(profile) = &rec.msg.message_sender_profile
+    {
+        let text = |key: &str| {
+            profile.get(key).and_then(|v| v.as_str()).filter(|s| !s.is_empty()).map(str::to_owned)
+        };
+        let (name, face) = (text(keys::USER_PROFILE_NICK_NAME), text(keys::USER_PROFILE_FACE_URL));
+        if name.is_some() || face.is_some() {
+            conv.edit_extras(|x| {
+                x.show_name = name.or(x.show_name.take());
+                x.face_url = face.or(x.face_url.take());
+            });
         }
     }
     if Some(rec.pos) > conv.newest() {

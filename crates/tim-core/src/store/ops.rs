@@ -276,9 +276,9 @@ struct Batch<'txn, 'r> {
     dirty: HashSet<ConvKey>,
     ctx: OpsContext,
     next_uid: u64,
-    /// The message counter as `meta` holds it (`None`: missing) and the uid after the log's
-    /// last record, when the batch began: for the doctor.
-    stored_next_uid: (Option<u64>, u64),
+    /// The message counter as `meta` holds it (`None`: missing), the least uid a new message
+    /// may take and the one the batch began with: for the doctor.
+    stored_next_uid: (Option<u64>, u64, u64),
     outcome: OpsOutcome,
     /// Whether a table was repaired that no conversation's change shows (the doctor's fix of
     /// the conversation numbers): the batch must commit.
@@ -503,10 +503,10 @@ impl Batch<'_, '_> {
             Ok::<_, StoreError>(filed.as_ref().is_some_and(|f| f.contains(id)) || tables.id_taken(id)?)
         };
         let given_id = msg.message_msg_id.as_deref().filter(|id| !id.is_empty());
-        if let Some(id) = given_id {
-            if taken(&self.tables, &filed_ids, id)? {
-                return Ok(None);
-            }
+        if let Some(id) = given_id
+            && taken(&self.tables, &filed_ids, id)?
+        {
+            return Ok(None);
         }
         let id_generated = given_id.is_none();
         if self.conv(key)?.is_none() {
@@ -642,13 +642,14 @@ impl Batch<'_, '_> {
             };
             self.tables.scan(key, from, MsgPos::MAX, false, |rec| {
                 unread_after += u64::from(rec.counts_unread);
-                if watch_mentions && rec.counts_unread {
-                    if let Some(at_type) = mention(&rec.msg, &self_id) {
-                        mentions_after.push(tim_types::GroupAtInfo {
-                            conv_group_at_info_seq: rec.seq(),
-                            conv_group_at_info_at_type: at_type,
-                        });
-                    }
+                if watch_mentions
+                    && rec.counts_unread
+                    && let Some(at_type) = mention(&rec.msg, &self_id)
+                {
+                    mentions_after.push(tim_types::GroupAtInfo {
+                        conv_group_at_info_seq: rec.seq(),
+                        conv_group_at_info_at_type: at_type,
+                    });
                 }
                 true
             })?;
@@ -720,14 +721,15 @@ impl Batch<'_, '_> {
 
     fn doctor(&mut self, fix: bool) -> Result<DoctorReport, StoreError> {
         let mut report = DoctorReport { fixed: fix, ..Default::default() };
-        // Messages are stored past the log's end whatever the counter says (`execute`); a
-        // counter lost or behind is damage all the same, and the fix writes it back.
-        let (stored, after_log) = self.stored_next_uid;
-        // (A new store has no counter until its first message.)
-        if stored.unwrap_or(1) < after_log {
+        // Messages are stored past the log's end and the mark whatever the counter says
+        // (`execute`); a counter lost or behind is damage all the same, and the fix writes it
+        // back. (A new store has no counter until its first message; a message stored earlier in
+        // this batch has moved it, and its commit writes it.)
+        let (stored, least, began_with) = self.stored_next_uid;
+        if stored.unwrap_or(1) < least && self.next_uid == began_with {
             let stored = stored.map_or("missing".into(), |uid| uid.to_string());
             report.mismatches.push(format!(
-                "meta: the message counter ({stored}) is not past the log's last record (next {after_log})"
+                "meta: the message counter ({stored}) is not past the log's last record and the index mark (next {least})"
             ));
             self.repaired_tables |= fix;
         }
@@ -954,13 +956,18 @@ pub fn execute(
     ops: Vec<MsgOp>,
     mut ctx: OpsContext,
 ) -> Result<OpsOutcome, StoreError> {
-    let stored_next_uid =
-        txn.open_table(META)?.get(META_NEXT_MSG_UID)?.map(|v| super::redb_store::read_u64(v.value()));
+    let (stored_next_uid, mark) = {
+        let meta = txn.open_table(META)?;
+        let stored = meta.get(META_NEXT_MSG_UID)?.map(|v| super::redb_store::read_u64(v.value()));
+        (stored, super::pending::indexed_below(&meta)?)
+    };
     let tables = MessageTables::open(txn, std::mem::take(numbers), pending.take())?;
-    // Never a uid the log holds, should the counter have been lost or gone back (a damaged
-    // file): every new message would be refused as a duplicate record.
-    let after_log = tables.uid_after_log()?;
-    let next_uid = stored_next_uid.unwrap_or(1).max(after_log);
+    // Should the counter have been lost or gone back (a damaged file): never a uid the log
+    // holds (every new message would be refused as a duplicate record), nor one below the mark
+    // (its index rows, held in memory, would not be read again from the log after a crash: the
+    // newest messages deleted, the log may end below it).
+    let least = tables.uid_after_log()?.max(mark.unwrap_or(0));
+    let next_uid = stored_next_uid.unwrap_or(1).max(least);
     let preloaded = std::mem::take(&mut ctx.preloaded);
     let (first_uid, first_order_key) = (next_uid, ctx.next_order_key);
     let mut batch = Batch {
@@ -971,7 +978,7 @@ pub fn execute(
         dirty: HashSet::new(),
         ctx,
         next_uid,
-        stored_next_uid: (stored_next_uid, after_log),
+        stored_next_uid: (stored_next_uid, least, next_uid),
         outcome: OpsOutcome::default(),
         repaired_tables: false,
     };

@@ -174,6 +174,13 @@ impl Store {
     pub fn open_file(data_dir: &Path, user_id: &str) -> Result<Store, StoreError> {
         let path = user_store_path(data_dir, user_id);
         let folder = path.parent().unwrap_or(data_dir);
+        // The folders this creates, and the one they are made in, have new entries to flush
+        // with a new store's name (`create_whole_if_missing`).
+        let mut made_dirs: Vec<PathBuf> =
+            folder.ancestors().skip(1).take_while(|dir| !dir.exists()).map(Path::to_owned).collect();
+        if let Some(existing) = folder.ancestors().skip(1).find(|dir| dir.exists()) {
+            made_dirs.push(existing.to_owned());
+        }
         std::fs::create_dir_all(folder)
             .map_err(|source| StoreError::Io { path: folder.to_owned(), source })?;
         let mut builder = Database::builder();
@@ -184,10 +191,10 @@ impl Store {
         #[cfg(test)]
         let opened = match faulty {
             Some(backend) => builder.create_with_backend(backend),
-            None => create_whole_if_missing(&path, folder).and_then(|()| builder.create(&path)),
+            None => create_whole_if_missing(&path, folder, &made_dirs).and_then(|()| builder.create(&path)),
         };
         #[cfg(not(test))]
-        let opened = create_whole_if_missing(&path, folder).and_then(|()| builder.create(&path));
+        let opened = create_whole_if_missing(&path, folder, &made_dirs).and_then(|()| builder.create(&path));
         let db = match opened {
             Ok(db) => db,
             Err(DatabaseError::DatabaseAlreadyOpen) => return Err(StoreError::AlreadyOpen(path)),
@@ -526,35 +533,57 @@ impl Store {
     }
 }
 
-/// Creates the store's file, when there is none, under a name of its own, and links it into
-/// place once redb has written it whole. Why: redb sets up a new file in two flushes (the
-/// header, then its magic number), and refuses for good a file that has the first without the
-/// second: a crash during a user's first login left a store no later login could open.
-fn create_whole_if_missing(path: &Path, folder: &Path) -> Result<(), DatabaseError> {
+/// Sets the store's file up whole when there is none, or only an empty one: under a name of its
+/// own, then renamed into place. Why: redb sets up a new file in two flushes (the header, then
+/// its magic number), and refuses for good a file that has the first without the second: a crash
+/// during a user's first login left a store no later login could open.
+///
+/// The file in place (made empty here if missing: of two processes, one makes it) is locked while
+/// it is replaced, and replaced only if it is still the empty file at `path`, so that a store
+/// another process or SDK set up meanwhile (and may be writing) is never replaced. `made_dirs`
+/// are the folders the open just created, flushed with the new name's folder.
+fn create_whole_if_missing(path: &Path, folder: &Path, made_dirs: &[PathBuf]) -> Result<(), DatabaseError> {
+    use std::os::unix::fs::MetadataExt;
     static CREATED: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
-    if path.exists() {
+    let in_place = match std::fs::File::options().read(true).write(true).create_new(true).open(path) {
+        Ok(file) => file,
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => match std::fs::File::open(path) {
+            Ok(file) => file,
+            // Gone meanwhile: redb's own open says what is there.
+            Err(_) => return Ok(()),
+        },
+        Err(e) => return Err(e.into()),
+    };
+    if in_place.metadata()?.len() > 0 {
         return Ok(());
     }
-    let mut name = path.file_name().unwrap_or_default().to_owned();
-    let nth = CREATED.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-    name.push(format!(".creating-{}-{nth}", std::process::id()));
-    let creating = folder.join(name);
-    drop(Database::builder().create(&creating)?);
-    // No-clobber: a store another process or SDK created meanwhile is kept (it may be open and
-    // written already), this one dropped.
-    let linked = match std::fs::hard_link(&creating, path) {
-        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
-        Err(_) if !path.exists() => std::fs::rename(&creating, path),
-        other => other,
-    };
-    let _ = std::fs::remove_file(&creating);
-    linked?;
-    // The new names must survive a power loss as the file's own writes do.
-    for dir in [Some(folder), folder.parent()].into_iter().flatten() {
-        let dir = if dir.as_os_str().is_empty() { Path::new(".") } else { dir };
-        std::fs::File::open(dir).and_then(|dir| dir.sync_all())?;
+    // Until this one is done, another process or SDK setting the same file up waits here, and
+    // then finds it whole (or gone) and leaves it.
+    in_place.lock()?;
+    let locked = in_place.metadata()?;
+    match std::fs::metadata(path) {
+        Ok(now) if now.ino() == locked.ino() && now.dev() == locked.dev() && now.len() == 0 => {}
+        _ => return Ok(()),
     }
-    Ok(())
+    let mut name = path.file_name().unwrap_or_default().to_owned();
+    let nanos =
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos());
+    let nth = CREATED.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    name.push(format!(".creating-{}-{nanos}-{nth}", std::process::id()));
+    let creating = folder.join(name);
+    let made = Database::builder().create(&creating).map(drop).and_then(|()| {
+        std::fs::rename(&creating, path)?;
+        // The new names must survive a power loss as the file's own writes do.
+        for dir in std::iter::once(folder).chain(made_dirs.iter().map(PathBuf::as_path)) {
+            let dir = if dir.as_os_str().is_empty() { Path::new(".") } else { dir };
+            std::fs::File::open(dir).and_then(|dir| dir.sync_all())?;
+        }
+        Ok(())
+    });
+    if made.is_err() {
+        let _ = std::fs::remove_file(&creating);
+    }
+    made
 }
 
 /// The conversation groups kept in `meta`.
@@ -759,6 +788,67 @@ mod tests {
         import(&store, &key, &["m4"]).unwrap();
         let (report, _) = doctor(&store, false);
         assert_eq!((report.messages, report.mismatches.len()), (4, 0), "{report:?}");
+    }
+
+    /// The ids of `key`'s history, oldest first.
+    fn history_ids(store: &Store, key: &ConvKey) -> Vec<String> {
+        use crate::store::ops::{HistoryQuery, OpOutput};
+        let read = MsgOp::History { key: key.clone(), query: HistoryQuery::default() };
+        let mut results = store.execute(vec![read], 100, 100, false, Vec::new()).unwrap().results;
+        let Ok(OpOutput::Messages(found)) = results.remove(0) else { panic!("{results:?}") };
+        found.into_iter().rev().filter_map(|m| m.message_msg_id).collect()
+    }
+
+    fn lose_message_counter(dir: &Path) {
+        let db = Database::create(user_store_path(dir, "alice")).unwrap();
+        let txn = db.begin_write().unwrap();
+        txn.open_table(META).unwrap().remove(META_NEXT_MSG_UID).unwrap();
+        txn.commit().unwrap();
+    }
+
+    #[test]
+    fn a_message_stored_after_a_lost_counter_takes_a_uid_past_the_mark_and_survives_a_crash() {
+        let dir = tempfile::tempdir().unwrap();
+        let key = ConvKey::c2c("bob").unwrap();
+        {
+            let (store, _) = Store::open(dir.path(), "alice").unwrap();
+            import(&store, &key, &["m1", "m2", "m3"]).unwrap(); // folded: the mark is past m3
+            let delete = MsgOp::Delete { key: key.clone(), msg_id: "m3".into() };
+            assert!(store.execute(vec![delete], 100, 100, false, Vec::new()).unwrap().results[0].is_ok());
+        }
+        // The log now ends below the mark.
+        lose_message_counter(dir.path());
+        {
+            let (store, _) = Store::open(dir.path(), "alice").unwrap();
+            let (report, _) = doctor(&store, false);
+            assert!(report.mismatches.iter().any(|m| m.contains("message counter")), "{report:?}");
+            import_pending(&store, &key, &["m4"]).unwrap();
+            assert_eq!(history_ids(&store, &key), ["m1", "m2", "m4"]);
+            // Dropped without a close: as after a crash, m4's index rows only in memory.
+        }
+        let (store, _) = Store::open(dir.path(), "alice").unwrap();
+        assert_eq!(
+            history_ids(&store, &key),
+            ["m1", "m2", "m4"],
+            "an acknowledged message is in its history"
+        );
+        assert!(doctor(&store, false).0.mismatches.is_empty());
+    }
+
+    #[test]
+    fn a_doctor_after_a_message_in_its_batch_judges_the_counter_that_message_writes() {
+        let dir = tempfile::tempdir().unwrap();
+        let key = ConvKey::c2c("bob").unwrap();
+        import(&Store::open(dir.path(), "alice").unwrap().0, &key, &["m1", "m2"]).unwrap();
+        lose_message_counter(dir.path());
+        let (store, _) = Store::open(dir.path(), "alice").unwrap();
+        let batch = vec![import_op(&key, &["m3"]), MsgOp::Doctor { fix: false }];
+        let outcome = store.execute(batch, 100, 100, false, Vec::new()).unwrap();
+        let Ok(crate::store::ops::OpOutput::Report(report)) = &outcome.results[1] else {
+            panic!("{:?}", outcome.results)
+        };
+        assert!(report.mismatches.is_empty(), "{report:?}");
+        assert!(doctor(&store, false).0.mismatches.is_empty(), "and the batch wrote it");
     }
 
     #[test]
