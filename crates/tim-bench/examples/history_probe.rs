@@ -10,18 +10,14 @@ use std::time::{Duration, Instant};
 use tim_core::{ConvKey, HistoryQuery, Sdk, SdkConfig, block_on};
 
 fn main() {
-    let messages: usize = std::env::var("MESSAGES").ok().and_then(|n| n.parse().ok()).unwrap_or(1_000_000);
+    let messages = common::env_number("MESSAGES", 1_000_000);
     let conversations = 10_000;
     let dir = tempfile::tempdir().unwrap();
     {
         let sdk = Sdk::start(SdkConfig::new(dir.path())).unwrap();
         let client = sdk.client();
         block_on(client.login("bench", "")).unwrap();
-        for batch in 0..messages / 1000 {
-            let list =
-                (batch * 1000..(batch + 1) * 1000).map(|n| common::w1_message(n, conversations)).collect();
-            block_on(client.deliver(list)).unwrap();
-        }
+        common::deliver_w1(&client, messages, conversations);
         sdk.shutdown();
     }
     let sdk = Sdk::start(SdkConfig::new(dir.path())).unwrap();

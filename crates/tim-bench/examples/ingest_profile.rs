@@ -20,10 +20,7 @@ fn main() {
     let client = sdk.client();
     block_on(client.login("bench", "")).unwrap();
     let start = Instant::now();
-    for batch in 0..messages / 1000 {
-        let list = (batch * 1000..(batch + 1) * 1000).map(|n| common::w1_message(n, conversations)).collect();
-        block_on(client.deliver(list)).unwrap();
-    }
+    common::deliver_w1(&client, messages, conversations);
     let took = start.elapsed();
     println!("{messages} messages in {took:?}: {:.0}/s", messages as f64 / took.as_secs_f64());
     sdk.shutdown();

@@ -9,20 +9,15 @@ use std::time::{Duration, Instant};
 use tim_core::{Sdk, SdkConfig, block_on};
 
 fn main() {
-    let messages: usize = std::env::var("MESSAGES").ok().and_then(|n| n.parse().ok()).unwrap_or(200_000);
-    let rounds: usize = std::env::var("ROUNDS").ok().and_then(|n| n.parse().ok()).unwrap_or(200);
+    let messages = common::env_number("MESSAGES", 200_000);
+    let rounds = common::env_number("ROUNDS", 200);
     let conversations = 10_000;
     let dir = tempfile::tempdir().unwrap();
     let sdk = Sdk::start(SdkConfig::new(dir.path())).unwrap();
     let client = sdk.client();
     block_on(client.login("bench", "")).unwrap();
-    for batch in 0..messages / 1000 {
-        let list = (batch * 1000..(batch + 1) * 1000).map(|n| common::w1_message(n, conversations)).collect();
-        block_on(client.deliver(list)).unwrap();
-    }
-    if let Some(ms) = std::env::var("SETTLE_MS").ok().and_then(|n| n.parse().ok()) {
-        std::thread::sleep(Duration::from_millis(ms));
-    }
+    common::deliver_w1(&client, messages, conversations);
+    std::thread::sleep(Duration::from_millis(common::env_number("SETTLE_MS", 0) as u64));
     let mut took: Vec<Duration> = (0..rounds)
         .map(|_| {
             let start = Instant::now();

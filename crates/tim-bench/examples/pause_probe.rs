@@ -13,21 +13,15 @@ use std::time::{Duration, Instant};
 use tim_core::{ConvKey, Sdk, SdkConfig, block_on};
 use tim_types::{Draft, Elem, Message};
 
-fn env(name: &str, default: usize) -> usize {
-    std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
-}
-
 fn main() {
+    let env = common::env_number;
     let (drafts, pause) = (env("DRAFTS", 3_000), Duration::from_micros(env("PAUSE_US", 3_000) as u64));
     let (ingest, conversations) = (env("INGEST", 200_000), env("CONVS", 10_000));
     let dir = tempfile::tempdir().unwrap();
     let sdk = Sdk::start(SdkConfig::new(dir.path())).unwrap();
     let client = sdk.client();
     block_on(client.login("bench", "")).unwrap();
-    for batch in 0..ingest / 1000 {
-        let list = (batch * 1000..(batch + 1) * 1000).map(|n| common::w1_message(n, conversations)).collect();
-        block_on(client.deliver(list)).unwrap();
-    }
+    common::deliver_w1(&client, ingest, conversations);
     let mut took = Vec::with_capacity(drafts);
     for n in 0..drafts {
         std::thread::sleep(pause);

@@ -1,6 +1,24 @@
 //! What the profiling examples share: W1's messages as `ingest_profile` delivers them.
 
+use tim_core::{Client, block_on};
 use tim_types::{ConvType, Elem, Message};
+
+// Each example compiles this module on its own, and not every one uses every helper.
+
+/// The number in the environment variable `name`, or `default`.
+#[allow(dead_code)]
+pub fn env_number(name: &str, default: usize) -> usize {
+    std::env::var(name).ok().and_then(|n| n.parse().ok()).unwrap_or(default)
+}
+
+/// Delivers W1's messages `0..messages` into `conversations` conversations, 1,000 per call.
+#[allow(dead_code)]
+pub fn deliver_w1(client: &Client, messages: usize, conversations: usize) {
+    for batch in 0..messages / 1000 {
+        let list = (batch * 1000..(batch + 1) * 1000).map(|n| w1_message(n, conversations)).collect();
+        block_on(client.deliver(list)).unwrap();
+    }
+}
 
 /// Message `n` of an ingest into `conversations` C2C conversations: about 200 bytes of text from
 /// peer `u{n % conversations:06}`, with its own ID and server time.
