@@ -359,10 +359,15 @@ impl<'txn> MessageTables<'txn> {
         }))
     }
 
-    /// Puts back the ID row of an indexed message whose row a damaged file lost (the doctor's
-    /// fix), in the tree: the rows of the records past the mark are read again from the log, so
-    /// only a tree's row can be lost.
+    /// Puts back the ID row of an indexed message whose row was lost (the doctor's fix): in the
+    /// tree when its index row is there; when that is pending, by reading the pending rows again
+    /// from the log (a row in the tree would be taken there for its own, and the record left
+    /// without rows after a crash: `pending.rs`).
     pub fn restore_id(&mut self, msg_id: &str, key: &ConvKey, pos: MsgPos) -> Result<(), StoreError> {
+        let number = self.numbers.find(key)?;
+        if number.is_some_and(|number| self.pending.contains(&index_row(number, pos))) {
+            return self.reread_pending();
+        }
         self.ids.insert(msg_id, msg_key(key, pos))?;
         Ok(())
     }
@@ -477,10 +482,13 @@ impl<'txn> MessageTables<'txn> {
             self.index.remove(index_row(number, pos))?;
         }
         self.log.remove(pos.uid)?;
-        if !self.pending.remove_id(msg_id) {
+        let (t, id) = conv_row(key);
+        // Only its own ID row: once a damaged file lost a row, a second copy of the message (an
+        // import after the loss) holds the ID, and would be left unfindable.
+        let own_row = self.find_id(msg_id)?.is_some_and(|((ft, fid), at)| ft == t && fid == id && at == pos);
+        if own_row && !self.pending.remove_id(msg_id) {
             self.ids.remove(msg_id)?;
         }
-        let (t, id) = conv_row(key);
         let points_here = self.seqs.get((t, id, seq))?.map(|g| g.value()) == Some((pos.time, pos.uid));
         if points_here {
             self.seqs.remove((t, id, seq))?;
