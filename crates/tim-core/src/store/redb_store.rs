@@ -562,7 +562,9 @@ fn create_whole_if_missing(path: &Path, folder: &Path, made_dirs: &[PathBuf]) ->
     match in_place.try_lock() {
         Ok(()) => {}
         Err(std::fs::TryLockError::WouldBlock) => return Err(DatabaseError::DatabaseAlreadyOpen),
-        Err(std::fs::TryLockError::Error(e)) => return Err(e.into()),
+        // A file system without such locks (some network ones): redb goes on without its own
+        // lock there too.
+        Err(std::fs::TryLockError::Error(_)) => {}
     }
     let locked = in_place.metadata()?;
     match std::fs::metadata(path) {
