@@ -129,7 +129,7 @@ impl ConvState {
     }
 
     fn may_join_marked_or_grouped(&self, conv: &Conversation) -> Result<(), TimError> {
-        if !conv.is_marked_or_grouped() && self.tagged.len() >= MAX_MARKED_OR_GROUPED {
+        if !conv.is_marked_or_grouped() && self.kept.tagged.len() >= MAX_MARKED_OR_GROUPED {
             return Err(TimError::new(
                 ErrCode::SvrConvConvMarkTotalCountExceedLimit,
                 format!("at most {MAX_MARKED_OR_GROUPED} conversations can be marked or grouped"),
@@ -212,7 +212,8 @@ impl ConvState {
     }
 
     fn members(&self, name: &str) -> Vec<ConvKey> {
-        self.tagged
+        self.kept
+            .tagged
             .slots()
             .map(|slot| self.convs.at(slot))
             .filter(|c| c.extras().groups.iter().any(|g| g == name))
@@ -308,7 +309,7 @@ impl ConvState {
             return self.iter_ordered().map(|conv| filter.unread_contribution(conv)).sum();
         }
         let (mut matching, mut of_type) = (0, 0);
-        for entry in self.tagged.visible_from(Bound::Unbounded) {
+        for entry in self.kept.tagged.visible_from(Bound::Unbounded) {
             let conv = self.convs.at(entry.slot);
             matching += filter.unread_contribution(conv);
             if filter.conv_type.is_none_or(|t| t == conv.key.conv_type()) {
@@ -337,7 +338,7 @@ impl ConvState {
             position => Bound::Excluded(OrderEntry::first_at(position)),
         };
         let walk = if filter.needs_mark_or_group() {
-            self.tagged.visible_from(from)
+            self.kept.tagged.visible_from(from)
         } else {
             self.order.range((from, Bound::Unbounded))
         };

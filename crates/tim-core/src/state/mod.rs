@@ -34,17 +34,39 @@ pub struct ConvState {
     /// when loading ends (from sorted entries, the index's nodes are full).
     loading_order: Option<Vec<OrderEntry>>,
     next_order_key: u64,
-    /// Sum of every conversation's [`Conversation::unread_contribution`], kept by [`Self::install`]
-    /// (and [`Self::add_loaded`] while loading).
-    total_unread: u64,
-    /// The part of `total_unread` that group conversations add (the rest is C2C), kept with it:
-    /// an unread count by type is then no walk of the list (`ConvState::filtered_unread`).
-    group_unread: u64,
+    /// What is kept from the records as they change, by [`Self::install`] (and
+    /// [`Self::add_loaded`] while loading), so that no call walks them for it.
+    kept: Kept,
     /// Conversation group names, in creation order.
     groups: Vec<String>,
-    /// Conversations that are marked or grouped (the 1000 limit), kept like `total_unread`.
-    tagged: tagged::Tagged,
     journal: ChangeSet,
+}
+
+/// The totals and the index [`ConvState`] keeps from its records: each record is counted in
+/// when it is put in its slot and out when it leaves it.
+#[derive(Debug, Default)]
+struct Kept {
+    /// Sum of every conversation's [`Conversation::unread_contribution`].
+    total_unread: u64,
+    /// The part of `total_unread` that group conversations add (the rest is C2C): an unread
+    /// count by type is then no walk of the list (`ConvState::filtered_unread`).
+    group_unread: u64,
+    /// Conversations that are marked or grouped (the 1000 limit).
+    tagged: tagged::Tagged,
+}
+
+impl Kept {
+    fn count_in(&mut self, conv: &Conversation, slot: table::Slot) {
+        self.total_unread += conv.unread_contribution();
+        self.group_unread += group_unread_of(conv);
+        self.tagged.add(conv, slot);
+    }
+
+    fn count_out(&mut self, conv: &Conversation, slot: table::Slot) {
+        self.total_unread -= conv.unread_contribution();
+        self.group_unread -= group_unread_of(conv);
+        self.tagged.remove(conv, slot);
+    }
 }
 
 /// The operation needs a conversation that does not exist.
@@ -92,18 +114,14 @@ impl ConvState {
             self.install(conv.conv_key(), Some(conv));
             return;
         };
-        self.total_unread += conv.unread_contribution();
-        self.group_unread += group_unread_of(&conv);
         let (slot, replaced) = self.convs.put(conv);
         if let Some(old) = replaced {
             // A key loaded twice (the store's keys are unique, so only a caller of `load` can).
-            self.total_unread -= old.unread_contribution();
-            self.group_unread -= group_unread_of(&old);
-            self.tagged.remove(&old, slot);
+            self.kept.count_out(&old, slot);
             entries.retain(|entry| entry.slot != slot);
         }
         let conv = self.convs.at(slot);
-        self.tagged.add(conv, slot);
+        self.kept.count_in(conv, slot);
         if !conv.hidden {
             entries.push(OrderEntry::of(conv, slot));
         }
@@ -121,15 +139,15 @@ impl ConvState {
 
     /// The total unread count: unread messages of the conversations that receive normally.
     pub fn total_unread(&self) -> u64 {
-        self.total_unread
+        self.kept.total_unread
     }
 
     /// The total unread count of one conversation type (of all with `None`).
     pub fn total_unread_of(&self, conv_type: Option<ConvType>) -> u64 {
         match conv_type {
-            None => self.total_unread,
-            Some(ConvType::Group) => self.group_unread,
-            Some(ConvType::C2C) => self.total_unread - self.group_unread,
+            None => self.kept.total_unread,
+            Some(ConvType::Group) => self.kept.group_unread,
+            Some(ConvType::C2C) => self.kept.total_unread - self.kept.group_unread,
             Some(_) => 0,
         }
     }
@@ -150,18 +168,14 @@ impl ConvState {
             },
         };
         if let Some(old) = &old {
-            self.total_unread -= old.unread_contribution();
-            self.group_unread -= group_unread_of(old);
-            self.tagged.remove(old, slot);
+            self.kept.count_out(old, slot);
             if !old.hidden {
                 self.order.remove(&OrderEntry::of(old, slot));
             }
         }
         if added {
             let conv = self.convs.at(slot);
-            self.total_unread += conv.unread_contribution();
-            self.group_unread += group_unread_of(conv);
-            self.tagged.add(conv, slot);
+            self.kept.count_in(conv, slot);
             if !conv.hidden {
                 self.order.insert(OrderEntry::of(conv, slot));
             }

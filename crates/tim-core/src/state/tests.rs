@@ -198,14 +198,14 @@ fn check_invariants(state: &ConvState) {
     for entry in &state.order {
         assert_eq!(OrderEntry::of(state.convs.at(entry.slot), entry.slot), *entry);
     }
-    assert_eq!((state.total_unread, state.tagged.len()), (unread, marked));
+    assert_eq!((state.kept.total_unread, state.kept.tagged.len()), (unread, marked));
     let group_unread: u64 = state
         .convs
         .iter()
         .filter(|conv| conv.key.conv_type() == ConvType::Group)
         .map(Conversation::unread_contribution)
         .sum();
-    assert_eq!(state.group_unread, group_unread);
+    assert_eq!(state.kept.group_unread, group_unread);
     // Every filter's unread count is what a walk of the whole list gives.
     for conv_type in [None, Some(ConvType::C2C), Some(ConvType::Group)] {
         for group in [None, Some(""), Some("g1"), Some("g4")] {
@@ -225,11 +225,11 @@ fn check_invariants(state: &ConvState) {
         }
     }
     assert_eq!(
-        state.tagged.slots().collect::<std::collections::BTreeSet<_>>(),
+        state.kept.tagged.slots().collect::<std::collections::BTreeSet<_>>(),
         tagged,
         "every marked or grouped one"
     );
-    let listed = state.tagged.visible_from(std::ops::Bound::Unbounded).copied().collect();
+    let listed = state.kept.tagged.visible_from(std::ops::Bound::Unbounded).copied().collect();
     assert_eq!(tagged_visible, listed, "the visible ones, with their order entries as they are now");
 }
 
