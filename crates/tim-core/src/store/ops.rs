@@ -278,7 +278,7 @@ struct Batch<'txn, 'r> {
     next_uid: u64,
     /// The message counter as `meta` holds it (`None`: missing), the least uid a new message
     /// may take and the one the batch began with: for the doctor.
-    stored_next_uid: (Option<u64>, u64, u64),
+    uid_counter_at_start: (Option<u64>, u64, u64),
     outcome: OpsOutcome,
     /// Whether a table was repaired that no conversation's change shows (the doctor's fix of
     /// the conversation numbers): the batch must commit.
@@ -725,7 +725,7 @@ impl Batch<'_, '_> {
         // (`execute`); a counter lost or behind is damage all the same, and the fix writes it
         // back. (A new store has no counter until its first message; a message stored earlier in
         // this batch has moved it, and its commit writes it.)
-        let (stored, least, began_with) = self.stored_next_uid;
+        let (stored, least, began_with) = self.uid_counter_at_start;
         if stored.unwrap_or(1) < least && self.next_uid == began_with {
             let stored = stored.map_or("missing".into(), |uid| uid.to_string());
             report.mismatches.push(format!(
@@ -978,7 +978,7 @@ pub fn execute(
         dirty: HashSet::new(),
         ctx,
         next_uid,
-        stored_next_uid: (stored_next_uid, least, next_uid),
+        uid_counter_at_start: (stored_next_uid, least, next_uid),
         outcome: OpsOutcome::default(),
         repaired_tables: false,
     };
