@@ -359,14 +359,16 @@ impl<'txn> MessageTables<'txn> {
         }))
     }
 
-    /// Puts back the ID row of an indexed message whose row was lost (the doctor's fix): in the
-    /// tree when its index row is there; when that is pending, by reading the pending rows again
-    /// from the log (a row in the tree would be taken there for its own, and the record left
-    /// without rows after a crash: `pending.rs`).
+    /// Puts back the ID row of an indexed message whose row was lost (the doctor's fix): beside
+    /// its index row, in the tree or pending (a tree row for a pending record would be taken for
+    /// its own by the rebuild after a crash, and the record left without rows: `pending.rs`).
     pub fn restore_id(&mut self, msg_id: &str, key: &ConvKey, pos: MsgPos) -> Result<(), StoreError> {
-        let number = self.numbers.find(key)?;
-        if number.is_some_and(|number| self.pending.contains(&index_row(number, pos))) {
-            return self.reread_pending();
+        if let Some(number) = self.numbers.find(key)?
+            && self.pending.contains(&index_row(number, pos))
+        {
+            // The index row is there already: inserting it again adds the ID row alone.
+            self.pending.insert(index_row(number, pos), msg_id, key);
+            return Ok(());
         }
         self.ids.insert(msg_id, msg_key(key, pos))?;
         Ok(())
