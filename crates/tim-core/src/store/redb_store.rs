@@ -711,11 +711,22 @@ mod tests {
     }
 
     /// Sets the stored schema version of alice's file, as another build would have written it.
-    fn write_version(dir: &Path, version: u64) {
+    /// Changes alice's closed file by hand, in one committed transaction (a damaged file, or one
+    /// an older build wrote).
+    fn edit_file(dir: &Path, edit: impl FnOnce(&WriteTransaction)) {
         let db = Database::create(user_store_path(dir, "alice")).unwrap();
         let txn = db.begin_write().unwrap();
-        txn.open_table(META).unwrap().insert(META_SCHEMA_VERSION, version.to_le_bytes().as_slice()).unwrap();
+        edit(&txn);
         txn.commit().unwrap();
+    }
+
+    fn write_version(dir: &Path, version: u64) {
+        edit_file(dir, |txn| {
+            txn.open_table(META)
+                .unwrap()
+                .insert(META_SCHEMA_VERSION, version.to_le_bytes().as_slice())
+                .unwrap();
+        });
     }
 
     fn read_version(dir: &Path) -> u64 {
@@ -744,12 +755,9 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         drop(Store::open(dir.path(), "alice").unwrap());
         write_version(dir.path(), 6);
-        {
-            let db = Database::create(user_store_path(dir.path(), "alice")).unwrap();
-            let txn = db.begin_write().unwrap();
+        edit_file(dir.path(), |txn| {
             txn.open_table(CONVERSATIONS).unwrap().insert((1, "bob"), [99u8, 1, 2].as_slice()).unwrap();
-            txn.commit().unwrap();
-        }
+        });
         assert!(matches!(Store::open(dir.path(), "alice"), Err(StoreError::Corrupt { .. })));
         assert_eq!(read_version(dir.path()), 6, "not marked: the build that wrote it can still open it");
     }
@@ -758,12 +766,9 @@ mod tests {
     fn a_file_that_lost_its_version_is_not_taken_for_a_new_one() {
         let dir = tempfile::tempdir().unwrap();
         drop(Store::open(dir.path(), "alice").unwrap());
-        {
-            let db = Database::create(user_store_path(dir.path(), "alice")).unwrap();
-            let txn = db.begin_write().unwrap();
+        edit_file(dir.path(), |txn| {
             txn.open_table(META).unwrap().remove(META_SCHEMA_VERSION).unwrap();
-            txn.commit().unwrap();
-        }
+        });
         // Not even by its owner, nor by another user (the new-store path would name a new owner).
         for user in ["alice", "mallory"] {
             let path = user_store_path(dir.path(), "alice");
@@ -814,10 +819,9 @@ mod tests {
     }
 
     fn lose_message_counter(dir: &Path) {
-        let db = Database::create(user_store_path(dir, "alice")).unwrap();
-        let txn = db.begin_write().unwrap();
-        txn.open_table(META).unwrap().remove(META_NEXT_MSG_UID).unwrap();
-        txn.commit().unwrap();
+        edit_file(dir, |txn| {
+            txn.open_table(META).unwrap().remove(META_NEXT_MSG_UID).unwrap();
+        });
     }
 
     #[test]
@@ -872,12 +876,9 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let (bob, carol) = (ConvKey::c2c("bob").unwrap(), ConvKey::c2c("carol").unwrap());
         import(&Store::open(dir.path(), "alice").unwrap().0, &bob, &["m1"]).unwrap();
-        {
-            let db = Database::create(user_store_path(dir.path(), "alice")).unwrap();
-            let txn = db.begin_write().unwrap();
+        edit_file(dir.path(), |txn| {
             assert!(txn.open_table(MESSAGE_IDS).unwrap().remove("m1").unwrap().is_some());
-            txn.commit().unwrap();
-        }
+        });
         {
             let (store, _) = Store::open(dir.path(), "alice").unwrap();
             import_pending(&store, &carol, &["m1"]).unwrap();
@@ -984,12 +985,9 @@ mod tests {
             let (store, _) = Store::open(dir.path(), "alice").unwrap();
             import(&store, &key, &["m1", "m2"]).unwrap();
         }
-        {
-            let db = Database::create(user_store_path(dir.path(), "alice")).unwrap();
-            let txn = db.begin_write().unwrap();
+        edit_file(dir.path(), |txn| {
             assert!(txn.open_table(MESSAGE_IDS).unwrap().remove("m1").unwrap().is_some());
-            txn.commit().unwrap();
-        }
+        });
         let (store, _) = Store::open(dir.path(), "alice").unwrap();
         let (report, _) = doctor(&store, false);
         assert_eq!(report.mismatches.len(), 1, "{report:?}");
