@@ -42,6 +42,9 @@ pub enum Command {
         #[arg(long)]
         fix: bool,
     },
+    /// Replace a damaged store (one whose login fails) by a new one made of what still reads;
+    /// the damaged file is kept aside as `<file>.damaged-<unix seconds>`.
+    Salvage,
     /// Fill the data folder with a few conversations and drafts (user `demo` unless --user) and
     /// print the list.
     Demo,

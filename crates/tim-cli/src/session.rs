@@ -3,6 +3,7 @@
 use std::path::Path;
 
 use tim_core::{Client, Sdk, SdkConfig, block_on};
+use tim_types::ErrCode;
 
 /// A running SDK with a user logged in; shuts down (closing the store) when dropped.
 pub struct Session {
@@ -15,7 +16,16 @@ impl Session {
     pub fn open(data_dir: &Path, user: &str) -> Result<Self, String> {
         let sdk = Sdk::start(SdkConfig::new(data_dir)).map_err(|e| format!("cannot start: {e}"))?;
         let client = sdk.client();
-        block_on(client.login(user, "")).map_err(|e| format!("cannot open the store of {user:?}: {e}"))?;
+        block_on(client.login(user, "")).map_err(|e| {
+            let damaged =
+                e.code() == ErrCode::DatabaseOperateFailed.value() && !e.to_string().contains("already open");
+            let hint = if damaged {
+                "\n(if the file is damaged, `tim salvage` makes a new store of what still reads)"
+            } else {
+                ""
+            };
+            format!("cannot open the store of {user:?}: {e}{hint}")
+        })?;
         Ok(Session { sdk: Some(sdk), client })
     }
 

@@ -309,3 +309,47 @@ fn a_reader_that_goes_away_is_not_an_error() {
     assert!(out.status.success(), "{:?}: {}", out.status, String::from_utf8_lossy(&out.stderr));
     assert!(tim(dir.path(), &["--user", "me", "conv", "list"]).status.success(), "the store was closed");
 }
+
+#[test]
+fn salvage_replaces_a_store_whose_login_fails() {
+    let dir = tempfile::tempdir().unwrap();
+    let me = |args: &[&'static str]| [&["--user", "me"][..], args].concat();
+    for peer in ["bob", "carol"] {
+        assert!(tim(dir.path(), &me(&["msg", "receive", peer, "--text", "hi"])).status.success());
+    }
+    let sound = ok_json(dir.path(), &me(&["--json", "salvage"]));
+    assert_eq!((sound["conversations"].as_u64(), sound["messages"].as_u64()), (Some(2), Some(2)), "{sound}");
+    assert_eq!(sound["doctor"]["mismatches"], serde_json::json!([]), "{sound}");
+    assert!(std::path::Path::new(sound["damaged_copy"].as_str().unwrap()).is_file(), "{sound}");
+
+    // bob's record no longer decodes: every command that opens the store fails, and says what to do.
+    let path = tim_core::store::user_store_path(dir.path(), "me");
+    {
+        const CONVERSATIONS: redb::TableDefinition<(u8, &str), &[u8]> =
+            redb::TableDefinition::new("conversations");
+        let db = redb::Database::open(&path).unwrap();
+        let txn = db.begin_write().unwrap();
+        txn.open_table(CONVERSATIONS).unwrap().insert((1, "bob"), [0xEE; 40].as_slice()).unwrap();
+        txn.commit().unwrap();
+    }
+    let out = tim(dir.path(), &me(&["conv", "list"]));
+    assert!(!out.status.success());
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("`tim salvage`"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+
+    let out = tim(dir.path(), &me(&["salvage"]));
+    let printed = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(printed.contains("kept 2 conversation(s) and 2 message(s)"), "{printed}");
+    assert!(printed.contains("remade: 1 conversation(s)"), "{printed}");
+    assert!(printed.contains("the damaged file is kept as"), "{printed}");
+    let list = ok_json(dir.path(), &me(&["--json", "conv", "list"]));
+    assert_eq!(list.as_array().unwrap().len(), 2, "{list}");
+    assert!(tim(dir.path(), &me(&["doctor"])).status.success());
+
+    let out = tim(dir.path(), &["--user", "nobody", "salvage"]);
+    assert!(!out.status.success() && String::from_utf8_lossy(&out.stderr).contains("no store to salvage"));
+}

@@ -1,6 +1,6 @@
 //! `tim unread` and `tim doctor`.
 
-use tim_core::block_on;
+use tim_core::{DoctorReport, block_on};
 
 use crate::output::out;
 use crate::session::Session;
@@ -30,24 +30,26 @@ pub fn unread(session: &Session, json: bool) -> Result<(), String> {
     Ok(())
 }
 
+/// The doctor's report as `tim --json doctor` prints it.
+pub fn report_json(report: &DoctorReport) -> serde_json::Value {
+    serde_json::json!({
+        "conversations": report.conversations,
+        "messages": report.messages,
+        "mismatches": report.mismatches,
+        "fixed": report.fixed,
+        "unindexed_records": report.unindexed_records,
+        "damaged_numbers": report.damaged_numbers,
+        "unreadable_records": report.unreadable_records,
+    })
+}
+
 /// Recounts from the stored messages; fails (exit 1) when mismatches remain unfixed, the log
 /// holds records no conversation reaches, records cannot be read, or the conversation numbers
 /// are damaged beyond repair (all of which `--fix` leaves in place).
 pub fn run(session: &Session, fix: bool, json: bool) -> Result<(), String> {
     let report = block_on(session.client().doctor(fix)).map_err(|e| e.to_string())?;
     if json {
-        out!(
-            "{}",
-            serde_json::json!({
-                "conversations": report.conversations,
-                "messages": report.messages,
-                "mismatches": report.mismatches,
-                "fixed": report.fixed,
-                "unindexed_records": report.unindexed_records,
-                "damaged_numbers": report.damaged_numbers,
-                "unreadable_records": report.unreadable_records,
-            })
-        );
+        out!("{}", report_json(&report));
     } else {
         out!("checked {} conversation(s), {} message(s)", report.conversations, report.messages);
         for line in &report.mismatches {

@@ -5,6 +5,7 @@ mod demo;
 mod doctor;
 mod draft;
 mod msg;
+mod salvage;
 
 use tim_core::ConvKey;
 use tim_types::ConvType;
@@ -36,6 +37,8 @@ pub fn run(cli: Cli) -> Result<(), String> {
         }
         Command::Unread => doctor::unread(&open(&cli)?, cli.json),
         Command::Doctor { fix } => doctor::run(&open(&cli)?, *fix, cli.json),
+        // Not through a session: the store's login is what fails.
+        Command::Salvage => salvage::run(&cli.data_dir, user(&cli)?, cli.json),
     }
 }
 
@@ -74,7 +77,7 @@ fn creates_content(command: &Command) -> bool {
                 MsgCommand::Send { .. } | MsgCommand::Receive { .. } | MsgCommand::Import { .. }
             )
         }
-        Command::Unread | Command::Doctor { .. } => false,
+        Command::Unread | Command::Doctor { .. } | Command::Salvage => false,
     }
 }
 

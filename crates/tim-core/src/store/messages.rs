@@ -77,7 +77,7 @@ pub fn encode(rec: &MessageRecord, msg: &MessageJson) -> Vec<u8> {
     bytes
 }
 
-fn decode(bytes: &[u8], what: impl FnOnce() -> String) -> Result<MessageRecord, StoreError> {
+pub(super) fn decode(bytes: &[u8], what: impl FnOnce() -> String) -> Result<MessageRecord, StoreError> {
     let corrupt = |detail: String| StoreError::Corrupt { key: what(), detail };
     match bytes.first() {
         Some(&version @ (FRAMED_V1 | FRAMED_V2)) if bytes.len() > FRAME_HEADER => {

@@ -20,12 +20,14 @@ mod pending;
 mod recent;
 mod record;
 mod redb_store;
+mod salvage;
 mod schema;
 
 pub use path::{USERS_DIR, user_store_file_name, user_store_path};
 pub use pending::fold_pending_rows_at;
 pub use recent::fold_recent_records_at;
 pub use redb_store::{CommitBatch, LOAD_CHUNK, Loaded, Loading, Store, StoreError};
+pub use salvage::{SalvageReport, salvage};
 pub use schema::SCHEMA_VERSION;
 
 use std::path::PathBuf;

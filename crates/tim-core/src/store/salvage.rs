@@ -1,0 +1,506 @@
+//! Salvage: a new store made of what still reads in a damaged one, put in its place, the damaged
+//! file's bytes kept aside.
+//!
+//! Why: a store that redb refuses, or whose conversation records do not all decode, fails every
+//! login of its user for good (other IM SDKs answer "recreate the
+//! database"; here the store is the only copy of the user's data). The doctor
+//! (`ops.rs`) corrects counts in a file that reads; this takes over where a file does not.
+//!
+//! How, in order (each step leaves the user's file usable or untouched):
+//! 1. The file is copied to `<file>.damaged-<unix seconds>` and flushed, before redb opens it (an
+//!    open may repair the file in place).
+//! 2. It is opened (redb's lock, or ours when redb cannot open it, keeps apps out meanwhile: an
+//!    app that has it open makes the salvage refuse, and the copy is removed).
+//! 3. A new store is set up in a folder of its own beside the file and filled with what reads:
+//!    every conversation record that decodes (the recent records over the rows they override),
+//!    the conversation groups, and every message of the log that decodes, under its own uid
+//!    (so read marks still point where they did), each stored as a new message is: its
+//!    conversation numbered, its index, ID and sequence rows made. A table whose reading stops at
+//!    damage is read again from its other end. A conversation whose messages survive its record
+//!    gets a new one, its messages taken as read (what was read is lost with the record).
+//! 4. The doctor's fix recounts every conversation from the messages kept (`ops.rs`).
+//! 5. The new file is flushed and renamed over the damaged one; only then is the damaged file
+//!    closed. A crash before the rename leaves the damaged file in place and a folder
+//!    `.salvage-*` beside it; salvaging again starts over.
+//!
+//! Messages of a file older than schema 4 (`MESSAGES_BEFORE_V4`) are not read.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fs::File;
+use std::path::{Path, PathBuf};
+
+use redb::{
+    Database, DatabaseError, Key, ReadOnlyDatabase, ReadOnlyTable, ReadableDatabase, ReadableTable,
+    TableDefinition, TableHandle, Value,
+};
+
+use super::messages::MessageTables;
+use super::numbers::NumberCache;
+use super::ops::{DoctorReport, MsgOp, OpOutput};
+use super::path::user_store_path;
+use super::pending::PendingRows;
+use super::redb_store::{CACHE_BYTES, Store, StoreError, read_u64};
+use super::schema::*;
+use super::{contained, recent, record};
+use crate::ids::ConvKey;
+use crate::state::Conversation;
+use crate::state::messages::{MessageRecord, MsgPos};
+
+/// Messages written per transaction of the new store (their index rows are folded at its end).
+const MESSAGES_PER_COMMIT: usize = 20_000;
+
+/// What a salvage kept and lost.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SalvageReport {
+    /// Where the damaged file's bytes were kept, as they were before the salvage.
+    pub damaged_copy: PathBuf,
+    /// Why redb could not open the damaged file at all, if it could not (nothing was read: the
+    /// new store is empty).
+    pub unopenable: Option<String>,
+    /// Conversation records kept.
+    pub conversations: u64,
+    /// Conversations whose record was lost but some of whose messages were kept: made again,
+    /// with their messages taken as read.
+    pub conversations_remade: u64,
+    /// Conversation records (rows or recent entries) that did not read.
+    pub records_lost: u64,
+    /// Messages kept.
+    pub messages: u64,
+    /// Message records that did not read, or named no conversation or another uid.
+    pub messages_lost: u64,
+    /// Message records whose ID an earlier kept one had (a second copy): left out.
+    pub duplicate_messages: u64,
+    /// Tables whose reading stopped at damage, and what was read of them (`<table>: ...`); rows
+    /// between the two ends that read are lost.
+    pub cut_short: Vec<String>,
+    /// Whether the conversation groups' list did not read (made again from the records).
+    pub groups_lost: bool,
+    /// The doctor's recount of the new store, with its fix.
+    pub doctor: DoctorReport,
+}
+
+/// Salvages the store of `user_id` under `data_dir` (see the module docs). Fails, changing
+/// nothing, when there is no store, when it is open (in this process or another), or when it
+/// names another owner or a newer schema (which are not damage).
+pub fn salvage(data_dir: &Path, user_id: &str) -> Result<SalvageReport, StoreError> {
+    let path = user_store_path(data_dir, user_id);
+    let folder = path.parent().unwrap_or(data_dir).to_owned();
+    let io = |path: &Path| {
+        let path = path.to_owned();
+        move |source| StoreError::Io { path, source }
+    };
+    if !path.is_file() {
+        let missing = std::io::Error::new(std::io::ErrorKind::NotFound, "no store to salvage");
+        return Err(StoreError::Io { path, source: missing });
+    }
+    let damaged_copy = copy_aside(&path).map_err(io(&path))?;
+    let mut report = SalvageReport { damaged_copy: damaged_copy.clone(), ..Default::default() };
+    let forget_copy = |e: StoreError| {
+        let _ = std::fs::remove_file(&damaged_copy);
+        e
+    };
+    // Read-only first, which changes nothing; a file that needs redb's repair (left by a crash)
+    // is opened for writing, which repairs it in place (its bytes as they were are aside).
+    let read_only = contained(|| {
+        let mut builder = Database::builder();
+        builder.set_cache_size(CACHE_BYTES);
+        Ok(builder.open_read_only(&path).map(Damaged::ReadOnly))
+    });
+    let opened = match read_only {
+        Ok(Ok(db)) => Ok(Ok(db)),
+        Ok(Err(DatabaseError::DatabaseAlreadyOpen)) => Ok(Err(DatabaseError::DatabaseAlreadyOpen)),
+        _ => contained(|| {
+            let mut builder = Database::builder();
+            builder.set_cache_size(CACHE_BYTES);
+            Ok(builder.open(&path).map(Damaged::Repaired))
+        }),
+    };
+    // Held until the new file is in place: no app opens the damaged one meanwhile.
+    let (old, _lock): (Option<Damaged>, Option<File>) = match opened {
+        Ok(Ok(db)) => (Some(db), None),
+        Ok(Err(DatabaseError::DatabaseAlreadyOpen)) => {
+            return Err(forget_copy(StoreError::AlreadyOpen(path)));
+        }
+        Ok(Err(e)) => {
+            report.unopenable = Some(e.to_string());
+            (None, Some(lock(&path).map_err(forget_copy)?))
+        }
+        Err(panicked) => {
+            report.unopenable = Some(panicked.to_string());
+            (None, Some(lock(&path).map_err(forget_copy)?))
+        }
+    };
+    let work = folder.join(format!(".salvage-{}-{}", std::process::id(), nanos()));
+    let made = build(old.as_ref(), &work, user_id, &mut report).and_then(|()| {
+        let new_path = user_store_path(&work, user_id);
+        File::open(&new_path).and_then(|f| f.sync_all()).map_err(io(&new_path))?;
+        std::fs::rename(&new_path, &path).map_err(io(&path))?;
+        File::open(&folder).and_then(|f| f.sync_all()).map_err(io(&folder))
+    });
+    let _ = std::fs::remove_dir_all(&work);
+    match made {
+        Ok(()) => {
+            // The damaged file is gone from its name; closing it may assert on its damage.
+            let _ = contained(|| {
+                drop(old);
+                Ok(())
+            });
+            Ok(report)
+        }
+        Err(e) => {
+            let _ = contained(|| {
+                drop(old);
+                Ok(())
+            });
+            Err(forget_copy(e))
+        }
+    }
+}
+
+/// The damaged file, as redb opened it.
+enum Damaged {
+    /// Read-only: nothing written to it.
+    ReadOnly(ReadOnlyDatabase),
+    /// Opened for writing, which repaired it (it needed that).
+    Repaired(Database),
+}
+
+impl Damaged {
+    fn begin_read(&self) -> Result<redb::ReadTransaction, redb::TransactionError> {
+        match self {
+            Damaged::ReadOnly(db) => db.begin_read(),
+            Damaged::Repaired(db) => db.begin_read(),
+        }
+    }
+}
+
+/// Copies the file to `<file>.damaged-<unix seconds>` (a free name) and flushes the copy.
+fn copy_aside(path: &Path) -> std::io::Result<PathBuf> {
+    let secs = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let mut aside = path.with_file_name(format!("{name}.damaged-{secs}"));
+    let mut n = 1;
+    while aside.exists() {
+        aside = path.with_file_name(format!("{name}.damaged-{secs}-{n}"));
+        n += 1;
+    }
+    std::fs::copy(path, &aside)?;
+    File::open(&aside)?.sync_all()?;
+    if let Some(folder) = aside.parent() {
+        File::open(folder)?.sync_all()?;
+    }
+    Ok(aside)
+}
+
+/// Takes the lock redb takes on a store file, for a file redb cannot open.
+fn lock(path: &Path) -> Result<File, StoreError> {
+    let file = File::open(path).map_err(|source| StoreError::Io { path: path.to_owned(), source })?;
+    match file.try_lock() {
+        Ok(()) => Ok(file),
+        Err(std::fs::TryLockError::WouldBlock) => Err(StoreError::AlreadyOpen(path.to_owned())),
+        // A file system without locks: as redb, no lock.
+        Err(std::fs::TryLockError::Error(_)) => Ok(file),
+    }
+}
+
+fn nanos() -> u128 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos())
+}
+
+/// Sets up the new store under `work` and fills it from `old` (nothing if `None`).
+fn build(
+    old: Option<&Damaged>,
+    work: &Path,
+    user_id: &str,
+    report: &mut SalvageReport,
+) -> Result<(), StoreError> {
+    let store = Store::open_file(work, user_id)?;
+    if let Some(old) = old {
+        contained(|| copy(old, &store, user_id, report))?;
+    }
+    drop(store);
+    let (store, loaded) = Store::open(work, user_id)?;
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
+    let outcome =
+        store.execute(vec![MsgOp::Doctor { fix: true }], now, loaded.next_order_key, false, Vec::new())?;
+    if let Some(Ok(OpOutput::Report(doctor))) = outcome.results.into_iter().next() {
+        report.doctor = doctor;
+    }
+    store.fold_pending_rows()?;
+    Ok(())
+}
+
+/// Copies what reads of `old` into the new, empty `store`.
+fn copy(old: &Damaged, store: &Store, user_id: &str, report: &mut SalvageReport) -> Result<(), StoreError> {
+    let txn = old.begin_read().map_err(redb::Error::from)?;
+    // Meta: not damage but another owner's file or a newer build's, which are refused.
+    let mut next_order_key = 1;
+    let mut groups = None;
+    if let Some(meta) = open(&txn, META, report) {
+        let value = |key: &str| meta.get(key).ok().flatten().map(|v| v.value().to_vec());
+        if let Some(found) = value(META_SCHEMA_VERSION).map(|v| read_u64(&v))
+            && found > SCHEMA_VERSION
+        {
+            return Err(StoreError::NewerSchema { found });
+        }
+        if let Some(owner) = value(META_USER_ID)
+            && owner != user_id.as_bytes()
+        {
+            return Err(StoreError::WrongOwner);
+        }
+        next_order_key = value(META_NEXT_ORDER_KEY).map_or(1, |v| read_u64(&v));
+        groups = match value(META_CONV_GROUPS) {
+            Some(bytes) => serde_json::from_slice::<Vec<String>>(&bytes).ok(),
+            None => Some(Vec::new()),
+        };
+    }
+    report.groups_lost = groups.is_none();
+
+    // The records: the rows, then the recent entries over them, oldest first.
+    let mut records: BTreeMap<ConvKey, Conversation> = BTreeMap::new();
+    if let Some(rows) = open(&txn, CONVERSATIONS, report) {
+        each_row(
+            &rows,
+            "conversations",
+            report,
+            |k| (k.0, k.1.to_owned()),
+            |(t, id), value, report| match recent::conv_key(t, &id)
+                .and_then(|key| recent::decode(&key, value).map(|conv| (key, conv)))
+            {
+                Ok((key, conv)) => {
+                    records.insert(key, conv);
+                }
+                Err(_) => report.records_lost += 1,
+            },
+        );
+    }
+    if let Some(log) = open(&txn, RECENT_RECORDS, report) {
+        each_row(
+            &log,
+            "recent_records",
+            report,
+            |k| k,
+            |_, (t, id, bytes), report| {
+                let Ok(key) = recent::conv_key(t, id) else {
+                    report.records_lost += 1;
+                    return;
+                };
+                if bytes.is_empty() {
+                    records.remove(&key);
+                    return;
+                }
+                match recent::decode(&key, bytes) {
+                    Ok(conv) => {
+                        records.insert(key, conv);
+                    }
+                    // The row it overrode, if any, is the best left of that conversation.
+                    Err(_) => report.records_lost += 1,
+                }
+            },
+        );
+    }
+
+    // The messages, in uid order, in transactions of their own.
+    let mut newest: BTreeMap<ConvKey, (MsgPos, u64)> = BTreeMap::new();
+    let mut numbers = NumberCache::new();
+    let mut pending = PendingRows::default();
+    let mut chunk: Vec<(ConvKey, MessageRecord, Vec<u8>)> = Vec::with_capacity(MESSAGES_PER_COMMIT);
+    let mut failed = None;
+    if let Some(log) = open(&txn, MESSAGE_LOG, report) {
+        each_row(
+            &log,
+            "message_log",
+            report,
+            |k| k,
+            |uid, bytes, report| {
+                if failed.is_some() {
+                    return;
+                }
+                let Some((key, rec)) = readable_message(uid, bytes) else {
+                    report.messages_lost += 1;
+                    return;
+                };
+                chunk.push((key, rec, bytes.to_vec()));
+                if chunk.len() == MESSAGES_PER_COMMIT
+                    && let Err(e) =
+                        write_messages(store, &mut chunk, &mut numbers, &mut pending, &mut newest, report)
+                {
+                    failed = Some(e);
+                }
+            },
+        );
+    }
+    if let Some(e) = failed {
+        return Err(e);
+    }
+    write_messages(store, &mut chunk, &mut numbers, &mut pending, &mut newest, report)?;
+
+    // Conversations whose messages outlived their record: made again, their messages read.
+    let mut remade: Vec<(ConvKey, MsgPos, u64)> = newest
+        .into_iter()
+        .filter(|(key, _)| !records.contains_key(key))
+        .map(|(key, (pos, seq))| (key, pos, seq))
+        .collect();
+    remade.sort_by_key(|(_, pos, _)| *pos);
+    next_order_key = next_order_key.max(records.values().map(|c| c.order_key + 1).max().unwrap_or(1));
+    for (key, pos, max_seq) in remade {
+        let mut conv = Conversation::new(&key, next_order_key);
+        next_order_key += 1;
+        conv.set_read_mark(Some(pos));
+        conv.read_seq = max_seq;
+        conv.max_seq = max_seq;
+        records.insert(key, conv);
+        report.conversations_remade += 1;
+    }
+    report.conversations = records.len() as u64 - report.conversations_remade;
+    let mut groups = groups.unwrap_or_default();
+    let named: BTreeSet<&String> = records.values().flat_map(|c| c.extras().groups.iter()).collect();
+    for name in named {
+        if !groups.contains(name) {
+            groups.push(name.clone());
+        }
+    }
+
+    let txn = store.db.begin_write()?;
+    {
+        let mut table = txn.open_table(CONVERSATIONS)?;
+        for (key, conv) in &records {
+            table.insert(conv_row(key), record::encode(conv).as_slice())?;
+        }
+        let mut meta = txn.open_table(META)?;
+        meta.insert(META_NEXT_ORDER_KEY, next_order_key.to_le_bytes().as_slice())?;
+        let bytes = serde_json::to_vec(&groups)
+            .map_err(|e| StoreError::Corrupt { key: META_CONV_GROUPS.into(), detail: e.to_string() })?;
+        meta.insert(META_CONV_GROUPS, bytes.as_slice())?;
+    }
+    txn.commit()?;
+    Ok(())
+}
+
+/// The message record at `uid`, if it decodes, names a valid conversation and is at that uid.
+fn readable_message(uid: u64, bytes: &[u8]) -> Option<(ConvKey, MessageRecord)> {
+    let rec = super::messages::decode(bytes, String::new).ok()?;
+    if rec.pos.uid != uid || rec.msg_id().is_empty() {
+        return None;
+    }
+    let key = ConvKey::new(rec.msg.message_conv_type?, rec.msg.message_conv_id.clone()?).ok()?;
+    Some((key, rec))
+}
+
+/// Stores `chunk` (emptied) in the new store in one transaction, as new messages are stored,
+/// and folds their index rows; a message whose ID a kept one has is left out.
+fn write_messages(
+    store: &Store,
+    chunk: &mut Vec<(ConvKey, MessageRecord, Vec<u8>)>,
+    numbers: &mut NumberCache,
+    pending: &mut PendingRows,
+    newest: &mut BTreeMap<ConvKey, (MsgPos, u64)>,
+    report: &mut SalvageReport,
+) -> Result<(), StoreError> {
+    let Some(last_uid) = chunk.last().map(|(_, rec, _)| rec.pos.uid) else { return Ok(()) };
+    let txn = store.db.begin_write()?;
+    {
+        let mut tables = MessageTables::open(&txn, std::mem::take(numbers), Some(std::mem::take(pending)))?;
+        for (key, rec, bytes) in chunk.drain(..) {
+            if tables.id_taken(rec.msg_id())? {
+                report.duplicate_messages += 1;
+                continue;
+            }
+            tables.insert(&key, &rec, &bytes)?;
+            report.messages += 1;
+            let seen = newest.entry(key).or_insert((rec.pos, 0));
+            seen.0 = seen.0.max(rec.pos);
+            seen.1 = seen.1.max(rec.seq());
+        }
+        let next_uid = last_uid.saturating_add(1);
+        let mut meta = txn.open_table(META)?;
+        meta.insert(META_NEXT_MSG_UID, next_uid.to_le_bytes().as_slice())?;
+        tables.fold_pending(&mut meta, next_uid)?;
+        let (known, rows) = tables.into_parts();
+        *numbers = known;
+        *pending = rows;
+    }
+    txn.commit()?;
+    *pending = std::mem::take(pending).settled();
+    Ok(())
+}
+
+/// Opens a table of the damaged file; one that does not open is noted and read as empty.
+fn open<K: Key + 'static, V: Value + 'static>(
+    txn: &redb::ReadTransaction,
+    table: TableDefinition<K, V>,
+    report: &mut SalvageReport,
+) -> Option<ReadOnlyTable<K, V>> {
+    match txn.open_table(table) {
+        Ok(opened) => Some(opened),
+        Err(redb::TableError::TableDoesNotExist(_)) => None,
+        Err(e) => {
+            report.cut_short.push(format!("{}: does not open ({e})", table.name()));
+            None
+        }
+    }
+}
+
+/// Calls `each` with every row of `table` that reads, in key order: forward until a row does
+/// not read, then backward from the end down to the last row read (noted in `cut_short`).
+/// `owned` turns a key into a value that outlives the row, for the comparison.
+fn each_row<K, V, O>(
+    table: &ReadOnlyTable<K, V>,
+    name: &str,
+    report: &mut SalvageReport,
+    owned: impl Fn(K::SelfType<'_>) -> O,
+    mut each: impl FnMut(O, V::SelfType<'_>, &mut SalvageReport),
+) where
+    K: Key + 'static,
+    V: Value + 'static,
+    O: Ord + Clone,
+{
+    let mut last: Option<O> = None;
+    let broke = match table.iter() {
+        Ok(rows) => {
+            let mut broke = None;
+            for row in rows {
+                match row {
+                    Ok((k, v)) => {
+                        let key = owned(k.value());
+                        last = Some(key.clone());
+                        each(key, v.value(), report);
+                    }
+                    Err(e) => {
+                        broke = Some(e);
+                        break;
+                    }
+                }
+            }
+            broke
+        }
+        Err(e) => Some(e),
+    };
+    let Some(broke) = broke else { return };
+    // The rows past the damage, read from the end back, are given in key order too.
+    let mut tail = Vec::new();
+    let mut again = None;
+    if let Ok(rows) = table.iter() {
+        for row in rows.rev() {
+            match row {
+                Ok((k, v)) => {
+                    let key = owned(k.value());
+                    if last.as_ref().is_some_and(|last| key <= *last) {
+                        break;
+                    }
+                    tail.push((key, V::as_bytes(&v.value()).as_ref().to_vec()));
+                }
+                Err(e) => {
+                    again = Some(e);
+                    break;
+                }
+            }
+        }
+    }
+    let read_back = tail.len();
+    for (key, value) in tail.into_iter().rev() {
+        each(key, V::from_bytes(&value), report);
+    }
+    let stopped = again.map_or(String::new(), |e| format!(", and from the end: {e}"));
+    report.cut_short.push(format!("{name}: {broke}; {read_back} row(s) read back from the end{stopped}"));
+}

@@ -1,0 +1,309 @@
+//! Salvage (`tim_core::store::salvage`): a store whose login fails for good is replaced by one
+//! made of what still reads, the damaged bytes kept aside; what reads comes through unchanged.
+
+use redb::{ReadableTable, TableDefinition};
+use tim_core::store::StoreError;
+use tim_core::store::{SalvageReport, salvage, user_store_path};
+use tim_core::{ConvKey, Error, GroupOp, HistoryQuery, Sdk, SdkConfig, block_on};
+use tim_types::{ConvInfo, ConvType, Draft, Elem, ErrCode, Message};
+
+const CONVERSATIONS: TableDefinition<(u8, &str), &[u8]> = TableDefinition::new("conversations");
+const RECENT_RECORDS: TableDefinition<u64, (u8, &str, &[u8])> = TableDefinition::new("recent_records");
+const MESSAGE_LOG: TableDefinition<u64, &[u8]> = TableDefinition::new("message_log");
+
+fn message(sender: &str, conv_type: ConvType, conv_id: Option<&str>, id: &str) -> Message {
+    let mut msg = Message::from_elems(vec![Elem::text(format!("text of {id}"))]);
+    msg.message_sender = Some(sender.into());
+    msg.message_conv_type = Some(conv_type);
+    msg.message_conv_id = conv_id.map(str::to_owned);
+    msg.message_msg_id = Some(id.into());
+    msg
+}
+
+fn c2c(id: &str) -> ConvKey {
+    ConvKey::c2c(id).unwrap()
+}
+
+/// alice's store: bob (3 messages, 1 read), carol (2 unread), a group team (4 messages by
+/// sequence, unread), a draft for dave, carol pinned, bob and team in the conversation group
+/// "work".
+fn fill(dir: &std::path::Path) {
+    let sdk = Sdk::start(SdkConfig::new(dir)).unwrap();
+    let client = sdk.client();
+    block_on(client.login("alice", "")).unwrap();
+    let mut list: Vec<Message> =
+        (1..=3).map(|n| message("bob", ConvType::C2C, None, &format!("b{n}"))).collect();
+    list.extend((1..=2).map(|n| message("carol", ConvType::C2C, None, &format!("c{n}"))));
+    for n in 1..=4u64 {
+        let mut msg = message("erin", ConvType::Group, Some("team"), &format!("t{n}"));
+        msg.message_seq = Some(n);
+        list.push(msg);
+    }
+    block_on(client.deliver(list)).unwrap();
+    let bob_first =
+        block_on(client.message_list(c2c("bob"), HistoryQuery { count: 3, ..Default::default() }))
+            .unwrap()
+            .into_iter()
+            .find(|m| m.message_msg_id.as_deref() == Some("b1"))
+            .unwrap();
+    block_on(
+        client
+            .read_up_to(c2c("bob"), tim_core::ReadBound::Message(bob_first.message_msg_id.clone().unwrap())),
+    )
+    .unwrap();
+    let draft = Draft {
+        draft_msg: Message::from_elems(vec![Elem::text("later")]),
+        draft_user_define: "u".into(),
+        draft_edit_time: 0,
+    };
+    client.set_draft_blocking(c2c("dave"), draft).unwrap();
+    block_on(client.pin_conversation(c2c("carol"), true)).unwrap();
+    let team = ConvKey::new(ConvType::Group, "team").unwrap();
+    block_on(client.group_op(GroupOp::Create("work".into(), vec![c2c("bob"), team]))).unwrap();
+    sdk.shutdown();
+}
+
+/// What alice's store shows: the list (as JSON) and each conversation's history IDs.
+fn shown(dir: &std::path::Path) -> (Vec<serde_json::Value>, Vec<(String, Vec<String>)>) {
+    let sdk = Sdk::start(SdkConfig::new(dir)).unwrap();
+    let client = sdk.client();
+    block_on(client.login("alice", "")).unwrap();
+    let list: Vec<ConvInfo> = block_on(client.conversation_list()).unwrap();
+    let histories = list
+        .iter()
+        .map(|c| {
+            let key = ConvKey::new(c.conv_type, c.conv_id.clone()).unwrap();
+            let page = block_on(client.message_list(key, HistoryQuery { count: 100, ..Default::default() }))
+                .unwrap();
+            (c.conv_id.clone(), page.into_iter().map(|m| m.message_msg_id.unwrap()).collect())
+        })
+        .collect();
+    let doctor = block_on(client.doctor(false)).unwrap();
+    assert!(doctor.mismatches.is_empty(), "{doctor:?}");
+    assert_eq!((doctor.unindexed_records, doctor.unreadable_records.len()), (0, 0), "{doctor:?}");
+    sdk.shutdown();
+    (list.iter().map(|c| serde_json::to_value(c).unwrap()).collect(), histories)
+}
+
+/// Whether the doctor's recount of the new store left nothing it could not fix (what it fixed
+/// are the counts of what was lost).
+fn clean(report: &SalvageReport) -> bool {
+    report.doctor.unindexed_records == 0
+        && report.doctor.unreadable_records.is_empty()
+        && report.doctor.damaged_numbers.is_empty()
+}
+
+/// Edits alice's closed store in one write transaction.
+fn edit(dir: &std::path::Path, change: impl FnOnce(&redb::WriteTransaction)) {
+    let db = redb::Database::open(user_store_path(dir, "alice")).unwrap();
+    let txn = db.begin_write().unwrap();
+    change(&txn);
+    txn.commit().unwrap();
+}
+
+fn login_error(dir: &std::path::Path) -> Option<Error> {
+    let sdk = Sdk::start(SdkConfig::new(dir)).unwrap();
+    let result = block_on(sdk.client().login("alice", "")).err();
+    sdk.shutdown();
+    result
+}
+
+#[test]
+fn a_sound_store_comes_through_unchanged_and_its_bytes_are_kept_aside() {
+    let dir = tempfile::tempdir().unwrap();
+    fill(dir.path());
+    let before = shown(dir.path());
+    let bytes = std::fs::read(user_store_path(dir.path(), "alice")).unwrap();
+
+    let report = salvage(dir.path(), "alice").unwrap();
+    assert!(clean(&report) && report.doctor.mismatches.is_empty(), "{report:?}");
+    assert_eq!(
+        (report.conversations, report.conversations_remade, report.records_lost),
+        (4, 0, 0),
+        "bob, carol, team, dave: {report:?}"
+    );
+    assert_eq!((report.messages, report.messages_lost, report.duplicate_messages), (9, 0, 0), "{report:?}");
+    assert!(report.cut_short.is_empty() && !report.groups_lost && report.unopenable.is_none(), "{report:?}");
+    assert!(std::fs::read(&report.damaged_copy).unwrap() == bytes, "the copy aside is the file as it was");
+    assert_eq!(shown(dir.path()), before, "the list, unread counts, drafts, pins, groups and histories");
+
+    // The salvaged store takes new messages, numbered past the kept ones.
+    let sdk = Sdk::start(SdkConfig::new(dir.path())).unwrap();
+    let client = sdk.client();
+    block_on(client.login("alice", "")).unwrap();
+    assert!(block_on(client.deliver(vec![message("bob", ConvType::C2C, None, "b1")])).unwrap().is_empty());
+    let mut later = message("erin", ConvType::Group, Some("team"), "t5");
+    later.message_seq = Some(5);
+    assert_eq!(block_on(client.deliver(vec![later])).unwrap().len(), 1);
+    let team = ConvKey::new(ConvType::Group, "team").unwrap();
+    assert_eq!(
+        block_on(client.conversation_list())
+            .unwrap()
+            .iter()
+            .find(|c| c.conv_id == "team")
+            .unwrap()
+            .conv_unread_num,
+        5
+    );
+    let page = block_on(client.message_list(team, HistoryQuery { count: 10, ..Default::default() })).unwrap();
+    assert_eq!(page.len(), 5);
+    sdk.shutdown();
+}
+
+#[test]
+fn a_record_and_a_message_that_do_not_read_are_left_out_and_the_login_works_again() {
+    let dir = tempfile::tempdir().unwrap();
+    fill(dir.path());
+    let garbage: &[u8] = &[0xEE; 40];
+    edit(dir.path(), |txn| {
+        // bob's record, wherever its current one is.
+        let mut rows = txn.open_table(CONVERSATIONS).unwrap();
+        if rows.get((1, "bob")).unwrap().is_some() {
+            rows.insert((1, "bob"), garbage).unwrap();
+        }
+        let mut recent = txn.open_table(RECENT_RECORDS).unwrap();
+        let ids: Vec<u64> = recent
+            .iter()
+            .unwrap()
+            .map(|r| r.unwrap())
+            .filter(|(_, v)| v.value().1 == "bob")
+            .map(|(k, _)| k.value())
+            .collect();
+        for id in ids {
+            recent.insert(id, (1, "bob", garbage)).unwrap();
+        }
+        // carol's newest message.
+        let mut log = txn.open_table(MESSAGE_LOG).unwrap();
+        let uid = log
+            .iter()
+            .unwrap()
+            .map(|r| r.unwrap())
+            .filter(|(_, v)| v.value().windows(2).any(|w| w == b"c2"))
+            .map(|(k, _)| k.value())
+            .last()
+            .unwrap();
+        log.insert(uid, garbage).unwrap();
+    });
+    match login_error(dir.path()) {
+        Some(e) => assert_eq!(e.code(), ErrCode::DatabaseOperateFailed.value(), "{e}"),
+        None => panic!("a store whose record does not read logged in"),
+    }
+
+    let report = salvage(dir.path(), "alice").unwrap();
+    assert!(clean(&report), "{report:?}");
+    assert!(report.records_lost >= 1, "{report:?}");
+    assert_eq!((report.conversations, report.conversations_remade), (3, 1), "{report:?}");
+    assert_eq!((report.messages, report.messages_lost), (8, 1), "{report:?}");
+
+    let (list, histories) = shown(dir.path());
+    let find = |id: &str| list.iter().find(|c| c["conv_id"] == id).unwrap().clone();
+    let bob = find("bob");
+    assert_eq!(bob["conv_unread_num"], 0, "a remade conversation's messages are taken as read");
+    assert_eq!(bob["conv_last_msg"]["message_msg_id"], "b3");
+    let carol = find("carol");
+    assert_eq!(carol["conv_unread_num"], 1, "carol's lost message no longer counts");
+    assert_eq!(carol["conv_last_msg"]["message_msg_id"], "c1");
+    assert_eq!(carol["conv_is_pinned"], true, "carol's record came through");
+    let history = |id: &str| histories.iter().find(|(c, _)| c == id).unwrap().1.clone();
+    assert_eq!(history("bob"), ["b3", "b2", "b1"]);
+    assert_eq!(history("carol"), ["c1"]);
+    assert_eq!(find("team")["conv_unread_num"], 4);
+    assert!(find("dave")["conv_draft"].is_object(), "dave's draft came through");
+}
+
+/// Flips 100 bytes in every 7th 4 KiB page past the first 20,000 bytes (the header left
+/// readable; damage in every page makes a file redb cannot open at all).
+fn damage_every_7th_page(path: &std::path::Path) {
+    let mut bytes = std::fs::read(path).unwrap();
+    let len = bytes.len();
+    for page in (20_000..len.saturating_sub(4096)).step_by(7 * 4096) {
+        for byte in &mut bytes[page + 100..page + 200] {
+            *byte ^= 0x5A;
+        }
+    }
+    std::fs::write(path, bytes).unwrap();
+}
+
+#[test]
+fn a_file_damaged_in_many_places_gives_a_store_that_opens_and_checks_clean() {
+    let dir = tempfile::tempdir().unwrap();
+    {
+        let sdk = Sdk::start(SdkConfig::new(dir.path())).unwrap();
+        let client = sdk.client();
+        block_on(client.login("alice", "")).unwrap();
+        let list: Vec<Message> = (0..3000)
+            .map(|n| message(&format!("p{}", n % 300), ConvType::C2C, None, &format!("m{n}")))
+            .collect();
+        block_on(client.deliver(list)).unwrap();
+        sdk.shutdown();
+    }
+    let path = user_store_path(dir.path(), "alice");
+    damage_every_7th_page(&path);
+    assert!(login_error(dir.path()).is_some(), "the damage is one a login notices");
+
+    let report = salvage(dir.path(), "alice").unwrap();
+    assert!(clean(&report), "{report:?}");
+    assert!(report.unopenable.is_none() && report.records_lost > 0 && report.messages_lost > 0, "{report:?}");
+    assert_eq!(report.messages + report.messages_lost, 3000, "{report:?}");
+    assert_eq!(
+        report.conversations + report.conversations_remade,
+        300,
+        "each kept some of its ten: {report:?}"
+    );
+    // Whatever was kept, the store opens, lists and takes messages.
+    let sdk = Sdk::start(SdkConfig::new(dir.path())).unwrap();
+    let client = sdk.client();
+    block_on(client.login("alice", "")).unwrap();
+    let listed = block_on(client.conversation_list()).unwrap().len() as u64;
+    assert_eq!(listed, report.conversations + report.conversations_remade, "{report:?}");
+    assert_eq!(
+        block_on(client.deliver(vec![message("new", ConvType::C2C, None, "fresh")])).unwrap().len(),
+        1
+    );
+    let doctor = block_on(client.doctor(false)).unwrap();
+    assert!(doctor.mismatches.is_empty() && doctor.unindexed_records == 0, "{doctor:?}");
+    sdk.shutdown();
+}
+
+#[test]
+fn a_file_redb_cannot_open_is_kept_aside_and_replaced_by_an_empty_store() {
+    let dir = tempfile::tempdir().unwrap();
+    fill(dir.path());
+    let path = user_store_path(dir.path(), "alice");
+    let junk: Vec<u8> = (0..100_000u32).map(|n| (n * 7919 % 251) as u8).collect();
+    std::fs::write(&path, &junk).unwrap();
+    assert!(login_error(dir.path()).is_some());
+
+    let report = salvage(dir.path(), "alice").unwrap();
+    assert!(report.unopenable.is_some(), "{report:?}");
+    assert_eq!((report.conversations, report.messages), (0, 0));
+    assert!(std::fs::read(&report.damaged_copy).unwrap() == junk);
+    let (list, _) = shown(dir.path());
+    assert!(list.is_empty());
+}
+
+#[test]
+fn an_open_store_another_owners_file_and_no_file_are_refused_and_leave_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let users = dir.path().join(tim_core::store::USERS_DIR);
+    assert!(matches!(salvage(dir.path(), "alice"), Err(StoreError::Io { .. })), "no store to salvage");
+    fill(dir.path());
+    let files = || {
+        let mut names: Vec<_> = std::fs::read_dir(&users).unwrap().map(|e| e.unwrap().file_name()).collect();
+        names.sort();
+        names
+    };
+    let before = files();
+
+    let sdk = Sdk::start(SdkConfig::new(dir.path())).unwrap();
+    block_on(sdk.client().login("alice", "")).unwrap();
+    assert!(matches!(salvage(dir.path(), "alice"), Err(StoreError::AlreadyOpen(_))));
+    sdk.shutdown();
+    assert_eq!(files(), before, "no copy aside, no work folder");
+
+    std::fs::copy(user_store_path(dir.path(), "alice"), user_store_path(dir.path(), "bob")).unwrap();
+    let bob_bytes = std::fs::read(user_store_path(dir.path(), "bob")).unwrap();
+    assert!(matches!(salvage(dir.path(), "bob"), Err(StoreError::WrongOwner)));
+    assert!(std::fs::read(user_store_path(dir.path(), "bob")).unwrap() == bob_bytes, "bob's file unchanged");
+    assert_eq!(files().len(), before.len() + 1, "bob's file only");
+}
