@@ -307,3 +307,56 @@ fn an_open_store_another_owners_file_and_no_file_are_refused_and_leave_nothing()
     assert!(std::fs::read(user_store_path(dir.path(), "bob")).unwrap() == bob_bytes, "bob's file unchanged");
     assert_eq!(files().len(), before.len() + 1, "bob's file only");
 }
+
+/// A file backend without redb's lock (so that the test can leave a file open, as a crash does,
+/// and still open it again).
+#[derive(Debug)]
+struct Unlocked(std::fs::File);
+
+impl redb::StorageBackend for Unlocked {
+    fn len(&self) -> Result<u64, std::io::Error> {
+        Ok(self.0.metadata()?.len())
+    }
+
+    fn read(&self, offset: u64, out: &mut [u8]) -> Result<(), std::io::Error> {
+        std::os::unix::fs::FileExt::read_exact_at(&self.0, out, offset)
+    }
+
+    fn set_len(&self, len: u64) -> Result<(), std::io::Error> {
+        self.0.set_len(len)
+    }
+
+    fn sync_data(&self) -> Result<(), std::io::Error> {
+        self.0.sync_data()
+    }
+
+    fn write(&self, offset: u64, data: &[u8]) -> Result<(), std::io::Error> {
+        std::os::unix::fs::FileExt::write_all_at(&self.0, data, offset)
+    }
+}
+
+#[test]
+fn a_file_left_by_a_crash_is_repaired_and_kept_whole() {
+    let dir = tempfile::tempdir().unwrap();
+    fill(dir.path());
+    let before = shown(dir.path());
+    let path = user_store_path(dir.path(), "alice");
+    {
+        let file = std::fs::OpenOptions::new().read(true).write(true).open(&path).unwrap();
+        let db = redb::Database::builder().create_with_backend(Unlocked(file)).unwrap();
+        db.begin_write().unwrap().commit().unwrap();
+        // Never closed, as after a crash: the file needs redb's repair.
+        std::mem::forget(db);
+    }
+    assert!(redb::ReadOnlyDatabase::open(&path).is_err(), "a read-only open refuses a file to repair");
+    let bytes = std::fs::read(&path).unwrap();
+
+    let report = salvage(dir.path(), "alice").unwrap();
+    assert!(clean(&report) && report.doctor.mismatches.is_empty(), "{report:?}");
+    assert_eq!(
+        (report.conversations, report.messages, report.records_lost, report.messages_lost),
+        (4, 9, 0, 0)
+    );
+    assert!(std::fs::read(&report.damaged_copy).unwrap() == bytes, "the copy is the file before its repair");
+    assert_eq!(shown(dir.path()), before);
+}

@@ -2,15 +2,18 @@
 //! file's bytes kept aside.
 //!
 //! Why: a store that redb refuses, or whose conversation records do not all decode, fails every
-//! login of its user for good (other IM SDKs answer "recreate the
-//! database"; here the store is the only copy of the user's data). The doctor
-//! (`ops.rs`) corrects counts in a file that reads; this takes over where a file does not.
+//! login of its user for good. Other IM SDKs answer "recreate the database"; here the store is
+//! the only copy of the user's data. The doctor (`ops.rs`) corrects counts in a file that reads;
+//! this takes over where a file does not.
 //!
 //! How, in order (each step leaves the user's file usable or untouched):
-//! 1. The file is copied to `<file>.damaged-<unix seconds>` and flushed, before redb opens it (an
-//!    open may repair the file in place).
-//! 2. It is opened (redb's lock, or ours when redb cannot open it, keeps apps out meanwhile: an
-//!    app that has it open makes the salvage refuse, and the copy is removed).
+//! 1. The file is opened read-only (redb's shared lock keeps apps from writing it; an app that
+//!    has it open makes the salvage refuse, before anything is copied), then copied to
+//!    `<file>.damaged-<unix seconds>` and flushed. A file that needs redb's repair (left by a
+//!    crash) is copied first, under a lock of ours, and then opened for writing, which repairs
+//!    it in place; a file redb cannot open at all stays locked by us, and gives an empty store.
+//! 2. The owner and schema are checked: another user's file or a newer build's is not damage,
+//!    and is refused (the copy removed).
 //! 3. A new store is set up in a folder of its own beside the file and filled with what reads:
 //!    every conversation record that decodes (the recent records over the rows they override),
 //!    the conversation groups, and every message of the log that decodes, under its own uid
@@ -93,43 +96,39 @@ pub fn salvage(data_dir: &Path, user_id: &str) -> Result<SalvageReport, StoreErr
         let missing = std::io::Error::new(std::io::ErrorKind::NotFound, "no store to salvage");
         return Err(StoreError::Io { path, source: missing });
     }
-    let damaged_copy = copy_aside(&path).map_err(io(&path))?;
-    let mut report = SalvageReport { damaged_copy: damaged_copy.clone(), ..Default::default() };
+    // Read-only first, which changes nothing, and holds redb's shared lock: no app writes the
+    // file while it is copied and read. A file that needs redb's repair (left by a crash) is
+    // copied under a lock of ours, then opened for writing, which repairs it in place.
+    let read_only = contained(|| Ok(builder().open_read_only(&path).map(Damaged::ReadOnly)));
+    let (old, damaged_copy, unopenable) = match read_only {
+        Ok(Ok(db)) => (Some(db), copy_aside(&path).map_err(io(&path))?, None),
+        Ok(Err(DatabaseError::DatabaseAlreadyOpen)) => return Err(StoreError::AlreadyOpen(path)),
+        _ => {
+            let held = lock(&path)?;
+            let damaged_copy = copy_aside(&path).map_err(io(&path))?;
+            drop(held);
+            match contained(|| Ok(builder().open(&path).map(Damaged::Repaired))) {
+                Ok(Ok(db)) => (Some(db), damaged_copy, None),
+                Ok(Err(DatabaseError::DatabaseAlreadyOpen)) => {
+                    let _ = std::fs::remove_file(&damaged_copy);
+                    return Err(StoreError::AlreadyOpen(path));
+                }
+                Ok(Err(e)) => (None, damaged_copy, Some(e.to_string())),
+                Err(panicked) => (None, damaged_copy, Some(panicked.to_string())),
+            }
+        }
+    };
     let forget_copy = |e: StoreError| {
         let _ = std::fs::remove_file(&damaged_copy);
         e
     };
-    // Read-only first, which changes nothing; a file that needs redb's repair (left by a crash)
-    // is opened for writing, which repairs it in place (its bytes as they were are aside).
-    let read_only = contained(|| {
-        let mut builder = Database::builder();
-        builder.set_cache_size(CACHE_BYTES);
-        Ok(builder.open_read_only(&path).map(Damaged::ReadOnly))
-    });
-    let opened = match read_only {
-        Ok(Ok(db)) => Ok(Ok(db)),
-        Ok(Err(DatabaseError::DatabaseAlreadyOpen)) => Ok(Err(DatabaseError::DatabaseAlreadyOpen)),
-        _ => contained(|| {
-            let mut builder = Database::builder();
-            builder.set_cache_size(CACHE_BYTES);
-            Ok(builder.open(&path).map(Damaged::Repaired))
-        }),
+    // Held until the new file is in place, as redb's lock is: no app opens the damaged file
+    // meanwhile.
+    let _lock = match old {
+        Some(_) => None,
+        None => Some(lock(&path).map_err(forget_copy)?),
     };
-    // Held until the new file is in place: no app opens the damaged one meanwhile.
-    let (old, _lock): (Option<Damaged>, Option<File>) = match opened {
-        Ok(Ok(db)) => (Some(db), None),
-        Ok(Err(DatabaseError::DatabaseAlreadyOpen)) => {
-            return Err(forget_copy(StoreError::AlreadyOpen(path)));
-        }
-        Ok(Err(e)) => {
-            report.unopenable = Some(e.to_string());
-            (None, Some(lock(&path).map_err(forget_copy)?))
-        }
-        Err(panicked) => {
-            report.unopenable = Some(panicked.to_string());
-            (None, Some(lock(&path).map_err(forget_copy)?))
-        }
-    };
+    let mut report = SalvageReport { damaged_copy: damaged_copy.clone(), unopenable, ..Default::default() };
     let work = folder.join(format!(".salvage-{}-{}", std::process::id(), nanos()));
     let made = build(old.as_ref(), &work, user_id, &mut report).and_then(|()| {
         let new_path = user_store_path(&work, user_id);
@@ -190,6 +189,13 @@ fn copy_aside(path: &Path) -> std::io::Result<PathBuf> {
         File::open(folder)?.sync_all()?;
     }
     Ok(aside)
+}
+
+/// How the damaged file is opened: with the store's cache size.
+fn builder() -> redb::Builder {
+    let mut builder = Database::builder();
+    builder.set_cache_size(CACHE_BYTES);
+    builder
 }
 
 /// Takes the lock redb takes on a store file, for a file redb cannot open.
