@@ -301,6 +301,18 @@ fn an_open_store_another_owners_file_and_no_file_are_refused_and_leave_nothing()
     sdk.shutdown();
     assert_eq!(files(), before, "no copy aside, no work folder");
 
+    // A salvage running (it locks the folder: two would each rename a new file into place).
+    let running = std::fs::File::open(&users).unwrap();
+    running.try_lock().unwrap();
+    match salvage(dir.path(), "alice") {
+        Err(StoreError::Io { source, .. }) => {
+            assert!(source.to_string().contains("another salvage"), "{source}")
+        }
+        other => panic!("a second salvage ran: {other:?}"),
+    }
+    drop(running);
+    assert_eq!(files(), before);
+
     std::fs::copy(user_store_path(dir.path(), "alice"), user_store_path(dir.path(), "bob")).unwrap();
     let bob_bytes = std::fs::read(user_store_path(dir.path(), "bob")).unwrap();
     assert!(matches!(salvage(dir.path(), "bob"), Err(StoreError::WrongOwner)));

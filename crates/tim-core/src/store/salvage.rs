@@ -96,6 +96,15 @@ pub fn salvage(data_dir: &Path, user_id: &str) -> Result<SalvageReport, StoreErr
         let missing = std::io::Error::new(std::io::ErrorKind::NotFound, "no store to salvage");
         return Err(StoreError::Io { path, source: missing });
     }
+    // One salvage at a time in the folder: redb's read-only lock below is shared, and two
+    // salvages of one store would each rename a new file into place, the second over one an app
+    // may have opened meanwhile.
+    let folder_handle = File::open(&folder).map_err(io(&folder))?;
+    if let Err(std::fs::TryLockError::WouldBlock) = folder_handle.try_lock() {
+        let busy =
+            std::io::Error::new(std::io::ErrorKind::WouldBlock, "another salvage is running in this folder");
+        return Err(StoreError::Io { path: folder, source: busy });
+    }
     // Read-only first, which changes nothing, and holds redb's shared lock: no app writes the
     // file while it is copied and read. A file that needs redb's repair (left by a crash) is
     // copied under a lock of ours, then opened for writing, which repairs it in place.
@@ -134,7 +143,7 @@ pub fn salvage(data_dir: &Path, user_id: &str) -> Result<SalvageReport, StoreErr
         let new_path = user_store_path(&work, user_id);
         File::open(&new_path).and_then(|f| f.sync_all()).map_err(io(&new_path))?;
         std::fs::rename(&new_path, &path).map_err(io(&path))?;
-        File::open(&folder).and_then(|f| f.sync_all()).map_err(io(&folder))
+        folder_handle.sync_all().map_err(io(&folder))
     });
     let _ = std::fs::remove_dir_all(&work);
     match made {
