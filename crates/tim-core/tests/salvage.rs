@@ -372,3 +372,106 @@ fn a_file_left_by_a_crash_is_repaired_and_kept_whole() {
     assert!(std::fs::read(&report.damaged_copy).unwrap() == bytes, "the copy is the file before its repair");
     assert_eq!(shown(dir.path()), before);
 }
+
+/// alice's store with `n` messages from bob; the SDK still logged in.
+fn open_with_messages(dir: &std::path::Path, n: usize) -> Sdk {
+    let sdk = Sdk::start(SdkConfig::new(dir)).unwrap();
+    let client = sdk.client();
+    block_on(client.login("alice", "")).unwrap();
+    let list: Vec<Message> = (0..n).map(|k| message("bob", ConvType::C2C, None, &format!("m{k}"))).collect();
+    for chunk in list.chunks(1000) {
+        block_on(client.deliver(chunk.to_vec())).unwrap();
+    }
+    sdk
+}
+
+fn with_alice<T>(dir: &std::path::Path, work: impl FnOnce(&tim_core::Client) -> T) -> T {
+    let sdk = Sdk::start(SdkConfig::new(dir)).unwrap();
+    let client = sdk.client();
+    block_on(client.login("alice", "")).unwrap();
+    let out = work(&client);
+    sdk.shutdown();
+    out
+}
+
+#[test]
+fn a_new_message_after_salvage_is_numbered_past_deleted_ones_and_counts_as_unread() {
+    let at = |mut msg: Message| {
+        msg.message_server_time = Some(1_700_000_000);
+        msg
+    };
+    let dir = tempfile::tempdir().unwrap();
+    with_alice(dir.path(), |client| {
+        let both = vec![
+            at(message("bob", ConvType::C2C, None, "b1")),
+            at(message("bob", ConvType::C2C, None, "b2")),
+        ];
+        block_on(client.deliver(both)).unwrap();
+        block_on(client.read_up_to(c2c("bob"), tim_core::ReadBound::Message("b2".into()))).unwrap();
+        block_on(client.delete_message(c2c("bob"), "b2".into())).unwrap();
+    });
+    let original = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(original.path().join(tim_core::store::USERS_DIR)).unwrap();
+    std::fs::copy(user_store_path(dir.path(), "alice"), user_store_path(original.path(), "alice")).unwrap();
+    salvage(dir.path(), "alice").unwrap();
+    // b3 arrives in the same second: numbered past the deleted b2, it is after the read mark.
+    let arrive = |dir: &std::path::Path| {
+        with_alice(dir, |client| {
+            let stored =
+                block_on(client.deliver(vec![at(message("bob", ConvType::C2C, None, "b3"))])).unwrap();
+            let list = block_on(client.conversation_list()).unwrap();
+            (stored[0].message_unique_id, list.iter().find(|c| c.conv_id == "bob").unwrap().conv_unread_num)
+        })
+    };
+    let before = arrive(original.path());
+    assert_eq!(before, (Some(3), 1));
+    assert_eq!(arrive(dir.path()), before, "(message_unique_id, unread) of b3 after the salvage");
+}
+
+#[test]
+fn refusing_another_owners_file_that_needed_repair_changes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let sdk = open_with_messages(dir.path(), 30);
+    let bob = user_store_path(dir.path(), "bob");
+    // Copied while open: as a crash leaves it, a file that needs redb's repair.
+    std::fs::copy(user_store_path(dir.path(), "alice"), &bob).unwrap();
+    sdk.shutdown();
+    let before = std::fs::read(&bob).unwrap();
+    assert!(redb::ReadOnlyDatabase::open(&bob).is_err(), "the test's file needs a repair");
+    assert!(matches!(salvage(dir.path(), "bob"), Err(StoreError::WrongOwner)));
+    assert!(std::fs::read(&bob).unwrap() == before, "bob's file was changed by a refused salvage");
+    let left: Vec<_> =
+        std::fs::read_dir(bob.parent().unwrap()).unwrap().map(|e| e.unwrap().file_name()).collect();
+    assert_eq!(left.len(), 2, "alice's and bob's files only: {left:?}");
+}
+
+#[test]
+fn a_key_redb_panics_on_is_lost_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    open_with_messages(dir.path(), 100).shutdown();
+    with_alice(dir.path(), |client| {
+        let draft = Draft {
+            draft_msg: Message::from_elems(vec![Elem::text("later")]),
+            draft_user_define: String::new(),
+            draft_edit_time: 5,
+        };
+        client.set_draft_blocking(c2c("QQdraftonlyQQ"), draft).unwrap();
+    });
+    // The conversation's ID, wherever the file holds it, no longer UTF-8 (redb unwraps it).
+    let path = user_store_path(dir.path(), "alice");
+    let mut bytes = std::fs::read(&path).unwrap();
+    let needle = b"QQdraftonlyQQ";
+    for i in 0..bytes.len() - needle.len() {
+        if &bytes[i..i + needle.len()] == needle {
+            bytes[i] = 0xFF;
+        }
+    }
+    std::fs::write(&path, bytes).unwrap();
+    assert!(login_error(dir.path()).is_some(), "the damage is one a login notices");
+
+    let report = salvage(dir.path(), "alice").unwrap();
+    assert!(clean(&report), "{report:?}");
+    assert_eq!((report.messages, report.conversations), (100, 1), "{report:?}");
+    assert!(report.records_lost >= 1, "{report:?}");
+    with_alice(dir.path(), |client| assert_eq!(block_on(client.conversation_list()).unwrap().len(), 1));
+}

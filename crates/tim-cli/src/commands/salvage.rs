@@ -7,6 +7,9 @@ use crate::output::out;
 /// Salvages the store of `user` and prints what was kept and lost; fails (changing nothing) when
 /// there is no store, it is open elsewhere, or it is another user's or a newer build's.
 pub fn run(data_dir: &Path, user: &str, json: bool) -> Result<(), String> {
+    // redb panics on some damage (the salvage catches it and reads on): its message on standard
+    // error would read as the tool's failure.
+    std::panic::set_hook(Box::new(|_| {}));
     let report = tim_core::store::salvage(data_dir, user)
         .map_err(|e| format!("cannot salvage the store of {user:?}: {e}"))?;
     if json {

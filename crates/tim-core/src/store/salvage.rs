@@ -13,17 +13,20 @@
 //!    crash) is copied first, under a lock of ours, and then opened for writing, which repairs
 //!    it in place; a file redb cannot open at all stays locked by us, and gives an empty store.
 //! 2. The owner and schema are checked: another user's file or a newer build's is not damage,
-//!    and is refused (the copy removed).
+//!    and is refused, the file left as it was (the copy removed, or put back over a file the open
+//!    repaired; so is any failure before step 5).
 //! 3. A new store is set up in a folder of its own beside the file and filled with what reads:
 //!    every conversation record that decodes (the recent records over the rows they override),
 //!    the conversation groups, and every message of the log that decodes, under its own uid
 //!    (so read marks still point where they did), each stored as a new message is: its
 //!    conversation numbered, its index, ID and sequence rows made. A table whose reading stops at
-//!    damage is read again from its other end. A conversation whose messages survive its record
-//!    gets a new one, its messages taken as read (what was read is lost with the record).
+//!    damage is read again from its other end; a row on which redb panics is lost alone. New
+//!    messages are numbered past every uid the old file used (one deleted may be behind a read
+//!    mark). A conversation whose messages survive its record gets a new one, its messages taken
+//!    as read (what was read is lost with the record).
 //! 4. The doctor's fix recounts every conversation from the messages kept (`ops.rs`).
 //! 5. The new file is flushed and renamed over the damaged one; only then is the damaged file
-//!    closed. A crash before the rename leaves the damaged file in place and a folder
+//!    closed. A crash before the rename leaves the damaged file in place, its copy and a folder
 //!    `.salvage-*` beside it; salvaging again starts over.
 //!
 //! Messages of a file older than schema 4 (`MESSAGES_BEFORE_V4`) are not read.
@@ -107,62 +110,63 @@ pub fn salvage(data_dir: &Path, user_id: &str) -> Result<SalvageReport, StoreErr
     }
     // Read-only first, which changes nothing, and holds redb's shared lock: no app writes the
     // file while it is copied and read. A file that needs redb's repair (left by a crash) is
-    // copied under a lock of ours, then opened for writing, which repairs it in place.
+    // copied under a lock of ours, then opened for writing, which repairs it in place (and may
+    // change it even when it fails): a salvage that then fails or refuses puts the copy back.
     let read_only = contained(|| Ok(builder().open_read_only(&path).map(Damaged::ReadOnly)));
-    let (old, damaged_copy, unopenable) = match read_only {
-        Ok(Ok(db)) => (Some(db), copy_aside(&path).map_err(io(&path))?, None),
+    let (old, damaged_copy, unopenable, written) = match read_only {
+        Ok(Ok(db)) => (Some(db), copy_aside(&path).map_err(io(&path))?, None, false),
         Ok(Err(DatabaseError::DatabaseAlreadyOpen)) => return Err(StoreError::AlreadyOpen(path)),
         _ => {
             let held = lock(&path)?;
             let damaged_copy = copy_aside(&path).map_err(io(&path))?;
             drop(held);
             match contained(|| Ok(builder().open(&path).map(Damaged::Repaired))) {
-                Ok(Ok(db)) => (Some(db), damaged_copy, None),
+                Ok(Ok(db)) => (Some(db), damaged_copy, None, true),
                 Ok(Err(DatabaseError::DatabaseAlreadyOpen)) => {
+                    // Another process opened it first: it may be writing it, so the copy (which
+                    // may be older now) is not put back.
                     let _ = std::fs::remove_file(&damaged_copy);
                     return Err(StoreError::AlreadyOpen(path));
                 }
-                Ok(Err(e)) => (None, damaged_copy, Some(e.to_string())),
-                Err(panicked) => (None, damaged_copy, Some(panicked.to_string())),
+                Ok(Err(e)) => (None, damaged_copy, Some(e.to_string()), true),
+                Err(panicked) => (None, damaged_copy, Some(panicked.to_string()), true),
             }
         }
     };
-    let forget_copy = |e: StoreError| {
-        let _ = std::fs::remove_file(&damaged_copy);
+    // Undoes the salvage before the new file is in place: the file as it was, no copy left.
+    let undo = |e: StoreError| {
+        if written {
+            let _ = std::fs::rename(&damaged_copy, &path);
+        } else {
+            let _ = std::fs::remove_file(&damaged_copy);
+        }
         e
     };
     // Held until the new file is in place, as redb's lock is: no app opens the damaged file
     // meanwhile.
     let _lock = match old {
         Some(_) => None,
-        None => Some(lock(&path).map_err(forget_copy)?),
+        None => Some(lock(&path).map_err(undo)?),
     };
     let mut report = SalvageReport { damaged_copy: damaged_copy.clone(), unopenable, ..Default::default() };
     let work = folder.join(format!(".salvage-{}-{}", std::process::id(), nanos()));
-    let made = build(old.as_ref(), &work, user_id, &mut report).and_then(|()| {
-        let new_path = user_store_path(&work, user_id);
-        File::open(&new_path).and_then(|f| f.sync_all()).map_err(io(&new_path))?;
-        std::fs::rename(&new_path, &path).map_err(io(&path))?;
-        folder_handle.sync_all().map_err(io(&folder))
+    let new_path = user_store_path(&work, user_id);
+    let made = build(old.as_ref(), &work, user_id, &mut report)
+        .and_then(|()| File::open(&new_path).and_then(|f| f.sync_all()).map_err(io(&new_path)))
+        .and_then(|()| std::fs::rename(&new_path, &path).map_err(io(&path)));
+    // The damaged file is gone from its name, or about to be put back; closing it may assert on
+    // its damage.
+    let _ = contained(|| {
+        drop(old);
+        Ok(())
     });
     let _ = std::fs::remove_dir_all(&work);
-    match made {
-        Ok(()) => {
-            // The damaged file is gone from its name; closing it may assert on its damage.
-            let _ = contained(|| {
-                drop(old);
-                Ok(())
-            });
-            Ok(report)
-        }
-        Err(e) => {
-            let _ = contained(|| {
-                drop(old);
-                Ok(())
-            });
-            Err(forget_copy(e))
-        }
+    if let Err(e) = made {
+        return Err(undo(e));
     }
+    // From here on the copy is the only one of the damaged bytes: kept whatever happens.
+    folder_handle.sync_all().map_err(io(&folder))?;
+    Ok(report)
 }
 
 /// The damaged file, as redb opened it.
@@ -251,22 +255,35 @@ fn copy(old: &Damaged, store: &Store, user_id: &str, report: &mut SalvageReport)
     // Meta: not damage but another owner's file or a newer build's, which are refused.
     let mut next_order_key = 1;
     let mut groups = None;
+    // The message counter and index mark: a new message must not take the uid of one deleted
+    // (or lost), which read marks may have passed.
+    let mut least_uid = 1u64;
     if let Some(meta) = open(&txn, META, report) {
-        let value = |key: &str| meta.get(key).ok().flatten().map(|v| v.value().to_vec());
-        if let Some(found) = value(META_SCHEMA_VERSION).map(|v| read_u64(&v))
+        // `Err` when the row does not read (a damaged page may make redb panic).
+        let value = |key: &str| match caught(|| meta.get(key).map(|v| v.map(|v| v.value().to_vec()))) {
+            Ok(Ok(found)) => Ok(found),
+            _ => Err(()),
+        };
+        if let Ok(Some(found)) = value(META_SCHEMA_VERSION).map(|v| v.map(|v| read_u64(&v)))
             && found > SCHEMA_VERSION
         {
             return Err(StoreError::NewerSchema { found });
         }
-        if let Some(owner) = value(META_USER_ID)
+        if let Ok(Some(owner)) = value(META_USER_ID)
             && owner != user_id.as_bytes()
         {
             return Err(StoreError::WrongOwner);
         }
-        next_order_key = value(META_NEXT_ORDER_KEY).map_or(1, |v| read_u64(&v));
+        next_order_key = value(META_NEXT_ORDER_KEY).ok().flatten().map_or(1, |v| read_u64(&v));
+        for key in [META_NEXT_MSG_UID, META_INDEXED_BELOW] {
+            if let Ok(Some(v)) = value(key) {
+                least_uid = least_uid.max(read_u64(&v));
+            }
+        }
         groups = match value(META_CONV_GROUPS) {
-            Some(bytes) => serde_json::from_slice::<Vec<String>>(&bytes).ok(),
-            None => Some(Vec::new()),
+            Ok(Some(bytes)) => serde_json::from_slice::<Vec<String>>(&bytes).ok(),
+            Ok(None) => Some(Vec::new()),
+            Err(()) => None,
         };
     }
     report.groups_lost = groups.is_none();
@@ -279,6 +296,7 @@ fn copy(old: &Damaged, store: &Store, user_id: &str, report: &mut SalvageReport)
             "conversations",
             report,
             |k| (k.0, k.1.to_owned()),
+            |report| report.records_lost += 1,
             |(t, id), value, report| match recent::conv_key(t, &id)
                 .and_then(|key| recent::decode(&key, value).map(|conv| (key, conv)))
             {
@@ -295,6 +313,7 @@ fn copy(old: &Damaged, store: &Store, user_id: &str, report: &mut SalvageReport)
             "recent_records",
             report,
             |k| k,
+            |report| report.records_lost += 1,
             |_, (t, id, bytes), report| {
                 let Ok(key) = recent::conv_key(t, id) else {
                     report.records_lost += 1;
@@ -327,7 +346,9 @@ fn copy(old: &Damaged, store: &Store, user_id: &str, report: &mut SalvageReport)
             "message_log",
             report,
             |k| k,
+            |report| report.messages_lost += 1,
             |uid, bytes, report| {
+                least_uid = least_uid.max(uid.saturating_add(1));
                 if failed.is_some() {
                     return;
                 }
@@ -357,10 +378,11 @@ fn copy(old: &Damaged, store: &Store, user_id: &str, report: &mut SalvageReport)
         .map(|(key, (pos, seq))| (key, pos, seq))
         .collect();
     remade.sort_by_key(|(_, pos, _)| *pos);
-    next_order_key = next_order_key.max(records.values().map(|c| c.order_key + 1).max().unwrap_or(1));
+    next_order_key =
+        next_order_key.max(records.values().map(|c| c.order_key.saturating_add(1)).max().unwrap_or(1));
     for (key, pos, max_seq) in remade {
         let mut conv = Conversation::new(&key, next_order_key);
-        next_order_key += 1;
+        next_order_key = next_order_key.saturating_add(1);
         conv.set_read_mark(Some(pos));
         conv.read_seq = max_seq;
         conv.max_seq = max_seq;
@@ -384,6 +406,8 @@ fn copy(old: &Damaged, store: &Store, user_id: &str, report: &mut SalvageReport)
         }
         let mut meta = txn.open_table(META)?;
         meta.insert(META_NEXT_ORDER_KEY, next_order_key.to_le_bytes().as_slice())?;
+        let counter = meta.get(META_NEXT_MSG_UID)?.map_or(1, |v| read_u64(v.value()));
+        meta.insert(META_NEXT_MSG_UID, counter.max(least_uid).to_le_bytes().as_slice())?;
         let bytes = serde_json::to_vec(&groups)
             .map_err(|e| StoreError::Corrupt { key: META_CONV_GROUPS.into(), detail: e.to_string() })?;
         meta.insert(META_CONV_GROUPS, bytes.as_slice())?;
@@ -446,24 +470,31 @@ fn open<K: Key + 'static, V: Value + 'static>(
     table: TableDefinition<K, V>,
     report: &mut SalvageReport,
 ) -> Option<ReadOnlyTable<K, V>> {
-    match txn.open_table(table) {
-        Ok(opened) => Some(opened),
-        Err(redb::TableError::TableDoesNotExist(_)) => None,
-        Err(e) => {
+    match caught(|| txn.open_table(table)) {
+        Ok(Ok(opened)) => Some(opened),
+        Ok(Err(redb::TableError::TableDoesNotExist(_))) => None,
+        Ok(Err(e)) => {
             report.cut_short.push(format!("{}: does not open ({e})", table.name()));
+            None
+        }
+        Err(panicked) => {
+            report.cut_short.push(format!("{}: does not open ({panicked})", table.name()));
             None
         }
     }
 }
 
-/// Calls `each` with every row of `table` that reads, in key order: forward until a row does
-/// not read, then backward from the end down to the last row read (noted in `cut_short`).
-/// `owned` turns a key into a value that outlives the row, for the comparison.
+/// Calls `each` with every row of `table` that reads, in key order: forward until the table
+/// does not read on, then backward from the end down to the last row read (noted in
+/// `cut_short`); a row whose key or value does not read is passed to `lost` and skipped. `owned`
+/// turns a key into a value that outlives the row, for the comparison. (redb panics on some
+/// damage where it could return an error: each step that reads the file is `caught`.)
 fn each_row<K, V, O>(
     table: &ReadOnlyTable<K, V>,
     name: &str,
     report: &mut SalvageReport,
     owned: impl Fn(K::SelfType<'_>) -> O,
+    lost: impl Fn(&mut SalvageReport),
     mut each: impl FnMut(O, V::SelfType<'_>, &mut SalvageReport),
 ) where
     K: Key + 'static,
@@ -471,42 +502,56 @@ fn each_row<K, V, O>(
     O: Ord + Clone,
 {
     let mut last: Option<O> = None;
-    let broke = match table.iter() {
-        Ok(rows) => {
-            let mut broke = None;
-            for row in rows {
-                match row {
-                    Ok((k, v)) => {
-                        let key = owned(k.value());
-                        last = Some(key.clone());
-                        each(key, v.value(), report);
-                    }
-                    Err(e) => {
-                        broke = Some(e);
-                        break;
+    let broke = match caught(|| table.iter()) {
+        Ok(Ok(mut rows)) => loop {
+            match caught(|| rows.next()) {
+                Ok(None) => break None,
+                Ok(Some(Ok((k, v)))) => {
+                    let Ok(key) = caught(|| owned(k.value())) else {
+                        lost(report);
+                        continue;
+                    };
+                    last = Some(key.clone());
+                    match caught(|| v.value()) {
+                        Ok(value) => each(key, value, report),
+                        Err(_) => lost(report),
                     }
                 }
+                Ok(Some(Err(e))) => break Some(e.to_string()),
+                Err(panicked) => break Some(panicked),
             }
-            broke
-        }
-        Err(e) => Some(e),
+        },
+        Ok(Err(e)) => Some(e.to_string()),
+        Err(panicked) => Some(panicked),
     };
     let Some(broke) = broke else { return };
     // The rows past the damage, read from the end back, are given in key order too.
     let mut tail = Vec::new();
     let mut again = None;
-    if let Ok(rows) = table.iter() {
-        for row in rows.rev() {
-            match row {
-                Ok((k, v)) => {
-                    let key = owned(k.value());
+    if let Ok(Ok(rows)) = caught(|| table.iter()) {
+        let mut rows = rows.rev();
+        loop {
+            match caught(|| rows.next()) {
+                Ok(None) => break,
+                Ok(Some(Ok((k, v)))) => {
+                    let Ok(key) = caught(|| owned(k.value())) else {
+                        lost(report);
+                        continue;
+                    };
                     if last.as_ref().is_some_and(|last| key <= *last) {
                         break;
                     }
-                    tail.push((key, V::as_bytes(&v.value()).as_ref().to_vec()));
+                    match caught(|| V::as_bytes(&v.value()).as_ref().to_vec()) {
+                        Ok(bytes) => tail.push((key, bytes)),
+                        Err(_) => lost(report),
+                    }
                 }
-                Err(e) => {
-                    again = Some(e);
+                Ok(Some(Err(e))) => {
+                    again = Some(e.to_string());
+                    break;
+                }
+                Err(panicked) => {
+                    again = Some(panicked);
                     break;
                 }
             }
@@ -518,4 +563,16 @@ fn each_row<K, V, O>(
     }
     let stopped = again.map_or(String::new(), |e| format!(", and from the end: {e}"));
     report.cut_short.push(format!("{name}: {broke}; {read_back} row(s) read back from the end{stopped}"));
+}
+
+/// Runs a read of the damaged file, a panic turned into its message.
+fn caught<T>(read: impl FnOnce() -> T) -> Result<T, String> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(read)).map_err(|payload| {
+        let what = payload
+            .downcast_ref::<&str>()
+            .map(|s| (*s).to_owned())
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "a panic".to_owned());
+        format!("redb panicked: {what}")
+    })
 }
