@@ -475,3 +475,73 @@ fn a_key_redb_panics_on_is_lost_alone() {
     assert!(report.records_lost >= 1, "{report:?}");
     with_alice(dir.path(), |client| assert_eq!(block_on(client.conversation_list()).unwrap().len(), 1));
 }
+
+#[test]
+fn random_damage_is_salvaged_into_a_store_that_opens_and_checks_clean() {
+    // One store: 4,000 messages in 400 conversations, drafts, a group's messages by sequence.
+    let made = tempfile::tempdir().unwrap();
+    with_alice(made.path(), |client| {
+        let mut list: Vec<Message> = (0..4000)
+            .map(|n| message(&format!("p{}", n % 400), ConvType::C2C, None, &format!("m{n}")))
+            .collect();
+        list.extend((1..=200u64).map(|n| {
+            let mut msg = message("erin", ConvType::Group, Some("team"), &format!("t{n}"));
+            msg.message_seq = Some(n);
+            msg
+        }));
+        for chunk in list.chunks(1000) {
+            block_on(client.deliver(chunk.to_vec())).unwrap();
+        }
+        for n in 0..40 {
+            let draft = Draft {
+                draft_msg: Message::from_elems(vec![Elem::text(format!("draft {n}"))]),
+                draft_user_define: String::new(),
+                draft_edit_time: 0,
+            };
+            client.set_draft_blocking(c2c(&format!("p{n}")), draft).unwrap();
+        }
+    });
+    let pristine = std::fs::read(user_store_path(made.path(), "alice")).unwrap();
+    let mut seed: u64 = 0x2545_F491_4F6C_DD1D;
+    let mut next = move || {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed
+    };
+    for round in 0..16 {
+        // 1 to 7 runs of 64 flipped bytes past the header page.
+        let mut bytes = pristine.clone();
+        for _ in 0..1 + next() % 7 {
+            let at = 4096 + (next() as usize) % (bytes.len() - 4096 - 64);
+            for byte in &mut bytes[at..at + 64] {
+                *byte ^= 0xA5;
+            }
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let path = user_store_path(dir.path(), "alice");
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, &bytes).unwrap();
+        let report = match salvage(dir.path(), "alice") {
+            Ok(report) => report,
+            Err(e) => panic!("round {round}: the salvage failed as a whole: {e:?}"),
+        };
+        assert!(clean(&report), "round {round}: {report:?}");
+        assert!(report.messages + report.messages_lost <= 4200, "round {round}: {report:?}");
+        with_alice(dir.path(), |client| {
+            let listed = block_on(client.conversation_list()).unwrap().len() as u64;
+            assert!(listed <= report.conversations + report.conversations_remade, "round {round}");
+            let doctor = block_on(client.doctor(false)).unwrap();
+            assert!(
+                doctor.mismatches.is_empty()
+                    && doctor.unindexed_records == 0
+                    && doctor.unreadable_records.is_empty(),
+                "round {round}: {doctor:?}"
+            );
+            assert_eq!(
+                block_on(client.deliver(vec![message("new", ConvType::C2C, None, "fresh")])).unwrap().len(),
+                1
+            );
+        });
+    }
+}
