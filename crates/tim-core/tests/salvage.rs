@@ -115,7 +115,13 @@ fn a_sound_store_comes_through_unchanged_and_its_bytes_are_kept_aside() {
     let before = shown(dir.path());
     let bytes = std::fs::read(user_store_path(dir.path(), "alice")).unwrap();
 
+    // What a salvage killed while it set up its new store leaves.
+    let left = dir.path().join(tim_core::store::USERS_DIR).join(".salvage-1-2");
+    std::fs::create_dir_all(left.join("users")).unwrap();
+    std::fs::write(left.join("users").join("partial.redb"), [0u8; 4096]).unwrap();
+
     let report = salvage(dir.path(), "alice").unwrap();
+    assert!(!left.exists(), "a killed salvage's work folder is removed by the next");
     assert!(clean(&report) && report.doctor.mismatches.is_empty(), "{report:?}");
     assert_eq!(
         (report.conversations, report.conversations_remade, report.records_lost),

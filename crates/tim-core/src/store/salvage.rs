@@ -27,7 +27,7 @@
 //! 4. The doctor's fix recounts every conversation from the messages kept (`ops.rs`).
 //! 5. The new file is flushed and renamed over the damaged one; only then is the damaged file
 //!    closed. A crash before the rename leaves the damaged file in place, its copy and a folder
-//!    `.salvage-*` beside it; salvaging again starts over.
+//!    `.salvage-*` beside it; salvaging again starts over (and removes the folder).
 //!
 //! Messages of a file older than schema 4 (`MESSAGES_BEFORE_V4`) are not read.
 
@@ -54,6 +54,9 @@ use crate::state::messages::{MessageRecord, MsgPos};
 
 /// Messages written per transaction of the new store (their index rows are folded at its end).
 const MESSAGES_PER_COMMIT: usize = 20_000;
+
+/// The name of the folder a salvage sets the new store up in, beside the damaged file.
+const WORK_PREFIX: &str = ".salvage-";
 
 /// What a salvage kept and lost.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -108,6 +111,14 @@ pub fn salvage(data_dir: &Path, user_id: &str) -> Result<SalvageReport, StoreErr
             std::io::Error::new(std::io::ErrorKind::WouldBlock, "another salvage is running in this folder");
         return Err(StoreError::Io { path: folder, source: busy });
     }
+    // So every work folder here is one a salvage left when it was killed: removed.
+    if let Ok(entries) = std::fs::read_dir(&folder) {
+        for entry in entries.flatten() {
+            if entry.file_name().to_string_lossy().starts_with(WORK_PREFIX) {
+                let _ = std::fs::remove_dir_all(entry.path());
+            }
+        }
+    }
     // Read-only first, which changes nothing, and holds redb's shared lock: no app writes the
     // file while it is copied and read. A file that needs redb's repair (left by a crash) is
     // copied under a lock of ours, then opened for writing, which repairs it in place (and may
@@ -149,7 +160,7 @@ pub fn salvage(data_dir: &Path, user_id: &str) -> Result<SalvageReport, StoreErr
         None => Some(lock(&path).map_err(undo)?),
     };
     let mut report = SalvageReport { damaged_copy: damaged_copy.clone(), unopenable, ..Default::default() };
-    let work = folder.join(format!(".salvage-{}-{}", std::process::id(), nanos()));
+    let work = folder.join(format!("{WORK_PREFIX}{}-{}", std::process::id(), nanos()));
     let new_path = user_store_path(&work, user_id);
     let made = build(old.as_ref(), &work, user_id, &mut report)
         .and_then(|()| File::open(&new_path).and_then(|f| f.sync_all()).map_err(io(&new_path)))
