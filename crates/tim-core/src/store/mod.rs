@@ -153,14 +153,17 @@ pub type SharedStore = Arc<Mutex<StoreSlot>>;
 /// the repair it makes at the next open); the callers close the store as after any failed write
 /// (`drop_contained`), and the next use reopens it.
 pub fn contained<T>(work: impl FnOnce() -> Result<T, StoreError>) -> Result<T, StoreError> {
-    std::panic::catch_unwind(std::panic::AssertUnwindSafe(work)).unwrap_or_else(|payload| {
-        let what = payload
-            .downcast_ref::<&str>()
-            .map(|s| (*s).to_owned())
-            .or_else(|| payload.downcast_ref::<String>().cloned())
-            .unwrap_or_else(|| "a panic".to_owned());
-        Err(StoreError::Panicked(what))
-    })
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(work))
+        .unwrap_or_else(|payload| Err(StoreError::Panicked(panic_message(&*payload))))
+}
+
+/// What a caught panic said (its message, when it has one).
+fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+    payload
+        .downcast_ref::<&str>()
+        .map(|s| (*s).to_owned())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "a panic".to_owned())
 }
 
 /// Drops a store with [`contained`]: after a panic inside redb one of its locks may be poisoned,

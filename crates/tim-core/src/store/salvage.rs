@@ -578,12 +578,6 @@ fn each_row<K, V, O>(
 
 /// Runs a read of the damaged file, a panic turned into its message.
 fn caught<T>(read: impl FnOnce() -> T) -> Result<T, String> {
-    std::panic::catch_unwind(std::panic::AssertUnwindSafe(read)).map_err(|payload| {
-        let what = payload
-            .downcast_ref::<&str>()
-            .map(|s| (*s).to_owned())
-            .or_else(|| payload.downcast_ref::<String>().cloned())
-            .unwrap_or_else(|| "a panic".to_owned());
-        format!("redb panicked: {what}")
-    })
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(read))
+        .map_err(|payload| format!("redb panicked: {}", super::panic_message(&*payload)))
 }
