@@ -144,6 +144,16 @@ fn the_doctor_reports_conversation_numbers_no_fix_can_undo() {
         let last = &shown["conv_last_msg"]["message_elem_array"][0]["text_elem_content"];
         assert_eq!(last, &serde_json::json!(format!("hi from {peer}")), "{shown}");
     }
+    assert!(String::from_utf8_lossy(&out.stderr).contains("`tim salvage`"), "the error names the way out");
+
+    // A salvage numbers the conversations again from the messages: each has its history back.
+    let salvaged = ok_json(dir.path(), &u(&["salvage"]));
+    assert_eq!(salvaged["messages"], 2, "{salvaged}");
+    assert!(tim(dir.path(), &["--user", "u", "doctor"]).status.success(), "a clean store");
+    for peer in ["bob", "dave"] {
+        let history = ok_json(dir.path(), &u(&["msg", "list", peer]));
+        assert_eq!(history.as_array().unwrap().len(), 1, "{peer}: {history}");
+    }
 }
 
 #[test]

@@ -551,3 +551,25 @@ fn random_damage_is_salvaged_into_a_store_that_opens_and_checks_clean() {
         });
     }
 }
+
+#[test]
+fn what_the_doctor_leaves_in_place_comes_back_indexed() {
+    const MESSAGE_ORDER: TableDefinition<(u32, u64, u64), ()> = TableDefinition::new("message_order");
+    let dir = tempfile::tempdir().unwrap();
+    fill(dir.path());
+    // bob's oldest message loses its index row: no history reaches it.
+    edit(dir.path(), |txn| {
+        let mut index = txn.open_table(MESSAGE_ORDER).unwrap();
+        let first = index.iter().unwrap().next().unwrap().unwrap().0.value();
+        index.remove(first).unwrap();
+    });
+    let doctor = with_alice(dir.path(), |client| block_on(client.doctor(true)).unwrap());
+    assert_eq!(doctor.unindexed_records, 1, "{doctor:?}");
+
+    let report = salvage(dir.path(), "alice").unwrap();
+    assert!(clean(&report), "{report:?}");
+    assert_eq!(report.messages, 9, "{report:?}");
+    let (_, histories) = shown(dir.path());
+    let all: usize = histories.iter().map(|(_, ids)| ids.len()).sum();
+    assert_eq!(all, 9, "{histories:?}");
+}

@@ -30,6 +30,10 @@ pub fn unread(session: &Session, json: bool) -> Result<(), String> {
     Ok(())
 }
 
+/// What the damage no fix undoes is left for: a salvage indexes every record of the log again,
+/// under numbers it gives, and leaves out those that do not read.
+const SALVAGE: &str = "`tim salvage` makes a new store of every message that reads";
+
 /// The doctor's report as `tim --json doctor` prints it.
 pub fn report_json(report: &DoctorReport) -> serde_json::Value {
     serde_json::json!({
@@ -80,21 +84,21 @@ pub fn run(session: &Session, fix: bool, json: bool) -> Result<(), String> {
     if !report.unreadable_records.is_empty() {
         return Err(format!(
             "{} message record(s) cannot be read: the store is damaged; they are left in place \
-             for recovery, and their conversations were not recounted",
+             for recovery, and their conversations were not recounted ({SALVAGE})",
             report.unreadable_records.len()
         ));
     }
     if !report.damaged_numbers.is_empty() {
         return Err(format!(
             "{} conversation number(s) named twice: the store is damaged; their histories cannot be \
-             told apart",
+             told apart ({SALVAGE})",
             report.damaged_numbers.len()
         ));
     }
     if report.unindexed_records > 0 {
         return Err(format!(
             "{} message record(s) in the log that no conversation reaches: the store is damaged; \
-             they are left in place for recovery",
+             they are left in place for recovery ({SALVAGE})",
             report.unindexed_records
         ));
     }
