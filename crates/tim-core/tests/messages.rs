@@ -773,3 +773,34 @@ fn a_report_before_the_mark_leaves_the_read_sequence() {
     let list = block_on(client.conversation_list()).unwrap();
     assert_eq!(conv(&list, "o").conv_group_read_sequence, 3);
 }
+
+#[test]
+fn a_message_arriving_after_a_read_up_to_a_time_in_that_second_counts() {
+    let dir = tempfile::tempdir().unwrap();
+    let sdk = start(dir.path(), "me");
+    let client = sdk.client();
+    let t = 1_700_000_000;
+    let at = |id: &str, sender: &str, time: u64| {
+        let mut msg = from(sender, ConvType::C2C, None, id, id);
+        msg.message_server_time = Some(time);
+        msg
+    };
+    let unread = |id: &str| conv(&block_on(client.conversation_list()).unwrap(), id).conv_unread_num;
+    let bob = ConvKey::c2c("bob").unwrap();
+    block_on(client.deliver(vec![at("a1", "bob", t - 1), at("a2", "bob", t)])).unwrap();
+    block_on(client.read_up_to(bob.clone(), ReadBound::Time(t))).unwrap();
+    assert_eq!(unread("bob"), 0, "both at or before the time are read");
+    // Arriving after the read, in its very second: news, as after a whole-conversation read.
+    block_on(client.deliver(vec![at("a3", "bob", t)])).unwrap();
+    let carol = ConvKey::c2c("carol").unwrap();
+    block_on(client.deliver(vec![at("b1", "carol", t)])).unwrap();
+    block_on(client.mark_read(ReadScope::Conversation(carol))).unwrap();
+    block_on(client.deliver(vec![at("b2", "carol", t)])).unwrap();
+    assert_eq!((unread("bob"), unread("carol")), (1, 1));
+    // One arriving later with an earlier time stays read; reading to the time again reads a3.
+    block_on(client.deliver(vec![at("a0", "bob", t - 5)])).unwrap();
+    assert_eq!(unread("bob"), 1);
+    block_on(client.read_up_to(bob.clone(), ReadBound::Time(t))).unwrap();
+    assert_eq!(unread("bob"), 0);
+    sdk.shutdown();
+}

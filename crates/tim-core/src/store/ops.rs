@@ -610,7 +610,9 @@ impl Batch<'_, '_> {
                 Some((parts, pos)) if (parts.0, parts.1.as_str()) == conv_row(key) => pos,
                 _ => return Ok(Err(invalid(format!("message {id:?} is not in conversation {key}")))),
             },
-            ReadBound::Time(time) => MsgPos { time, uid: u64::MAX },
+            // After every message stored so far in that second, not after those still to come
+            // in it: a message that arrives after the read is news (the mark is a position).
+            ReadBound::Time(time) => MsgPos { time, uid: self.next_uid.saturating_sub(1) },
             ReadBound::Seq(seq) => match self.tables.newest_at_or_below_seq(key, seq)? {
                 Some(pos) => pos,
                 None => return Ok(Ok(OpOutput::Done)),
