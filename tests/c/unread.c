@@ -10,8 +10,9 @@
  *   conversation up to a time or a sequence), its callback and sync errors.
  * - TIMMsgReportReaded (one conversation, up to a message, every conversation of a type),
  *   TIMMsgMarkAllMessageAsRead.
- * - TIMMsgSetC2CReceiveMessageOpt / TIMMsgSetGroupReceiveMessageOpt: only existing conversations
- *   change, muted conversations leave the total, errors.
+ * - TIMMsgSetC2CReceiveMessageOpt / TIMMsgSetGroupReceiveMessageOpt: conversations in the list
+ *   change (an event); one without a conversation keeps the option, silently, for when it comes;
+ *   muted conversations leave the total, errors.
  * - The total-unread callback fires once per change of the total and never otherwise; NULL
  *   unregisters it; it may be registered before TIMInit.
  *
@@ -384,6 +385,17 @@ static void test_recv_opt(void) {
     CHECK_INT(h_unread("oa", kTIMConv_C2C), 3);
     CHECK_INT(h_total_unread(), 0);
     check_no_total_report(tmark, "a message to a muted conversation");
+
+    /* The option set before no-such-user had a conversation holds when it comes. */
+    tmark = h_total_mark();
+    deliver_n("no-such-user", NULL, "ns", 1, 1, 0);
+    list = h_list();
+    conv = find(list, "no-such-user", kTIMConv_C2C);
+    CHECK_INT(h_json_get_int(conv, kTIMConvRecvOpt, -1), kTIMRecvMsgOpt_Not_Notify);
+    CHECK_INT(h_json_get_int(conv, kTIMConvUnReadNum, -1), 1);
+    free(list);
+    CHECK_INT(h_total_unread(), 0);
+    check_no_total_report(tmark, "a message to a conversation muted before it existed");
 
     /* Setting the same option again: no event, no report. A missing group is ignored. */
     mark = h_event_mark();

@@ -696,7 +696,7 @@ fn a_call_that_changes_nothing_raises_nothing() {
         Op::Delete(1),
         Op::Pin(0, false),
         Op::RecvOpt(vec![0], 0),
-        // Options of missing conversations are not remembered.
+        // An option for a missing conversation is kept in a hidden record: no event.
         Op::RecvOpt(vec![1], 1),
         Op::Mark(vec![0], 1, false),
         Op::Mark(vec![2], 0, true),

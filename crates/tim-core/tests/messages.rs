@@ -804,3 +804,63 @@ fn a_message_arriving_after_a_read_up_to_a_time_in_that_second_counts() {
     assert_eq!(unread("bob"), 0);
     sdk.shutdown();
 }
+
+#[test]
+fn a_receive_option_set_before_the_conversation_exists_holds_when_it_comes() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut sdk = start(dir.path(), "me");
+    let mut client = sdk.client();
+    let events = Arc::new(Mutex::new(Vec::new()));
+    let sink = events.clone();
+    client.set_conv_event_handler(Some(Arc::new(move |e: ConvEvent, infos: &[ConvInfo]| {
+        sink.lock().unwrap().push((e, infos.iter().map(|c| c.conv_id.clone()).collect::<Vec<_>>()));
+    })));
+    let (stranger, team, gone) =
+        (ConvKey::c2c("stranger").unwrap(), ConvKey::group("team").unwrap(), ConvKey::c2c("gone").unwrap());
+    // gone: deleted without its messages (hidden).
+    block_on(client.deliver(vec![from("gone", ConvType::C2C, None, "hi", "g1")])).unwrap();
+    block_on(client.delete_conversation_list(vec![gone.clone()], false)).unwrap();
+    events.lock().unwrap().clear();
+
+    block_on(client.set_receive_option(vec![stranger.clone(), gone.clone()], ReceiveMessageOpt::NotNotify))
+        .unwrap();
+    block_on(client.set_receive_option(vec![team.clone()], ReceiveMessageOpt::NotReceive)).unwrap();
+    // (The hiding's own Del may be delivered after its call returned.)
+    let seen: Vec<_> = events.lock().unwrap().iter().filter(|(e, _)| *e != ConvEvent::Del).cloned().collect();
+    assert!(seen.is_empty(), "no conversation appears: {seen:?}");
+    assert!(block_on(client.conversation_list()).unwrap().is_empty());
+    // Kept across a login.
+    sdk.shutdown();
+    sdk = start(dir.path(), "me");
+    client = sdk.client();
+
+    let mut group_msg = from("erin", ConvType::Group, Some("team"), "standup", "t1");
+    group_msg.message_seq = Some(1);
+    let arriving = vec![
+        from("stranger", ConvType::C2C, None, "hello", "s1"),
+        from("gone", ConvType::C2C, None, "back", "g2"),
+        group_msg,
+    ];
+    block_on(client.deliver(arriving)).unwrap();
+    let list = block_on(client.conversation_list()).unwrap();
+    assert_eq!(conv(&list, "stranger").conv_recv_opt, ReceiveMessageOpt::NotNotify);
+    assert_eq!(conv(&list, "gone").conv_recv_opt, ReceiveMessageOpt::NotNotify);
+    assert_eq!(conv(&list, "team").conv_recv_opt, ReceiveMessageOpt::NotReceive);
+    assert_eq!(
+        (
+            conv(&list, "stranger").conv_unread_num,
+            conv(&list, "gone").conv_unread_num,
+            conv(&list, "team").conv_unread_num
+        ),
+        (1, 1, 1)
+    );
+    assert_eq!(block_on(client.total_unread()).unwrap(), 0, "all three are muted");
+    // Receive for one without a record keeps nothing.
+    block_on(client.set_receive_option(vec![ConvKey::c2c("other").unwrap()], ReceiveMessageOpt::Receive))
+        .unwrap();
+    block_on(client.deliver(vec![from("other", ConvType::C2C, None, "x", "o1")])).unwrap();
+    assert_eq!(block_on(client.total_unread()).unwrap(), 1);
+    let doctor = block_on(client.doctor(false)).unwrap();
+    assert!(doctor.mismatches.is_empty(), "{doctor:?}");
+    sdk.shutdown();
+}

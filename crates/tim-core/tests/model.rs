@@ -409,8 +409,13 @@ fn apply(h: &mut Harness, m: &mut Model, op: &Op) {
         Op::RecvOpt(c, o) => {
             let opt = ReceiveMessageOpt::from_value(o.into()).unwrap();
             block_on(client.set_receive_option(vec![key(c)], opt)).unwrap();
-            if let Some(conv) = m.visible(c) {
-                conv.recv = opt.value();
+            // Hidden ones keep it too; a missing one gets a hidden record keeping any but Receive.
+            match m.convs.get_mut(&c) {
+                Some(conv) => conv.recv = opt.value(),
+                None if opt != ReceiveMessageOpt::Receive => {
+                    m.convs.insert(c, MConv { recv: opt.value(), hidden: true, ..Default::default() });
+                }
+                None => {}
             }
         }
         Op::Pin(c, pinned) => {

@@ -41,7 +41,8 @@ impl Client {
         self.store_op(MsgOp::ReadUpTo { key, bound }, |_| Ok(())).await
     }
 
-    /// Sets the receive option of existing conversations (others are left alone).
+    /// Sets the receive option of conversations; one that does not exist (or is hidden) keeps it
+    /// for when it comes, without an event.
     pub fn set_receive_option_with(
         &self,
         keys: Vec<ConvKey>,

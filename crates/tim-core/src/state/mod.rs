@@ -335,14 +335,21 @@ impl ConvState {
         Ok(())
     }
 
-    /// Sets the receive option of an existing conversation. Returns whether it exists.
-    pub fn set_recv_opt(&mut self, key: &ConvKey, opt: ReceiveMessageOpt) -> bool {
-        match self.get(key) {
-            None => false,
-            Some(conv) if conv.recv_opt == opt => true,
-            Some(_) => {
-                self.update(key, |conv| conv.recv_opt = opt);
-                true
+    /// Sets the receive option of a conversation, hidden ones included. One without a record gets
+    /// a hidden record holding an option other than `Receive`, so that the conversation has it when
+    /// it comes (a message, a draft, a create): TIM keeps a user's or group's option on its
+    /// server, and muting someone before the first message must hold.
+    pub fn set_recv_opt(&mut self, key: &ConvKey, opt: ReceiveMessageOpt) {
+        match self.convs.get(key) {
+            Some(conv) if conv.recv_opt == opt => {}
+            Some(_) => self.update(key, |conv| conv.recv_opt = opt),
+            None if opt == ReceiveMessageOpt::Receive => {}
+            None => {
+                // Its order key is given when it comes back (as for any hidden conversation).
+                let mut conv = Conversation::new(key, 0);
+                conv.hidden = true;
+                conv.recv_opt = opt;
+                self.put(conv);
             }
         }
     }
