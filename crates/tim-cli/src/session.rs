@@ -17,8 +17,10 @@ impl Session {
         let sdk = Sdk::start(SdkConfig::new(data_dir)).map_err(|e| format!("cannot start: {e}"))?;
         let client = sdk.client();
         block_on(client.login(user, "")).map_err(|e| {
-            let damaged =
-                e.code() == ErrCode::DatabaseOperateFailed.value() && !e.to_string().contains("already open");
+            // Damage; not a file in use, another user's or a newer build's (a salvage refuses those).
+            let why = e.to_string();
+            let damaged = e.code() == ErrCode::DatabaseOperateFailed.value()
+                && ["corrupt record", "cannot open", "failed on its file"].iter().any(|d| why.contains(d));
             let hint = if damaged {
                 "\n(if the file is damaged, `tim salvage` makes a new store of what still reads)"
             } else {

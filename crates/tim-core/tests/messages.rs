@@ -864,3 +864,18 @@ fn a_receive_option_set_before_the_conversation_exists_holds_when_it_comes() {
     assert!(doctor.mismatches.is_empty(), "{doctor:?}");
     sdk.shutdown();
 }
+
+#[test]
+fn a_read_up_to_time_zero_reads_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let sdk = start(dir.path(), "me");
+    let client = sdk.client();
+    let dave = ConvKey::c2c("dave").unwrap();
+    block_on(client.create_conversation(dave.clone())).unwrap();
+    // Before any message (the mark would have been the position that stands for none).
+    block_on(client.read_up_to(dave.clone(), ReadBound::Time(0))).unwrap();
+    block_on(client.deliver(vec![from("dave", ConvType::C2C, None, "hi", "d1")])).unwrap();
+    block_on(client.read_up_to(dave, ReadBound::Time(0))).unwrap();
+    assert_eq!(conv(&block_on(client.conversation_list()).unwrap(), "dave").conv_unread_num, 1);
+    sdk.shutdown();
+}

@@ -573,3 +573,103 @@ fn what_the_doctor_leaves_in_place_comes_back_indexed() {
     let all: usize = histories.iter().map(|(_, ids)| ids.len()).sum();
     assert_eq!(all, 9, "{histories:?}");
 }
+
+#[test]
+fn a_lost_message_leaves_no_at_reminder_after_salvage() {
+    let dir = tempfile::tempdir().unwrap();
+    with_alice(dir.path(), |client| {
+        let mut at_me = message("erin", ConvType::Group, Some("team"), "t1");
+        at_me.message_seq = Some(1);
+        at_me.message_group_at_user_array = Some(vec!["alice".into()]);
+        let mut plain = message("erin", ConvType::Group, Some("team"), "t2");
+        plain.message_seq = Some(2);
+        block_on(client.deliver(vec![at_me, plain])).unwrap();
+    });
+    edit(dir.path(), |txn| {
+        let mut log = txn.open_table(MESSAGE_LOG).unwrap();
+        let uid = log
+            .iter()
+            .unwrap()
+            .map(|r| r.unwrap())
+            .filter(|(_, v)| v.value().windows(2).any(|w| w == b"t1"))
+            .map(|(k, _)| k.value())
+            .next()
+            .unwrap();
+        log.insert(uid, [0xEE; 40].as_slice()).unwrap();
+    });
+    let report = salvage(dir.path(), "alice").unwrap();
+    assert_eq!((report.messages, report.messages_lost), (1, 1), "{report:?}");
+    assert!(report.doctor.mismatches.iter().any(|m| m.contains("@ reminders 1 != 0")), "{report:?}");
+    let list = with_alice(dir.path(), |client| block_on(client.conversation_list()).unwrap());
+    let team = list.iter().find(|c| c.conv_id == "team").unwrap();
+    assert_eq!(team.conv_unread_num, 1);
+    assert!(team.conv_group_at_info_array.is_empty(), "{:?}", team.conv_group_at_info_array);
+}
+
+#[test]
+fn a_damaged_log_key_at_the_largest_uid_does_not_stop_new_messages() {
+    let dir = tempfile::tempdir().unwrap();
+    with_alice(dir.path(), |client| {
+        block_on(client.deliver(vec![message("bob", ConvType::C2C, None, "b1")])).unwrap();
+    });
+    edit(dir.path(), |txn| {
+        txn.open_table(MESSAGE_LOG).unwrap().insert(u64::MAX, [0xEE; 40].as_slice()).unwrap();
+    });
+    let report = salvage(dir.path(), "alice").unwrap();
+    assert_eq!((report.messages, report.messages_lost), (1, 1), "{report:?}");
+    with_alice(dir.path(), |client| {
+        let stored = block_on(client.deliver(vec![message("bob", ConvType::C2C, None, "b2")]));
+        assert!(matches!(&stored, Ok(list) if list.len() == 1), "{stored:?}");
+    });
+}
+
+const META: TableDefinition<&str, &[u8]> = TableDefinition::new("meta");
+
+#[test]
+fn a_newer_builds_file_is_refused_and_left_as_it_was() {
+    let dir = tempfile::tempdir().unwrap();
+    fill(dir.path());
+    edit(dir.path(), |txn| {
+        txn.open_table(META).unwrap().insert("schema_version", 99u64.to_le_bytes().as_slice()).unwrap();
+    });
+    let path = user_store_path(dir.path(), "alice");
+    let before = std::fs::read(&path).unwrap();
+    assert!(matches!(salvage(dir.path(), "alice"), Err(StoreError::NewerSchema { found: 99 })));
+    assert!(std::fs::read(&path).unwrap() == before);
+    assert_eq!(std::fs::read_dir(path.parent().unwrap()).unwrap().count(), 1, "no copy left");
+}
+
+#[test]
+fn a_second_copy_of_a_message_and_a_groups_list_that_does_not_read_are_reported() {
+    let dir = tempfile::tempdir().unwrap();
+    fill(dir.path());
+    edit(dir.path(), |txn| {
+        // bob's b2 again under a uid of its own (a damaged file's second copy of an ID).
+        let mut log = txn.open_table(MESSAGE_LOG).unwrap();
+        let (uid, mut bytes) = log
+            .iter()
+            .unwrap()
+            .map(|r| r.unwrap())
+            .find(|(_, v)| v.value().windows(2).any(|w| w == b"b2"))
+            .map(|(k, v)| (k.value(), v.value().to_vec()))
+            .unwrap();
+        let last = log.last().unwrap().unwrap().0.value();
+        assert_eq!(u64::from_le_bytes(bytes[9..17].try_into().unwrap()), uid, "the record's uid field");
+        bytes[9..17].copy_from_slice(&(last + 1).to_le_bytes());
+        log.insert(last + 1, bytes.as_slice()).unwrap();
+        txn.open_table(META).unwrap().insert("conversation_groups", b"[\"wo".as_slice()).unwrap();
+    });
+    let report = salvage(dir.path(), "alice").unwrap();
+    assert!(clean(&report), "{report:?}");
+    assert_eq!((report.messages, report.duplicate_messages), (9, 1), "{report:?}");
+    assert!(report.groups_lost, "{report:?}");
+    // The list of groups is made again from the conversations that name one.
+    let groups = with_alice(dir.path(), |client| {
+        let list = block_on(client.conversation_list()).unwrap();
+        list.iter().filter(|c| c.conv_conversation_group_array.iter().any(|g| g == "work")).count()
+    });
+    assert_eq!(groups, 2, "bob and team are still in work");
+    let (_, histories) = shown(dir.path());
+    let bob = &histories.iter().find(|(c, _)| c == "bob").unwrap().1;
+    assert_eq!(bob, &["b3", "b2", "b1"], "one b2");
+}

@@ -8,10 +8,12 @@ use crate::output::out;
 /// there is no store, it is open elsewhere, or it is another user's or a newer build's.
 pub fn run(data_dir: &Path, user: &str, json: bool) -> Result<(), String> {
     // redb panics on some damage (the salvage catches it and reads on): its message on standard
-    // error would read as the tool's failure.
+    // error would read as the tool's failure. Silenced for the salvage only.
+    let hook = std::panic::take_hook();
     std::panic::set_hook(Box::new(|_| {}));
-    let report = tim_core::store::salvage(data_dir, user)
-        .map_err(|e| format!("cannot salvage the store of {user:?}: {e}"))?;
+    let salvaged = tim_core::store::salvage(data_dir, user);
+    std::panic::set_hook(hook);
+    let report = salvaged.map_err(|e| format!("cannot salvage the store of {user:?}: {e}"))?;
     if json {
         out!(
             "{}",

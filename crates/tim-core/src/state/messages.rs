@@ -51,8 +51,9 @@ impl OptPos {
 
 impl From<Option<MsgPos>> for OptPos {
     fn from(pos: Option<MsgPos>) -> Self {
-        // Would read back as none: no position the engine makes is MIN (uids start at 1, time
-        // bounds take uid u64::MAX); one that were would lose its meaning here.
+        // Would read back as none: no position the engine makes is MIN (uids start at 1; a read
+        // up to a time takes the last uid given, and up to time 0 reads nothing); one that were
+        // would lose its meaning here.
         debug_assert_ne!(pos, Some(MsgPos::MIN), "MsgPos::MIN stands for none");
         OptPos(pos.unwrap_or(MsgPos::MIN))
     }

@@ -306,10 +306,14 @@ impl Batch<'_, '_> {
         }
     }
 
-    fn take_uid(&mut self) -> u64 {
+    fn take_uid(&mut self) -> Result<u64, StoreError> {
         let uid = self.next_uid;
-        self.next_uid += 1;
-        uid
+        // Only a damaged counter (or log key) gets here: refused, not wrapped to 0.
+        self.next_uid = uid.checked_add(1).ok_or_else(|| StoreError::Corrupt {
+            key: META_NEXT_MSG_UID.into(),
+            detail: "the message counter is at its largest value".into(),
+        })?;
+        Ok(uid)
     }
 
     fn run(&mut self, op: MsgOp) -> Result<Result<OpOutput, TimError>, StoreError> {
@@ -514,7 +518,7 @@ impl Batch<'_, '_> {
             self.ctx.next_order_key += 1;
             self.convs.insert(key.clone(), Some(Conversation::new(key, order_key)));
         }
-        let uid = self.take_uid();
+        let uid = self.take_uid()?;
         let filing = Filing { self_id: &self.ctx.self_id, now: self.ctx.now, uid };
         let conv = self.convs.get_mut(key).and_then(Option::as_mut).ok_or(StoreError::NotOpen)?;
         let mut rec = file_message(msg, origin, key, conv, &filing);
@@ -610,6 +614,8 @@ impl Batch<'_, '_> {
                 Some((parts, pos)) if (parts.0, parts.1.as_str()) == conv_row(key) => pos,
                 _ => return Ok(Err(invalid(format!("message {id:?} is not in conversation {key}")))),
             },
+            // Nothing is at or before time 0 (a message without a time is stamped now).
+            ReadBound::Time(0) => return Ok(Ok(OpOutput::Done)),
             // After every message stored so far in that second, not after those still to come
             // in it: a message that arrives after the read is news (the mark is a position).
             ReadBound::Time(time) => MsgPos { time, uid: self.next_uid.saturating_sub(1) },
@@ -805,6 +811,9 @@ impl Batch<'_, '_> {
                 continue;
             }
             let (mut unread, mut newest, mut last, mut max_seq) = (0u64, None, None::<MessageRecord>, 0u64);
+            // A group's @-reminders: those of the messages the unread count counts.
+            let mut mentions = Vec::new();
+            let self_id = &self.ctx.self_id;
             let unreadable_before = report.unreadable_records.len();
             // Messages whose ID row a damaged file lost: listed, but no call finds them by ID
             // (a delete by ID fails, a re-import would store them twice).
@@ -819,6 +828,14 @@ impl Batch<'_, '_> {
                     }
                     if rec.counts_unread && Some(rec.pos) > conv.read_mark() {
                         unread += 1;
+                        if key.conv_type() == ConvType::Group
+                            && let Some(at_type) = mention(&rec.msg, self_id)
+                        {
+                            mentions.push(tim_types::GroupAtInfo {
+                                conv_group_at_info_seq: rec.seq(),
+                                conv_group_at_info_at_type: at_type,
+                            });
+                        }
                     }
                     newest = Some(rec.pos);
                     max_seq = max_seq.max(rec.seq());
@@ -879,6 +896,20 @@ impl Batch<'_, '_> {
             );
             check("newest position differs", conv.newest() == newest);
             check(&format!("max seq {} < {max_seq} stored", conv.max_seq), conv.max_seq >= max_seq);
+            // As a multiset: the stored ones are in arrival order, the counted in position order.
+            let at_key = |at: &tim_types::GroupAtInfo| {
+                (at.conv_group_at_info_seq, at.conv_group_at_info_at_type.value())
+            };
+            let (mut stored_at, mut counted_at) = (conv.extras().group_at.clone(), mentions.clone());
+            stored_at.sort_by_key(at_key);
+            counted_at.sort_by_key(at_key);
+            check(
+                &format!("@ reminders {} != {} counted", stored_at.len(), counted_at.len()),
+                stored_at == counted_at,
+            );
+            if stored_at != counted_at {
+                fixed.edit_extras(|x| x.group_at = mentions);
+            }
             fixed.unread = unread;
             fixed.set_last_pos(last.as_ref().map(|r| r.pos));
             fixed.last_msg = last.map(|r| r.present_json(conv.read_mark(), None));

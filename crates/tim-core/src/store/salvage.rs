@@ -48,6 +48,7 @@ use super::pending::PendingRows;
 use super::redb_store::{CACHE_BYTES, Store, StoreError, read_u64};
 use super::schema::*;
 use super::{contained, recent, record};
+use crate::clock::{unix_nanos, unix_now};
 use crate::ids::ConvKey;
 use crate::state::Conversation;
 use crate::state::messages::{MessageRecord, MsgPos};
@@ -160,21 +161,21 @@ pub fn salvage(data_dir: &Path, user_id: &str) -> Result<SalvageReport, StoreErr
         None => Some(lock(&path).map_err(undo)?),
     };
     let mut report = SalvageReport { damaged_copy: damaged_copy.clone(), unopenable, ..Default::default() };
-    let work = folder.join(format!("{WORK_PREFIX}{}-{}", std::process::id(), nanos()));
+    let work = folder.join(format!("{WORK_PREFIX}{}-{}", std::process::id(), unix_nanos()));
     let new_path = user_store_path(&work, user_id);
     let made = build(old.as_ref(), &work, user_id, &mut report)
         .and_then(|()| File::open(&new_path).and_then(|f| f.sync_all()).map_err(io(&new_path)))
-        .and_then(|()| std::fs::rename(&new_path, &path).map_err(io(&path)));
-    // The damaged file is gone from its name, or about to be put back; closing it may assert on
+        .and_then(|()| std::fs::rename(&new_path, &path).map_err(io(&path)))
+        // Put back while the damaged file is still locked: no app opens it in between.
+        .map_err(undo);
+    let _ = std::fs::remove_dir_all(&work);
+    // The damaged file is gone from its name (replaced or put back); closing it may assert on
     // its damage.
     let _ = contained(|| {
         drop(old);
         Ok(())
     });
-    let _ = std::fs::remove_dir_all(&work);
-    if let Err(e) = made {
-        return Err(undo(e));
-    }
+    made?;
     // From here on the copy is the only one of the damaged bytes: kept whatever happens.
     folder_handle.sync_all().map_err(io(&folder))?;
     Ok(report)
@@ -199,7 +200,7 @@ impl Damaged {
 
 /// Copies the file to `<file>.damaged-<unix seconds>` (a free name) and flushes the copy.
 fn copy_aside(path: &Path) -> std::io::Result<PathBuf> {
-    let secs = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
+    let secs = unix_now();
     let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let mut aside = path.with_file_name(format!("{name}.damaged-{secs}"));
     let mut n = 1;
@@ -233,10 +234,6 @@ fn lock(path: &Path) -> Result<File, StoreError> {
     }
 }
 
-fn nanos() -> u128 {
-    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos())
-}
-
 /// Sets up the new store under `work` and fills it from `old` (nothing if `None`).
 fn build(
     old: Option<&Damaged>,
@@ -250,7 +247,7 @@ fn build(
     }
     drop(store);
     let (store, loaded) = Store::open(work, user_id)?;
-    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
+    let now = unix_now();
     let outcome =
         store.execute(vec![MsgOp::Doctor { fix: true }], now, loaded.next_order_key, false, Vec::new())?;
     if let Some(Ok(OpOutput::Report(doctor))) = outcome.results.into_iter().next() {
@@ -288,7 +285,7 @@ fn copy(old: &Damaged, store: &Store, user_id: &str, report: &mut SalvageReport)
         next_order_key = value(META_NEXT_ORDER_KEY).ok().flatten().map_or(1, |v| read_u64(&v));
         for key in [META_NEXT_MSG_UID, META_INDEXED_BELOW] {
             if let Ok(Some(v)) = value(key) {
-                least_uid = least_uid.max(read_u64(&v));
+                least_uid = least_uid.max(plausible_uid(read_u64(&v)));
             }
         }
         groups = match value(META_CONV_GROUPS) {
@@ -359,7 +356,6 @@ fn copy(old: &Damaged, store: &Store, user_id: &str, report: &mut SalvageReport)
             |k| k,
             |report| report.messages_lost += 1,
             |uid, bytes, report| {
-                least_uid = least_uid.max(uid.saturating_add(1));
                 if failed.is_some() {
                     return;
                 }
@@ -381,6 +377,14 @@ fn copy(old: &Damaged, store: &Store, user_id: &str, report: &mut SalvageReport)
         return Err(e);
     }
     write_messages(store, &mut chunk, &mut numbers, &mut pending, &mut newest, report)?;
+
+    // Past every message a kept record names (a read mark may lie past a lost one), as far as
+    // a number can be one (a read up to a time of an older build marks `u64::MAX`).
+    for conv in records.values() {
+        for pos in [conv.read_mark(), conv.last_pos(), conv.newest()].into_iter().flatten() {
+            least_uid = least_uid.max(plausible_uid(pos.uid.saturating_add(1)));
+        }
+    }
 
     // Conversations whose messages outlived their record: made again, their messages read.
     let mut remade: Vec<(ConvKey, MsgPos, u64)> = newest
@@ -425,6 +429,12 @@ fn copy(old: &Damaged, store: &Store, user_id: &str, report: &mut SalvageReport)
     }
     txn.commit()?;
     Ok(())
+}
+
+/// `uid` if a store could have reached it, else 1: a damaged counter or key near `u64::MAX` would
+/// leave a store that takes no message (its counter exhausted), and no store numbers 2^62.
+fn plausible_uid(uid: u64) -> u64 {
+    if uid < 1 << 62 { uid } else { 1 }
 }
 
 /// The message record at `uid`, if it decodes, names a valid conversation and is at that uid.
