@@ -879,3 +879,23 @@ fn a_read_up_to_time_zero_reads_nothing() {
     assert_eq!(conv(&block_on(client.conversation_list()).unwrap(), "dave").conv_unread_num, 1);
     sdk.shutdown();
 }
+
+#[test]
+fn a_message_arriving_without_a_time_after_a_future_one_was_read_counts() {
+    let dir = tempfile::tempdir().unwrap();
+    let sdk = start(dir.path(), "me");
+    let client = sdk.client();
+    let bob = ConvKey::c2c("bob").unwrap();
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs();
+    let mut ahead = from("bob", ConvType::C2C, None, "from a clock an hour ahead", "f1");
+    ahead.message_server_time = Some(now + 3600);
+    block_on(client.deliver(vec![ahead])).unwrap();
+    block_on(client.mark_read(ReadScope::Conversation(bob))).unwrap();
+    // Arriving now without a time: the newest of the conversation, after the read mark.
+    let stored = block_on(client.deliver(vec![from("bob", ConvType::C2C, None, "now", "f2")])).unwrap();
+    assert_eq!(stored[0].message_server_time, Some(now + 3600));
+    let list = block_on(client.conversation_list()).unwrap();
+    assert_eq!(conv(&list, "bob").conv_unread_num, 1);
+    assert_eq!(body(&conv(&list, "bob").conv_last_msg.as_ref().unwrap().message()), "now");
+    sdk.shutdown();
+}

@@ -166,11 +166,14 @@ pub fn file_message(
     msg.message_is_from_self = Some(from_self);
     // Zero means "not set": apps filling every field of a JSON message send 0 for these.
     let given_time = |t: Option<u64>| t.filter(|&t| t > 0);
-    let server_time = match origin {
-        // A message sent now is the newest of its conversation, even when this device's clock is
-        // behind the server time of a message it received.
-        Origin::Sent => f.now.max(conv.newest().map_or(0, |newest| newest.time)),
-        _ => given_time(msg.message_server_time).or(given_time(msg.message_client_time)).unwrap_or(f.now),
+    // A message sent now, or arriving now without a time, is the newest of its conversation,
+    // even when this device's clock is behind the server time of one it holds (else, once that
+    // one is read, it would fall before the read mark and never count).
+    let now_or_newest = f.now.max(conv.newest().map_or(0, |newest| newest.time));
+    let given = given_time(msg.message_server_time).or(given_time(msg.message_client_time));
+    let server_time = match (origin, given) {
+        (Origin::Sent, _) | (Origin::Received, None) => now_or_newest,
+        (_, given) => given.unwrap_or(f.now),
     };
     msg.message_server_time = Some(server_time);
     msg.message_client_time = Some(given_time(msg.message_client_time).unwrap_or(server_time));
