@@ -10,11 +10,11 @@
 //! 1. The file is opened read-only (redb's shared lock keeps apps from writing it; an app that
 //!    has it open makes the salvage refuse, before anything is copied), then copied to
 //!    `<file>.damaged-<unix seconds>` and flushed. A file that needs redb's repair (left by a
-//!    crash) is copied first, under a lock of ours, and then opened for writing, which repairs
-//!    it in place; a file redb cannot open at all stays locked by us, and gives an empty store.
+//!    crash), or that redb cannot open, is locked by us instead and copied, and a second copy is
+//!    opened for writing, which repairs that copy; one redb cannot open at all gives an empty
+//!    store. The user's file is never written: only replaced in step 5.
 //! 2. The owner and schema are checked: another user's file or a newer build's is not damage,
-//!    and is refused, the file left as it was (the copy removed, or put back over a file the open
-//!    repaired; so is any failure before step 5).
+//!    and is refused, the copy removed (so is any failure before step 5).
 //! 3. A new store is set up in a folder of its own beside the file and filled with what reads:
 //!    every conversation record that decodes (the recent records over the rows they override),
 //!    the conversation groups, and every message of the log that decodes, under its own uid
@@ -26,7 +26,7 @@
 //!    as read (what was read is lost with the record).
 //! 4. The doctor's fix recounts every conversation from the messages kept (`ops.rs`).
 //! 5. The new file is flushed and renamed over the damaged one; only then is the damaged file
-//!    closed. A crash before the rename leaves the damaged file in place, its copy and a folder
+//!    closed (and unlocked). A crash before the rename leaves the damaged file in place, its copy and a folder
 //!    `.salvage-*` beside it; salvaging again starts over (and removes the folder).
 //!
 //! Messages of a file older than schema 4 (`MESSAGES_BEFORE_V4`) are not read.
@@ -120,62 +120,51 @@ pub fn salvage(data_dir: &Path, user_id: &str) -> Result<SalvageReport, StoreErr
             }
         }
     }
+    let work = folder.join(format!("{WORK_PREFIX}{}-{}", std::process::id(), unix_nanos()));
     // Read-only first, which changes nothing, and holds redb's shared lock: no app writes the
     // file while it is copied and read. A file that needs redb's repair (left by a crash) is
-    // copied under a lock of ours, then opened for writing, which repairs it in place (and may
-    // change it even when it fails): a salvage that then fails or refuses puts the copy back.
+    // locked by us and copied, and the copy repaired in a file of its own: the user's file is
+    // never written, only replaced at the end.
     let read_only = contained(|| Ok(builder().open_read_only(&path).map(Damaged::ReadOnly)));
-    let (old, damaged_copy, unopenable, written) = match read_only {
-        Ok(Ok(db)) => (Some(db), copy_aside(&path).map_err(io(&path))?, None, false),
+    let (old, damaged_copy, unopenable, _lock) = match read_only {
+        Ok(Ok(db)) => (Some(db), copy_aside(&path).map_err(io(&path))?, None, None),
         Ok(Err(DatabaseError::DatabaseAlreadyOpen)) => return Err(StoreError::AlreadyOpen(path)),
         _ => {
+            // Held until the new file is in place, as redb's lock is: no app opens the damaged
+            // file meanwhile.
             let held = lock(&path)?;
             let damaged_copy = copy_aside(&path).map_err(io(&path))?;
-            drop(held);
-            match contained(|| Ok(builder().open(&path).map(Damaged::Repaired))) {
-                Ok(Ok(db)) => (Some(db), damaged_copy, None, true),
-                Ok(Err(DatabaseError::DatabaseAlreadyOpen)) => {
-                    // Another process opened it first: it may be writing it, so the copy (which
-                    // may be older now) is not put back.
-                    let _ = std::fs::remove_file(&damaged_copy);
-                    return Err(StoreError::AlreadyOpen(path));
-                }
-                Ok(Err(e)) => (None, damaged_copy, Some(e.to_string()), true),
-                Err(panicked) => (None, damaged_copy, Some(panicked.to_string()), true),
+            let repairing = work.join("damaged.redb");
+            let copied =
+                std::fs::create_dir_all(&work).and_then(|()| std::fs::copy(&damaged_copy, &repairing));
+            if let Err(e) = copied {
+                let _ = std::fs::remove_dir_all(&work);
+                let _ = std::fs::remove_file(&damaged_copy);
+                return Err(StoreError::Io { path: repairing, source: e });
+            }
+            match contained(|| Ok(builder().open(&repairing).map(Damaged::Repaired))) {
+                Ok(Ok(db)) => (Some(db), damaged_copy, None, Some(held)),
+                Ok(Err(e)) => (None, damaged_copy, Some(e.to_string()), Some(held)),
+                Err(panicked) => (None, damaged_copy, Some(panicked.to_string()), Some(held)),
             }
         }
     };
-    // Undoes the salvage before the new file is in place: the file as it was, no copy left.
-    let undo = |e: StoreError| {
-        if written {
-            let _ = std::fs::rename(&damaged_copy, &path);
-        } else {
-            let _ = std::fs::remove_file(&damaged_copy);
-        }
-        e
-    };
-    // Held until the new file is in place, as redb's lock is: no app opens the damaged file
-    // meanwhile.
-    let _lock = match old {
-        Some(_) => None,
-        None => Some(lock(&path).map_err(undo)?),
-    };
     let mut report = SalvageReport { damaged_copy: damaged_copy.clone(), unopenable, ..Default::default() };
-    let work = folder.join(format!("{WORK_PREFIX}{}-{}", std::process::id(), unix_nanos()));
     let new_path = user_store_path(&work, user_id);
     let made = build(old.as_ref(), &work, user_id, &mut report)
         .and_then(|()| File::open(&new_path).and_then(|f| f.sync_all()).map_err(io(&new_path)))
-        .and_then(|()| std::fs::rename(&new_path, &path).map_err(io(&path)))
-        // Put back while the damaged file is still locked: no app opens it in between.
-        .map_err(undo);
-    let _ = std::fs::remove_dir_all(&work);
-    // The damaged file is gone from its name (replaced or put back); closing it may assert on
-    // its damage.
+        .and_then(|()| std::fs::rename(&new_path, &path).map_err(io(&path)));
+    // Closing the damaged file (or its repaired copy) may assert on its damage.
     let _ = contained(|| {
         drop(old);
         Ok(())
     });
-    made?;
+    let _ = std::fs::remove_dir_all(&work);
+    if let Err(e) = made {
+        // The user's file is as it was: no copy is left either.
+        let _ = std::fs::remove_file(&damaged_copy);
+        return Err(e);
+    }
     // From here on the copy is the only one of the damaged bytes: kept whatever happens.
     folder_handle.sync_all().map_err(io(&folder))?;
     Ok(report)
@@ -185,7 +174,7 @@ pub fn salvage(data_dir: &Path, user_id: &str) -> Result<SalvageReport, StoreErr
 enum Damaged {
     /// Read-only: nothing written to it.
     ReadOnly(ReadOnlyDatabase),
-    /// Opened for writing, which repaired it (it needed that).
+    /// A copy of it, opened for writing, which repaired the copy (the file needed that).
     Repaired(Database),
 }
 
