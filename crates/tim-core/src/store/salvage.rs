@@ -197,12 +197,18 @@ fn copy_aside(path: &Path) -> std::io::Result<PathBuf> {
         aside = path.with_file_name(format!("{name}.damaged-{secs}-{n}"));
         n += 1;
     }
-    std::fs::copy(path, &aside)?;
-    File::open(&aside)?.sync_all()?;
-    if let Some(folder) = aside.parent() {
-        File::open(folder)?.sync_all()?;
+    let copied = std::fs::copy(path, &aside).and_then(|_| File::open(&aside)?.sync_all()).and_then(|()| {
+        let folder = aside.parent().unwrap_or(Path::new("."));
+        File::open(folder)?.sync_all()
+    });
+    match copied {
+        Ok(()) => Ok(aside),
+        Err(e) => {
+            // A disk that filled up mid-copy: no partial copy left behind.
+            let _ = std::fs::remove_file(&aside);
+            Err(e)
+        }
     }
-    Ok(aside)
 }
 
 /// How the damaged file is opened: with the store's cache size.
