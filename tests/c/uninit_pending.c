@@ -2,7 +2,9 @@
  * uninit_pending.c: 500 asynchronous calls, then TIMUninit() at once. When TIMUninit returns,
  * every callback has run exactly once (with success or an error code); none runs afterwards.
  * Then Init -> Login works again, twice. A TIMUninit after one made inside a callback returns
- * once that instance's remaining callbacks have run.
+ * once that instance's remaining callbacks have run. A TIMInit and login inside a callback while
+ * another thread is in TIMUninit: the new instance's callbacks come after the old one's, never
+ * beside them, and its login finds the store closed.
  *
  * Usage: uninit_pending <empty data directory>. Exit 0 on success; "FAIL: ..." and exit 1
  * otherwise.
@@ -133,12 +135,88 @@ static void uninit_inside_then_outside(void) {
     CHECK_MSG(ran == 1, "TIMUninit returned with %d of 1 callbacks of the old instance run", ran);
 }
 
+/* A TIMInit and a login of the same user made inside a callback while another thread is in
+ * TIMUninit: the old instance's callbacks queued behind that one run first, the new instance's
+ * after them and never at the same time, and the login succeeds (the old store is closed first). */
+#define BEHIND 50
+static volatile int in_restarting_cb, uninit_begun, new_login_done;
+static int new_login_code = -999, overlapped, behind_ran, behind_after_new;
+static int restart_at_once; /* restart as soon as the logout is seen, while the store may be open */
+
+static void new_login_cb(int32_t code, const char* desc, const char* json_params, const void* user_data) {
+    (void)desc;
+    (void)json_params;
+    (void)user_data;
+    h_lock();
+    if (in_restarting_cb) overlapped = 1;
+    new_login_code = code;
+    h_unlock();
+    new_login_done = 1;
+}
+
+static void behind_restart_cb(int32_t code, const char* desc, const char* json_params, const void* user_data) {
+    (void)code;
+    (void)desc;
+    (void)json_params;
+    (void)user_data;
+    h_lock();
+    behind_ran++;
+    if (new_login_done) behind_after_new++;
+    h_unlock();
+}
+
+static void restarting_cb(int32_t code, const char* desc, const char* json_params, const void* user_data) {
+    (void)code;
+    (void)desc;
+    (void)json_params;
+    (void)user_data;
+    in_restarting_cb = 1;
+    while (!uninit_begun) h_sleep_ms(1);
+    if (restart_at_once) {
+        while (TIMGetLoginStatus() != kTIMLoginStatus_UnLogined) {
+        }
+    } else {
+        h_sleep_ms(30); /* the main thread is inside TIMUninit, waiting for this thread */
+    }
+    CHECK_INT(h_init(), TIM_SUCC);
+    CHECK_INT(TIMLogin("restart-user", "", new_login_cb, NULL), TIM_SUCC);
+    h_sleep_ms(200); /* a new instance's callback that ran now would run beside this one */
+    in_restarting_cb = 0;
+}
+
+static void init_inside_a_callback_during_uninit(int at_once) {
+    int i;
+    restart_at_once = at_once;
+    in_restarting_cb = uninit_begun = new_login_done = 0;
+    new_login_code = -999;
+    overlapped = behind_ran = behind_after_new = 0;
+    CHECK_INT(h_init(), TIM_SUCC);
+    h_login("restart-user");
+    CHECK_INT(TIMSetConfig("{}", restarting_cb, NULL), TIM_SUCC);
+    for (i = 0; i < BEHIND; i++) CHECK_INT(TIMSetConfig("{}", behind_restart_cb, NULL), TIM_SUCC);
+    while (!in_restarting_cb) h_sleep_ms(1);
+    uninit_begun = 1;
+    CHECK_INT(TIMUninit(), TIM_SUCC);
+    h_lock();
+    CHECK_MSG(behind_ran == BEHIND, "TIMUninit returned with %d of %d old callbacks run", behind_ran, BEHIND);
+    h_unlock();
+    while (!new_login_done) h_sleep_ms(1);
+    h_lock();
+    CHECK_MSG(new_login_code == ERR_SUCC, "the new instance's login failed: %d", new_login_code);
+    CHECK_MSG(!overlapped, "the new instance's callback ran beside the old instance's");
+    CHECK_MSG(behind_after_new == 0, "%d old callbacks ran after the new instance's", behind_after_new);
+    h_unlock();
+    CHECK_INT(TIMUninit(), TIM_SUCC);
+}
+
 int main(int argc, char** argv) {
     char* list;
     h_setup(argc, argv);
     round_trip(1);
     round_trip(2);
     uninit_inside_then_outside();
+    init_inside_a_callback_during_uninit(0);
+    init_inside_a_callback_during_uninit(1);
 
     /* A last Init -> Login: both rounds' marker conversations are there. */
     CHECK_INT(h_init(), TIM_SUCC);

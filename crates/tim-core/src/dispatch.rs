@@ -48,13 +48,22 @@ impl Exited {
     }
 }
 
-/// Callback threads stopped from inside a callback, still finishing their queues, with the
-/// thread that stopped them. A callback thread started next waits for them before running
-/// anything, so that an uninit followed by a new init (inside that callback, or on another thread
-/// meanwhile) never makes two threads call the application at once: one started from a callback
-/// waits for those that callback's thread stopped; one started elsewhere, for all of them. (A
+/// Callback threads being stopped, still finishing their queues: each with the thread that stopped
+/// it and its own. A callback thread started next waits for them before running anything, so
+/// that an uninit followed by a new init (inside a callback, or on another thread meanwhile) never
+/// makes two threads call the application at once, nor the new instance's callbacks come before
+/// the old one's queued ones: one started from inside a callback waits for those that callback's
+/// thread stopped and for that thread itself, if it is being stopped (by another thread, which
+/// waits for it: an init inside its last callbacks); one started elsewhere, for all of them. (A
 /// thread exiting removes itself.)
-static FINISHING: Mutex<Vec<(ThreadId, Arc<Exited>)>> = Mutex::new(Vec::new());
+static FINISHING: Mutex<Vec<Finishing>> = Mutex::new(Vec::new());
+
+/// An entry of [`FINISHING`].
+struct Finishing {
+    stopper: ThreadId,
+    thread: ThreadId,
+    exited: Arc<Exited>,
+}
 
 fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
     mutex.lock().unwrap_or_else(|e| e.into_inner())
@@ -73,7 +82,7 @@ pub fn wait_for_finishing_callback_threads() {
     if on_callback_thread() {
         return;
     }
-    let finishing: Vec<Arc<Exited>> = lock(&FINISHING).iter().map(|(_, exited)| exited.clone()).collect();
+    let finishing: Vec<Arc<Exited>> = lock(&FINISHING).iter().map(|f| f.exited.clone()).collect();
     for exited in finishing {
         exited.wait();
     }
@@ -100,8 +109,8 @@ impl CallbackThread {
         let inside_a_callback = on_callback_thread();
         let previous: Vec<Arc<Exited>> = lock(&FINISHING)
             .iter()
-            .filter(|(stopper, _)| !inside_a_callback || *stopper == here)
-            .map(|(_, exited)| exited.clone())
+            .filter(|f| !inside_a_callback || f.stopper == here || f.thread == here)
+            .map(|f| f.exited.clone())
             .collect();
         let exited = Arc::new(Exited::default());
         let exiting = exited.clone();
@@ -117,7 +126,7 @@ impl CallbackThread {
             // Done first, then out of the list: a stop that looks after this sees it done and
             // adds nothing; one that added it before is undone here.
             exiting.set();
-            lock(&FINISHING).retain(|(_, finishing)| !Arc::ptr_eq(finishing, &exiting));
+            lock(&FINISHING).retain(|f| !Arc::ptr_eq(&f.exited, &exiting));
         })?;
         let dispatcher = Dispatcher { queue: queue.clone() };
         Ok((CallbackThread { queue, handle: Some(handle), exited }, dispatcher))
@@ -126,16 +135,42 @@ impl CallbackThread {
     /// Runs everything queued so far, then stops the thread. When called from the callback thread
     /// itself (an uninit inside a callback) it cannot wait for itself: the thread finishes the
     /// queue after the current callback returns.
-    pub fn stop(mut self) {
+    pub fn stop(self) {
+        self.begin_stop().finish();
+    }
+
+    /// Queues the stop behind everything queued so far and lists the thread as finishing until
+    /// it exits, so that a callback thread started from now on waits for it;
+    /// [`StoppingThread::finish`] then waits for it to exit.
+    pub fn begin_stop(mut self) -> StoppingThread {
         let _ = self.queue.send(Work::Stop);
+        let handle = self.handle.take();
+        if let Some(handle) = &handle {
+            let mut finishing = lock(&FINISHING);
+            if !self.exited.done.lock().map(|done| *done).unwrap_or(true) {
+                let stopper = thread::current().id();
+                finishing.push(Finishing {
+                    stopper,
+                    thread: handle.thread().id(),
+                    exited: self.exited.clone(),
+                });
+            }
+        }
+        StoppingThread { handle }
+    }
+}
+
+/// A callback thread told to stop ([`CallbackThread::begin_stop`]).
+pub struct StoppingThread {
+    handle: Option<JoinHandle<()>>,
+}
+
+impl StoppingThread {
+    /// Waits for the thread to run its queue and exit; on the callback thread itself (or, in a Rust
+    /// app running several instances, another's) it finishes on its own.
+    pub fn finish(mut self) {
         if let Some(handle) = self.handle.take() {
             if on_callback_thread() {
-                // This thread itself, or (a Rust app running several instances) another: it finishes
-                // on its own, and the next callback thread waits for it ([`FINISHING`]).
-                let mut finishing = lock(&FINISHING);
-                if !self.exited.done.lock().map(|done| *done).unwrap_or(true) {
-                    finishing.push((thread::current().id(), self.exited.clone()));
-                }
                 drop(handle);
             } else {
                 let _ = handle.join();

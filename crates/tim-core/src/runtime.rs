@@ -120,10 +120,17 @@ impl Sdk {
     /// (releasing its file lock), runs the queued callbacks and joins the threads. Called from
     /// inside a callback it cannot join the callback thread, which then finishes by itself.
     pub fn shutdown(mut self) {
-        self.stop();
+        self.stop(|| {});
     }
 
-    fn stop(&mut self) {
+    /// As [`Sdk::shutdown`], calling `store_closed` once the store is closed, before the queued
+    /// callbacks run: from then on the user's store may be opened again (by a new instance started
+    /// inside one of those callbacks, which this shutdown then waits for).
+    pub fn shutdown_then(mut self, store_closed: impl FnOnce()) {
+        self.stop(store_closed);
+    }
+
+    fn stop(&mut self, store_closed: impl FnOnce()) {
         let Some(actix_thread) = self.actix_thread.take() else { return };
         let shared = self.client.shared();
         shared.close_gate();
@@ -138,14 +145,18 @@ impl Sdk {
             drop(cmd);
         }
         shared.session.logged_out();
-        if let Some(callbacks) = self.callback_thread.take() {
-            callbacks.stop();
+        // Told to stop (and listed as finishing) before the store is said to be closed: a new
+        // instance started inside its last callbacks then waits for them (`dispatch.rs`).
+        let stopping = self.callback_thread.take().map(CallbackThread::begin_stop);
+        store_closed();
+        if let Some(stopping) = stopping {
+            stopping.finish();
         }
     }
 }
 
 impl Drop for Sdk {
     fn drop(&mut self) {
-        self.stop();
+        self.stop(|| {});
     }
 }

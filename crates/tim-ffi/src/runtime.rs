@@ -75,12 +75,22 @@ pub fn is_initialized() -> bool {
 static STOPPING: Mutex<usize> = Mutex::new(0);
 static STOPPED: Condvar = Condvar::new();
 
+/// How many of those still have their store open, and the signal that one closed it.
+static CLOSING: Mutex<usize> = Mutex::new(0);
+static CLOSED: Condvar = Condvar::new();
+
 /// Waits until no instance is shutting down. Why: a `TIMInit` racing a `TIMUninit` on another
 /// thread would start a second instance while the first still holds the user's store file (its
 /// login would fail with "already open"), and the first's callbacks would still be running.
-/// Not on the callback thread: the shutdown waits for that thread, which would then wait for it.
+/// On the callback thread, only until no instance has its store open: the shutdown waits for
+/// that thread (after closing the store), which would then wait for it; the new instance's
+/// callbacks wait for this thread instead (`tim_core::dispatch`).
 fn wait_until_stopped() {
     if tim_core::dispatch::on_callback_thread() {
+        let mut closing = lock(&CLOSING);
+        while *closing > 0 {
+            closing = CLOSED.wait(closing).unwrap_or_else(|e| e.into_inner());
+        }
         return;
     }
     let mut stopping = lock(&STOPPING);
@@ -96,7 +106,8 @@ pub fn init(config: SdkConfig) -> std::io::Result<()> {
         let slot = lock(&SDK);
         // Checked again under the SDK lock (the lock `uninit` counts under): an uninit may have
         // begun between the wait and the lock.
-        if *lock(&STOPPING) == 0 || tim_core::dispatch::on_callback_thread() {
+        let stopping = if tim_core::dispatch::on_callback_thread() { &CLOSING } else { &STOPPING };
+        if *lock(stopping) == 0 {
             break slot;
         }
     };
@@ -142,12 +153,16 @@ pub fn uninit() -> bool {
         if sdk.is_some() {
             // Counted while the slot is still locked: an init after this sees it.
             *lock(&STOPPING) += 1;
+            *lock(&CLOSING) += 1;
         }
         sdk
     };
     match sdk {
         Some(sdk) => {
-            sdk.shutdown();
+            sdk.shutdown_then(|| {
+                *lock(&CLOSING) -= 1;
+                CLOSED.notify_all();
+            });
             *lock(&STOPPING) -= 1;
             STOPPED.notify_all();
             true
