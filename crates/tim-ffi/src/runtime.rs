@@ -79,6 +79,26 @@ static STOPPED: Condvar = Condvar::new();
 static CLOSING: Mutex<usize> = Mutex::new(0);
 static CLOSED: Condvar = Condvar::new();
 
+/// One instance counted in [`STOPPING`] or [`CLOSING`] until dropped, which signals the change.
+struct Counted {
+    count: &'static Mutex<usize>,
+    changed: &'static Condvar,
+}
+
+impl Counted {
+    fn new(count: &'static Mutex<usize>, changed: &'static Condvar) -> Self {
+        *lock(count) += 1;
+        Counted { count, changed }
+    }
+}
+
+impl Drop for Counted {
+    fn drop(&mut self) {
+        *lock(self.count) -= 1;
+        self.changed.notify_all();
+    }
+}
+
 /// Waits until no instance is shutting down. Why: a `TIMInit` racing a `TIMUninit` on another
 /// thread would start a second instance while the first still holds the user's store file (its
 /// login would fail with "already open"), and the first's callbacks would still be running.
@@ -150,21 +170,15 @@ pub fn uninit() -> bool {
     let sdk = {
         let mut slot = lock(&SDK);
         let sdk = slot.take();
-        if sdk.is_some() {
-            // Counted while the slot is still locked: an init after this sees it.
-            *lock(&STOPPING) += 1;
-            *lock(&CLOSING) += 1;
-        }
-        sdk
+        // Counted while the slot is still locked: an init after this sees it.
+        sdk.map(|sdk| (sdk, Counted::new(&STOPPING, &STOPPED), Counted::new(&CLOSING, &CLOSED)))
     };
     match sdk {
-        Some(sdk) => {
-            sdk.shutdown_then(|| {
-                *lock(&CLOSING) -= 1;
-                CLOSED.notify_all();
-            });
-            *lock(&STOPPING) -= 1;
-            STOPPED.notify_all();
+        Some((sdk, stopping, closing)) => {
+            // Uncounted when the store is closed, or however the shutdown ends (a panic caught at
+            // the boundary must not leave every later TIMInit waiting).
+            sdk.shutdown_then(move || drop(closing));
+            drop(stopping);
             true
         }
         None => {
