@@ -101,6 +101,17 @@ fn edit(dir: &std::path::Path, change: impl FnOnce(&redb::WriteTransaction)) {
     txn.commit().unwrap();
 }
 
+/// The log records (uid and bytes) whose bytes hold `text` (a message ID or text of `fill`'s), in
+/// uid order.
+fn log_records_with(log: &redb::Table<u64, &[u8]>, text: &[u8]) -> Vec<(u64, Vec<u8>)> {
+    log.iter()
+        .unwrap()
+        .map(|r| r.unwrap())
+        .filter(|(_, v)| v.value().windows(text.len()).any(|w| w == text))
+        .map(|(k, v)| (k.value(), v.value().to_vec()))
+        .collect()
+}
+
 fn login_error(dir: &std::path::Path) -> Option<Error> {
     let sdk = Sdk::start(SdkConfig::new(dir)).unwrap();
     let result = block_on(sdk.client().login("alice", "")).err();
@@ -180,14 +191,7 @@ fn a_record_and_a_message_that_do_not_read_are_left_out_and_the_login_works_agai
         }
         // carol's newest message.
         let mut log = txn.open_table(MESSAGE_LOG).unwrap();
-        let uid = log
-            .iter()
-            .unwrap()
-            .map(|r| r.unwrap())
-            .filter(|(_, v)| v.value().windows(2).any(|w| w == b"c2"))
-            .map(|(k, _)| k.value())
-            .last()
-            .unwrap();
+        let (uid, _) = log_records_with(&log, b"c2").pop().unwrap();
         log.insert(uid, garbage).unwrap();
     });
     match login_error(dir.path()) {
@@ -587,14 +591,7 @@ fn a_lost_message_leaves_no_at_reminder_after_salvage() {
     });
     edit(dir.path(), |txn| {
         let mut log = txn.open_table(MESSAGE_LOG).unwrap();
-        let uid = log
-            .iter()
-            .unwrap()
-            .map(|r| r.unwrap())
-            .filter(|(_, v)| v.value().windows(2).any(|w| w == b"t1"))
-            .map(|(k, _)| k.value())
-            .next()
-            .unwrap();
+        let (uid, _) = log_records_with(&log, b"t1").remove(0);
         log.insert(uid, [0xEE; 40].as_slice()).unwrap();
     });
     let report = salvage(dir.path(), "alice").unwrap();
@@ -646,13 +643,7 @@ fn a_second_copy_of_a_message_and_a_groups_list_that_does_not_read_are_reported(
     edit(dir.path(), |txn| {
         // bob's b2 again under a uid of its own (a damaged file's second copy of an ID).
         let mut log = txn.open_table(MESSAGE_LOG).unwrap();
-        let (uid, mut bytes) = log
-            .iter()
-            .unwrap()
-            .map(|r| r.unwrap())
-            .find(|(_, v)| v.value().windows(2).any(|w| w == b"b2"))
-            .map(|(k, v)| (k.value(), v.value().to_vec()))
-            .unwrap();
+        let (uid, mut bytes) = log_records_with(&log, b"b2").remove(0);
         let last = log.last().unwrap().unwrap().0.value();
         assert_eq!(u64::from_le_bytes(bytes[9..17].try_into().unwrap()), uid, "the record's uid field");
         bytes[9..17].copy_from_slice(&(last + 1).to_le_bytes());
