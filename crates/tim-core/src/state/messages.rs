@@ -231,6 +231,12 @@ pub fn mention(msg: &Message, self_id: &str) -> Option<GroupAtType> {
     }
 }
 
+/// The @-reminder a message gives the user while it is unread in a group, if it mentions them.
+pub fn reminder(rec: &MessageRecord, self_id: &str) -> Option<GroupAtInfo> {
+    mention(&rec.msg, self_id)
+        .map(|at_type| GroupAtInfo { conv_group_at_info_seq: rec.seq(), conv_group_at_info_at_type: at_type })
+}
+
 /// Applies a newly stored message to its conversation. A message newer than all others moves the
 /// conversation up (`next_order_key` hands out the new order key).
 pub fn apply_insert(conv: &mut Conversation, rec: &MessageRecord, self_id: &str, next_order_key: &mut u64) {
@@ -262,9 +268,8 @@ pub fn apply_insert_but_last_text(
     if rec.counts_unread && after_read_mark(conv, rec.pos) {
         conv.unread += 1;
         if conv.key.conv_type() == ConvType::Group
-            && let Some(at_type) = mention(&rec.msg, self_id)
+            && let Some(at) = reminder(rec, self_id)
         {
-            let at = GroupAtInfo { conv_group_at_info_seq: rec.seq(), conv_group_at_info_at_type: at_type };
             conv.edit_extras(|x| x.group_at.push(at));
         }
     }
@@ -314,11 +319,7 @@ pub fn apply_delete(
     if rec.counts_unread && after_read_mark(conv, rec.pos) {
         conv.unread = conv.unread.saturating_sub(1);
         // Its own reminder only: another unread message may share its sequence.
-        let own = mention(&rec.msg, self_id).map(|at_type| GroupAtInfo {
-            conv_group_at_info_seq: rec.seq(),
-            conv_group_at_info_at_type: at_type,
-        });
-        if let Some(own) = own.filter(|own| conv.extras().group_at.contains(own)) {
+        if let Some(own) = reminder(rec, self_id).filter(|own| conv.extras().group_at.contains(own)) {
             conv.edit_extras(|x| {
                 if let Some(at) = x.group_at.iter().position(|at| *at == own) {
                     x.group_at.remove(at);

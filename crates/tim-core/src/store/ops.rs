@@ -23,7 +23,7 @@ use crate::ids::{ConvKey, check_id};
 use crate::state::Conversation;
 use crate::state::messages::{
     Filing, MessageRecord, MsgPos, Origin, apply_clear, apply_delete, apply_insert_but_last_text,
-    apply_read_up_to, file_message, mention, present_is_read,
+    apply_read_up_to, file_message, present_is_read, reminder,
 };
 
 /// Where a history query starts.
@@ -652,12 +652,9 @@ impl Batch<'_, '_> {
                 unread_after += u64::from(rec.counts_unread);
                 if watch_mentions
                     && rec.counts_unread
-                    && let Some(at_type) = mention(&rec.msg, &self_id)
+                    && let Some(at) = reminder(&rec, &self_id)
                 {
-                    mentions_after.push(tim_types::GroupAtInfo {
-                        conv_group_at_info_seq: rec.seq(),
-                        conv_group_at_info_at_type: at_type,
-                    });
+                    mentions_after.push(at);
                 }
                 true
             })?;
@@ -829,12 +826,9 @@ impl Batch<'_, '_> {
                     if rec.counts_unread && Some(rec.pos) > conv.read_mark() {
                         unread += 1;
                         if key.conv_type() == ConvType::Group
-                            && let Some(at_type) = mention(&rec.msg, self_id)
+                            && let Some(at) = reminder(&rec, self_id)
                         {
-                            mentions.push(tim_types::GroupAtInfo {
-                                conv_group_at_info_seq: rec.seq(),
-                                conv_group_at_info_at_type: at_type,
-                            });
+                            mentions.push(at);
                         }
                     }
                     newest = Some(rec.pos);
