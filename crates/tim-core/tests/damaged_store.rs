@@ -53,3 +53,78 @@ fn a_damaged_file_fails_its_own_login_and_nothing_else() {
     assert_eq!(block_on(client.conversation_list()).unwrap().len(), 1);
     sdk.shutdown();
 }
+
+fn message_from(peer: &str, id: &str) -> Message {
+    let mut msg = Message::from_elems(vec![Elem::text(format!("text {id}"))]);
+    msg.message_sender = Some(peer.into());
+    msg.message_conv_type = Some(tim_types::ConvType::C2C);
+    msg.message_msg_id = Some(id.into());
+    msg
+}
+
+#[test]
+fn a_record_that_does_not_read_fails_the_calls_that_reach_it_and_no_other() {
+    let dir = tempfile::tempdir().unwrap();
+    {
+        let sdk = Sdk::start(SdkConfig::new(dir.path())).unwrap();
+        let client = sdk.client();
+        block_on(client.login("demo", "")).unwrap();
+        block_on(client.deliver(vec![message_from("bad", "b1"), message_from("good", "g1")])).unwrap();
+        sdk.shutdown();
+    }
+    // bad's message record no longer decodes (the conversation records are intact: the login works).
+    {
+        const LOG: redb::TableDefinition<u64, &[u8]> = redb::TableDefinition::new("message_log");
+        let db = redb::Database::open(user_store_path(dir.path(), "demo")).unwrap();
+        let txn = db.begin_write().unwrap();
+        {
+            use redb::ReadableTable;
+            let mut log = txn.open_table(LOG).unwrap();
+            let first = log.first().unwrap().unwrap().0.value();
+            log.insert(first, [0xEE; 40].as_slice()).unwrap();
+        }
+        txn.commit().unwrap();
+    }
+    let sdk = Sdk::start(SdkConfig::new(dir.path())).unwrap();
+    let client = sdk.client();
+    block_on(client.login("demo", "")).unwrap();
+    let (bad, good) = (ConvKey::c2c("bad").unwrap(), ConvKey::c2c("good").unwrap());
+    // Queued without waiting, so that they share batches with the history reads that fail.
+    let (tx, rx) = std::sync::mpsc::channel();
+    for n in 0..20 {
+        let reads = tx.clone();
+        client
+            .message_list_with(
+                bad.clone(),
+                tim_core::HistoryQuery { count: 10, ..Default::default() },
+                move |r| reads.send(("history of bad", r.map(drop))).unwrap(),
+            )
+            .unwrap();
+        let saves = tx.clone();
+        client
+            .save_message_with(
+                good.clone(),
+                Message::from_elems(vec![Elem::text(format!("s{n}"))]),
+                move |r| saves.send(("save to good", r.map(drop))).unwrap(),
+            )
+            .unwrap();
+        let creates = tx.clone();
+        client
+            .create_conversation_with(ConvKey::c2c(format!("new{n}")).unwrap(), move |r| {
+                creates.send(("create", r.map(drop))).unwrap()
+            })
+            .unwrap();
+    }
+    drop(tx);
+    let results: Vec<_> = rx.iter().collect();
+    assert_eq!(results.len(), 60);
+    for (what, result) in results {
+        match what {
+            "history of bad" => assert_eq!(result.unwrap_err().code, ErrCode::DatabaseOperateFailed.value()),
+            _ => assert!(result.is_ok(), "{what}: {result:?}"),
+        }
+    }
+    let list = block_on(client.conversation_list()).unwrap();
+    assert_eq!(list.len(), 22, "bad, good and the 20 created");
+    sdk.shutdown();
+}

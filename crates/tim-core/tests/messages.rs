@@ -899,3 +899,50 @@ fn a_message_arriving_without_a_time_after_a_future_one_was_read_counts() {
     assert_eq!(body(&conv(&list, "bob").conv_last_msg.as_ref().unwrap().message()), "now");
     sdk.shutdown();
 }
+
+#[test]
+fn an_element_that_would_not_read_back_is_refused_and_stores_nothing() {
+    use tim_types::model::{CustomElem, LocationElem, TextElem};
+    use tim_types::{Draft, ElemType};
+    let draft_of =
+        |msg: Message| Draft { draft_msg: msg, draft_user_define: String::new(), draft_edit_time: 0 };
+    let dir = tempfile::tempdir().unwrap();
+    let sdk = start(dir.path(), "me");
+    let client = sdk.client();
+    let bob = ConvKey::c2c("bob").unwrap();
+    let mut custom = CustomElem::default();
+    custom.extra.insert("custom_elem_data".into(), serde_json::json!(42));
+    let mut text = TextElem { text_elem_content: "hi".into(), ..Default::default() };
+    text.extra.insert("text_elem_content".into(), serde_json::json!(5));
+    let location = LocationElem { location_elem_latitude: Some(f64::INFINITY), ..Default::default() };
+    let unreadable = [
+        Elem::Custom(custom),
+        Elem::Text(text),
+        Elem::Other { elem_type: ElemType::Text, fields: Default::default() },
+        Elem::Other { elem_type: ElemType::Invalid, fields: Default::default() },
+        Elem::Location(location),
+    ];
+    for elem in unreadable {
+        let draft = draft_of(Message::from_elems(vec![elem.clone()]));
+        let refused = client.set_draft_blocking(bob.clone(), draft);
+        assert!(refused.is_err(), "draft with {elem:?}");
+        let saved = block_on(client.save_message(bob.clone(), Message::from_elems(vec![elem.clone()])));
+        assert!(saved.is_err(), "message with {elem:?}");
+    }
+    assert!(block_on(client.conversation_list()).unwrap().is_empty(), "nothing stored");
+    // An unmodelled type with its own keys, and extra keys a model does not name, are fine.
+    let mut tip = serde_json::Map::new();
+    tip.insert("group_tips_elem_tip_type".into(), serde_json::json!(1));
+    let mut kept = TextElem { text_elem_content: "hi".into(), ..Default::default() };
+    kept.extra.insert("app_key".into(), serde_json::json!({"a": 1}));
+    let draft = draft_of(Message::from_elems(vec![
+        Elem::Other { elem_type: ElemType::GroupTips, fields: tip },
+        Elem::Text(kept),
+    ]));
+    client.set_draft_blocking(bob.clone(), draft.clone()).unwrap();
+    sdk.shutdown();
+    let sdk = start(dir.path(), "me");
+    let list = block_on(sdk.client().conversation_list()).unwrap();
+    assert_eq!(conv(&list, "bob").conv_draft.as_ref().unwrap().draft_msg, draft.draft_msg);
+    sdk.shutdown();
+}

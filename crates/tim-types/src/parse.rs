@@ -10,7 +10,9 @@ use serde_json::Value;
 
 use crate::enums::ElemType;
 use crate::limits::MAX_JSON_BYTES;
-use crate::model::{Draft, Elem, Message};
+#[cfg(doc)]
+use crate::model::Elem;
+use crate::model::{Draft, Message};
 
 /// Why a JSON parameter was refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -123,14 +125,17 @@ pub fn parse_draft_param(text: &str, now: u64) -> Result<Draft, ParseError> {
 
 /// Checks that a message built in Rust can be written and read back: no key of its `extra`
 /// names one of its fields (it would be written twice; see
-/// [`Message::extra_key_naming_a_field`]), and no element's `extra` holds `elem_type` (see
-/// [`Elem::extra_repeats_elem_type`]).
+/// [`Message::extra_key_naming_a_field`]), and no element is one that would not read back as it is
+/// (see [`Elem::unreadable_when_written`]: `elem_type` or a named key in its `extra`, an `Other`
+/// of a modelled type, a location that is not finite).
 pub fn check_writable(message: &Message) -> Result<(), ParseError> {
     if let Some(key) = message.extra_key_naming_a_field() {
         return Err(ParseError::Param(format!("extra repeats the field {key}")));
     }
-    if let Some(n) = message.message_elem_array.iter().position(Elem::extra_repeats_elem_type) {
-        return Err(ParseError::Param(format!("element {n}: extra repeats elem_type")));
+    for (n, elem) in message.message_elem_array.iter().enumerate() {
+        if let Some(why) = elem.unreadable_when_written() {
+            return Err(ParseError::Param(format!("element {n}: {why}")));
+        }
     }
     Ok(())
 }

@@ -377,8 +377,8 @@ impl Batch<'_, '_> {
                 self.touch(&key);
                 Ok(Ok(OpOutput::Done))
             }
-            MsgOp::ReadUpTo { key, bound } => self.read_up_to(&key, bound),
-            MsgOp::History { key, query } => self.history(&key, query),
+            MsgOp::ReadUpTo { key, bound } => this_op_only(self.read_up_to(&key, bound)),
+            MsgOp::History { key, query } => this_op_only(self.history(&key, query)),
             MsgOp::Doctor { fix } => self.doctor(fix).map(|r| Ok(OpOutput::Report(r))),
         }
     }
@@ -918,6 +918,19 @@ impl Batch<'_, '_> {
         }
         report.unindexed_records = self.tables.log_len()?.saturating_sub(report.messages + unreadable_in_log);
         Ok(report)
+    }
+}
+
+/// A record that does not read (a damaged file), met by an operation that reads before it
+/// writes anything (a history page, a read report's scan): that operation fails with 6019, not
+/// the batch it shares with other callers' operations, which goes on. (An operation that may
+/// have written already, a delete, fails the batch: its transaction is not left half done.)
+fn this_op_only(
+    result: Result<Result<OpOutput, TimError>, StoreError>,
+) -> Result<Result<OpOutput, TimError>, StoreError> {
+    match result {
+        Err(corrupt @ StoreError::Corrupt { .. }) => Ok(Err(TimError::database(corrupt))),
+        other => other,
     }
 }
 

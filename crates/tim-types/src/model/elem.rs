@@ -36,6 +36,9 @@ macro_rules! elem_struct {
         }
 
         impl $name {
+            /// The keys this model names.
+            const FIELD_KEYS: &'static [&'static str] = &[$( stringify!($field) ),*];
+
             /// Writes the keys after `elem_type`: the named ones set, in declaration order, then
             /// the others (see [`write_extra`] for a named key that `extra` repeats).
             fn write_fields<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
@@ -217,6 +220,61 @@ impl Elem {
         self.extra().contains_key(ELEM_TYPE)
     }
 
+    /// Why the element could be written but not read back as it is, if so (only a Rust caller
+    /// building one can make such an element; JSON parsing never does): `extra` holding a key
+    /// the model names (`extra`'s value, of any type, is what gets written), an `Other` of a
+    /// type that has a model (it would be read back as that model) or of `Invalid`, or a
+    /// location that is not a finite number (JSON writes it as `null`).
+    pub fn unreadable_when_written(&self) -> Option<String> {
+        if self.extra_repeats_elem_type() {
+            return Some("extra repeats elem_type".into());
+        }
+        let named: &[&str] = match self {
+            Elem::Text(_) => TextElem::FIELD_KEYS,
+            Elem::Custom(_) => CustomElem::FIELD_KEYS,
+            Elem::Face(_) => FaceElem::FIELD_KEYS,
+            Elem::Location(_) => LocationElem::FIELD_KEYS,
+            Elem::Image(_) => ImageElem::FIELD_KEYS,
+            Elem::Sound(_) => SoundElem::FIELD_KEYS,
+            Elem::File(_) => FileElem::FIELD_KEYS,
+            Elem::Video(_) => VideoElem::FIELD_KEYS,
+            Elem::Other { elem_type, .. } => {
+                if has_a_model(*elem_type) || *elem_type == ElemType::Invalid {
+                    return Some(format!("elem_type {} cannot be an unmodelled element", elem_type.value()));
+                }
+                &[]
+            }
+        };
+        if let Some(key) = self.extra().keys().find(|key| named.contains(&key.as_str())) {
+            return Some(format!("extra repeats the field {key}"));
+        }
+        if let Elem::Location(location) = self {
+            let coordinates = [location.location_elem_longitude, location.location_elem_latitude];
+            if coordinates.into_iter().flatten().any(|c| !c.is_finite()) {
+                return Some("a location coordinate is not a finite number".into());
+            }
+        }
+        None
+    }
+}
+
+/// Whether elements of this type have a model of their own (text, custom, face, ...), which a
+/// parse always makes of them.
+fn has_a_model(elem_type: ElemType) -> bool {
+    matches!(
+        elem_type,
+        ElemType::Text
+            | ElemType::Custom
+            | ElemType::Face
+            | ElemType::Location
+            | ElemType::Image
+            | ElemType::Sound
+            | ElemType::File
+            | ElemType::Video
+    )
+}
+
+impl Elem {
     /// The keys the element's model does not name.
     fn extra(&self) -> &Map<String, Value> {
         match self {
@@ -278,6 +336,9 @@ fn write_extra<M: SerializeMap>(
 }
 
 impl TextElem {
+    /// The keys this model names.
+    const FIELD_KEYS: &'static [&'static str] = &["text_elem_content"];
+
     fn write_fields<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         const CONTENT: &str = "text_elem_content";
         match repeated(&self.extra, CONTENT) {
