@@ -168,9 +168,11 @@ fn deleting_a_list_keeps_or_clears_messages() {
     let sdk = start(dir.path());
     let client = sdk.client();
     block_on(client.deliver(vec![incoming("keep", "k1"), incoming("wipe", "w1")])).unwrap();
-    let results = block_on(client.delete_conversation_list(vec![c("keep"), c("ghost")], false)).unwrap();
+    let results =
+        block_on(client.delete_conversation_list(vec![c("keep"), c("ghost"), c("keep")], false)).unwrap();
     assert_eq!(results[0].1, Ok(()));
     assert_eq!(results[1].1.as_ref().unwrap_err().code, ErrCode::InvalidConversation.value());
+    assert_eq!(results[2].1, Ok(()), "a repeated ID is answered as its first time");
     block_on(client.delete_conversation_list(vec![c("wipe")], true)).unwrap();
     assert!(block_on(client.conversation_list()).unwrap().is_empty());
     assert_eq!(block_on(client.total_unread()).unwrap(), 0);

@@ -138,11 +138,17 @@ impl ConvActor {
                 self.answer_now(done, Ok(ConvPage { list, next_seq, finished }));
             }
             Command::DeleteList { keys, clear_messages, done } => {
+                // An ID repeated in the array is answered as its first time (as the other batch
+                // calls do): it was deleted, not missing.
+                let mut deleted = std::collections::HashSet::new();
                 let results = keys
                     .into_iter()
                     .map(|key| {
-                        let done =
-                            if clear_messages { state.purge(&key).is_some() } else { state.hide(&key) };
+                        let done = deleted.contains(&key)
+                            || if clear_messages { state.purge(&key).is_some() } else { state.hide(&key) };
+                        if done {
+                            deleted.insert(key.clone());
+                        }
                         let result = if done { Ok(()) } else { Err(missing(&key)) };
                         (key, result)
                     })
