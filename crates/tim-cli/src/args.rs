@@ -43,7 +43,7 @@ pub enum Command {
         fix: bool,
     },
     /// Replace a damaged store (one whose login fails) by a new one made of what still reads;
-    /// the damaged file is kept aside as `<file>.damaged-<unix seconds>`.
+    /// the damaged file is kept aside as `<file>.damaged-<unix seconds>` (or `...-<n>` if taken).
     Salvage,
     /// Fill the data folder with a few conversations and drafts (user `demo` unless --user) and
     /// print the list.
