@@ -30,9 +30,19 @@ enum Repr {
 }
 
 impl ConvKey {
-    /// Validates and builds a key: the type must be C2C or group, the ID non-empty and at most
-    /// [`MAX_ID_BYTES`] long.
+    /// Validates and builds a key: the type must be C2C or group, the ID non-empty, at most
+    /// [`MAX_ID_BYTES`] long and free of NUL.
     pub fn new(conv_type: ConvType, conv_id: impl AsRef<str>) -> Result<Self, CallError> {
+        let conv_id = conv_id.as_ref();
+        check_id("conversation ID", conv_id)?;
+        Self::stored(conv_type, conv_id)
+    }
+
+    /// Builds a key read back from the store, checked as every build has checked them (C2C or
+    /// group, non-empty, at most [`MAX_ID_BYTES`]) but not for NUL: builds before the NUL check
+    /// accepted such IDs from JSON, and their conversations must still load (a record that does
+    /// not load fails every later login).
+    pub(crate) fn stored(conv_type: ConvType, conv_id: &str) -> Result<Self, CallError> {
         let group = match conv_type {
             ConvType::C2C => false,
             ConvType::Group => true,
@@ -43,8 +53,7 @@ impl ConvKey {
                 )));
             }
         };
-        let conv_id = conv_id.as_ref();
-        check_id("conversation ID", conv_id)?;
+        check_id_length("conversation ID", conv_id)?;
         let repr = match u8::try_from(conv_id.len()) {
             Ok(len) if usize::from(len) <= INLINE_ID_BYTES => {
                 let mut bytes = [0; INLINE_ID_BYTES];
@@ -154,8 +163,20 @@ impl fmt::Display for ConvKey {
     }
 }
 
-/// Checks an ID: non-empty and at most [`MAX_ID_BYTES`] bytes.
+/// Checks an ID given by a caller: non-empty, at most [`MAX_ID_BYTES`] bytes, and without NUL.
+/// Why no NUL: the C calls take IDs as NUL-terminated strings, so a conversation (or sender)
+/// whose ID came with a NUL in JSON could never be named again from C (`TIMConvDelete` would
+/// get the ID cut at the NUL), and apps' C strings of it would be cut in the same place.
 pub fn check_id(what: &str, id: &str) -> Result<(), CallError> {
+    check_id_length(what, id)?;
+    if id.contains('\0') {
+        return Err(CallError::param(format!("{what} contains NUL")));
+    }
+    Ok(())
+}
+
+/// The checks every build has made of an ID: non-empty and at most [`MAX_ID_BYTES`] bytes.
+fn check_id_length(what: &str, id: &str) -> Result<(), CallError> {
     if id.is_empty() {
         return Err(CallError::param(format!("{what} is empty")));
     }
@@ -180,6 +201,10 @@ mod tests {
         assert!(ConvKey::group("g".repeat(MAX_ID_BYTES + 1)).is_err());
         assert!(ConvKey::new(ConvType::Invalid, "x").is_err());
         assert!(ConvKey::new(ConvType::System, "x").is_err());
+        assert!(ConvKey::c2c("a\0b").is_err());
+        assert!(ConvKey::from_conversation_id("group_a\0").is_err());
+        assert_eq!(ConvKey::stored(ConvType::C2C, "a\0b").unwrap().id(), "a\0b");
+        assert!(ConvKey::stored(ConvType::C2C, "").is_err());
         assert_eq!(ConvKey::group("g1").unwrap().to_string(), "group_g1");
     }
 

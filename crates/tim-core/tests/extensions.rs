@@ -215,6 +215,10 @@ fn custom_data_marks_and_groups_with_their_limits() {
     let empty = block_on(client.group_op(GroupOp::Create("g1".into(), vec![]))).unwrap_err();
     assert!(matches!(empty, Error::Rejected(CallError::Param(_))), "{empty:?}");
     block_on(client.group_op(GroupOp::Create("g1".into(), vec![c("c0"), c("c1")]))).unwrap();
+    let nul = block_on(client.group_op(GroupOp::Create("g\0x".into(), vec![c("c0")]))).unwrap_err();
+    assert_eq!(nul.code(), ErrCode::InvalidParameters.value());
+    let nul = block_on(client.group_op(GroupOp::Rename("g1".into(), "g\0".into()))).unwrap_err();
+    assert_eq!(nul.code(), ErrCode::InvalidParameters.value());
     let long = block_on(client.group_op(GroupOp::Create("n".repeat(33), vec![c("c0")]))).unwrap_err();
     assert_eq!(long.code(), ErrCode::SvrConvConvGroupNameExceedLength.value());
     let missing = block_on(client.group_op(GroupOp::Add("nope".into(), vec![c("c0")]))).unwrap_err();

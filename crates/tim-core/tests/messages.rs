@@ -452,6 +452,26 @@ fn an_own_message_from_another_device_must_name_its_peer() {
 }
 
 #[test]
+fn an_id_with_nul_is_refused_and_stores_nothing() {
+    // A conversation named with a NUL could never be named again through the C calls, whose
+    // IDs are NUL-terminated strings.
+    let dir = tempfile::tempdir().unwrap();
+    let sdk = start(dir.path(), "me");
+    let client = sdk.client();
+    for msg in [
+        from("b\0b", ConvType::C2C, None, "hi", "n1"),
+        from("ann", ConvType::Group, Some("g\0"), "hi", "n2"),
+        from("me", ConvType::C2C, Some("\0"), "hi", "n3"),
+    ] {
+        let error =
+            block_on(client.deliver(vec![msg, from("carol", ConvType::C2C, None, "ok", "n4")])).unwrap_err();
+        assert!(matches!(error, tim_core::Error::Rejected(tim_core::CallError::Param(_))), "{error:?}");
+    }
+    assert!(tim_core::ConvKey::c2c("x\0y").is_err());
+    assert!(block_on(client.conversation_list()).unwrap().is_empty(), "nothing of a refused batch is stored");
+}
+
+#[test]
 fn mention_reminders_follow_the_unread_messages_whatever_order_sequences_came_in() {
     // Two group messages of the same second arrive with their sequences swapped: 11, then 10.
     let group_pair = |mention_on: u64, ids: [&str; 2]| {

@@ -68,6 +68,11 @@ impl ConvState {
         if name.is_empty() {
             return Err(TimError::new(ErrCode::InvalidParameters, "a group name may not be empty"));
         }
+        // The C calls and callbacks carry group names as NUL-terminated strings: one with a NUL
+        // (possible from Rust only) could not be named from C, and C callbacks would cut it.
+        if name.contains('\0') {
+            return Err(TimError::new(ErrCode::InvalidParameters, "a group name may not contain NUL"));
+        }
         if name.len() > MAX_GROUP_NAME_BYTES {
             return Err(TimError::new(
                 ErrCode::SvrConvConvGroupNameExceedLength,
