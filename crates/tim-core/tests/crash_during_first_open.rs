@@ -86,6 +86,16 @@ fn a_creation_cut_short_under_its_own_name_does_not_stop_a_login() {
     assert!(login.is_ok(), "alice logs in: {login:?}");
     assert_eq!(listed.ok(), Some(0));
     assert!(path.exists());
+    assert_eq!(creations_left_beside(&path), 0, "the dead creation's file was removed");
+}
+
+/// How many `<file>.creating-*` files are beside the store file at `path`.
+fn creations_left_beside(path: &std::path::Path) -> usize {
+    let prefix = format!("{}.creating-", path.file_name().unwrap().to_str().unwrap());
+    std::fs::read_dir(path.parent().unwrap())
+        .unwrap()
+        .filter(|e| e.as_ref().unwrap().file_name().to_str().unwrap().starts_with(&prefix))
+        .count()
 }
 
 /// With a real SIGKILL: a child process (this test binary, run again) opens a new store and is
@@ -150,6 +160,8 @@ fn kill_during_first_opens(test: &str, empty_file_first: bool) {
                 "attempt {attempt}: a kill during the first open left a store that never opens again: {error}"
             );
         }
+        let path = user_store_path(dir.path(), "alice");
+        assert_eq!(creations_left_beside(&path), 0, "attempt {attempt}: a dead creation's file was left");
     }
     assert!(left_a_file > 0, "no kill came after the creation: the test tried nothing");
 }

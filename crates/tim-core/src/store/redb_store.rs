@@ -559,17 +559,20 @@ fn create_whole_if_missing(path: &Path, folder: &Path, made_dirs: &[PathBuf]) ->
     }
     // Another process or SDK setting the same file up (or an older build's redb, setting it up
     // in place and holding it for its whole session) has it: the store is open elsewhere.
-    match in_place.try_lock() {
-        Ok(()) => {}
+    let have_lock = match in_place.try_lock() {
+        Ok(()) => true,
         Err(std::fs::TryLockError::WouldBlock) => return Err(DatabaseError::DatabaseAlreadyOpen),
         // A file system without such locks (some network ones): redb goes on without its own
         // lock there too.
-        Err(std::fs::TryLockError::Error(_)) => {}
-    }
+        Err(std::fs::TryLockError::Error(_)) => false,
+    };
     let locked = in_place.metadata()?;
     match std::fs::metadata(path) {
         Ok(now) if now.ino() == locked.ino() && now.dev() == locked.dev() && now.len() == 0 => {}
         _ => return Ok(()),
+    }
+    if have_lock {
+        remove_cut_short_creations(path, folder);
     }
     let mut name = path.file_name().unwrap_or_default().to_owned();
     let nanos =
@@ -604,6 +607,26 @@ fn create_whole_if_missing(path: &Path, folder: &Path, made_dirs: &[PathBuf]) ->
         let _ = std::fs::remove_file(&creating);
     }
     made
+}
+
+/// Removes the `<file>.creating-*` files that creations of the store at `path` cut short by a
+/// crash left beside it (each can be as large as a new store). Called with the empty file in
+/// place locked: every creation takes that lock before it makes its file, and renames or removes
+/// it before it lets go, so any such file now is a dead creation's. Failures are ignored: the
+/// leftovers are only space, never read.
+fn remove_cut_short_creations(path: &Path, folder: &Path) {
+    let mut prefix = path.file_name().unwrap_or_default().to_owned();
+    prefix.push(".creating-");
+    let prefix = prefix.as_encoded_bytes();
+    let Ok(entries) = std::fs::read_dir(if folder.as_os_str().is_empty() { Path::new(".") } else { folder })
+    else {
+        return;
+    };
+    for entry in entries.flatten() {
+        if entry.file_name().as_encoded_bytes().starts_with(prefix) {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
 }
 
 /// The conversation groups kept in `meta`.
