@@ -48,6 +48,8 @@ pub(crate) enum Command {
         user_id: String,
         user_sig: String,
         done: Completion<()>,
+        /// Held until the actor takes the login up (calls made meanwhile are accepted).
+        queued: crate::session::QueuedLogin,
     },
     Logout {
         done: Completion<()>,

@@ -1,8 +1,8 @@
 //! The login state, readable synchronously from any thread (`TIMGetLoginStatus`,
 //! `TIMGetLoginUserID`, and the `TIM_ERR_NOTLOGIN` check every conversation call makes).
 
-use std::sync::Mutex;
-use std::sync::atomic::{AtomicBool, AtomicI32, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI32, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 
 use tim_types::LoginStatus;
 
@@ -16,6 +16,23 @@ pub struct Session {
     /// The user signature given at login: kept (for a future server transport), never verified.
     user_sig: Mutex<Option<String>>,
     stopping: AtomicBool,
+    /// Logins accepted and not yet taken up by the actor (each held by a [`QueuedLogin`]). While
+    /// one is queued, calls are accepted (they run after it, in order) and a status of "not
+    /// logged in" reads "logging in": a login accepted behind a logout would otherwise refuse
+    /// the calls made after it until the logout completed, and show "not logged in" between
+    /// the logout's end and the login's start.
+    queued_logins: AtomicUsize,
+}
+
+/// A login accepted and queued for the actor: while it lives, the session counts it (see
+/// `Session::queued_logins`). The actor drops it once its login has set the status.
+#[derive(Debug)]
+pub struct QueuedLogin(Arc<Session>);
+
+impl Drop for QueuedLogin {
+    fn drop(&mut self) {
+        self.0.queued_logins.fetch_sub(1, Ordering::AcqRel);
+    }
 }
 
 impl Default for Session {
@@ -25,14 +42,21 @@ impl Default for Session {
             user_id: Mutex::new(None),
             user_sig: Mutex::new(None),
             stopping: AtomicBool::new(false),
+            queued_logins: AtomicUsize::new(0),
         }
     }
 }
 
 impl Session {
-    /// The current login status.
+    /// The current login status; "logging in" while a login is queued and nobody is logged in.
     pub fn status(&self) -> LoginStatus {
-        LoginStatus::from_value(self.status.load(Ordering::Acquire).into()).unwrap_or(LoginStatus::UnLogined)
+        let status = LoginStatus::from_value(self.status.load(Ordering::Acquire).into())
+            .unwrap_or(LoginStatus::UnLogined);
+        if status == LoginStatus::UnLogined && self.login_queued() { LoginStatus::Logining } else { status }
+    }
+
+    fn login_queued(&self) -> bool {
+        self.queued_logins.load(Ordering::Acquire) > 0
     }
 
     /// The logged-in user, once the login completed.
@@ -45,30 +69,33 @@ impl Session {
     pub fn require_login(&self) -> Result<(), CallError> {
         match self.status() {
             LoginStatus::Logined | LoginStatus::Logining => Ok(()),
+            // A logout in progress with a login queued behind it.
+            _ if self.login_queued() => Ok(()),
             _ => Err(CallError::NotLogin),
         }
     }
 
-    /// A login was accepted (or the actor starts one): from "not logged in" the status becomes
-    /// "logging in"; a logout accepted meanwhile keeps "logging out" until it completes.
-    /// `true` if the status moved (see [`Self::login_not_queued`]).
-    pub fn begin_login(&self) -> bool {
-        self.transition(LoginStatus::UnLogined, LoginStatus::Logining)
+    /// A login is accepted: counted as queued until the actor takes it up and drops the token
+    /// (also when the command is dropped unprocessed: a call that could not be queued, a
+    /// shutdown).
+    pub fn queue_login(self: &Arc<Self>) -> QueuedLogin {
+        self.queued_logins.fetch_add(1, Ordering::AcqRel);
+        QueuedLogin(self.clone())
     }
 
-    /// A login that [`Self::begin_login`] moved to "logging in" could not be queued (the SDK shut
-    /// down): back to "not logged in", as a call refused changes nothing.
-    pub(crate) fn login_not_queued(&self) {
-        self.transition(LoginStatus::Logining, LoginStatus::UnLogined);
+    /// The actor takes a login up: from "not logged in" the status becomes "logging in"; a
+    /// logout accepted meanwhile keeps "logging out" until it completes.
+    pub(crate) fn begin_login(&self) {
+        self.transition(LoginStatus::UnLogined, LoginStatus::Logining);
     }
 
-    /// A logout was accepted: from "logged in" or "logging in" the status becomes "logging out",
-    /// in one step (of two logouts at once, one is accepted).
+    /// A logout was accepted: from "logged in" or "logging in", or with a login queued, the
+    /// status becomes "logging out", in one step (of two logouts at once, one is accepted).
     pub fn begin_logout(&self) -> Result<(), CallError> {
         let logged_in = [LoginStatus::Logined.value(), LoginStatus::Logining.value()];
         self.status
             .fetch_update(Ordering::AcqRel, Ordering::Acquire, |status| {
-                logged_in.contains(&status).then_some(LoginStatus::Logouting.value())
+                (logged_in.contains(&status) || self.login_queued()).then_some(LoginStatus::Logouting.value())
             })
             .map(drop)
             .map_err(|_| CallError::NotLogin)

@@ -125,3 +125,63 @@ fn a_logout_accepted_during_a_login_is_not_undone_by_the_login_completing() {
     assert_eq!(client.login_status(), tim_types::LoginStatus::UnLogined);
     sdk.shutdown();
 }
+
+#[test]
+fn calls_made_after_a_login_queued_behind_a_logout_are_accepted_and_run_as_the_new_user() {
+    use tim_types::LoginStatus;
+    let dir = tempfile::tempdir().unwrap();
+    let faults = faults_of("leaving");
+    let sdk = Sdk::start(SdkConfig::new(dir.path())).unwrap();
+    let client = sdk.client();
+    block_on(client.login("leaving", "")).unwrap();
+    // A write in flight: the logout, the login and the call after them all queue behind it.
+    faults.set(Fault::HoldSyncs);
+    let (tx, rx) = flume::unbounded();
+    let sent = tx.clone();
+    let old = ConvKey::c2c("old").unwrap();
+    client.create_conversation_with(old, move |r| sent.send(("old", r.map(drop))).unwrap()).unwrap();
+    faults.wait_for_held_sync();
+    let sent = tx.clone();
+    client.logout_with(move |r| sent.send(("logout", r)).unwrap()).unwrap();
+    let sent = tx.clone();
+    client.login_with("arriving", "", move |r| sent.send(("login", r)).unwrap()).unwrap();
+    assert_eq!(client.login_status(), LoginStatus::Logouting);
+    // Made after the login, so carried out after it, as calls behind any accepted login are
+    // (it was refused with "not logged in" until the logout completed).
+    let new = ConvKey::c2c("new").unwrap();
+    let accepted = client.create_conversation_with(new, move |r| tx.send(("new", r.map(drop))).unwrap());
+    let watcher = {
+        let client = client.clone();
+        std::thread::spawn(move || {
+            let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+            let mut seen = vec![client.login_status()];
+            while std::time::Instant::now() < deadline {
+                let status = client.login_status();
+                if seen.last() != Some(&status) {
+                    seen.push(status);
+                }
+                if status == LoginStatus::Logined {
+                    break;
+                }
+                std::thread::yield_now();
+            }
+            seen
+        })
+    };
+    faults.set(Fault::None);
+    accepted.expect("accepted: a login is queued ahead of it");
+    let order: Vec<_> = (0..4).map(|_| rx.recv().unwrap()).collect();
+    for (what, result) in &order {
+        assert!(result.is_ok(), "{what}: {result:?}");
+    }
+    assert_eq!(order.iter().map(|(what, _)| *what).collect::<Vec<_>>(), ["old", "logout", "login", "new"]);
+    let seen = watcher.join().unwrap();
+    assert_eq!(seen.last(), Some(&LoginStatus::Logined));
+    assert!(
+        !seen.contains(&LoginStatus::UnLogined),
+        "the status read \"not logged in\" on the way: {seen:?}"
+    );
+    let list = block_on(client.conversation_list()).unwrap();
+    assert_eq!(list.iter().map(|c| c.conv_id.as_str()).collect::<Vec<_>>(), ["new"]);
+    sdk.shutdown();
+}

@@ -25,7 +25,7 @@ use crate::dispatch::{Completion, Dispatcher};
 use crate::error::TimError;
 use crate::events::EventHub;
 use crate::ids::ConvKey;
-use crate::session::Session;
+use crate::session::{QueuedLogin, Session};
 use crate::state::{ChangeSet, ConvState, EventBatch};
 use crate::store::ops::{MsgOp, OpOutput, OpsOutcome};
 use crate::store::{
@@ -295,7 +295,9 @@ impl ConvActor {
         }
         match cmd {
             Command::Shutdown => unreachable!("handled above"),
-            Command::Login { user_id, user_sig, done } => self.login(user_id, user_sig, done, ctx),
+            Command::Login { user_id, user_sig, done, queued } => {
+                self.login(user_id, user_sig, done, queued, ctx)
+            }
             Command::Logout { done } => self.logout(done, ctx),
             Command::GetConvList { done } => match &self.user {
                 Some(user) => {
@@ -774,7 +776,14 @@ impl ConvActor {
         self.flush(ctx);
     }
 
-    fn login(&mut self, user_id: String, user_sig: String, done: Completion<()>, ctx: &mut Context<Self>) {
+    fn login(
+        &mut self,
+        user_id: String,
+        user_sig: String,
+        done: Completion<()>,
+        queued: QueuedLogin,
+        ctx: &mut Context<Self>,
+    ) {
         if let Some(user) = &self.user {
             let result = if user.user_id == user_id {
                 Ok(())
@@ -788,6 +797,8 @@ impl ConvActor {
         }
         self.store_call = true;
         self.deps.session.begin_login();
+        // Only now: the status says "logging in" on its own.
+        drop(queued);
         let (records, chunks) = flume::unbounded();
         let open = Open { data_dir: self.deps.data_dir.clone(), user_id: user_id.clone(), records };
         // `send` queues the message now; the state is built here, chunk by chunk, while the

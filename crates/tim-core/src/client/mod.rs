@@ -13,7 +13,6 @@ mod unread;
 
 pub use extensions::{ALLOWED_MARK_BITS, check_mark_bits};
 
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, RwLock};
 
 use tim_types::parse::check_writable;
@@ -140,7 +139,13 @@ impl Client {
             done.disarm();
             return Err(e);
         }
-        Ok(Command::Login { user_id: user_id.to_owned(), user_sig: user_sig.to_owned(), done })
+        Ok(Command::Login {
+            user_id: user_id.to_owned(),
+            user_sig: user_sig.to_owned(),
+            done,
+            // Before queuing: the actor may complete the login before `submit` returns.
+            queued: self.shared.session.queue_login(),
+        })
     }
 
     /// Logs in `user_id`, opening (or creating) that user's store and loading its conversations.
@@ -152,33 +157,12 @@ impl Client {
         done: impl FnOnce(Result<(), TimError>) + Send + 'static,
     ) -> Result<(), CallError> {
         let cmd = self.login_command(user_id, user_sig, self.dispatched(Box::new(done)))?;
-        // Before queuing: the actor may complete the login before `submit` returns.
-        let began = self.shared.session.begin_login();
-        self.submit(cmd).inspect_err(|_| {
-            if began {
-                self.shared.session.login_not_queued();
-            }
-        })
+        self.submit(cmd)
     }
 
     /// Logs in (async).
     pub async fn login(&self, user_id: &str, user_sig: &str) -> Result<(), Error> {
-        let cmd_for = |c| self.login_command(user_id, user_sig, c);
-        // Whether this call moved the status: only then is it put back when the login could not be
-        // queued (an atomic: the future stays `Send`).
-        let began = AtomicBool::new(false);
-        let result = self
-            .ask(|c| {
-                let cmd = cmd_for(c)?;
-                began.store(self.shared.session.begin_login(), Ordering::Relaxed);
-                Ok(cmd)
-            })
-            .await;
-        // After a successful build, only `submit` refuses (`Rejected`): the actor answers `Failed`.
-        if matches!(result, Err(Error::Rejected(_))) && began.load(Ordering::Relaxed) {
-            self.shared.session.login_not_queued();
-        }
-        result
+        self.ask(|c| self.login_command(user_id, user_sig, c)).await
     }
 
     /// Logs out after every earlier call completed, closing the user's store.
