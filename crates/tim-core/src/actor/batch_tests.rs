@@ -185,3 +185,62 @@ fn calls_made_after_a_login_queued_behind_a_logout_are_accepted_and_run_as_the_n
     assert_eq!(list.iter().map(|c| c.conv_id.as_str()).collect::<Vec<_>>(), ["new"]);
     sdk.shutdown();
 }
+
+#[test]
+fn a_logout_accepted_behind_a_queued_login_is_not_undone_by_that_login_completing() {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use tim_types::LoginStatus;
+    let dir = tempfile::tempdir().unwrap();
+    let faults = faults_of("first");
+    let sdk = Sdk::start(SdkConfig::new(dir.path())).unwrap();
+    let client = sdk.client();
+    block_on(client.login("first", "")).unwrap();
+    faults.set(Fault::HoldSyncs);
+    let (tx, rx) = flume::unbounded();
+    let sent = tx.clone();
+    client
+        .create_conversation_with(ConvKey::c2c("x").unwrap(), move |r| sent.send(r.map(drop)).unwrap())
+        .unwrap();
+    faults.wait_for_held_sync();
+    let sent = tx.clone();
+    client.logout_with(move |r| sent.send(r).unwrap()).unwrap();
+    let (status_tx, status_rx) = flume::unbounded();
+    let status_seen = client.clone();
+    client
+        .login_with("second", "", move |r| status_tx.send((r, status_seen.login_status())).unwrap())
+        .unwrap();
+    // Accepted: a login is queued ahead of it. A call after it is refused, as after any logout.
+    let sent = tx.clone();
+    let second_logout = client.logout_with(move |r| sent.send(r).unwrap());
+    let after = client.create_conversation_with(ConvKey::c2c("y").unwrap(), |_| {});
+    let stop = Arc::new(AtomicBool::new(false));
+    let watcher = {
+        let (client, stop) = (client.clone(), stop.clone());
+        std::thread::spawn(move || {
+            let mut seen = vec![client.login_status()];
+            while !stop.load(Ordering::Acquire) {
+                let status = client.login_status();
+                if seen.last() != Some(&status) {
+                    seen.push(status);
+                }
+                std::thread::yield_now();
+            }
+            seen
+        })
+    };
+    faults.set(Fault::None);
+    second_logout.expect("accepted: a login is queued ahead of it");
+    assert!(after.is_err(), "a call after the accepted logout is refused");
+    let (login, status_at_login) = status_rx.recv().unwrap();
+    login.unwrap();
+    assert_eq!(status_at_login, LoginStatus::Logouting, "the logout accepted after the login still runs");
+    for _ in 0..3 {
+        rx.recv().unwrap().unwrap();
+    }
+    stop.store(true, Ordering::Release);
+    let seen = watcher.join().unwrap();
+    assert!(!seen.contains(&LoginStatus::Logined), "read \"logged in\" with a logout pending: {seen:?}");
+    assert_eq!(client.login_status(), LoginStatus::UnLogined);
+    sdk.shutdown();
+}

@@ -25,7 +25,7 @@ use crate::dispatch::{Completion, Dispatcher};
 use crate::error::TimError;
 use crate::events::EventHub;
 use crate::ids::ConvKey;
-use crate::session::{QueuedLogin, Session};
+use crate::session::{PendingLogout, QueuedLogin, Session};
 use crate::state::{ChangeSet, ConvState, EventBatch};
 use crate::store::ops::{MsgOp, OpOutput, OpsOutcome};
 use crate::store::{
@@ -298,7 +298,7 @@ impl ConvActor {
             Command::Login { user_id, user_sig, done, queued } => {
                 self.login(user_id, user_sig, done, queued, ctx)
             }
-            Command::Logout { done } => self.logout(done, ctx),
+            Command::Logout { done, pending } => self.logout(done, pending, ctx),
             Command::GetConvList { done } => match &self.user {
                 Some(user) => {
                     let list = user.state.list(&user.user_id);
@@ -857,8 +857,9 @@ impl ConvActor {
         }
     }
 
-    fn logout(&mut self, done: Completion<()>, ctx: &mut Context<Self>) {
+    fn logout(&mut self, done: Completion<()>, pending: PendingLogout, ctx: &mut Context<Self>) {
         if self.user.is_none() {
+            drop(pending);
             self.deps.session.logout_found_nobody();
             return self.answer_now(done, Err(Self::not_logged_in()));
         }
@@ -871,6 +872,7 @@ impl ConvActor {
             .map(move |_, actor, ctx| {
                 actor.leave_transport();
                 actor.user = None;
+                drop(pending);
                 actor.deps.session.logged_out();
                 done.complete(Ok(()));
                 actor.end_store_call();

@@ -171,8 +171,8 @@ impl Client {
         done: impl FnOnce(Result<(), TimError>) + Send + 'static,
     ) -> Result<(), CallError> {
         self.require_login()?;
-        self.shared.session.begin_logout()?;
-        self.submit(Command::Logout { done: self.dispatched(Box::new(done)) })
+        let pending = self.shared.session.begin_logout()?;
+        self.submit(Command::Logout { done: self.dispatched(Box::new(done)), pending })
     }
 
     /// Logs out (async).
@@ -182,8 +182,8 @@ impl Client {
                 done.disarm();
                 return Err(e);
             }
-            self.shared.session.begin_logout()?;
-            Ok(Command::Logout { done })
+            let pending = self.shared.session.begin_logout()?;
+            Ok(Command::Logout { done, pending })
         })
         .await
     }
