@@ -2,6 +2,8 @@
 //! does. redb checks a damaged file with assertions in places (a debug build panics where a
 //! release build returns `Corrupted`); a panic on the store thread once ended the SDK.
 
+mod common;
+
 use tim_core::store::user_store_path;
 use tim_core::{ConvKey, Error, Sdk, SdkConfig, block_on};
 use tim_types::{Draft, Elem, ErrCode, Message};
@@ -14,17 +16,9 @@ fn draft(n: usize) -> Draft {
     }
 }
 
-/// Flips 100 bytes in every 4 KiB page past the first 20,000 bytes (the file's header and
-/// first pages are left, so that it still opens as a redb file).
+/// Damages every page of the file but its header and first pages.
 fn damage(path: &std::path::Path) {
-    let mut bytes = std::fs::read(path).unwrap();
-    let len = bytes.len();
-    for page in (20_000..len.saturating_sub(4096)).step_by(4096) {
-        for byte in &mut bytes[page + 100..page + 200] {
-            *byte ^= 0x5A;
-        }
-    }
-    std::fs::write(path, bytes).unwrap();
+    common::damage_pages(path, 1);
 }
 
 #[test]

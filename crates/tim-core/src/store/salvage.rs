@@ -518,15 +518,20 @@ fn each_row<K, V, O>(
     O: Ord + Clone,
 {
     let mut last: Option<O> = None;
+    // Rows past `last` whose key does not read: the backward pass may meet them again, and
+    // cannot tell them from others whose key does not read, so they are counted once it is
+    // known whether it did (see below).
+    let mut unread_keys_past_last = 0;
     let broke = match caught(|| table.iter()) {
         Ok(Ok(mut rows)) => loop {
             match caught(|| rows.next()) {
                 Ok(None) => break None,
                 Ok(Some(Ok((k, v)))) => {
                     let Ok(key) = caught(|| owned(k.value())) else {
-                        lost(report);
+                        unread_keys_past_last += 1;
                         continue;
                     };
+                    (0..std::mem::take(&mut unread_keys_past_last)).for_each(|_| lost(report));
                     last = Some(key.clone());
                     match caught(|| v.value()) {
                         Ok(value) => each(key, value, report),
@@ -540,10 +545,14 @@ fn each_row<K, V, O>(
         Ok(Err(e)) => Some(e.to_string()),
         Err(panicked) => Some(panicked),
     };
-    let Some(broke) = broke else { return };
+    let Some(broke) = broke else {
+        (0..unread_keys_past_last).for_each(|_| lost(report));
+        return;
+    };
     // The rows past the damage, read from the end back, are given in key order too.
     let mut tail = Vec::new();
     let mut again = None;
+    let mut unread_keys_from_the_end = 0;
     if let Ok(Ok(rows)) = caught(|| table.iter()) {
         let mut rows = rows.rev();
         loop {
@@ -551,7 +560,7 @@ fn each_row<K, V, O>(
                 Ok(None) => break,
                 Ok(Some(Ok((k, v)))) => {
                     let Ok(key) = caught(|| owned(k.value())) else {
-                        lost(report);
+                        unread_keys_from_the_end += 1;
                         continue;
                     };
                     if last.as_ref().is_some_and(|last| key <= *last) {
@@ -572,7 +581,17 @@ fn each_row<K, V, O>(
                 }
             }
         }
+    } else {
+        again = Some("the table does not read from the end".into());
     }
+    // Read back all the way to `last` (or the start): it met every row the forward pass lost
+    // past `last`. Stopped by damage too: the two passes met different rows.
+    let lost_keys = if again.is_none() {
+        unread_keys_from_the_end
+    } else {
+        unread_keys_past_last + unread_keys_from_the_end
+    };
+    (0..lost_keys).for_each(|_| lost(report));
     let read_back = tail.len();
     for (key, value) in tail.into_iter().rev() {
         each(key, V::from_bytes(&value), report);
