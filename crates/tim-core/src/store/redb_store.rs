@@ -191,10 +191,16 @@ impl Store {
         #[cfg(test)]
         let opened = match faulty {
             Some(backend) => builder.create_with_backend(backend),
-            None => create_whole_if_missing(&path, folder, &made_dirs).and_then(|()| builder.create(&path)),
+            None => {
+                drop_cached_pages_if_unclean(&path);
+                create_whole_if_missing(&path, folder, &made_dirs).and_then(|()| builder.create(&path))
+            }
         };
         #[cfg(not(test))]
-        let opened = create_whole_if_missing(&path, folder, &made_dirs).and_then(|()| builder.create(&path));
+        let opened = {
+            drop_cached_pages_if_unclean(&path);
+            create_whole_if_missing(&path, folder, &made_dirs).and_then(|()| builder.create(&path))
+        };
         let db = match opened {
             Ok(db) => db,
             Err(DatabaseError::DatabaseAlreadyOpen) => return Err(StoreError::AlreadyOpen(path)),
@@ -584,10 +590,15 @@ fn create_whole_if_missing(path: &Path, folder: &Path, made_dirs: &[PathBuf]) ->
         Ok(_) => {}
         // A folder that takes no new name (its permissions, a read-only mount): set up in place
         // by redb, as before, rather than refused.
+        // So does one whose file system has no inode (or quota) left for a second name, which
+        // left the empty file in place failing every later login: redb sets that file up.
         Err(e)
             if matches!(
                 e.kind(),
-                std::io::ErrorKind::PermissionDenied | std::io::ErrorKind::ReadOnlyFilesystem
+                std::io::ErrorKind::PermissionDenied
+                    | std::io::ErrorKind::ReadOnlyFilesystem
+                    | std::io::ErrorKind::StorageFull
+                    | std::io::ErrorKind::QuotaExceeded
             ) =>
         {
             return Ok(());
@@ -629,6 +640,43 @@ fn remove_cut_short_creations(path: &Path, folder: &Path) {
     }
 }
 
+/// redb's file header starts with its magic number, then its "god byte", in which this bit says
+/// the file was not closed cleanly (it is set while a writer has the file open, and cleared by a
+/// clean close). `unclean_flag_is_where_this_build_looks` checks both against the redb in use.
+const REDB_MAGIC: [u8; 9] = [b'r', b'e', b'd', b'b', 0x1A, 0x0A, 0xA9, 0x0D, 0x0A];
+const REDB_RECOVERY_REQUIRED: u8 = 2;
+
+/// Whether the redb file at `path` was left without a clean close (a crash, a failed write, or a
+/// writer that has it open now); `false` for a file that is not redb's or does not read.
+pub(crate) fn left_unclean(path: &Path) -> bool {
+    use std::os::unix::fs::FileExt;
+    let mut head = [0; REDB_MAGIC.len() + 1];
+    let Ok(file) = std::fs::File::open(path) else { return false };
+    file.read_exact_at(&mut head, 0).is_ok()
+        && head[..REDB_MAGIC.len()] == REDB_MAGIC
+        && head[REDB_MAGIC.len()] & REDB_RECOVERY_REQUIRED != 0
+}
+
+/// Before a file left without a clean close is opened (and repaired), drops the kernel's cached
+/// pages of it, so that redb reads what the disk holds.
+///
+/// Why: when a write of the file fails at its flush (a full thin-provisioned disk, a device
+/// error), Linux reports the error once and keeps the pages it could not write in its cache,
+/// marked clean. A reopen (the store reopens after a failed commit; a new process after a crash)
+/// would read the failed commit from that cache, whole and with valid checksums, and redb's
+/// repair and the next commits would make durable a header pointing at pages the disk never got:
+/// a file that no later open could read once the cache was gone (a reboot, a remount). Read from
+/// the disk, the failed commit is what a crash leaves, which redb's repair rolls back. Only for
+/// an unclean file: a clean one has nothing a failed flush left, and keeps its cache (a login
+/// reads the whole file). Best effort: the advice may drop fewer pages on some systems.
+fn drop_cached_pages_if_unclean(path: &Path) {
+    if left_unclean(path)
+        && let Ok(file) = std::fs::File::open(path)
+    {
+        let _ = rustix::fs::fadvise(&file, 0, None, rustix::fs::Advice::DontNeed);
+    }
+}
+
 /// The conversation groups kept in `meta`.
 fn read_groups(meta: &impl ReadableTable<&'static str, &'static [u8]>) -> Result<Vec<String>, StoreError> {
     match meta.get(META_CONV_GROUPS)? {
@@ -663,6 +711,27 @@ pub(super) fn read_u64(bytes: &[u8]) -> u64 {
 mod tests {
     use super::*;
     use crate::store::ops::DoctorReport;
+
+    #[test]
+    fn unclean_flag_is_where_this_build_looks() {
+        // `left_unclean` reads redb's header itself: this pins the format of the redb in use.
+        let dir = tempfile::tempdir().unwrap();
+        let path = user_store_path(dir.path(), "alice");
+        let (store, _) = Store::open(dir.path(), "alice").unwrap();
+        assert!(left_unclean(&path), "open for writing: flagged as a crash would leave it");
+        drop(store);
+        assert!(!left_unclean(&path), "closed cleanly");
+        let (store, _) = Store::open(dir.path(), "alice").unwrap();
+        // As a crash leaves it: the file as it is while open, without the close.
+        let open_bytes = std::fs::read(&path).unwrap();
+        drop(store);
+        std::fs::write(&path, &open_bytes).unwrap();
+        assert!(left_unclean(&path));
+        drop_cached_pages_if_unclean(&path);
+        Store::open(dir.path(), "alice").unwrap();
+        assert!(!left_unclean(dir.path()), "not a redb file");
+        assert!(!left_unclean(&dir.path().join("missing")));
+    }
 
     #[test]
     fn a_commit_survives_reopening() {
