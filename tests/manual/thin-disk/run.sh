@@ -10,7 +10,7 @@ mount -t tmpfs -o size=80m tmpfs $B
 fallocate -l 64M $B/img
 mkfs.ext4 -q -E nodiscard $B/img
 fallocate -l 64M $B/img
-mount -o loop $B/img $M
+mount -o loop${MOUNT_OPTS:+,$MOUNT_OPTS} $B/img $M
 rm -f /tmp/fsl-go; mkfifo /tmp/fsl-go
 eval "$PROG" < /tmp/fsl-go > /tmp/fsl-out 2>&1 &
 exec 3>/tmp/fsl-go

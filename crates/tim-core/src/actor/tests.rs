@@ -175,6 +175,51 @@ fn a_failed_commit_answers_the_error_rolls_back_queues_nothing_and_recovers() {
 }
 
 #[test]
+fn on_a_thin_disk_out_of_space_failed_writes_lose_nothing_acknowledged() {
+    // A full thin-provisioned disk: writes within the file reach it, writes past its end are
+    // taken and lost at the flush, which fails. Every draft acknowledged must survive the
+    // failures around it, the reopens after them and a new login.
+    let (_dir, faults, sdk) = start_faulty("thin");
+    let client = sdk.client();
+    block_on(client.login("thin", "")).unwrap();
+    // Free pages inside the file for later commits to fill: big drafts set, then cancelled.
+    let big = "x".repeat(20_000);
+    for i in 0..60 {
+        client.set_draft_blocking(ConvKey::c2c(format!("filler{i}")).unwrap(), draft(&big)).unwrap();
+    }
+    for i in 0..60 {
+        block_on(client.delete_conversation(ConvKey::c2c(format!("filler{i}")).unwrap())).unwrap();
+    }
+    for i in 0..30 {
+        client.set_draft_blocking(ConvKey::c2c(format!("a{i}")).unwrap(), draft("acknowledged")).unwrap();
+    }
+    let path = crate::store::user_store_path(_dir.path(), "thin");
+    faults.lose_writes_past(Some(std::fs::metadata(&path).unwrap().len()));
+    let mut told = drafts(&block_on(client.conversation_list()).unwrap());
+    let (mut acknowledged, mut failed) = (0, 0);
+    for i in 0..400 {
+        let key = ConvKey::c2c(format!("b{i}")).unwrap();
+        match client.set_draft_blocking(key, draft(&format!("b{i} {big}"))) {
+            Ok(()) => acknowledged += 1,
+            Err(CallError::Failed(error)) => {
+                assert_store_failure(&error);
+                failed += 1;
+                if failed == 5 {
+                    break;
+                }
+            }
+            Err(other) => panic!("{other:?}"),
+        }
+        told = drafts(&block_on(client.conversation_list()).unwrap());
+    }
+    assert!(acknowledged > 0 && failed == 5, "the test tried nothing: {acknowledged} ok, {failed} failed");
+    faults.lose_writes_past(None);
+    assert_eq!(drafts(&relogin_and_list(&client, "thin")), told, "the file holds what the callers were told");
+    assert!(block_on(client.doctor(false)).unwrap().mismatches.is_empty());
+    sdk.shutdown();
+}
+
+#[test]
 fn after_a_failed_fsync_the_file_converges_to_what_the_caller_was_told() {
     // A failed fsync leaves the outcome unknown: the data may sit in the page cache and show up
     // when the file is read again, although the call was answered with an error.

@@ -46,6 +46,10 @@ pub(crate) struct Faults {
     /// 0: off; n: the file cannot grow past n bytes (ENOSPC), whatever else is set: a disk with
     /// no free blocks, on which writes within the file still work.
     length_cap: AtomicU64,
+    /// 0: off; n: a thin disk out of space past n bytes: writes that reach past it are taken
+    /// (into this file's cache, `FaultyFile::unwritten`) and lost at the next sync, which fails
+    /// (EIO), while writes within it reach the file: what a failed writeback leaves.
+    thin_past: AtomicU64,
 }
 
 impl Faults {
@@ -56,6 +60,16 @@ impl Faults {
     /// Caps the file's length at `length` (see `length_cap`); `None` lifts the cap.
     pub fn cap_length_at(&self, length: Option<u64>) {
         self.length_cap.store(length.unwrap_or(0), Ordering::SeqCst);
+    }
+
+    /// Makes writes past `length` lost at the sync (see `thin_past`); `None` lifts it.
+    pub fn lose_writes_past(&self, length: Option<u64>) {
+        self.thin_past.store(length.unwrap_or(0), Ordering::SeqCst);
+    }
+
+    fn lost_on_a_thin_disk(&self, end: u64) -> bool {
+        let past = self.thin_past.load(Ordering::SeqCst);
+        past != 0 && end > past
     }
 
     fn grows_past_cap(&self, end: u64) -> bool {
@@ -105,7 +119,7 @@ pub(super) fn backend_for(user_id: &str, path: &Path) -> std::io::Result<Option<
     let found = FAULTS.lock().unwrap().iter().find(|(user, _)| user == user_id).map(|(_, f)| f.clone());
     let Some(faults) = found else { return Ok(None) };
     let file = File::options().read(true).write(true).create(true).truncate(false).open(path)?;
-    Ok(Some(FaultyFile { file, faults }))
+    Ok(Some(FaultyFile { file, faults, unwritten: Mutex::new(Vec::new()) }))
 }
 
 /// A file that refuses what its [`Faults`] say.
@@ -113,6 +127,10 @@ pub(super) fn backend_for(user_id: &str, path: &Path) -> std::io::Result<Option<
 pub(super) struct FaultyFile {
     file: File,
     faults: Arc<Faults>,
+    /// Writes a thin disk took but will not keep (`Faults::lose_writes_past`): read back by
+    /// this handle, as the page cache serves them, until the next sync drops them. A new handle
+    /// (a reopen) reads what the file has: the cache dropped, as the store does.
+    unwritten: Mutex<Vec<(u64, Vec<u8>)>>,
 }
 
 impl FaultyFile {
@@ -140,7 +158,16 @@ impl StorageBackend for FaultyFile {
     }
 
     fn read(&self, offset: u64, out: &mut [u8]) -> Result<(), std::io::Error> {
-        self.file.read_exact_at(out, offset)
+        self.file.read_exact_at(out, offset)?;
+        let end = offset + out.len() as u64;
+        for (at, data) in self.unwritten.lock().unwrap().iter() {
+            let (from, to) = (offset.max(*at), end.min(at + data.len() as u64));
+            if from < to {
+                out[(from - offset) as usize..(to - offset) as usize]
+                    .copy_from_slice(&data[(from - at) as usize..(to - at) as usize]);
+            }
+        }
+        Ok(())
     }
 
     fn set_len(&self, len: u64) -> Result<(), std::io::Error> {
@@ -171,6 +198,10 @@ impl StorageBackend for FaultyFile {
             return Err(std::io::Error::from_raw_os_error(5));
         }
         self.check(self.faults.refuses_syncs())?;
+        let lost = std::mem::take(&mut *self.unwritten.lock().unwrap());
+        if !lost.is_empty() {
+            return Err(std::io::Error::from_raw_os_error(5));
+        }
         self.file.sync_data()
     }
 
@@ -180,6 +211,10 @@ impl StorageBackend for FaultyFile {
         }
         self.check(self.faults.refuses_writes())?;
         self.check_length(offset + data.len() as u64)?;
+        if self.faults.lost_on_a_thin_disk(offset + data.len() as u64) {
+            self.unwritten.lock().unwrap().push((offset, data.to_vec()));
+            return Ok(());
+        }
         self.file.write_all_at(data, offset)
     }
 }
