@@ -815,13 +815,24 @@ impl Batch<'_, '_> {
             // Messages whose ID row a damaged file lost: listed, but no call finds them by ID
             // (a delete by ID fails, a re-import would store them twice).
             let mut without_id_row = Vec::new();
+            // Messages whose ID row names another position (a damaged file): found by ID, the
+            // other message (or none) would be deleted or taken for it.
+            let mut id_row_elsewhere = Vec::new();
             let tables = &self.tables;
             tables.scan_all_or_unreadable(
                 &key,
                 |rec| {
                     report.messages += 1;
-                    if !rec.msg_id().is_empty() && matches!(tables.find_id(rec.msg_id()), Ok(None)) {
-                        without_id_row.push((rec.msg_id().to_owned(), rec.pos));
+                    if !rec.msg_id().is_empty() {
+                        match tables.find_id(rec.msg_id()) {
+                            Ok(None) => without_id_row.push((rec.msg_id().to_owned(), rec.pos)),
+                            Ok(Some((parts, pos)))
+                                if (parts.0, parts.1.as_str()) != conv_row(&key) || pos != rec.pos =>
+                            {
+                                id_row_elsewhere.push((rec.msg_id().to_owned(), rec.pos, parts, pos));
+                            }
+                            _ => {}
+                        }
                     }
                     if rec.counts_unread && Some(rec.pos) > conv.read_mark() {
                         unread += 1;
@@ -844,6 +855,26 @@ impl Batch<'_, '_> {
             )?;
             for (msg_id, pos) in without_id_row {
                 report.mismatches.push(format!("{key}@{}/{}: no ID row for {msg_id:?}", pos.time, pos.uid));
+                if fix {
+                    self.tables.restore_id(&msg_id, &key, pos)?;
+                    self.repaired_tables = true;
+                }
+            }
+            for (msg_id, pos, (row_type, row_id), row_pos) in id_row_elsewhere {
+                // The row is right for another message of that ID (two messages sharing an ID,
+                // which only damage makes): left, the two cannot both have it.
+                let named = recent::conv_key(row_type, &row_id).ok();
+                let other = match &named {
+                    Some(named) => self.tables.get(named, row_pos).ok().flatten(),
+                    None => None,
+                };
+                if other.is_some_and(|other| other.msg_id() == msg_id) {
+                    continue;
+                }
+                report.mismatches.push(format!(
+                    "{key}@{}/{}: the ID row for {msg_id:?} names another position ({row_type}/{row_id}@{}/{})",
+                    pos.time, pos.uid, row_pos.time, row_pos.uid
+                ));
                 if fix {
                     self.tables.restore_id(&msg_id, &key, pos)?;
                     self.repaired_tables = true;

@@ -1070,6 +1070,45 @@ mod tests {
     }
 
     #[test]
+    fn the_doctor_points_an_id_row_naming_another_message_back_at_its_own() {
+        let dir = tempfile::tempdir().unwrap();
+        let key = ConvKey::c2c("bob").unwrap();
+        {
+            let (store, _) = Store::open(dir.path(), "alice").unwrap();
+            import(&store, &key, &["m1", "m2"]).unwrap();
+            store.fold_pending_rows().unwrap();
+        }
+        // m1's row made to name m2's position, as damage could.
+        edit_file(dir.path(), |txn| {
+            let mut ids = txn.open_table(MESSAGE_IDS).unwrap();
+            let m2 = ids.get("m2").unwrap().map(|row| {
+                let (t, id, time, uid) = row.value();
+                (t, id.to_owned(), time, uid)
+            });
+            let (t, id, time, uid) = m2.unwrap();
+            ids.insert("m1", (t, id.as_str(), time, uid)).unwrap();
+        });
+        let (store, _) = Store::open(dir.path(), "alice").unwrap();
+        let (report, _) = doctor(&store, false);
+        assert_eq!(report.mismatches.len(), 1, "{report:?}");
+        assert!(report.mismatches[0].contains("the ID row for \"m1\" names another position"), "{report:?}");
+        assert_eq!(doctor(&store, true).0.mismatches.len(), 1);
+        assert!(doctor(&store, false).0.mismatches.is_empty(), "fixed");
+        // Deleting m1 by its ID deletes m1, not m2.
+        let delete = MsgOp::Delete { key: key.clone(), msg_id: "m1".into() };
+        let deleted = store.execute(vec![delete], 100, 100, false, Vec::new()).unwrap().results;
+        assert!(deleted[0].is_ok(), "{deleted:?}");
+        let find_m2 = store.execute(
+            vec![MsgOp::Delete { key: key.clone(), msg_id: "m2".into() }],
+            100,
+            100,
+            false,
+            Vec::new(),
+        );
+        assert!(find_m2.unwrap().results[0].is_ok(), "m2 was still there to delete");
+    }
+
+    #[test]
     fn the_doctor_puts_back_a_lost_id_row() {
         let dir = tempfile::tempdir().unwrap();
         let key = ConvKey::c2c("bob").unwrap();
