@@ -48,13 +48,9 @@ pub(crate) enum Command {
         user_id: String,
         user_sig: String,
         done: Completion<()>,
-        /// Held until the actor takes the login up (calls made meanwhile are accepted).
-        queued: crate::session::QueuedLogin,
     },
     Logout {
         done: Completion<()>,
-        /// Held until the logout completes (a login completing meanwhile leaves "logging out").
-        pending: crate::session::PendingLogout,
     },
     CreateConv {
         key: ConvKey,
@@ -152,7 +148,7 @@ impl Command {
     /// Forgets the completion without answering (the call was refused synchronously).
     pub(crate) fn disarm(self) {
         match self {
-            Command::Login { done, .. } | Command::Logout { done, .. } => done.disarm(),
+            Command::Login { done, .. } | Command::Logout { done } => done.disarm(),
             Command::CreateConv { done, .. } => done.disarm(),
             Command::DeleteConv { done, .. } | Command::SetDraft { done, .. } => done.disarm(),
             Command::CancelDraft { done, .. } => done.disarm(),

@@ -144,7 +144,7 @@ impl Sdk {
         for cmd in self.unread_commands.drain() {
             drop(cmd);
         }
-        shared.session.logged_out();
+        shared.session.stopped();
         // Told to stop (and listed as finishing) before the store is said to be closed: a new
         // instance started inside its last callbacks then waits for them (`dispatch.rs`).
         let stopping = self.callback_thread.take().map(CallbackThread::begin_stop);

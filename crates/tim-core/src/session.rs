@@ -1,8 +1,14 @@
 //! The login state, readable synchronously from any thread (`TIMGetLoginStatus`,
 //! `TIMGetLoginUserID`, and the `TIM_ERR_NOTLOGIN` check every conversation call makes).
+//!
+//! Every decision about logins and logouts (is this logout accepted? does a login completing
+//! now say "logged in"?) is taken under one lock, [`Lifecycle`], which also holds while a login
+//! or logout command is queued for the actor: whatever another thread then reads says what a
+//! call it queues next will run after. Its outcome is published in two atomics, so that the
+//! status and the check every call makes stay a single load.
 
-use std::sync::atomic::{AtomicBool, AtomicI32, AtomicU8, AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::atomic::{AtomicBool, AtomicI32, Ordering};
+use std::sync::{Mutex, MutexGuard};
 
 use tim_types::LoginStatus;
 
@@ -11,49 +17,72 @@ use crate::error::CallError;
 /// Login state shared by the client handles and the conversation actor.
 #[derive(Debug)]
 pub struct Session {
+    /// The status as reported ([`Lifecycle::reported`]), published under `lifecycle`.
     status: AtomicI32,
+    /// Whether a conversation call made now is accepted ([`Lifecycle::accepts_calls`]),
+    /// published under `lifecycle`.
+    accepting: AtomicBool,
+    lifecycle: Mutex<Lifecycle>,
     user_id: Mutex<Option<String>>,
     /// The user signature given at login: kept (for a future server transport), never verified.
     user_sig: Mutex<Option<String>>,
     stopping: AtomicBool,
-    /// Logins accepted and not yet taken up by the actor (each held by a [`QueuedLogin`]). While
-    /// one is queued, calls are accepted (they run after it, in order) and a status of "not
-    /// logged in" reads "logging in": a login accepted behind a logout would otherwise refuse
-    /// the calls made after it until the logout completed, and show "not logged in" between
-    /// the logout's end and the login's start.
-    queued_logins: AtomicUsize,
-    /// Logouts accepted and not yet completed (each held by a [`PendingLogout`]): a login that
-    /// completes while one is pending (accepted after the login) leaves "logging out".
-    pending_logouts: AtomicUsize,
-    /// Which of login and logout was accepted last ([`LAST_LOGIN`], [`LAST_LOGOUT`]). While
-    /// either is queued or pending, it says whether a call made now runs logged in (after a
-    /// login) or not (after a logout): the status alone cannot say, as it reads the state of
-    /// the operation running now, not of the last one accepted.
-    last_accepted: AtomicU8,
 }
 
-const LAST_LOGIN: u8 = 1;
-const LAST_LOGOUT: u8 = 2;
+/// Logins and logouts accepted and not yet carried out, and what the actor has done so far.
+#[derive(Debug, Default)]
+struct Lifecycle {
+    /// What the actor has done: logged in, logging in, logging out, or not logged in.
+    status: Status,
+    /// Logins queued and not yet taken up by the actor. While one is, "not logged in" reads
+    /// "logging in": a login accepted behind a logout would otherwise show "not logged in"
+    /// between the logout's end and the login's start.
+    queued_logins: usize,
+    /// Logouts accepted and not yet completed. A login completing while one is pending (one
+    /// accepted after it: the actor carries them out in order) leaves "logging out".
+    pending_logouts: usize,
+    /// Which of login and logout was accepted last: while either is queued or pending, a call
+    /// made now runs after it, so it is accepted iff that was a login. (The status cannot say:
+    /// it is the state of the operation running now, not of the last one accepted.)
+    last_accepted: Option<Accepted>,
+}
 
-/// A login accepted and queued for the actor: while it lives, the session counts it (see
-/// `Session::queued_logins`). The actor drops it once its login has set the status.
-#[derive(Debug)]
-pub struct QueuedLogin(Arc<Session>);
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+enum Status {
+    #[default]
+    UnLogined,
+    Logining,
+    Logined,
+    Logouting,
+}
 
-impl Drop for QueuedLogin {
-    fn drop(&mut self) {
-        self.0.queued_logins.fetch_sub(1, Ordering::AcqRel);
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Accepted {
+    Login,
+    Logout,
+}
+
+impl Lifecycle {
+    fn reported(&self) -> LoginStatus {
+        match self.status {
+            Status::UnLogined if self.queued_logins > 0 => LoginStatus::Logining,
+            Status::UnLogined => LoginStatus::UnLogined,
+            Status::Logining => LoginStatus::Logining,
+            Status::Logined => LoginStatus::Logined,
+            Status::Logouting => LoginStatus::Logouting,
+        }
     }
-}
 
-/// A logout accepted and not yet completed (see `Session::pending_logouts`). The actor drops it
-/// when the logout has closed the store, before the status says "not logged in".
-#[derive(Debug)]
-pub struct PendingLogout(Arc<Session>);
+    fn pending(&self) -> bool {
+        self.queued_logins > 0 || self.pending_logouts > 0
+    }
 
-impl Drop for PendingLogout {
-    fn drop(&mut self) {
-        self.0.pending_logouts.fetch_sub(1, Ordering::AcqRel);
+    fn accepts_calls(&self) -> bool {
+        if self.pending() {
+            self.last_accepted == Some(Accepted::Login)
+        } else {
+            matches!(self.status, Status::Logined | Status::Logining)
+        }
     }
 }
 
@@ -61,12 +90,11 @@ impl Default for Session {
     fn default() -> Self {
         Session {
             status: AtomicI32::new(LoginStatus::UnLogined.value()),
+            accepting: AtomicBool::new(false),
+            lifecycle: Mutex::new(Lifecycle::default()),
             user_id: Mutex::new(None),
             user_sig: Mutex::new(None),
             stopping: AtomicBool::new(false),
-            queued_logins: AtomicUsize::new(0),
-            pending_logouts: AtomicUsize::new(0),
-            last_accepted: AtomicU8::new(0),
         }
     }
 }
@@ -74,18 +102,7 @@ impl Default for Session {
 impl Session {
     /// The current login status; "logging in" while a login is queued and nobody is logged in.
     pub fn status(&self) -> LoginStatus {
-        let status = LoginStatus::from_value(self.status.load(Ordering::Acquire).into())
-            .unwrap_or(LoginStatus::UnLogined);
-        if status == LoginStatus::UnLogined && self.login_queued() { LoginStatus::Logining } else { status }
-    }
-
-    fn login_queued(&self) -> bool {
-        self.queued_logins.load(Ordering::Acquire) > 0
-    }
-
-    /// A login not yet taken up or a logout not yet completed.
-    fn lifecycle_pending(&self) -> bool {
-        self.login_queued() || self.pending_logouts.load(Ordering::Acquire) > 0
+        LoginStatus::from_value(self.status.load(Ordering::Acquire).into()).unwrap_or(LoginStatus::UnLogined)
     }
 
     /// The logged-in user, once the login completed.
@@ -93,104 +110,116 @@ impl Session {
         self.user_id.lock().unwrap_or_else(|e| e.into_inner()).clone()
     }
 
-    /// Conversation calls are accepted while logged in or while a login is queued ahead of them
-    /// (they are carried out after it, in order).
+    /// Conversation calls are accepted while logged in or logging in, and while a login is the
+    /// last of the logins and logouts accepted and not yet carried out (they run after it).
     pub fn require_login(&self) -> Result<(), CallError> {
-        if self.lifecycle_pending() {
-            // The call runs after the last login or logout accepted.
-            return match self.last_accepted.load(Ordering::Acquire) {
-                LAST_LOGIN => Ok(()),
-                _ => Err(CallError::NotLogin),
-            };
-        }
-        match self.status() {
-            LoginStatus::Logined | LoginStatus::Logining => Ok(()),
-            _ => Err(CallError::NotLogin),
-        }
+        if self.accepting.load(Ordering::Acquire) { Ok(()) } else { Err(CallError::NotLogin) }
     }
 
-    /// A login is accepted: counted as queued until the actor takes it up and drops the token
-    /// (also when the command is dropped unprocessed: a call that could not be queued, a
-    /// shutdown).
-    pub fn queue_login(self: &Arc<Self>) -> QueuedLogin {
-        self.queued_logins.fetch_add(1, Ordering::AcqRel);
-        self.last_accepted.store(LAST_LOGIN, Ordering::Release);
-        QueuedLogin(self.clone())
+    fn lock(&self) -> MutexGuard<'_, Lifecycle> {
+        self.lifecycle.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// The actor takes a login up: from "not logged in" the status becomes "logging in"; a
-    /// logout accepted meanwhile keeps "logging out" until it completes.
-    pub(crate) fn begin_login(&self) {
-        self.transition(LoginStatus::UnLogined, LoginStatus::Logining);
+    /// Changes the lifecycle and publishes the outcome, under the lock.
+    fn change<R>(&self, change: impl FnOnce(&mut Lifecycle) -> R) -> R {
+        let mut lifecycle = self.lock();
+        let result = change(&mut lifecycle);
+        self.status.store(lifecycle.reported().value(), Ordering::Release);
+        self.accepting.store(lifecycle.accepts_calls(), Ordering::Release);
+        result
     }
 
-    /// A logout was accepted: from "logged in" or "logging in", or with a login accepted last
-    /// and still queued or behind a pending logout, the status becomes "logging out", in one step
-    /// (of two logouts at once, one is accepted). The token goes with the logout command.
-    pub fn begin_logout(self: &Arc<Self>) -> Result<PendingLogout, CallError> {
-        // Counted first, so that a call racing with this one sees a lifecycle operation pending
-        // as soon as the last one accepted may say "logout".
-        self.pending_logouts.fetch_add(1, Ordering::AcqRel);
-        let pending = PendingLogout(self.clone());
-        if self.lifecycle_pending_besides_one_logout() {
-            self.last_accepted
-                .compare_exchange(LAST_LOGIN, LAST_LOGOUT, Ordering::AcqRel, Ordering::Acquire)
-                .map_err(|_| CallError::NotLogin)?;
-            self.set_status(LoginStatus::Logouting);
-        } else {
-            let logged_in = [LoginStatus::Logined.value(), LoginStatus::Logining.value()];
-            self.status
-                .fetch_update(Ordering::AcqRel, Ordering::Acquire, |status| {
-                    logged_in.contains(&status).then_some(LoginStatus::Logouting.value())
-                })
-                .map_err(|_| CallError::NotLogin)?;
-            self.last_accepted.store(LAST_LOGOUT, Ordering::Release);
-        }
-        Ok(pending)
+    /// Accepts a login: `queue` sends its command to the actor, under the lock, so that a call
+    /// another thread makes once it sees the login accepted is queued behind it.
+    pub(crate) fn accept_login(
+        &self,
+        queue: impl FnOnce() -> Result<(), CallError>,
+    ) -> Result<(), CallError> {
+        self.change(|lifecycle| {
+            queue()?;
+            lifecycle.queued_logins += 1;
+            lifecycle.last_accepted = Some(Accepted::Login);
+            Ok(())
+        })
     }
 
-    /// [`Self::lifecycle_pending`], not counting the logout [`Self::begin_logout`] counted.
-    fn lifecycle_pending_besides_one_logout(&self) -> bool {
-        self.login_queued() || self.pending_logouts.load(Ordering::Acquire) > 1
+    /// Accepts a logout if someone is logged in or logging in, or a login is the last operation
+    /// accepted (of two logouts at once, one is): `queue` sends its command to the actor under
+    /// the lock. The status becomes "logging out".
+    pub(crate) fn accept_logout(
+        &self,
+        queue: impl FnOnce() -> Result<(), CallError>,
+    ) -> Result<(), CallError> {
+        self.change(|lifecycle| {
+            if !lifecycle.accepts_calls() {
+                return Err(CallError::NotLogin);
+            }
+            queue()?;
+            lifecycle.pending_logouts += 1;
+            lifecycle.last_accepted = Some(Accepted::Logout);
+            lifecycle.status = Status::Logouting;
+            Ok(())
+        })
     }
 
-    /// A logout found nobody logged in (the login before it failed): a status left at "logging
-    /// out" goes back to "not logged in".
-    pub(crate) fn logout_found_nobody(&self) {
-        self.transition(LoginStatus::Logouting, LoginStatus::UnLogined);
+    /// The actor takes a queued login up (whether it opens a store or answers at once): from
+    /// "not logged in" the status becomes "logging in"; a logout accepted meanwhile keeps
+    /// "logging out" until it completes.
+    pub(crate) fn take_up_login(&self) {
+        self.change(|lifecycle| {
+            lifecycle.queued_logins = lifecycle.queued_logins.saturating_sub(1);
+            if lifecycle.status == Status::UnLogined {
+                lifecycle.status = Status::Logining;
+            }
+        });
     }
 
-    /// Moves the status from `from` to `to`, only if it is `from` (one atomic step).
-    fn transition(&self, from: LoginStatus, to: LoginStatus) -> bool {
-        self.status.compare_exchange(from.value(), to.value(), Ordering::AcqRel, Ordering::Acquire).is_ok()
+    /// A login completed. A logout accepted after it (while it was queued or ran) keeps, or
+    /// makes, the status "logging out".
+    pub(crate) fn logged_in(&self, user_id: &str, user_sig: &str) {
+        *self.user_id.lock().unwrap_or_else(|e| e.into_inner()) = Some(user_id.to_owned());
+        *self.user_sig.lock().unwrap_or_else(|e| e.into_inner()) = Some(user_sig.to_owned());
+        self.change(|lifecycle| {
+            lifecycle.status =
+                if lifecycle.pending_logouts > 0 { Status::Logouting } else { Status::Logined };
+        });
     }
 
-    pub(crate) fn set_status(&self, status: LoginStatus) {
-        self.status.store(status.value(), Ordering::Release);
+    /// A login failed: "not logged in", unless a logout accepted after it is still to run.
+    pub(crate) fn login_failed(&self) {
+        self.change(|lifecycle| {
+            if lifecycle.status == Status::Logining {
+                lifecycle.status = Status::UnLogined;
+            }
+        });
+    }
+
+    /// The actor starts a logout.
+    pub(crate) fn logging_out(&self) {
+        self.change(|lifecycle| lifecycle.status = Status::Logouting);
+    }
+
+    /// A logout completed, or found nobody logged in (the login before it failed).
+    pub(crate) fn logged_out(&self) {
+        *self.user_id.lock().unwrap_or_else(|e| e.into_inner()) = None;
+        *self.user_sig.lock().unwrap_or_else(|e| e.into_inner()) = None;
+        self.change(|lifecycle| {
+            lifecycle.pending_logouts = lifecycle.pending_logouts.saturating_sub(1);
+            lifecycle.status = Status::UnLogined;
+        });
+    }
+
+    /// The SDK stopped: nobody logged in, and nothing queued (commands the actor never read
+    /// were dropped).
+    pub(crate) fn stopped(&self) {
+        *self.user_id.lock().unwrap_or_else(|e| e.into_inner()) = None;
+        *self.user_sig.lock().unwrap_or_else(|e| e.into_inner()) = None;
+        self.change(|lifecycle| *lifecycle = Lifecycle::default());
     }
 
     /// The user signature of the current login.
     pub fn user_sig(&self) -> Option<String> {
         self.user_sig.lock().unwrap_or_else(|e| e.into_inner()).clone()
-    }
-
-    /// A login completed. A logout accepted after it (while it was queued or ran) keeps, or
-    /// makes, the status "logging out": the status had gone back to "not logged in" if that
-    /// logout was accepted behind another logout.
-    pub(crate) fn logged_in(&self, user_id: &str, user_sig: &str) {
-        *self.user_id.lock().unwrap_or_else(|e| e.into_inner()) = Some(user_id.to_owned());
-        *self.user_sig.lock().unwrap_or_else(|e| e.into_inner()) = Some(user_sig.to_owned());
-        if self.pending_logouts.load(Ordering::Acquire) > 0 {
-            self.set_status(LoginStatus::Logouting);
-        } else {
-            self.transition(LoginStatus::Logining, LoginStatus::Logined);
-        }
-    }
-
-    pub(crate) fn logged_out(&self) {
-        *self.user_id.lock().unwrap_or_else(|e| e.into_inner()) = None;
-        *self.user_sig.lock().unwrap_or_else(|e| e.into_inner()) = None;
-        self.set_status(LoginStatus::UnLogined);
     }
 
     pub(crate) fn begin_stop(&self) {
@@ -199,5 +228,111 @@ impl Session {
 
     pub(crate) fn is_stopping(&self) -> bool {
         self.stopping.load(Ordering::Acquire)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Two threads run `a` and `b` on a fresh session each round, as close together as they
+    /// can; returns, per round, whether each returned `true`.
+    fn race(
+        rounds: usize,
+        fresh: impl Fn() -> Session + Sync,
+        a: impl Fn(&Session) -> bool + Sync,
+        b: impl Fn(&Session) -> bool + Sync,
+    ) -> Vec<(bool, bool, Session)> {
+        (0..rounds)
+            .map(|_| {
+                let session = fresh();
+                let barrier = std::sync::Barrier::new(2);
+                let (x, y) = std::thread::scope(|scope| {
+                    let left = scope.spawn(|| {
+                        barrier.wait();
+                        a(&session)
+                    });
+                    barrier.wait();
+                    let right = b(&session);
+                    (left.join().unwrap(), right)
+                });
+                (x, y, session)
+            })
+            .collect()
+    }
+
+    fn logging_in() -> Session {
+        let session = Session::default();
+        session.accept_login(|| Ok(())).unwrap();
+        session.take_up_login();
+        session
+    }
+
+    fn logged_in() -> Session {
+        let session = logging_in();
+        session.logged_in("alice", "");
+        session
+    }
+
+    #[test]
+    fn a_logout_racing_the_end_of_a_login_is_accepted_and_the_status_says_logging_out() {
+        for (_, accepted, session) in race(
+            2000,
+            logging_in,
+            |s| {
+                s.logged_in("alice", "");
+                true
+            },
+            |s| s.accept_logout(|| Ok(())).is_ok(),
+        ) {
+            assert!(accepted, "a logout during a login is accepted");
+            assert_eq!(session.status(), LoginStatus::Logouting);
+            assert!(session.require_login().is_err());
+        }
+    }
+
+    #[test]
+    fn of_two_logouts_at_once_one_is_accepted() {
+        let logout = |s: &Session| s.accept_logout(|| Ok(())).is_ok();
+        for (a, b, session) in race(2000, logged_in, logout, logout) {
+            assert!(a != b, "exactly one accepted: {a} {b}");
+            assert_eq!(session.status(), LoginStatus::Logouting);
+        }
+    }
+
+    #[test]
+    fn calls_follow_the_last_login_or_logout_accepted() {
+        let session = logged_in();
+        session.accept_logout(|| Ok(())).unwrap();
+        assert!(session.require_login().is_err());
+        session.accept_login(|| Ok(())).unwrap();
+        assert!(session.require_login().is_ok(), "behind a queued login");
+        assert_eq!(session.status(), LoginStatus::Logouting, "the logout still runs");
+        session.accept_logout(|| Ok(())).unwrap();
+        assert!(session.require_login().is_err());
+        // The actor: the first logout, then the login, then the second logout.
+        session.logging_out();
+        session.logged_out();
+        assert_eq!(session.status(), LoginStatus::Logining, "a login is queued");
+        session.take_up_login();
+        session.logged_in("bob", "");
+        assert_eq!(session.status(), LoginStatus::Logouting, "a logout accepted after it is pending");
+        session.logging_out();
+        session.logged_out();
+        assert_eq!(session.status(), LoginStatus::UnLogined);
+        assert!(session.require_login().is_err());
+        assert!(session.accept_logout(|| Ok(())).is_err(), "nobody to log out");
+    }
+
+    #[test]
+    fn a_login_or_logout_that_could_not_be_queued_changes_nothing() {
+        let session = logged_in();
+        assert!(session.accept_logout(|| Err(CallError::SdkUninit)).is_err());
+        assert_eq!(session.status(), LoginStatus::Logined);
+        assert!(session.require_login().is_ok());
+        let session = Session::default();
+        assert!(session.accept_login(|| Err(CallError::SdkUninit)).is_err());
+        assert_eq!(session.status(), LoginStatus::UnLogined);
+        assert!(session.require_login().is_err());
     }
 }

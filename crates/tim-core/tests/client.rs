@@ -371,3 +371,46 @@ fn gathered_commits_lose_and_stall_nothing() {
     assert_eq!(text("async"), format!("a-{}", rounds - 1));
     sdk.shutdown();
 }
+
+/// A call another thread makes as soon as it is accepted, because of a login being accepted on
+/// this thread, runs after that login: never with nobody logged in (6014).
+#[test]
+fn a_call_accepted_because_of_another_threads_login_runs_after_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let sdk = start(dir.path());
+    let client = sdk.client();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    let mut rounds = 0;
+    while rounds < 400 && std::time::Instant::now() < deadline {
+        rounds += 1;
+        let (tx, rx) = flume::unbounded();
+        let spinning = std::sync::atomic::AtomicBool::new(false);
+        let spinning = &spinning;
+        std::thread::scope(|scope| {
+            let (caller, call_tx) = (client.clone(), tx.clone());
+            scope.spawn(move || {
+                spinning.store(true, std::sync::atomic::Ordering::Release);
+                loop {
+                    let tx = call_tx.clone();
+                    let key = ConvKey::c2c("x").unwrap();
+                    if caller
+                        .create_conversation_with(key, move |r| tx.send(("call", r.map(drop))).unwrap())
+                        .is_ok()
+                    {
+                        break;
+                    }
+                    std::hint::spin_loop();
+                }
+            });
+            while !spinning.load(std::sync::atomic::Ordering::Acquire) {
+                std::hint::spin_loop();
+            }
+            client.login_with("alice", "", move |r| tx.send(("login", r)).unwrap()).unwrap();
+        });
+        let answers: Vec<_> = (0..2).map(|_| rx.recv().unwrap()).collect();
+        assert_eq!(answers[0].0, "login", "round {rounds}: {answers:?}");
+        assert!(answers.iter().all(|(_, r)| r.is_ok()), "round {rounds}: {answers:?}");
+        block(client.logout()).unwrap();
+    }
+    sdk.shutdown();
+}

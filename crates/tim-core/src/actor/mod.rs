@@ -17,7 +17,7 @@ use std::sync::Arc;
 use std::thread::ThreadId;
 
 use actix::prelude::*;
-use tim_types::{ConvEvent, ErrCode, LoginStatus};
+use tim_types::{ConvEvent, ErrCode};
 
 use crate::clock::unix_now;
 use crate::command::{Command, ReadScope};
@@ -25,7 +25,7 @@ use crate::dispatch::{Completion, Dispatcher};
 use crate::error::TimError;
 use crate::events::EventHub;
 use crate::ids::ConvKey;
-use crate::session::{PendingLogout, QueuedLogin, Session};
+use crate::session::Session;
 use crate::state::{ChangeSet, ConvState, EventBatch};
 use crate::store::ops::{MsgOp, OpOutput, OpsOutcome};
 use crate::store::{
@@ -295,10 +295,8 @@ impl ConvActor {
         }
         match cmd {
             Command::Shutdown => unreachable!("handled above"),
-            Command::Login { user_id, user_sig, done, queued } => {
-                self.login(user_id, user_sig, done, queued, ctx)
-            }
-            Command::Logout { done, pending } => self.logout(done, pending, ctx),
+            Command::Login { user_id, user_sig, done } => self.login(user_id, user_sig, done, ctx),
+            Command::Logout { done } => self.logout(done, ctx),
             Command::GetConvList { done } => match &self.user {
                 Some(user) => {
                     let list = user.state.list(&user.user_id);
@@ -776,14 +774,8 @@ impl ConvActor {
         self.flush(ctx);
     }
 
-    fn login(
-        &mut self,
-        user_id: String,
-        user_sig: String,
-        done: Completion<()>,
-        queued: QueuedLogin,
-        ctx: &mut Context<Self>,
-    ) {
+    fn login(&mut self, user_id: String, user_sig: String, done: Completion<()>, ctx: &mut Context<Self>) {
+        self.deps.session.take_up_login();
         if let Some(user) = &self.user {
             let result = if user.user_id == user_id {
                 Ok(())
@@ -796,9 +788,6 @@ impl ConvActor {
             return self.answer_now(done, result);
         }
         self.store_call = true;
-        self.deps.session.begin_login();
-        // Only now: the status says "logging in" on its own.
-        drop(queued);
         let (records, chunks) = flume::unbounded();
         let open = Open { data_dir: self.deps.data_dir.clone(), user_id: user_id.clone(), records };
         // `send` queues the message now; the state is built here, chunk by chunk, while the
@@ -837,7 +826,7 @@ impl ConvActor {
                         actor.reported_total = total;
                     }
                     Err(error) => {
-                        actor.deps.session.logged_out();
+                        actor.deps.session.login_failed();
                         done.complete(Err(TimError::database(error)));
                     }
                 }
@@ -857,14 +846,13 @@ impl ConvActor {
         }
     }
 
-    fn logout(&mut self, done: Completion<()>, pending: PendingLogout, ctx: &mut Context<Self>) {
+    fn logout(&mut self, done: Completion<()>, ctx: &mut Context<Self>) {
         if self.user.is_none() {
-            drop(pending);
-            self.deps.session.logout_found_nobody();
+            self.deps.session.logged_out();
             return self.answer_now(done, Err(Self::not_logged_in()));
         }
         self.store_call = true;
-        self.deps.session.set_status(LoginStatus::Logouting);
+        self.deps.session.logging_out();
         self.deps
             .store
             .send(Close)
@@ -872,7 +860,6 @@ impl ConvActor {
             .map(move |_, actor, ctx| {
                 actor.leave_transport();
                 actor.user = None;
-                drop(pending);
                 actor.deps.session.logged_out();
                 done.complete(Ok(()));
                 actor.end_store_call();

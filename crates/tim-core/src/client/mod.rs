@@ -97,11 +97,21 @@ impl Client {
         &self,
         build: impl FnOnce(Completion<T>) -> Result<Command, CallError>,
     ) -> Result<T, Error> {
+        self.ask_sent(build, |cmd| self.submit(cmd)).await
+    }
+
+    /// As [`Self::ask`], the command queued by `send` (a login or logout queues its command
+    /// under the session's lock).
+    async fn ask_sent<T: Send + 'static>(
+        &self,
+        build: impl FnOnce(Completion<T>) -> Result<Command, CallError>,
+        send: impl FnOnce(Command) -> Result<(), CallError>,
+    ) -> Result<T, Error> {
         let (tx, rx) = flume::bounded(1);
         let completion = Completion::direct(move |result| {
             let _ = tx.send(result);
         });
-        self.submit(build(completion)?)?;
+        send(build(completion)?)?;
         Ok(rx.recv_async().await.unwrap_or_else(|_| Err(TimError::shut_down()))?)
     }
 
@@ -139,13 +149,7 @@ impl Client {
             done.disarm();
             return Err(e);
         }
-        Ok(Command::Login {
-            user_id: user_id.to_owned(),
-            user_sig: user_sig.to_owned(),
-            done,
-            // Before queuing: the actor may complete the login before `submit` returns.
-            queued: self.shared.session.queue_login(),
-        })
+        Ok(Command::Login { user_id: user_id.to_owned(), user_sig: user_sig.to_owned(), done })
     }
 
     /// Logs in `user_id`, opening (or creating) that user's store and loading its conversations.
@@ -157,12 +161,17 @@ impl Client {
         done: impl FnOnce(Result<(), TimError>) + Send + 'static,
     ) -> Result<(), CallError> {
         let cmd = self.login_command(user_id, user_sig, self.dispatched(Box::new(done)))?;
-        self.submit(cmd)
+        self.shared.session.accept_login(|| self.submit(cmd))
     }
 
     /// Logs in (async).
     pub async fn login(&self, user_id: &str, user_sig: &str) -> Result<(), Error> {
-        self.ask(|c| self.login_command(user_id, user_sig, c)).await
+        let session = &self.shared.session;
+        self.ask_sent(
+            |c| self.login_command(user_id, user_sig, c),
+            |cmd| session.accept_login(|| self.submit(cmd)),
+        )
+        .await
     }
 
     /// Logs out after every earlier call completed, closing the user's store.
@@ -171,20 +180,23 @@ impl Client {
         done: impl FnOnce(Result<(), TimError>) + Send + 'static,
     ) -> Result<(), CallError> {
         self.require_login()?;
-        let pending = self.shared.session.begin_logout()?;
-        self.submit(Command::Logout { done: self.dispatched(Box::new(done)), pending })
+        let cmd = Command::Logout { done: self.dispatched(Box::new(done)) };
+        self.shared.session.accept_logout(|| self.submit(cmd))
     }
 
     /// Logs out (async).
     pub async fn logout(&self) -> Result<(), Error> {
-        self.ask(|done| {
-            if let Err(e) = self.require_login() {
-                done.disarm();
-                return Err(e);
-            }
-            let pending = self.shared.session.begin_logout()?;
-            Ok(Command::Logout { done, pending })
-        })
+        let session = &self.shared.session;
+        self.ask_sent(
+            |done| {
+                if let Err(e) = self.require_login() {
+                    done.disarm();
+                    return Err(e);
+                }
+                Ok(Command::Logout { done })
+            },
+            |cmd| session.accept_logout(|| self.submit(cmd)),
+        )
         .await
     }
 
