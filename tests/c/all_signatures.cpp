@@ -4,7 +4,7 @@
 // the core calls of TIMManager.h around them (TIMGetServerTime, TIMSetConfig, the network,
 // kicked-offline, user-signature and log setters) and TIMMsgSendNewMsgEx, included through the
 // 7.5+ header names (TIMManager.h, TIMConversationManager.h, TIMMessageManager.h,
-// TIMGroupManager.h), with the SetConfig keys and the old spellings 7.x keeps as aliases.
+// TIMGroupManager.h, and the names of modules this implementation lacks), with the SetConfig keys and the old spellings 7.x keeps as aliases.
 //
 // - At compile time, static_asserts pin every function type and callback typedef to Tencent's
 //   7.9 signatures (TIMConvConversationsDeletedFromGroupCallback in its 7.x form, without the
@@ -18,10 +18,15 @@
 // Usage: all_signatures <empty data directory>. Exit 0 on success; "FAIL: ..." and exit 1
 // otherwise.
 
+#include "TIMCommunityManager.h"
 #include "TIMConversationManager.h"
+#include "TIMExperimentalAPI.h"
+#include "TIMFriendshipManager.h"
 #include "TIMGroupManager.h"
 #include "TIMManager.h"
 #include "TIMMessageManager.h"
+#include "TIMOfflinePushManager.h"
+#include "TIMSignalingManager.h"
 
 #include <chrono>
 #include <condition_variable>
