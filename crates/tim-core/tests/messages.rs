@@ -106,6 +106,21 @@ fn sent_messages_become_the_last_message_and_history_pages() {
     };
     let page2 = block_on(client.message_list(key.clone(), next)).unwrap();
     assert_eq!(body(&page2[0]), "s19");
+    // TIM 5.x code names the last message by its time, sequence and random number: same page.
+    let last = page.last().unwrap();
+    let located = |seq, rand| HistoryQuery {
+        count: 10,
+        start: HistoryStart::AfterLocated { time: last.message_server_time.unwrap(), seq, rand },
+        ..Default::default()
+    };
+    assert!(last.message_rand.is_some(), "sent messages have a random number");
+    assert_eq!(
+        block_on(client.message_list(key.clone(), located(last.message_seq, last.message_rand))).unwrap(),
+        page2
+    );
+    assert_eq!(block_on(client.message_list(key.clone(), located(None, last.message_rand))).unwrap(), page2);
+    let missing = block_on(client.message_list(key.clone(), located(Some(9999), None))).unwrap_err();
+    assert_eq!(missing.code(), ErrCode::InvalidParameters.value(), "{missing:?}");
     let forward =
         HistoryQuery { count: 3, forward: true, start: HistoryStart::AtSeq(5), ..Default::default() };
     let page3 = block_on(client.message_list(key.clone(), forward)).unwrap();

@@ -215,9 +215,10 @@ fn history_query(text: Option<&str>) -> Result<HistoryQuery, CallError> {
     }
     query.forward = param.msg_getmsglist_param_is_forward.unwrap_or(false);
     if let Some(last) = &param.msg_getmsglist_param_last_msg {
-        let id = last.message_msg_id.clone().filter(|id| !id.is_empty());
-        let id = id.ok_or_else(|| CallError::param("msg_getmsglist_param_last_msg has no message_msg_id"))?;
-        query.start = HistoryStart::AfterMessage(id);
+        query.start = match last.message_msg_id.clone().filter(|id| !id.is_empty()) {
+            Some(id) => HistoryStart::AfterMessage(id),
+            None => located_start(last)?,
+        };
     } else if let Some(seq) = param.msg_getmsglist_param_last_msg_seq.filter(|&seq| seq > 0) {
         // 0 is "not set" (sequences start at 1): apps that fill every field send it.
         query.start = HistoryStart::AtSeq(seq);
@@ -231,6 +232,27 @@ fn history_query(text: Option<&str>) -> Result<HistoryQuery, CallError> {
     query.types = param.msg_getmsglist_param_message_type_array.unwrap_or_default();
     query.seqs = param.msg_getmsglist_param_message_seq_array.filter(|s| !s.is_empty());
     Ok(query)
+}
+
+/// The start of a `msg_getmsglist_param_last_msg` without a message ID, as TIM 5.x code names a
+/// message: by `message_server_time` and its `message_seq` and/or `message_rand` (unsigned
+/// integers). Anything less names no message: `TIM_ERR_PARAM`.
+fn located_start(last: &tim_types::MessageRef) -> Result<HistoryStart, CallError> {
+    let number = |key: &str| -> Result<Option<u64>, CallError> {
+        match last.rest.get(key) {
+            None | Some(Value::Null) => Ok(None),
+            Some(value) => value.as_u64().map(Some).ok_or_else(|| {
+                CallError::param(format!("msg_getmsglist_param_last_msg: {key} is not an unsigned integer"))
+            }),
+        }
+    };
+    let (time, seq, rand) = (number("message_server_time")?, number("message_seq")?, number("message_rand")?);
+    match time {
+        Some(time) if seq.is_some() || rand.is_some() => Ok(HistoryStart::AfterLocated { time, seq, rand }),
+        _ => Err(CallError::param(
+            "msg_getmsglist_param_last_msg names no message: give message_msg_id, or message_server_time with message_seq or message_rand",
+        )),
+    }
 }
 
 /// Reads history: a JSON array of Message (backward: newest first; forward: oldest first).
@@ -329,6 +351,24 @@ pub extern "C" fn TIMExtDeliverIncomingMessages(
 mod tests {
     use super::*;
 
+    #[test]
+    fn a_last_msg_named_as_tim_5_names_it_starts_after_that_message() {
+        let located =
+            r#"{"msg_getmsglist_param_last_msg":{"message_server_time":7,"message_seq":3,"message_rand":9}}"#;
+        assert_eq!(start(located), Ok(HistoryStart::AfterLocated { time: 7, seq: Some(3), rand: Some(9) }));
+        let by_rand = r#"{"msg_getmsglist_param_last_msg":{"message_server_time":7,"message_rand":9}}"#;
+        assert_eq!(start(by_rand), Ok(HistoryStart::AfterLocated { time: 7, seq: None, rand: Some(9) }));
+        for last in [
+            r#"{"message_server_time":7}"#,
+            r#"{"message_seq":3,"message_rand":9}"#,
+            r#"{"message_server_time":"7","message_seq":3}"#,
+            r#"{"message_server_time":7,"message_seq":-3}"#,
+        ] {
+            let text = format!(r#"{{"msg_getmsglist_param_last_msg":{last}}}"#);
+            assert!(matches!(start(&text), Err(CallError::Param(_))), "{text}: {:?}", start(&text));
+        }
+    }
+
     fn start(text: &str) -> Result<HistoryStart, CallError> {
         history_query(Some(text)).map(|query| query.start)
     }
@@ -344,7 +384,12 @@ mod tests {
 
     #[test]
     fn a_last_msg_without_a_usable_id_is_refused() {
-        for last in [r#"{"message_msg_id":null}"#, r#"{"message_msg_id":""}"#, r#"{"message_seq":3}"#] {
+        for last in [
+            r#"{"message_msg_id":null}"#,
+            r#"{"message_msg_id":""}"#,
+            r#"{"message_seq":3}"#,
+            r#"{"message_rand":3}"#,
+        ] {
             let text = format!(r#"{{"msg_getmsglist_param_last_msg":{last}}}"#);
             assert!(matches!(start(&text), Err(CallError::Param(_))), "{text}: {:?}", start(&text));
         }

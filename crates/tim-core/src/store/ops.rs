@@ -33,6 +33,16 @@ pub enum HistoryStart {
     End,
     /// Just after this message (not included).
     AfterMessage(String),
+    /// Just after the message of this server time whose sequence and random number are these
+    /// (those given; not included): how TIM 5.x code names a message, without its ID.
+    AfterLocated {
+        /// `message_server_time`.
+        time: u64,
+        /// `message_seq`, if given.
+        seq: Option<u64>,
+        /// `message_rand`, if given.
+        rand: Option<u64>,
+    },
     /// At the message of this sequence (included).
     AtSeq(u64),
 }
@@ -696,6 +706,28 @@ impl Batch<'_, '_> {
                 if (parts.0, parts.1.as_str()) != conv_row(key) {
                     return Ok(Err(invalid(format!("message {id:?} is not in conversation {key}"))));
                 }
+                if q.forward {
+                    from = from.max(next_pos(pos));
+                } else {
+                    to = to.min(prev_pos(pos));
+                }
+            }
+            HistoryStart::AfterLocated { time, seq, rand } => {
+                let at = |uid| MsgPos { time: *time, uid };
+                let mut located = None;
+                self.tables.scan(key, at(0), at(u64::MAX), false, |rec| {
+                    if seq.is_none_or(|seq| rec.seq() == seq)
+                        && rand.is_none_or(|rand| rec.msg.message_rand == Some(rand))
+                    {
+                        located = Some(rec.pos);
+                    }
+                    located.is_none()
+                })?;
+                let Some(pos) = located else {
+                    return Ok(Err(invalid(format!(
+                        "no message of {key} at time {time} with sequence {seq:?} and random {rand:?}"
+                    ))));
+                };
                 if q.forward {
                     from = from.max(next_pos(pos));
                 } else {
