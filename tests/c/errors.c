@@ -164,12 +164,17 @@ int main(int argc, char** argv) {
                                  h_comm_cb, s),
               TIM_ERR_PARAM);
 
-    /* An ID with a NUL inside (JSON "\u0000"): no C string could name that conversation again. */
-    CHECK_INT(TIMConvGetConvInfo("[{\"get_conversation_list_param_conv_id\":\"exi\\u0000sts\","
-                                 "\"get_conversation_list_param_conv_type\":1}]",
-                                 h_comm_cb, s),
+    /* A conversation or sender ID with a NUL inside (JSON "\u0000") is not stored: no C string
+     * could name that conversation again. */
+    CHECK_INT(TIMExtDeliverIncomingMessages("[{\"message_elem_array\":[{\"elem_type\":0,\"text_elem_content\":\"x\"}],"
+                                            "\"message_sender\":\"a\\u0000b\",\"message_conv_type\":1}]",
+                                            h_comm_cb, s),
               TIM_ERR_PARAM);
-    CHECK_INT(TIMConvDeleteConversationList("[\"c2c_exists\\u0000\"]", false, h_comm_cb, s), TIM_ERR_PARAM);
+    CHECK_INT(TIMMsgImportMsgList("exists", kTIMConv_C2C,
+                                  "[{\"message_elem_array\":[{\"elem_type\":0,\"text_elem_content\":\"x\"}],"
+                                  "\"message_sender\":\"a\\u0000b\",\"message_msg_id\":\"nul-1\"}]",
+                                  h_comm_cb, s),
+              TIM_ERR_PARAM);
 
     /* Over 4 MiB of whitespace: over the limit, not "the defaults" (measured before trimming). */
     {

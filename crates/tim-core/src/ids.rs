@@ -43,6 +43,14 @@ impl ConvKey {
     /// accepted such IDs from JSON, and their conversations must still load (a record that does
     /// not load fails every later login).
     pub(crate) fn stored(conv_type: ConvType, conv_id: &str) -> Result<Self, CallError> {
+        Self::existing(conv_type, conv_id)
+    }
+
+    /// A key that only names a conversation (to find, delete, mark or read it), checked as
+    /// stored keys are (C2C or group, 1 to `MAX_ID_BYTES` bytes, NUL allowed): one that builds before the NUL check stored with a
+    /// NUL in its ID can still be named, and deleted. The calls that create a conversation or a
+    /// message refuse such a key (`CallError::Param`).
+    pub fn existing(conv_type: ConvType, conv_id: &str) -> Result<Self, CallError> {
         let group = match conv_type {
             ConvType::C2C => false,
             ConvType::Group => true,
@@ -145,12 +153,14 @@ impl ConvKey {
         }
     }
 
-    /// Parses the newer "conversation ID" form: `c2c_<user ID>` or `group_<group ID>`.
+    /// Parses the newer "conversation ID" form: `c2c_<user ID>` or `group_<group ID>`, as a key
+    /// that names a conversation ([`Self::existing`]: the calls that take such IDs find
+    /// conversations, none creates one).
     pub fn from_conversation_id(id: &str) -> Result<Self, CallError> {
         if let Some(user) = id.strip_prefix("c2c_") {
-            Self::c2c(user)
+            Self::existing(ConvType::C2C, user)
         } else if let Some(group) = id.strip_prefix("group_") {
-            Self::group(group)
+            Self::existing(ConvType::Group, group)
         } else {
             Err(CallError::param(format!("{id:?} is not c2c_<user ID> or group_<group ID>")))
         }
@@ -161,6 +171,12 @@ impl fmt::Display for ConvKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}{}", self.conv_type().conversation_id_prefix(), self.id())
     }
+}
+
+/// Refuses a key that would create a conversation (or a message in one) with a NUL in its ID
+/// (see [`check_id`]); keys that only name one may have it ([`ConvKey::existing`]).
+pub fn check_creatable(key: &ConvKey) -> Result<(), CallError> {
+    check_id("conversation ID", key.id())
 }
 
 /// Checks an ID given by a caller: non-empty, at most [`MAX_ID_BYTES`] bytes, and without NUL.
@@ -202,7 +218,8 @@ mod tests {
         assert!(ConvKey::new(ConvType::Invalid, "x").is_err());
         assert!(ConvKey::new(ConvType::System, "x").is_err());
         assert!(ConvKey::c2c("a\0b").is_err());
-        assert!(ConvKey::from_conversation_id("group_a\0").is_err());
+        assert_eq!(ConvKey::from_conversation_id("group_a\0").unwrap().id(), "a\0", "names a stored one");
+        assert!(ConvKey::from_conversation_id("group_").is_err());
         assert_eq!(ConvKey::stored(ConvType::C2C, "a\0b").unwrap().id(), "a\0b");
         assert!(ConvKey::stored(ConvType::C2C, "").is_err());
         assert_eq!(ConvKey::group("g1").unwrap().to_string(), "group_g1");

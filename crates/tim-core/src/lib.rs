@@ -47,7 +47,7 @@ pub use error::{CallError, Error, TimError};
 pub use events::{
     ConvEventHandler, FilteredUnreadHandler, GroupEventHandler, NewMessageHandler, TotalUnreadHandler,
 };
-pub use ids::{ConvKey, check_id};
+pub use ids::{ConvKey, check_creatable, check_id};
 pub use runtime::{Sdk, SdkConfig};
 pub use state::{ConvFilter, GroupEvent, ItemResults};
 pub use store::ops::{DoctorReport, HistoryQuery, HistoryStart, ReadBound};

@@ -101,7 +101,11 @@ pub extern "C" fn TIMConvGetConvInfo(
         let keys = params
             .into_iter()
             .map(|p| {
-                ConvKey::new(p.get_conversation_list_param_conv_type, p.get_conversation_list_param_conv_id)
+                // Names conversations (one stored with a NUL in its ID by an older build too).
+                ConvKey::existing(
+                    p.get_conversation_list_param_conv_type,
+                    &p.get_conversation_list_param_conv_id,
+                )
             })
             .collect::<Result<Vec<_>, _>>()?;
         let callback = CommCallback::new(cb, user_data);

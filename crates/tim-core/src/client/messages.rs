@@ -50,7 +50,12 @@ fn nothing(_: OpOutput) -> Result<(), TimError> {
 }
 
 fn sendable(message: &Message) -> Result<(), CallError> {
-    check_sendable(message).map_err(CallError::from)
+    check_sendable(message).map_err(CallError::from)?;
+    // A sender given (imports, saves) is an ID as any other: no NUL, at most 1024 bytes.
+    match message.message_sender.as_deref() {
+        Some(sender) if !sender.is_empty() => crate::ids::check_id("message_sender", sender),
+        _ => Ok(()),
+    }
 }
 
 impl Client {
@@ -60,6 +65,9 @@ impl Client {
         map: impl FnOnce(OpOutput) -> Result<T, TimError> + Send + 'static,
         done: impl FnOnce(Result<T, TimError>) + Send + 'static,
     ) -> Result<(), CallError> {
+        if let MsgOp::Insert { key, .. } = &op {
+            crate::ids::check_creatable(key)?;
+        }
         let answer = move |result: Result<OpOutput, TimError>| done(result.and_then(map));
         let done = self.logged_in(self.dispatched(Box::new(answer)))?;
         self.submit(Command::Store { op: Box::new(op), done })
@@ -70,6 +78,9 @@ impl Client {
         op: MsgOp,
         map: impl FnOnce(OpOutput) -> Result<T, TimError>,
     ) -> Result<T, Error> {
+        if let MsgOp::Insert { key, .. } = &op {
+            crate::ids::check_creatable(key)?;
+        }
         let output =
             self.ask(|done| Ok(Command::Store { op: Box::new(op), done: self.logged_in(done)? })).await?;
         Ok(map(output)?)

@@ -22,7 +22,7 @@ use crate::command::Command;
 use crate::dispatch::{Completion, Dispatcher};
 use crate::error::{CallError, Error, TimError};
 use crate::events::{ConvEventHandler, EventHub};
-use crate::ids::{ConvKey, check_id};
+use crate::ids::{ConvKey, check_creatable, check_id};
 use crate::session::Session;
 
 /// State shared by all clones of a client.
@@ -241,12 +241,14 @@ impl Client {
         key: ConvKey,
         done: impl FnOnce(Result<ConvInfo, TimError>) + Send + 'static,
     ) -> Result<(), CallError> {
+        check_creatable(&key)?;
         let done = self.logged_in(self.dispatched(Box::new(done)))?;
         self.submit(Command::CreateConv { key, done })
     }
 
     /// Creates or obtains a conversation (async).
     pub async fn create_conversation(&self, key: ConvKey) -> Result<ConvInfo, Error> {
+        check_creatable(&key).map_err(Error::Rejected)?;
         self.ask(|done| Ok(Command::CreateConv { key, done: self.logged_in(done)? })).await
     }
 
@@ -283,6 +285,7 @@ impl Client {
     /// Blocks the calling thread; from async code use [`Client::set_draft`].
     pub fn set_draft_blocking(&self, key: ConvKey, draft: Draft) -> Result<(), CallError> {
         check_writable(&draft.draft_msg)?;
+        check_creatable(&key)?;
         self.require_login()?;
         self.ask_blocking(|done| Command::SetDraft { key, draft: Box::new(draft), done })
     }
@@ -290,6 +293,7 @@ impl Client {
     /// Sets a draft (async); resolves once it is durable.
     pub async fn set_draft(&self, key: ConvKey, draft: Draft) -> Result<(), Error> {
         check_writable(&draft.draft_msg).map_err(CallError::from)?;
+        check_creatable(&key)?;
         self.ask(|done| Ok(Command::SetDraft { key, draft: Box::new(draft), done: self.logged_in(done)? }))
             .await
     }

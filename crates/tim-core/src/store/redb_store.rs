@@ -734,6 +734,47 @@ mod tests {
     }
 
     #[test]
+    fn a_conversation_an_older_build_stored_with_a_nul_in_its_id_can_be_named_and_deleted() {
+        let dir = tempfile::tempdir().unwrap();
+        let key = ConvKey::existing(tim_types::ConvType::C2C, "a\0b").unwrap();
+        {
+            // As a build before the NUL check stored it (from a delivered message's JSON).
+            let (store, _) = Store::open(dir.path(), "alice").unwrap();
+            let batch = CommitBatch {
+                conversations: vec![(key.clone(), Some(Conversation::new(&key, 5)))],
+                next_order_key: 6,
+                groups: None,
+                purged: BTreeSet::new(),
+            };
+            store.commit(&batch).unwrap();
+        }
+        let sdk = crate::Sdk::start(crate::SdkConfig::new(dir.path())).unwrap();
+        let client = sdk.client();
+        crate::block_on(client.login("alice", "")).unwrap();
+        let listed = crate::block_on(client.conversation_list()).unwrap();
+        assert_eq!(listed.iter().map(|c| c.conv_id.as_str()).collect::<Vec<_>>(), ["a\0b"]);
+        // Named as TIMConvGetConvInfo and TIMConvDeleteConversationList name it.
+        let info = crate::block_on(client.conversation_info(vec![key.clone()])).unwrap();
+        assert_eq!(info.len(), 1);
+        let named = ConvKey::from_conversation_id("c2c_a\0b").unwrap();
+        crate::block_on(client.delete_conversation(named)).unwrap();
+        assert!(crate::block_on(client.conversation_list()).unwrap().is_empty());
+        // Created again with that ID: refused, as every new conversation with a NUL is.
+        let again = crate::block_on(client.create_conversation(key.clone())).unwrap_err();
+        assert!(matches!(again, crate::Error::Rejected(crate::CallError::Param(_))), "{again:?}");
+        let draft = tim_types::Draft {
+            draft_msg: tim_types::Message::from_elems(vec![tim_types::Elem::text("d")]),
+            draft_user_define: String::new(),
+            draft_edit_time: 1,
+        };
+        assert!(matches!(client.set_draft_blocking(key.clone(), draft), Err(crate::CallError::Param(_))));
+        let message = tim_types::Message::from_elems(vec![tim_types::Elem::text("m")]);
+        assert!(crate::block_on(client.import_messages(key, vec![message])).is_err());
+        assert!(crate::block_on(client.conversation_list()).unwrap().is_empty());
+        sdk.shutdown();
+    }
+
+    #[test]
     fn a_commit_survives_reopening() {
         let dir = tempfile::tempdir().unwrap();
         let key = ConvKey::group("g").unwrap();
