@@ -47,9 +47,9 @@ impl ConvKey {
     }
 
     /// A key that only names a conversation (to find, delete, mark or read it), checked as
-    /// stored keys are (C2C or group, 1 to `MAX_ID_BYTES` bytes, NUL allowed): one that builds before the NUL check stored with a
-    /// NUL in its ID can still be named, and deleted. The calls that create a conversation or a
-    /// message refuse such a key (`CallError::Param`).
+    /// stored keys are (C2C or group, 1 to `MAX_ID_BYTES` bytes, NUL allowed): one that builds
+    /// before the NUL check stored with a NUL in its ID can still be named, and deleted. The
+    /// calls that create a conversation or a message refuse such a key (`CallError::Param`).
     pub fn existing(conv_type: ConvType, conv_id: &str) -> Result<Self, CallError> {
         let group = match conv_type {
             ConvType::C2C => false,

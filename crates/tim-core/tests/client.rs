@@ -414,3 +414,19 @@ fn a_call_accepted_because_of_another_threads_login_runs_after_it() {
     }
     sdk.shutdown();
 }
+
+/// A FIFO where the store file should be: the login fails, it does not hang.
+#[test]
+fn a_login_whose_store_path_is_a_fifo_fails_and_does_not_hang() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = tim_core::store::user_store_path(dir.path(), "alice");
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    assert!(std::process::Command::new("mkfifo").arg(&path).status().unwrap().success());
+    let sdk = start(dir.path());
+    let client = sdk.client();
+    let (tx, rx) = flume::bounded(1);
+    client.login_with("alice", "", move |r| tx.send(r).unwrap()).unwrap();
+    let result = rx.recv_timeout(std::time::Duration::from_secs(20)).expect("the login answered");
+    assert_eq!(result.unwrap_err().code, ErrCode::DatabaseOperateFailed.value());
+    sdk.shutdown();
+}

@@ -553,6 +553,9 @@ fn create_whole_if_missing(path: &Path, folder: &Path, made_dirs: &[PathBuf]) ->
     static CREATED: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
     let in_place = match std::fs::File::options().read(true).write(true).create_new(true).open(path) {
         Ok(file) => file,
+        // Not a plain file (a FIFO, whose read-only open would block the login for good, a
+        // folder): redb's own open says what is there.
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists && !is_plain_file(path) => return Ok(()),
         Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => match std::fs::File::open(path) {
             Ok(file) => file,
             // Gone meanwhile: redb's own open says what is there.
@@ -651,10 +654,19 @@ const REDB_RECOVERY_REQUIRED: u8 = 2;
 pub(crate) fn left_unclean(path: &Path) -> bool {
     use std::os::unix::fs::FileExt;
     let mut head = [0; REDB_MAGIC.len() + 1];
+    if !is_plain_file(path) {
+        return false;
+    }
     let Ok(file) = std::fs::File::open(path) else { return false };
     file.read_exact_at(&mut head, 0).is_ok()
         && head[..REDB_MAGIC.len()] == REDB_MAGIC
         && head[REDB_MAGIC.len()] & REDB_RECOVERY_REQUIRED != 0
+}
+
+/// Whether `path` is a plain file (following links): opening anything else read-only may block
+/// (a FIFO with no writer).
+fn is_plain_file(path: &Path) -> bool {
+    std::fs::metadata(path).is_ok_and(|m| m.is_file())
 }
 
 /// Before a file left without a clean close is opened (and repaired), drops the kernel's cached
@@ -730,6 +742,9 @@ mod tests {
         drop_cached_pages_if_unclean(&path);
         Store::open(dir.path(), "alice").unwrap();
         assert!(!left_unclean(dir.path()), "not a redb file");
+        let fifo = dir.path().join("fifo");
+        assert!(std::process::Command::new("mkfifo").arg(&fifo).status().unwrap().success());
+        assert!(!left_unclean(&fifo), "a FIFO is not read (its open would block)");
         assert!(!left_unclean(&dir.path().join("missing")));
     }
 
