@@ -35,21 +35,15 @@ impl ConvKey {
     pub fn new(conv_type: ConvType, conv_id: impl AsRef<str>) -> Result<Self, CallError> {
         let conv_id = conv_id.as_ref();
         check_id("conversation ID", conv_id)?;
-        Self::stored(conv_type, conv_id)
-    }
-
-    /// Builds a key read back from the store, checked as every build has checked them (C2C or
-    /// group, non-empty, at most [`MAX_ID_BYTES`]) but not for NUL: builds before the NUL check
-    /// accepted such IDs from JSON, and their conversations must still load (a record that does
-    /// not load fails every later login).
-    pub(crate) fn stored(conv_type: ConvType, conv_id: &str) -> Result<Self, CallError> {
         Self::existing(conv_type, conv_id)
     }
 
-    /// A key that only names a conversation (to find, delete, mark or read it), checked as
-    /// stored keys are (C2C or group, 1 to `MAX_ID_BYTES` bytes, NUL allowed): one that builds
-    /// before the NUL check stored with a NUL in its ID can still be named, and deleted. The
-    /// calls that create a conversation or a message refuse such a key (`CallError::Param`).
+    /// A key read back from the store, or one that only names a conversation (to find, delete,
+    /// mark or read it): checked as every build has checked keys (C2C or group, non-empty, at
+    /// most [`MAX_ID_BYTES`]) but not for NUL. Builds before the NUL check stored such IDs from
+    /// JSON: their conversations must still load (a record that does not load fails every later
+    /// login), and be named, and deleted. The calls that create a conversation or a message
+    /// refuse such a key ([`check_creatable`]).
     pub fn existing(conv_type: ConvType, conv_id: &str) -> Result<Self, CallError> {
         let group = match conv_type {
             ConvType::C2C => false,
@@ -220,8 +214,8 @@ mod tests {
         assert!(ConvKey::c2c("a\0b").is_err());
         assert_eq!(ConvKey::from_conversation_id("group_a\0").unwrap().id(), "a\0", "names a stored one");
         assert!(ConvKey::from_conversation_id("group_").is_err());
-        assert_eq!(ConvKey::stored(ConvType::C2C, "a\0b").unwrap().id(), "a\0b");
-        assert!(ConvKey::stored(ConvType::C2C, "").is_err());
+        assert_eq!(ConvKey::existing(ConvType::C2C, "a\0b").unwrap().id(), "a\0b");
+        assert!(ConvKey::existing(ConvType::C2C, "").is_err());
         assert_eq!(ConvKey::group("g1").unwrap().to_string(), "group_g1");
     }
 

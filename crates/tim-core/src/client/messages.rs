@@ -49,6 +49,15 @@ fn nothing(_: OpOutput) -> Result<(), TimError> {
     Ok(())
 }
 
+/// A message operation that stores messages stores them in a conversation it may create: its
+/// key must be one a new conversation may have ([`crate::ids::check_creatable`]).
+fn creatable(op: &MsgOp) -> Result<(), CallError> {
+    match op {
+        MsgOp::Insert { key, .. } => crate::ids::check_creatable(key),
+        _ => Ok(()),
+    }
+}
+
 fn sendable(message: &Message) -> Result<(), CallError> {
     check_sendable(message).map_err(CallError::from)?;
     // A sender given (imports, saves) is an ID as any other: no NUL, at most 1024 bytes.
@@ -65,9 +74,7 @@ impl Client {
         map: impl FnOnce(OpOutput) -> Result<T, TimError> + Send + 'static,
         done: impl FnOnce(Result<T, TimError>) + Send + 'static,
     ) -> Result<(), CallError> {
-        if let MsgOp::Insert { key, .. } = &op {
-            crate::ids::check_creatable(key)?;
-        }
+        creatable(&op)?;
         let answer = move |result: Result<OpOutput, TimError>| done(result.and_then(map));
         let done = self.logged_in(self.dispatched(Box::new(answer)))?;
         self.submit(Command::Store { op: Box::new(op), done })
@@ -78,9 +85,7 @@ impl Client {
         op: MsgOp,
         map: impl FnOnce(OpOutput) -> Result<T, TimError>,
     ) -> Result<T, Error> {
-        if let MsgOp::Insert { key, .. } = &op {
-            crate::ids::check_creatable(key)?;
-        }
+        creatable(&op)?;
         let output =
             self.ask(|done| Ok(Command::Store { op: Box::new(op), done: self.logged_in(done)? })).await?;
         Ok(map(output)?)

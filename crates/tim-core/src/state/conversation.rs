@@ -297,7 +297,7 @@ impl TryFrom<FlatConversation> for Conversation {
 
     fn try_from(f: FlatConversation) -> Result<Self, Self::Error> {
         let mut conv = Conversation {
-            key: ConvKey::stored(f.key.conv_type, &f.key.conv_id)?,
+            key: ConvKey::existing(f.key.conv_type, &f.key.conv_id)?,
             order_key: f.order_key,
             pinned: f.pinned,
             recv_opt: f.recv_opt,

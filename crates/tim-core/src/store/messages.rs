@@ -182,7 +182,7 @@ impl<'txn> MessageTables<'txn> {
             else {
                 continue;
             };
-            let Ok(key) = ConvKey::stored(conv_type, &conv_id) else { continue };
+            let Ok(key) = ConvKey::existing(conv_type, &conv_id) else { continue };
             if pos.uid != uid {
                 continue;
             }

@@ -325,7 +325,7 @@ pub fn decode(key: &ConvKey, bytes: &[u8]) -> Result<Conversation, StoreError> {
 pub fn conv_key(conv_type: u8, conv_id: &str) -> Result<ConvKey, StoreError> {
     let corrupt = |detail: String| StoreError::Corrupt { key: format!("{conv_type}/{conv_id}"), detail };
     let conv_type = ConvType::from_value(conv_type.into()).map_err(|_| corrupt("bad type".into()))?;
-    ConvKey::stored(conv_type, conv_id).map_err(|e| corrupt(e.to_string()))
+    ConvKey::existing(conv_type, conv_id).map_err(|e| corrupt(e.to_string()))
 }
 
 #[cfg(test)]

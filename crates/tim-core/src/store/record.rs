@@ -149,7 +149,7 @@ pub fn decode(bytes: &[u8]) -> Result<Conversation, String> {
     }
     let mut r = Reader { bytes: &bytes[1..] };
     let conv_type = ConvType::from_value(r.u8()?.into()).map_err(|e| e.to_string())?;
-    let key = crate::ids::ConvKey::stored(conv_type, r.str()?).map_err(|e| e.to_string())?;
+    let key = crate::ids::ConvKey::existing(conv_type, r.str()?).map_err(|e| e.to_string())?;
     let mut conv = Conversation::new(&key, r.u64()?);
     let flags = r.u8()?;
     conv.pinned = flags & PINNED != 0;
@@ -236,7 +236,7 @@ mod tests {
     #[test]
     fn a_record_whose_id_has_a_nul_still_loads() {
         // Builds before IDs were checked for NUL stored such conversations.
-        let conv = Conversation::new(&ConvKey::stored(tim_types::ConvType::C2C, "a\0b").unwrap(), 3);
+        let conv = Conversation::new(&ConvKey::existing(tim_types::ConvType::C2C, "a\0b").unwrap(), 3);
         let back = decode(&encode(&conv)).unwrap();
         assert_eq!(back.key.id(), "a\0b");
     }

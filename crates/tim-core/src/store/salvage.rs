@@ -438,7 +438,7 @@ fn readable_message(uid: u64, bytes: &[u8]) -> Option<(ConvKey, MessageRecord)> 
     if rec.pos.uid != uid || rec.msg_id().is_empty() {
         return None;
     }
-    let key = ConvKey::stored(rec.msg.message_conv_type?, rec.msg.message_conv_id.as_deref()?).ok()?;
+    let key = ConvKey::existing(rec.msg.message_conv_type?, rec.msg.message_conv_id.as_deref()?).ok()?;
     Some((key, rec))
 }
 
