@@ -748,6 +748,17 @@ mod tests {
         assert!(!left_unclean(&dir.path().join("missing")));
     }
 
+    /// Commits a new conversation `key` with order key `order` (the next order key past it).
+    fn commit_one(store: &Store, key: &ConvKey, order: u64) {
+        let batch = CommitBatch {
+            conversations: vec![(key.clone(), Some(Conversation::new(key, order)))],
+            next_order_key: order + 1,
+            groups: None,
+            purged: BTreeSet::new(),
+        };
+        store.commit(&batch).unwrap();
+    }
+
     #[test]
     fn a_conversation_an_older_build_stored_with_a_nul_in_its_id_can_be_named_and_deleted() {
         let dir = tempfile::tempdir().unwrap();
@@ -755,13 +766,7 @@ mod tests {
         {
             // As a build before the NUL check stored it (from a delivered message's JSON).
             let (store, _) = Store::open(dir.path(), "alice").unwrap();
-            let batch = CommitBatch {
-                conversations: vec![(key.clone(), Some(Conversation::new(&key, 5)))],
-                next_order_key: 6,
-                groups: None,
-                purged: BTreeSet::new(),
-            };
-            store.commit(&batch).unwrap();
+            commit_one(&store, &key, 5);
         }
         let sdk = crate::Sdk::start(crate::SdkConfig::new(dir.path())).unwrap();
         let client = sdk.client();
@@ -796,13 +801,7 @@ mod tests {
         {
             let (store, loaded) = Store::open(dir.path(), "alice").unwrap();
             assert!(loaded.conversations.is_empty());
-            let batch = CommitBatch {
-                conversations: vec![(key.clone(), Some(Conversation::new(&key, 5)))],
-                next_order_key: 6,
-                groups: None,
-                purged: BTreeSet::new(),
-            };
-            store.commit(&batch).unwrap();
+            commit_one(&store, &key, 5);
         }
         let (_store, loaded) = Store::open(dir.path(), "alice").unwrap();
         assert_eq!(loaded.conversations, vec![Conversation::new(&key, 5)]);
@@ -1753,13 +1752,7 @@ mod tests {
         let key = ConvKey::c2c("x").unwrap();
         {
             let (store, _) = Store::open(dir.path(), "a/b").unwrap();
-            let batch = CommitBatch {
-                conversations: vec![(key.clone(), Some(Conversation::new(&key, 1)))],
-                next_order_key: 2,
-                groups: None,
-                purged: BTreeSet::new(),
-            };
-            store.commit(&batch).unwrap();
+            commit_one(&store, &key, 1);
         }
         let (_store, loaded) = Store::open(dir.path(), "a_b").unwrap();
         assert!(loaded.conversations.is_empty());
