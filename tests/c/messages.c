@@ -10,6 +10,8 @@
  *   backward paging with last_msg without overlap, forward, seq, seq array, time window, types),
  *   TIMMsgDelete (the previous message becomes the last one), TIMMsgClearHistoryMessage, and
  *   TIMConvDelete taking the messages with it.
+ * - A message named as TIM 5.x names one (server time with seq and/or rand, no ID) in
+ *   TIMMsgGetMsgList, TIMMsgReportReaded and TIMMsgDelete.
  * - Receive callbacks: several get each batch, removal by pointer stops one, own messages are not
  *   reported, a duplicate delivery is stored and counted once, TIM calls from inside a receive
  *   callback complete, @ mentions fill conv_group_at_info_array.
@@ -797,6 +799,84 @@ static void test_receive(void) {
     CHECK_INT(n, 1);
 }
 
+/* TIM 5.x messages had no ID: its code names one by message_server_time with message_seq and/or
+ * message_rand. TIMMsgGetMsgList, TIMMsgReportReaded and TIMMsgDelete take a message so named;
+ * one named wrongly is refused and changes nothing. */
+static void test_named_as_tim_5(void) {
+    char* stored;
+    char* list;
+    h_slot* s;
+    stored = h_deliver("[{\"message_sender\":\"five\",\"message_conv_type\":2,\"message_conv_id\":\"old5\","
+                       "\"message_msg_id\":\"f1\",\"message_server_time\":500,\"message_seq\":1,"
+                       "\"message_rand\":7,\"message_elem_array\":[{\"elem_type\":0,\"text_elem_content\":\"1\"}]},"
+                       "{\"message_sender\":\"five\",\"message_conv_type\":2,\"message_conv_id\":\"old5\","
+                       "\"message_msg_id\":\"f2\",\"message_server_time\":500,\"message_seq\":2,"
+                       "\"message_rand\":8,\"message_elem_array\":[{\"elem_type\":0,\"text_elem_content\":\"2\"}]},"
+                       "{\"message_sender\":\"five\",\"message_conv_type\":2,\"message_conv_id\":\"old5\","
+                       "\"message_msg_id\":\"f3\",\"message_server_time\":500,\"message_seq\":3,"
+                       "\"message_rand\":9,\"message_elem_array\":[{\"elem_type\":0,\"text_elem_content\":\"3\"}]}]");
+    CHECK_INT(h_json_len(stored), 3);
+    free(stored);
+    CHECK_INT(h_unread("old5", kTIMConv_Group), 3);
+
+    /* Named wrongly: refused. */
+    s = h_new_slot();
+    CHECK_INT(h_await(TIMMsgReportReaded("old5", kTIMConv_Group, "{\"message_server_time\":500,\"message_seq\":4}",
+                                         h_comm_cb, s),
+                      s, "TIMMsgReportReaded (no such seq)"),
+              ERR_INVALID_PARAMETERS);
+    s = h_new_slot();
+    CHECK_INT(h_await(TIMMsgDelete("old5", kTIMConv_Group,
+                                   "{\"msg_delete_param_msg\":{\"message_server_time\":501,\"message_seq\":3}}",
+                                   h_comm_cb, s),
+                      s, "TIMMsgDelete (another second)"),
+              ERR_INVALID_PARAMETERS);
+    CHECK_INT(TIMMsgReportReaded("old5", kTIMConv_Group, "{\"message_seq\":2,\"message_rand\":8}", h_comm_cb, s),
+              TIM_ERR_PARAM);
+    CHECK_INT(TIMMsgDelete("old5", kTIMConv_Group, "{\"msg_delete_param_msg\":{\"message_server_time\":500}}",
+                           h_comm_cb, s),
+              TIM_ERR_PARAM);
+    CHECK_INT(h_unread("old5", kTIMConv_Group), 3);
+
+    /* History after the message of sequence 2: the one of sequence 1. */
+    list = h_msgs("old5", kTIMConv_Group,
+                  "{\"msg_getmsglist_param_last_msg\":{\"message_server_time\":500,\"message_seq\":2}}");
+    CHECK_INT(h_json_len(list), 1);
+    CHECK(h_msg_has_id(h_json_at(list, 0), "f1"));
+    free(list);
+
+    /* Read up to the message of random number 8 (sequence 2): one unread left. */
+    s = h_new_slot();
+    h_await_ok(TIMMsgReportReaded("old5", kTIMConv_Group, "{\"message_server_time\":500,\"message_rand\":8}",
+                                  h_comm_cb, s),
+               s, "TIMMsgReportReaded (located)");
+    CHECK_INT(h_unread("old5", kTIMConv_Group), 1);
+
+    /* Delete the newest by time, sequence and random number: f2 is the last message again. */
+    s = h_new_slot();
+    h_await_ok(TIMMsgDelete("old5", kTIMConv_Group,
+                            "{\"msg_delete_param_msg\":{\"message_server_time\":500,\"message_seq\":3,"
+                            "\"message_rand\":9}}",
+                            h_comm_cb, s),
+               s, "TIMMsgDelete (located)");
+    {
+        char* conv = conv_info("old5", kTIMConv_Group);
+        CHECK_MSG(last_msg_is(conv, "f2"), "after deleting f3, conv_last_msg is not f2: %.1000s", conv);
+        CHECK_INT(h_json_get_int(conv, kTIMConvUnReadNum, -1), 0);
+        free(conv);
+    }
+    list = h_msgs("old5", kTIMConv_Group, NULL);
+    CHECK_INT(h_json_len(list), 2);
+    free(list);
+
+    /* `{}` names no message, as NULL: the whole conversation is read. */
+    CHECK_INT(h_deliver_one("five", kTIMConv_Group, "old5", "f4", 0, "4", NULL), 1);
+    CHECK_INT(h_unread("old5", kTIMConv_Group), 1);
+    s = h_new_slot();
+    h_await_ok(TIMMsgReportReaded("old5", kTIMConv_Group, "{}", h_comm_cb, s), s, "TIMMsgReportReaded ({})");
+    CHECK_INT(h_unread("old5", kTIMConv_Group), 0);
+}
+
 static void test_errors(void) {
     h_slot* s;
     char buf[128];
@@ -937,6 +1017,7 @@ int main(int argc, char** argv) {
     test_send();
     test_import_and_history();
     test_receive();
+    test_named_as_tim_5();
     test_errors();
 
     /* Everything survives TIMUninit / TIMInit: history and receive registrations. */

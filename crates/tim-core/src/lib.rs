@@ -50,6 +50,6 @@ pub use events::{
 pub use ids::{ConvKey, check_creatable, check_id};
 pub use runtime::{Sdk, SdkConfig};
 pub use state::{ConvFilter, GroupEvent, ItemResults};
-pub use store::ops::{DoctorReport, HistoryQuery, HistoryStart, ReadBound};
+pub use store::ops::{DoctorReport, HistoryQuery, HistoryStart, MessageLocator, MessageName, ReadBound};
 pub use tim_types;
 pub use transport::{LoopbackHub, Transport};

@@ -480,7 +480,7 @@ fn apply(h: &mut Harness, before: &Snapshot, op: &Op) -> Vec<Message> {
             let history = before.history(&client, c);
             let bound = match history.get(i % history.len().max(1)) {
                 None => ReadBound::Message("r0".into()),
-                Some(m) if by_id => ReadBound::Message(m.message_msg_id.clone().unwrap()),
+                Some(m) if by_id => ReadBound::Message(m.message_msg_id.clone().unwrap().into()),
                 Some(m) if KEYS[c].0 == ConvType::C2C => ReadBound::Time(m.message_server_time.unwrap()),
                 Some(m) => ReadBound::Seq(m.message_seq.unwrap()),
             };
@@ -888,7 +888,7 @@ fn a_burst_of_calls_keeps_the_batch_order_and_adds_up() {
         let a = answer();
         client.delete_conversation_list_with(vec![key(1)], round % 2 == 0, move |r| a(r.is_ok())).unwrap();
         let a = answer();
-        let bound = ReadBound::Message(format!("b{round}"));
+        let bound = ReadBound::Message(format!("b{round}").into());
         client.read_up_to_with(key(0), bound, move |r| a(r.is_ok())).unwrap();
     }
     let seen = settle(&h);

@@ -3,8 +3,8 @@
 use std::sync::{Arc, Mutex};
 
 use tim_core::{
-    ConvKey, HistoryQuery, HistoryStart, LoopbackHub, ReadBound, ReadScope, Sdk, SdkConfig, Transport,
-    block_on,
+    ConvKey, HistoryQuery, HistoryStart, LoopbackHub, MessageLocator, ReadBound, ReadScope, Sdk, SdkConfig,
+    Transport, block_on,
 };
 use tim_types::keys::MESSAGE_AT_ALL;
 use tim_types::{ConvEvent, ConvInfo, ConvType, Elem, ErrCode, GroupAtType, Message, ReceiveMessageOpt};
@@ -101,7 +101,7 @@ fn sent_messages_become_the_last_message_and_history_pages() {
     );
     let next = HistoryQuery {
         count: 10,
-        start: HistoryStart::AfterMessage(page.last().unwrap().message_msg_id.clone().unwrap()),
+        start: HistoryStart::AfterMessage(page.last().unwrap().message_msg_id.clone().unwrap().into()),
         ..Default::default()
     };
     let page2 = block_on(client.message_list(key.clone(), next)).unwrap();
@@ -110,7 +110,9 @@ fn sent_messages_become_the_last_message_and_history_pages() {
     let last = page.last().unwrap();
     let located = |seq, rand| HistoryQuery {
         count: 10,
-        start: HistoryStart::AfterLocated { time: last.message_server_time.unwrap(), seq, rand },
+        start: HistoryStart::AfterMessage(
+            MessageLocator { time: last.message_server_time.unwrap(), seq, rand }.into(),
+        ),
         ..Default::default()
     };
     assert!(last.message_rand.is_some(), "sent messages have a random number");
@@ -329,8 +331,8 @@ fn sequence_queries_agree_between_the_group_index_and_the_c2c_scan() {
     assert_eq!(bodies(&c2c, &at_112), ["m4"]);
 
     // Deleting the newest of the two: the other one has the sequence now, in both.
-    block_on(client.delete_message(group.clone(), "Group-4".into())).unwrap();
-    block_on(client.delete_message(c2c.clone(), "C2C-4".into())).unwrap();
+    block_on(client.delete_message(group.clone(), "Group-4")).unwrap();
+    block_on(client.delete_message(c2c.clone(), "C2C-4")).unwrap();
     for q in [&at_112, &seq_112] {
         assert_eq!(bodies(&group, q), ["older twin"], "{q:?}");
         assert_eq!(bodies(&c2c, q), ["older twin"], "{q:?}");
@@ -767,7 +769,7 @@ fn reminders_and_the_read_sequence_follow_each_message_when_sequences_are_shared
         client.deliver(vec![msg("d", "a1", 100, 5, &["me"]), msg("d", "a2", 200, 5, &[MESSAGE_AT_ALL])]),
     )
     .unwrap();
-    block_on(client.delete_message(ConvKey::group("d").unwrap(), "a1".into())).unwrap();
+    block_on(client.delete_message(ConvKey::group("d").unwrap(), "a1")).unwrap();
     assert_eq!(info("d"), (1, 0, vec![(5, GroupAtType::AtAll)]));
     // Reading up to b2 reads b1 (@me, sequence 5), not b3 (sequence 5 too, no mention).
     block_on(client.deliver(vec![
@@ -979,5 +981,58 @@ fn an_element_that_would_not_read_back_is_refused_and_stores_nothing() {
     let sdk = start(dir.path(), "me");
     let list = block_on(sdk.client().conversation_list()).unwrap();
     assert_eq!(conv(&list, "bob").conv_draft.as_ref().unwrap().draft_msg, draft.draft_msg);
+    sdk.shutdown();
+}
+
+/// TIM 5.x messages had no ID: its code names a message by server time with its sequence and/or
+/// random number. Deleting and reading up to a message so named reach that very message, also
+/// among others of the same second, and one named wrongly changes nothing.
+#[test]
+fn a_message_named_by_time_seq_and_rand_is_deleted_and_read_up_to() {
+    let dir = tempfile::tempdir().unwrap();
+    let sdk = start(dir.path(), "me");
+    let client = sdk.client();
+    let key = ConvKey::group("g").unwrap();
+    let mut same_second = (1..=4).map(|seq| group_msg("g", &format!("m{seq}"), 100, seq)).collect::<Vec<_>>();
+    for (msg, rand) in same_second.iter_mut().zip([7, 8, 7, 9]) {
+        msg.message_rand = Some(rand);
+    }
+    block_on(client.deliver(same_second)).unwrap();
+    let located = |seq, rand| MessageLocator { time: 100, seq, rand };
+    let unread =
+        |client: &tim_core::Client| conv(&block_on(client.conversation_list()).unwrap(), "g").conv_unread_num;
+    let history = |client: &tim_core::Client| {
+        let page = block_on(client.message_list(key.clone(), HistoryQuery::default())).unwrap();
+        page.iter().map(body).collect::<Vec<_>>()
+    };
+    assert_eq!(unread(&client), 4);
+
+    // Named wrongly (no such sequence; a random number of another sequence; another second;
+    // another conversation): refused, nothing changes.
+    for wrong in [
+        located(Some(5), None),
+        located(Some(3), Some(8)),
+        MessageLocator { time: 101, seq: Some(1), rand: None },
+    ] {
+        let err = block_on(client.delete_message(key.clone(), wrong)).unwrap_err();
+        assert_eq!(err.code(), ErrCode::InvalidParameters.value(), "{wrong:?}: {err:?}");
+        let err = block_on(client.read_up_to(key.clone(), ReadBound::Message(wrong.into()))).unwrap_err();
+        assert_eq!(err.code(), ErrCode::InvalidParameters.value(), "{wrong:?}: {err:?}");
+    }
+    block_on(client.deliver(vec![group_msg("other", "o1", 100, 3)])).unwrap();
+    let elsewhere = block_on(client.delete_message(ConvKey::group("other").unwrap(), located(Some(2), None)));
+    assert_eq!(elsewhere.unwrap_err().code(), ErrCode::InvalidParameters.value());
+    assert_eq!(history(&client), ["m4", "m3", "m2", "m1"]);
+    assert_eq!(unread(&client), 4);
+
+    // By random number alone the first of that second with it (m1 of m1, m3); with the sequence, m3.
+    block_on(client.delete_message(key.clone(), located(Some(3), Some(7)))).unwrap();
+    assert_eq!(history(&client), ["m4", "m2", "m1"]);
+    assert_eq!(unread(&client), 3, "the unread count follows the delete");
+    block_on(client.read_up_to(key.clone(), ReadBound::Message(located(None, Some(8)).into()))).unwrap();
+    assert_eq!(unread(&client), 1, "m1 and m2 read, m4 not");
+    block_on(client.delete_message(key.clone(), located(None, Some(7)))).unwrap();
+    assert_eq!(history(&client), ["m4", "m2"]);
+    assert_eq!(block_on(client.doctor(false)).unwrap().mismatches, Vec::<String>::new());
     sdk.shutdown();
 }

@@ -48,10 +48,10 @@ fn fill(dir: &std::path::Path) {
             .into_iter()
             .find(|m| m.message_msg_id.as_deref() == Some("b1"))
             .unwrap();
-    block_on(
-        client
-            .read_up_to(c2c("bob"), tim_core::ReadBound::Message(bob_first.message_msg_id.clone().unwrap())),
-    )
+    block_on(client.read_up_to(
+        c2c("bob"),
+        tim_core::ReadBound::Message(bob_first.message_msg_id.clone().unwrap().into()),
+    ))
     .unwrap();
     let draft = Draft {
         draft_msg: Message::from_elems(vec![Elem::text("later")]),
@@ -412,7 +412,7 @@ fn a_new_message_after_salvage_is_numbered_past_deleted_ones_and_counts_as_unrea
         ];
         block_on(client.deliver(both)).unwrap();
         block_on(client.read_up_to(c2c("bob"), tim_core::ReadBound::Message("b2".into()))).unwrap();
-        block_on(client.delete_message(c2c("bob"), "b2".into())).unwrap();
+        block_on(client.delete_message(c2c("bob"), "b2")).unwrap();
     });
     let original = tempfile::tempdir().unwrap();
     std::fs::create_dir_all(original.path().join(tim_core::store::USERS_DIR)).unwrap();

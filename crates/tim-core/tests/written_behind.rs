@@ -112,7 +112,7 @@ impl Run {
         } else {
             format!("m{}", steps.below(self.next_id + 1))
         };
-        let outcome = self.execute(MsgOp::Delete { key: self.keys[k].clone(), msg_id: id.clone() });
+        let outcome = self.execute(MsgOp::Delete { key: self.keys[k].clone(), message: id.clone().into() });
         let held = self.model[k].iter().position(|m| *m == id);
         assert_eq!(outcome.results[0].is_ok(), held.is_some(), "delete {id}: {:?}", outcome.results);
         if let Some(at) = held {
@@ -138,7 +138,7 @@ impl Run {
         let at = steps.below(self.model[k].len() as u64) as usize;
         let (forward, count) = (steps.below(2) == 0, 1 + steps.below(5) as usize);
         let query = HistoryQuery {
-            start: HistoryStart::AfterMessage(self.model[k][at].clone()),
+            start: HistoryStart::AfterMessage(self.model[k][at].clone().into()),
             count,
             forward,
             ..HistoryQuery::default()

@@ -19,6 +19,7 @@ mod group;
 pub mod json;
 mod manager;
 mod message;
+mod message_name;
 pub mod runtime;
 pub mod types;
 mod unread;

@@ -15,6 +15,7 @@ use crate::boundary::{guard, guard_result, optional_str, required_str};
 use crate::callback::CommCallback;
 use crate::conversation::conv_key;
 use crate::json;
+use crate::message_name::message_name;
 use crate::runtime;
 use crate::types::{TIMCommCallback, TIMConvType, TIMRecvNewMsgCallback, UserData};
 
@@ -215,10 +216,7 @@ fn history_query(text: Option<&str>) -> Result<HistoryQuery, CallError> {
     }
     query.forward = param.msg_getmsglist_param_is_forward.unwrap_or(false);
     if let Some(last) = &param.msg_getmsglist_param_last_msg {
-        query.start = match last.message_msg_id.clone().filter(|id| !id.is_empty()) {
-            Some(id) => HistoryStart::AfterMessage(id),
-            None => located_start(last)?,
-        };
+        query.start = HistoryStart::AfterMessage(message_name(last, MSG_GETMSGLIST_PARAM_LAST_MSG)?);
     } else if let Some(seq) = param.msg_getmsglist_param_last_msg_seq.filter(|&seq| seq > 0) {
         // 0 is "not set" (sequences start at 1): apps that fill every field send it.
         query.start = HistoryStart::AtSeq(seq);
@@ -232,27 +230,6 @@ fn history_query(text: Option<&str>) -> Result<HistoryQuery, CallError> {
     query.types = param.msg_getmsglist_param_message_type_array.unwrap_or_default();
     query.seqs = param.msg_getmsglist_param_message_seq_array.filter(|s| !s.is_empty());
     Ok(query)
-}
-
-/// The start of a `msg_getmsglist_param_last_msg` without a message ID, as TIM 5.x code names a
-/// message: by `message_server_time` and its `message_seq` and/or `message_rand` (unsigned
-/// integers). Anything less names no message: `TIM_ERR_PARAM`.
-fn located_start(last: &tim_types::MessageRef) -> Result<HistoryStart, CallError> {
-    let number = |key: &str| -> Result<Option<u64>, CallError> {
-        match last.rest.get(key) {
-            None | Some(Value::Null) => Ok(None),
-            Some(value) => value.as_u64().map(Some).ok_or_else(|| {
-                CallError::param(format!("msg_getmsglist_param_last_msg: {key} is not an unsigned integer"))
-            }),
-        }
-    };
-    let (time, seq, rand) = (number("message_server_time")?, number("message_seq")?, number("message_rand")?);
-    match time {
-        Some(time) if seq.is_some() || rand.is_some() => Ok(HistoryStart::AfterLocated { time, seq, rand }),
-        _ => Err(CallError::param(
-            "msg_getmsglist_param_last_msg names no message: give message_msg_id, or message_server_time with message_seq or message_rand",
-        )),
-    }
 }
 
 /// Reads history: a JSON array of Message (backward: newest first; forward: oldest first).
@@ -276,7 +253,8 @@ pub extern "C" fn TIMMsgGetMsgList(
     })
 }
 
-/// Deletes one message (`msg_delete_param_msg` with its `message_msg_id`).
+/// Deletes one message (`msg_delete_param_msg` with its `message_msg_id`, or as TIM 5.x names
+/// it: `message_server_time` with `message_seq` and/or `message_rand`).
 #[unsafe(no_mangle)]
 pub extern "C" fn TIMMsgDelete(
     conv_id: *const c_char,
@@ -291,10 +269,9 @@ pub extern "C" fn TIMMsgDelete(
         let (key, text) =
             unsafe { (conv_key(conv_id, conv_type)?, required_str(json_msgdel_param, "json_msgdel_param")?) };
         let param: MsgDeleteParam = parse_json_object(text)?;
-        let id = param.msg_delete_param_msg.message_msg_id.filter(|id| !id.is_empty());
-        let id = id.ok_or_else(|| CallError::param("msg_delete_param_msg has no message_msg_id"))?;
+        let message = message_name(&param.msg_delete_param_msg, "msg_delete_param_msg")?;
         let callback = CommCallback::new(cb, user_data);
-        client.delete_message_with(key, id, callback.unit())
+        client.delete_message_with(key, message, callback.unit())
     })
 }
 
@@ -350,14 +327,16 @@ pub extern "C" fn TIMExtDeliverIncomingMessages(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use tim_core::MessageLocator;
 
     #[test]
     fn a_last_msg_named_as_tim_5_names_it_starts_after_that_message() {
         let located =
             r#"{"msg_getmsglist_param_last_msg":{"message_server_time":7,"message_seq":3,"message_rand":9}}"#;
-        assert_eq!(start(located), Ok(HistoryStart::AfterLocated { time: 7, seq: Some(3), rand: Some(9) }));
+        let at = |seq, rand| Ok(HistoryStart::AfterMessage(MessageLocator { time: 7, seq, rand }.into()));
+        assert_eq!(start(located), at(Some(3), Some(9)));
         let by_rand = r#"{"msg_getmsglist_param_last_msg":{"message_server_time":7,"message_rand":9}}"#;
-        assert_eq!(start(by_rand), Ok(HistoryStart::AfterLocated { time: 7, seq: None, rand: Some(9) }));
+        assert_eq!(start(by_rand), at(None, Some(9)));
         for last in [
             r#"{"message_server_time":7}"#,
             r#"{"message_seq":3,"message_rand":9}"#,

@@ -13,6 +13,7 @@ use tim_types::{ConvType, MessageRef, ReceiveMessageOpt};
 
 use crate::boundary::{guard, guard_result, optional_str, required_str};
 use crate::callback::CommCallback;
+use crate::message_name::message_name;
 use crate::runtime;
 use crate::types::{
     TIMCommCallback, TIMConvTotalUnreadMessageCountChangedCallback, TIMConvType, TIMReceiveMessageOpt,
@@ -30,7 +31,9 @@ fn recv_opt_arg(opt: TIMReceiveMessageOpt) -> Result<ReceiveMessageOpt, CallErro
 }
 
 /// Marks messages read: with a NULL or empty `conv_id` every conversation of `conv_type`; with a
-/// NULL or empty message the whole conversation; otherwise up to and including that message.
+/// NULL, empty or `{}` message the whole conversation; otherwise up to and including that message
+/// (named by `message_msg_id`, or as TIM 5.x names it: `message_server_time` with `message_seq`
+/// and/or `message_rand`).
 #[unsafe(no_mangle)]
 pub extern "C" fn TIMMsgReportReaded(
     conv_id: *const c_char,
@@ -59,9 +62,12 @@ pub extern "C" fn TIMMsgReportReaded(
             None => client.mark_read_with(ReadScope::Conversation(key), callback.unit()),
             Some(text) => {
                 let message: MessageRef = parse_json_object(text)?;
-                let msg_id = message.message_msg_id.filter(|id| !id.is_empty());
-                let msg_id = msg_id.ok_or_else(|| CallError::param("the message has no message_msg_id"))?;
-                client.read_up_to_with(key, ReadBound::Message(msg_id), callback.unit())
+                if message == MessageRef::default() {
+                    // `{}` names no message, as NULL does (and as in `TIMMsgGetMsgList`).
+                    return client.mark_read_with(ReadScope::Conversation(key), callback.unit());
+                }
+                let message = message_name(&message, "json_msg_param")?;
+                client.read_up_to_with(key, ReadBound::Message(message), callback.unit())
             }
         }
     })

@@ -57,7 +57,8 @@ impl Job {
                 Job::Import { key, list, chunk: (*chunk).max(1) }
             }
             MsgCommand::List { target, count, forward, after } => {
-                let start = after.clone().map_or(HistoryStart::End, HistoryStart::AfterMessage);
+                let start =
+                    after.clone().map_or(HistoryStart::End, |id| HistoryStart::AfterMessage(id.into()));
                 Job::List(
                     key(target)?,
                     HistoryQuery { count: *count, forward: *forward, start, ..Default::default() },

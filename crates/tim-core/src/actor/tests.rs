@@ -371,7 +371,7 @@ fn reading_history_commits_nothing_so_a_failing_disk_does_not_fail_it() {
     assert_eq!((report.messages, report.mismatches.len()), (1, 0));
     // A write still meets the failing disk, and fails (whether it landed is unknown after a
     // failed fsync: `after_a_failed_fsync_of_a_delivery_memory_takes_what_the_file_holds`).
-    assert!(block_on(client.delete_message(key, "m1".into())).is_err());
+    assert!(block_on(client.delete_message(key, "m1")).is_err());
     faults.set(Fault::None);
     sdk.shutdown();
 }

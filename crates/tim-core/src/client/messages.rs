@@ -14,7 +14,7 @@ use crate::command::Command;
 use crate::error::{CallError, Error, TimError};
 use crate::ids::ConvKey;
 use crate::state::messages::Origin;
-use crate::store::ops::{DoctorReport, HistoryQuery, MsgOp, OpOutput, check_delivery};
+use crate::store::ops::{DoctorReport, HistoryQuery, MessageName, MsgOp, OpOutput, check_delivery};
 
 static MESSAGE_COUNTER: AtomicU64 = AtomicU64::new(0);
 
@@ -229,19 +229,20 @@ impl Client {
         self.store_op(MsgOp::History { key, query }, |o| Ok(messages(o))).await
     }
 
-    /// Deletes one message; the conversation's last message and unread count follow.
+    /// Deletes one message (named by its ID, or located as TIM 5.x code names it); the
+    /// conversation's last message and unread count follow.
     pub fn delete_message_with(
         &self,
         key: ConvKey,
-        msg_id: String,
+        message: impl Into<MessageName>,
         done: impl FnOnce(Result<(), TimError>) + Send + 'static,
     ) -> Result<(), CallError> {
-        self.store_op_with(MsgOp::Delete { key, msg_id }, nothing, done)
+        self.store_op_with(MsgOp::Delete { key, message: message.into() }, nothing, done)
     }
 
     /// Deletes one message (async).
-    pub async fn delete_message(&self, key: ConvKey, msg_id: String) -> Result<(), Error> {
-        self.store_op(MsgOp::Delete { key, msg_id }, nothing).await
+    pub async fn delete_message(&self, key: ConvKey, message: impl Into<MessageName>) -> Result<(), Error> {
+        self.store_op(MsgOp::Delete { key, message: message.into() }, nothing).await
     }
 
     /// Deletes every message of a conversation; the conversation stays in its place.

@@ -26,23 +26,70 @@ use crate::state::messages::{
     apply_read_up_to, file_message, present_is_read, reminder,
 };
 
+/// A message named without its ID, as TIM 5.x code names one (5.x messages had no
+/// `message_msg_id`): by its `message_server_time` and its `message_seq` and/or `message_rand`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MessageLocator {
+    /// `message_server_time`.
+    pub time: u64,
+    /// `message_seq`, if given.
+    pub seq: Option<u64>,
+    /// `message_rand`, if given.
+    pub rand: Option<u64>,
+}
+
+/// How a call names one message of a conversation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MessageName {
+    /// By its `message_msg_id`.
+    Id(String),
+    /// By its server time, sequence and random number (the first such message of that second).
+    Located(MessageLocator),
+}
+
+impl From<String> for MessageName {
+    fn from(id: String) -> Self {
+        MessageName::Id(id)
+    }
+}
+
+impl From<&str> for MessageName {
+    fn from(id: &str) -> Self {
+        MessageName::Id(id.to_owned())
+    }
+}
+
+impl From<MessageLocator> for MessageName {
+    fn from(locator: MessageLocator) -> Self {
+        MessageName::Located(locator)
+    }
+}
+
+impl std::fmt::Display for MessageName {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            MessageName::Id(id) => write!(f, "{id:?}"),
+            MessageName::Located(MessageLocator { time, seq, rand }) => {
+                write!(f, "the message at server time {time}")?;
+                if let Some(seq) = seq {
+                    write!(f, " with sequence {seq}")?;
+                }
+                if let Some(rand) = rand {
+                    write!(f, " with random number {rand}")?;
+                }
+                Ok(())
+            }
+        }
+    }
+}
+
 /// Where a history query starts.
 #[derive(Debug, Clone, PartialEq)]
 pub enum HistoryStart {
     /// At the newest (backward) or oldest (forward) message.
     End,
     /// Just after this message (not included).
-    AfterMessage(String),
-    /// Just after the message of this server time whose sequence and random number are these
-    /// (those given; not included): how TIM 5.x code names a message, without its ID.
-    AfterLocated {
-        /// `message_server_time`.
-        time: u64,
-        /// `message_seq`, if given.
-        seq: Option<u64>,
-        /// `message_rand`, if given.
-        rand: Option<u64>,
-    },
+    AfterMessage(MessageName),
     /// At the message of this sequence (included).
     AtSeq(u64),
 }
@@ -84,7 +131,7 @@ impl Default for HistoryQuery {
 #[derive(Debug, Clone, PartialEq)]
 pub enum ReadBound {
     /// Up to and including this message.
-    Message(String),
+    Message(MessageName),
     /// Up to this UTC second (C2C).
     Time(u64),
     /// Up to this sequence (group).
@@ -118,7 +165,7 @@ pub enum MsgOp {
         /// The conversation.
         key: ConvKey,
         /// The message.
-        msg_id: String,
+        message: MessageName,
     },
     /// Delete every message of a conversation; it stays.
     Clear {
@@ -375,7 +422,7 @@ impl Batch<'_, '_> {
                 }
                 Ok(Ok(OpOutput::Messages(stored)))
             }
-            MsgOp::Delete { key, msg_id } => self.delete(&key, &msg_id),
+            MsgOp::Delete { key, message } => self.delete(&key, &message),
             MsgOp::Clear { key } => {
                 if self.visible(&key)?.is_none() {
                     return Ok(Err(no_conversation(&key)));
@@ -587,18 +634,47 @@ impl Batch<'_, '_> {
         Ok(Inserted::Stored(report.then(|| Box::new(reported))))
     }
 
-    fn delete(&mut self, key: &ConvKey, msg_id: &str) -> Result<Result<OpOutput, TimError>, StoreError> {
+    /// Where the message a call names is in `key`'s history; an error for the caller when it is
+    /// in no conversation or in another one.
+    fn locate(&self, key: &ConvKey, name: &MessageName) -> Result<Result<MsgPos, TimError>, StoreError> {
+        match name {
+            MessageName::Id(id) => Ok(match self.tables.find_id(id)? {
+                None => Err(invalid(format!("message {name} does not exist"))),
+                Some((parts, _)) if (parts.0, parts.1.as_str()) != conv_row(key) => {
+                    Err(invalid(format!("message {name} is not in conversation {key}")))
+                }
+                Some((_, pos)) => Ok(pos),
+            }),
+            MessageName::Located(MessageLocator { time, seq, rand }) => {
+                let at = |uid| MsgPos { time: *time, uid };
+                let mut located = None;
+                self.tables.scan(key, at(0), at(u64::MAX), false, |rec| {
+                    if seq.is_none_or(|seq| rec.seq() == seq)
+                        && rand.is_none_or(|rand| rec.msg.message_rand == Some(rand))
+                    {
+                        located = Some(rec.pos);
+                    }
+                    located.is_none()
+                })?;
+                Ok(located.ok_or_else(|| invalid(format!("no message of {key} is {name}"))))
+            }
+        }
+    }
+
+    fn delete(
+        &mut self,
+        key: &ConvKey,
+        message: &MessageName,
+    ) -> Result<Result<OpOutput, TimError>, StoreError> {
         if self.visible(key)?.is_none() {
             return Ok(Err(no_conversation(key)));
         }
-        let Some((parts, pos)) = self.tables.find_id(msg_id)? else {
-            return Ok(Err(invalid(format!("message {msg_id:?} does not exist"))));
+        let pos = match self.locate(key, message)? {
+            Ok(pos) => pos,
+            Err(e) => return Ok(Err(e)),
         };
-        if (parts.0, parts.1.as_str()) != conv_row(key) {
-            return Ok(Err(invalid(format!("message {msg_id:?} is not in conversation {key}"))));
-        }
         let Some(rec) = self.tables.remove(key, pos)? else {
-            return Ok(Err(invalid(format!("message {msg_id:?} does not exist"))));
+            return Ok(Err(invalid(format!("message {message} does not exist"))));
         };
         let new_last = self.tables.newest_where(key, MsgPos::MAX, MessageRecord::can_be_last)?;
         let new_newest = self.tables.newest_where(key, MsgPos::MAX, |_| true)?.map(|r| r.pos);
@@ -620,9 +696,9 @@ impl Batch<'_, '_> {
         }
         let bound_seq = if let ReadBound::Seq(seq) = &bound { Some(*seq) } else { None };
         let mark = match bound {
-            ReadBound::Message(id) => match self.tables.find_id(&id)? {
-                Some((parts, pos)) if (parts.0, parts.1.as_str()) == conv_row(key) => pos,
-                _ => return Ok(Err(invalid(format!("message {id:?} is not in conversation {key}")))),
+            ReadBound::Message(name) => match self.locate(key, &name)? {
+                Ok(pos) => pos,
+                Err(e) => return Ok(Err(e)),
             },
             // Nothing is at or before time 0 (a message without a time is stamped now).
             ReadBound::Time(0) => return Ok(Ok(OpOutput::Done)),
@@ -699,34 +775,10 @@ impl Batch<'_, '_> {
         let mut to = MsgPos { time: q.time_to, uid: u64::MAX };
         match &q.start {
             HistoryStart::End => {}
-            HistoryStart::AfterMessage(id) => {
-                let Some((parts, pos)) = self.tables.find_id(id)? else {
-                    return Ok(Err(invalid(format!("message {id:?} does not exist"))));
-                };
-                if (parts.0, parts.1.as_str()) != conv_row(key) {
-                    return Ok(Err(invalid(format!("message {id:?} is not in conversation {key}"))));
-                }
-                if q.forward {
-                    from = from.max(next_pos(pos));
-                } else {
-                    to = to.min(prev_pos(pos));
-                }
-            }
-            HistoryStart::AfterLocated { time, seq, rand } => {
-                let at = |uid| MsgPos { time: *time, uid };
-                let mut located = None;
-                self.tables.scan(key, at(0), at(u64::MAX), false, |rec| {
-                    if seq.is_none_or(|seq| rec.seq() == seq)
-                        && rand.is_none_or(|rand| rec.msg.message_rand == Some(rand))
-                    {
-                        located = Some(rec.pos);
-                    }
-                    located.is_none()
-                })?;
-                let Some(pos) = located else {
-                    return Ok(Err(invalid(format!(
-                        "no message of {key} at time {time} with sequence {seq:?} and random {rand:?}"
-                    ))));
+            HistoryStart::AfterMessage(name) => {
+                let pos = match self.locate(key, name)? {
+                    Ok(pos) => pos,
+                    Err(e) => return Ok(Err(e)),
                 };
                 if q.forward {
                     from = from.max(next_pos(pos));

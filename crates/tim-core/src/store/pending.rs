@@ -389,7 +389,7 @@ mod tests {
         assert_eq!(history(&store), ["b1", "b2", "b3"]);
         assert_eq!(import(&store, &["b2", "b4"]), 1, "b2 is known again: a duplicate");
         let key = ConvKey::c2c("bob").unwrap();
-        let delete = MsgOp::Delete { key, msg_id: "b1".into() };
+        let delete = MsgOp::Delete { key, message: "b1".into() };
         assert!(store.execute(vec![delete], 100, 100, false, Vec::new()).unwrap().results[0].is_ok());
         assert_eq!(history(&store), ["b2", "b3", "b4"]);
         assert_eq!(doctor(&store), (3, 0, vec![]));
@@ -412,7 +412,7 @@ mod tests {
         let key = ConvKey::c2c("bob").unwrap();
         // One folded message and one pending deleted; then a page across both.
         for id in ["b4", "b9"] {
-            let delete = MsgOp::Delete { key: key.clone(), msg_id: id.into() };
+            let delete = MsgOp::Delete { key: key.clone(), message: id.into() };
             assert!(store.execute(vec![delete], 100, 100, false, Vec::new()).unwrap().results[0].is_ok());
         }
         let page = MsgOp::History { key, query: HistoryQuery { count: 3, ..HistoryQuery::default() } };

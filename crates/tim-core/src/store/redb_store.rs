@@ -978,7 +978,7 @@ mod tests {
         {
             let (store, _) = Store::open(dir.path(), "alice").unwrap();
             import(&store, &key, &["m1", "m2", "m3"]).unwrap(); // folded: the mark is past m3
-            let delete = MsgOp::Delete { key: key.clone(), msg_id: "m3".into() };
+            let delete = MsgOp::Delete { key: key.clone(), message: "m3".into() };
             assert!(store.execute(vec![delete], 100, 100, false, Vec::new()).unwrap().results[0].is_ok());
         }
         // The log now ends below the mark.
@@ -1150,11 +1150,11 @@ mod tests {
         assert_eq!(doctor(&store, true).0.mismatches.len(), 1);
         assert!(doctor(&store, false).0.mismatches.is_empty(), "fixed");
         // Deleting m1 by its ID deletes m1, not m2.
-        let delete = MsgOp::Delete { key: key.clone(), msg_id: "m1".into() };
+        let delete = MsgOp::Delete { key: key.clone(), message: "m1".into() };
         let deleted = store.execute(vec![delete], 100, 100, false, Vec::new()).unwrap().results;
         assert!(deleted[0].is_ok(), "{deleted:?}");
         let find_m2 = store.execute(
-            vec![MsgOp::Delete { key: key.clone(), msg_id: "m2".into() }],
+            vec![MsgOp::Delete { key: key.clone(), message: "m2".into() }],
             100,
             100,
             false,
@@ -1178,7 +1178,7 @@ mod tests {
         let (report, _) = doctor(&store, false);
         assert_eq!(report.mismatches.len(), 1, "{report:?}");
         assert!(report.mismatches[0].contains("no ID row for \"m1\""), "{report:?}");
-        let delete = || MsgOp::Delete { key: key.clone(), msg_id: "m1".into() };
+        let delete = || MsgOp::Delete { key: key.clone(), message: "m1".into() };
         let refused = store.execute(vec![delete()], 100, 100, false, Vec::new()).unwrap().results;
         assert!(refused[0].is_err(), "not found by its ID: {refused:?}");
         assert_eq!(doctor(&store, true).0.mismatches.len(), 1);
@@ -1695,7 +1695,7 @@ mod tests {
         let outcome = store.execute(vec![read], 100, 100, false, Vec::new()).unwrap();
         assert!(outcome.results[0].is_err(), "in no history: {:?}", outcome.results);
         assert!(outcome.changed.is_empty(), "no unread count moved");
-        let delete = MsgOp::Delete { key: dave.clone(), msg_id: "d1".into() };
+        let delete = MsgOp::Delete { key: dave.clone(), message: "d1".into() };
         assert!(store.execute(vec![delete], 100, 100, false, Vec::new()).unwrap().results[0].is_err());
         import(&store, &dave, &["d1", "d3"]).unwrap();
         assert_eq!(history_of(&store, &dave), ["d3", "d1", "d2"], "d1 once: the stored one, indexed again");

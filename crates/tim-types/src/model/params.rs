@@ -6,9 +6,11 @@ use serde_json::{Map, Value};
 
 use crate::enums::ElemType;
 
-/// A message named by its ID, where a call only needs to know which message (the start of a
-/// history page, the message to delete or read up to). Any other keys of a full message object
-/// are accepted and ignored, so a message taken from a callback can be passed back as it is.
+/// A message named by its ID (or, as TIM 5.x code names one, by `message_server_time` with
+/// `message_seq` and/or `message_rand`, read from `rest`), where a call only needs to know which
+/// message (the start of a history page, the message to delete or read up to). Any other keys
+/// of a full message object are accepted and ignored, so a message taken from a callback can be
+/// passed back as it is.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct MessageRef {
     /// The message ID.
