@@ -132,6 +132,31 @@ fn paging_never_repeats_or_skips_while_the_list_reorders() {
     assert_eq!(bad.code(), ErrCode::InvalidParameters.value());
 }
 
+/// A `next_seq` kept across a shutdown and a new start (`TIMUninit`, `TIMInit`) has expired: it
+/// once named the new instance's first walk and went on from there, skipping conversations.
+#[test]
+fn a_cursor_from_before_a_restart_is_refused_not_taken_for_another_walk() {
+    let dir = tempfile::tempdir().unwrap();
+    let sdk = start(dir.path());
+    let client = sdk.client();
+    for i in 0..6 {
+        block_on(client.deliver(vec![incoming(&format!("u{i}"), &format!("m{i}"))])).unwrap();
+    }
+    let first = block_on(client.conversation_page(ConvFilter::default(), 0, 2)).unwrap();
+    assert_eq!(ids(&first.list), ["u5", "u4"]);
+    sdk.shutdown();
+
+    let sdk = start(dir.path());
+    let client = sdk.client();
+    let other_walk = block_on(client.conversation_page(ConvFilter::default(), 0, 5)).unwrap();
+    assert_ne!(other_walk.next_seq, first.next_seq, "a cursor number is never given twice");
+    let stale = block_on(client.conversation_page(ConvFilter::default(), first.next_seq, 2));
+    assert_eq!(stale.map(|p| ids(&p.list)).unwrap_err().code(), ErrCode::InvalidParameters.value());
+    let fresh = block_on(client.conversation_page(ConvFilter::default(), other_walk.next_seq, 2)).unwrap();
+    assert_eq!(ids(&fresh.list), ["u0"]);
+    sdk.shutdown();
+}
+
 #[test]
 fn filters_select_by_type_group_mark_unread_and_mentions() {
     let dir = tempfile::tempdir().unwrap();

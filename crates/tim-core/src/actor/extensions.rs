@@ -2,10 +2,13 @@
 //! filtered paging, batch delete, custom data, marks, groups and unread-by-filter subscriptions.
 
 use std::collections::BTreeMap;
+use std::sync::OnceLock;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use tim_types::ErrCode;
 
 use super::ConvActor;
+use crate::clock::unix_nanos;
 use crate::command::{Command, ConvPage, GroupOp};
 use crate::error::TimError;
 use crate::ids::ConvKey;
@@ -26,7 +29,6 @@ pub(super) struct Subscription {
 /// Open list walks: cursor ID → where the walk is.
 #[derive(Default)]
 pub(super) struct Cursors {
-    next_id: u64,
     open: BTreeMap<u64, ListCursor>,
 }
 
@@ -36,17 +38,33 @@ impl Cursors {
     }
 
     fn add(&mut self, cursor: ListCursor) -> u64 {
-        self.next_id += 1;
-        self.open.insert(self.next_id, cursor);
+        let id = next_cursor_id();
+        self.open.insert(id, cursor);
         while self.open.len() > MAX_CURSORS {
             self.open.pop_first();
         }
-        self.next_id
+        id
     }
 
     pub fn clear(&mut self) {
         self.open.clear();
     }
+}
+
+/// A cursor ID never given before in this process (a `next_seq` an app kept across
+/// `TIMUninit`/`TIMInit` once named the new actor's first walk, which went on from another
+/// place and skipped conversations), nor, as far as the clock tells, by an earlier process: the
+/// first is the time in microseconds, and a process would have to open more than one walk per
+/// microsecond to reach the next one's. Kept below 2^53, so that JSON readers that parse numbers
+/// as doubles (JavaScript) read it back exactly.
+fn next_cursor_id() -> u64 {
+    static NEXT: OnceLock<AtomicU64> = OnceLock::new();
+    NEXT.get_or_init(|| AtomicU64::new(first_cursor_id(unix_nanos()))).fetch_add(1, Ordering::Relaxed)
+}
+
+/// The first cursor ID of a process started at `nanos` (Unix time): never 0 ("from the start").
+fn first_cursor_id(nanos: u128) -> u64 {
+    ((nanos / 1000) % (1 << 50)) as u64 + 1
 }
 
 /// How each subscribed total changes with a batch: the sum over its conversations of what they
@@ -209,4 +227,21 @@ impl ConvActor {
 
 fn missing(key: &ConvKey) -> TimError {
     TimError::new(ErrCode::InvalidConversation, format!("conversation {key} does not exist"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cursor_ids_start_from_the_clock_never_at_0_and_stay_exact_as_doubles() {
+        assert_eq!(first_cursor_id(0), 1);
+        let now = unix_nanos();
+        assert_eq!(first_cursor_id(now + 5_000) - first_cursor_id(now), 5, "one per microsecond");
+        let largest = first_cursor_id((1u128 << 50) * 1000 - 1);
+        assert_eq!(largest, 1 << 50);
+        assert!(largest < 1 << 53);
+        let (a, b) = (next_cursor_id(), next_cursor_id());
+        assert!(b > a && a > 0);
+    }
 }
