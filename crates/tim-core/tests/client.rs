@@ -430,3 +430,46 @@ fn a_login_whose_store_path_is_a_fifo_fails_and_does_not_hang() {
     assert_eq!(result.unwrap_err().code, ErrCode::DatabaseOperateFailed.value());
     sdk.shutdown();
 }
+
+/// Two threads log out at once: one is accepted; the other is refused with `NotLogin` and, being
+/// refused, never has its `done` run (the C contract: no callback unless TIM_SUCC). It once was
+/// answered "uninitialized" (6013) after its caller was told NOTLOGIN: a C app that freed its
+/// `user_data` on the refusal then had it used.
+#[test]
+fn a_refused_logout_never_runs_its_callback() {
+    let dir = tempfile::tempdir().unwrap();
+    let sdk = start(dir.path());
+    let client = sdk.client();
+    for round in 0..300 {
+        login(&client, "alice");
+        let (tx, rx) = flume::unbounded();
+        let barrier = std::sync::Barrier::new(2);
+        let results: Vec<_> = std::thread::scope(|scope| {
+            let handles: Vec<_> = (0..2)
+                .map(|who| {
+                    let (client, tx, barrier) = (client.clone(), tx.clone(), &barrier);
+                    scope.spawn(move || {
+                        barrier.wait();
+                        client.logout_with(move |r| tx.send((who, r)).unwrap())
+                    })
+                })
+                .collect();
+            handles.into_iter().map(|h| h.join().unwrap()).collect()
+        });
+        assert_eq!(results.iter().filter(|r| r.is_ok()).count(), 1, "round {round}: {results:?}");
+        // The accepted logout's answer; then the answers to the calls made after it, which come
+        // after any answer of the refused one (answers are released in call order).
+        let first = rx.recv().unwrap();
+        let (logged_in, login_answer) = flume::bounded(1);
+        client.login_with("alice", "sig", move |r| logged_in.send(r).unwrap()).unwrap();
+        login_answer.recv().unwrap().unwrap();
+        let mut answers = vec![first];
+        answers.extend(rx.try_iter());
+        for (who, result) in results.iter().enumerate() {
+            let called = answers.iter().filter(|(w, _)| *w == who).count();
+            assert_eq!(called, usize::from(result.is_ok()), "round {round}: {results:?} {answers:?}");
+        }
+        block(client.logout()).unwrap();
+    }
+    sdk.shutdown();
+}

@@ -180,13 +180,23 @@ impl Client {
         done: impl FnOnce(Result<(), TimError>) + Send + 'static,
     ) -> Result<(), CallError> {
         self.require_login()?;
-        let cmd = Command::Logout { done: self.dispatched(Box::new(done)) };
-        self.shared.session.accept_logout(|| self.submit(cmd))
+        self.queue_logout(Command::Logout { done: self.dispatched(Box::new(done)) })
+    }
+
+    /// Queues a logout if the session still accepts one. One refused (another thread's logout
+    /// won since `require_login`) is disarmed: its caller got the refusal, so its callback must
+    /// never run (dropped armed, it answered "uninitialized" to a call that returned NOTLOGIN).
+    fn queue_logout(&self, cmd: Command) -> Result<(), CallError> {
+        let mut cmd = Some(cmd);
+        let accepted = self.shared.session.accept_logout(|| self.submit(cmd.take().expect("queued once")));
+        if let Some(refused) = cmd {
+            refused.disarm();
+        }
+        accepted
     }
 
     /// Logs out (async).
     pub async fn logout(&self) -> Result<(), Error> {
-        let session = &self.shared.session;
         self.ask_sent(
             |done| {
                 if let Err(e) = self.require_login() {
@@ -195,7 +205,7 @@ impl Client {
                 }
                 Ok(Command::Logout { done })
             },
-            |cmd| session.accept_logout(|| self.submit(cmd)),
+            |cmd| self.queue_logout(cmd),
         )
         .await
     }
