@@ -1036,3 +1036,52 @@ fn a_message_named_by_time_seq_and_rand_is_deleted_and_read_up_to() {
     assert_eq!(block_on(client.doctor(false)).unwrap().mismatches, Vec::<String>::new());
     sdk.shutdown();
 }
+
+/// Reading a group up to a sequence marks read up to the newest message whose sequence is at or
+/// below it, whatever the order sequences arrived in (late ones, shared ones, same-second
+/// times): checked against a model for every bound, low ones (read from the sequence rows
+/// below) and high ones (from the rows above).
+#[test]
+fn reading_a_group_up_to_a_sequence_reads_up_to_the_newest_message_at_or_below_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let sdk = start(dir.path(), "me");
+    let client = sdk.client();
+    let key = ConvKey::group("seqs").unwrap();
+    let mut state = 0x2545_f491_4f6c_dd1du64;
+    let mut next = |n: u64| {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state % n
+    };
+    // (time, arrival, seq): positions order by time, then arrival.
+    let mut model = Vec::new();
+    for arrival in 0..80u64 {
+        let seq = if arrival % 9 == 4 { next(arrival) + 1 } else { arrival + 1 + next(5) };
+        let time = 1_000 + next(40);
+        model.push((time, arrival, seq));
+    }
+    // Two newest messages sharing the highest sequence: the older one is listed apart.
+    let highest = model.iter().map(|m| m.2).max().unwrap() + 1;
+    model.extend([(2_000, 80, highest), (2_001, 81, highest)]);
+    let messages = model
+        .iter()
+        .map(|&(time, arrival, seq)| group_msg("seqs", &format!("q{arrival}"), time, seq))
+        .collect::<Vec<_>>();
+    for chunk in messages.chunks(7) {
+        block_on(client.deliver(chunk.to_vec())).unwrap();
+    }
+    let unread = || conv(&block_on(client.conversation_list()).unwrap(), "seqs").conv_unread_num;
+    assert_eq!(unread(), 82);
+    let largest = model.iter().map(|m| m.2).max().unwrap();
+    let mut mark = None;
+    for bound in 0..=largest + 1 {
+        block_on(client.read_up_to(key.clone(), ReadBound::Seq(bound))).unwrap();
+        let newest_at_or_below = model.iter().filter(|m| m.2 <= bound).map(|m| (m.0, m.1)).max();
+        mark = mark.max(newest_at_or_below);
+        let expected = model.iter().filter(|m| Some((m.0, m.1)) > mark).count() as u64;
+        assert_eq!(unread(), expected, "after reading up to sequence {bound}");
+    }
+    assert_eq!(unread(), 0);
+    sdk.shutdown();
+}

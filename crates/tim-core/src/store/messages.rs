@@ -4,6 +4,7 @@
 //! `schema.rs` and `numbers.rs`), the index rows of the newest messages held in memory until
 //! they are folded (`pending.rs`): every read here sees the trees and those rows as one.
 
+use hashbrown::HashSet;
 use redb::{ReadableTable, ReadableTableMetadata, Table, WriteTransaction};
 use tim_types::MessageJson;
 
@@ -77,11 +78,22 @@ pub fn encode(rec: &MessageRecord, msg: &MessageJson) -> Vec<u8> {
     bytes
 }
 
+/// A framed record's header: its position and whether it counts as unread, read without the
+/// message (`None` for the JSON records of the first builds).
+fn header(bytes: &[u8]) -> Option<(MsgPos, bool)> {
+    match bytes.first() {
+        Some(&(FRAMED_V1 | FRAMED_V2)) if bytes.len() > FRAME_HEADER => {
+            let word = |at: usize| u64::from_le_bytes(bytes[at..at + 8].try_into().expect("8 bytes"));
+            Some((MsgPos { time: word(1), uid: word(9) }, bytes[17] != 0))
+        }
+        _ => None,
+    }
+}
+
 pub(super) fn decode(bytes: &[u8], what: impl FnOnce() -> String) -> Result<MessageRecord, StoreError> {
     let corrupt = |detail: String| StoreError::Corrupt { key: what(), detail };
-    match bytes.first() {
-        Some(&version @ (FRAMED_V1 | FRAMED_V2)) if bytes.len() > FRAME_HEADER => {
-            let word = |at: usize| u64::from_le_bytes(bytes[at..at + 8].try_into().expect("8 bytes"));
+    match (bytes.first(), header(bytes)) {
+        (Some(&version), Some((pos, counts_unread))) => {
             let body = &bytes[FRAME_HEADER..];
             let msg = if version == FRAMED_V2 {
                 expand(body).and_then(|json| serde_json::from_str(&json).map_err(|e| e.to_string()))
@@ -89,13 +101,9 @@ pub(super) fn decode(bytes: &[u8], what: impl FnOnce() -> String) -> Result<Mess
                 serde_json::from_slice(body).map_err(|e| e.to_string())
             }
             .map_err(corrupt)?;
-            Ok(MessageRecord {
-                pos: MsgPos { time: word(1), uid: word(9) },
-                counts_unread: bytes[17] != 0,
-                msg,
-            })
+            Ok(MessageRecord { pos, counts_unread, msg })
         }
-        Some(b'{') => serde_json::from_slice(bytes).map_err(|e| corrupt(e.to_string())),
+        (Some(b'{'), _) => serde_json::from_slice(bytes).map_err(|e| corrupt(e.to_string())),
         _ => Err(corrupt("unknown message record layout".into())),
     }
 }
@@ -555,6 +563,29 @@ impl<'txn> MessageTables<'txn> {
         Ok(())
     }
 
+    /// How many messages of a conversation between two positions (inclusive) count as unread,
+    /// read from each record's header without decoding the message: a read report on an old
+    /// message counts every message after it (decoding them cost 1.2–1.7 s for 1M messages).
+    pub fn count_unread(&self, key: &ConvKey, from: MsgPos, to: MsgPos) -> Result<u64, StoreError> {
+        if from > to {
+            return Ok(0);
+        }
+        let Some(number) = self.numbers.find(key)? else { return Ok(0) };
+        let mut count = 0;
+        for row in self.rows(index_row(number, from)..=index_row(number, to), false)? {
+            let (_, time, uid) = row?;
+            let pos = MsgPos { time, uid };
+            let counts_unread = match self.log.get(uid)?.and_then(|bytes| header(bytes.value())) {
+                Some((at, counts_unread)) if at == pos => counts_unread,
+                // An old layout, a missing record or another one under this uid: the full read
+                // (which reports the last two as corruption).
+                _ => self.record(key, pos)?.counts_unread,
+            };
+            count += u64::from(counts_unread);
+        }
+        Ok(count)
+    }
+
     /// Every indexed message of a conversation, oldest first, for the doctor: a record that
     /// cannot be read (missing from the log, or bytes that do not decode) goes to `unreadable`
     /// with its position, why, and whether the log holds it; the scan goes on (other calls
@@ -637,17 +668,50 @@ impl<'txn> MessageTables<'txn> {
     }
 
     /// The newest position among messages with a sequence at or below `seq`.
+    ///
+    /// Sequences need not follow positions, so in a group this reads the sequence index on the
+    /// smaller side of `seq`: the rows at or below it (their newest position), or, when `seq` is
+    /// in the upper half (a read report up to the latest, the usual case), the few rows above it,
+    /// whose messages the newest-first walk of the history then passes over. Reading the rows
+    /// below every time cost 124 ms per report in a group of 1M messages.
     pub fn newest_at_or_below_seq(&self, key: &ConvKey, seq: u64) -> Result<Option<MsgPos>, StoreError> {
         if !indexes_seqs(key) {
             return Ok(self.newest_where(key, MsgPos::MAX, |rec| rec.seq() <= seq)?.map(|rec| rec.pos));
         }
         let (t, id) = conv_row(key);
-        let mut newest: Option<MsgPos> = None;
-        for row in self.seqs.range((t, id, 0)..=(t, id, seq))? {
-            let (time, uid) = row?.1.value();
-            newest = newest.max(Some(MsgPos { time, uid }));
+        let Some(largest) = self.seqs.range((t, id, 0)..=(t, id, u64::MAX))?.next_back() else {
+            return Ok(None);
+        };
+        let largest = largest?.0.value().2;
+        if largest.saturating_sub(seq) >= seq {
+            let mut newest: Option<MsgPos> = None;
+            for row in self.seqs.range((t, id, 0)..=(t, id, seq))? {
+                let (time, uid) = row?.1.value();
+                newest = newest.max(Some(MsgPos { time, uid }));
+            }
+            return Ok(newest);
         }
-        Ok(newest)
+        // Every message of a group has its sequence's row: the newest in `seqs`, the others in
+        // `seq_shared` (`insert`).
+        let mut above = HashSet::new();
+        if let Some(first_above) = seq.checked_add(1) {
+            for row in self.seqs.range((t, id, first_above)..=(t, id, u64::MAX))? {
+                above.insert(row?.1.value());
+            }
+            let shared = (t, id, first_above, 0, 0)..=(t, id, u64::MAX, u64::MAX, u64::MAX);
+            for row in self.seq_shared.range(shared)? {
+                let (_, _, _, time, uid) = row?.0.value();
+                above.insert((time, uid));
+            }
+        }
+        let Some(number) = self.numbers.find(key)? else { return Ok(None) };
+        for row in self.rows(rows_of(number), true)? {
+            let (_, time, uid) = row?;
+            if !above.contains(&(time, uid)) {
+                return Ok(Some(MsgPos { time, uid }));
+            }
+        }
+        Ok(None)
     }
 
     /// Removes every message of a conversation; returns how many.

@@ -734,16 +734,19 @@ impl Batch<'_, '_> {
             } else {
                 from
             };
-            self.tables.scan(key, from, MsgPos::MAX, false, |rec| {
-                unread_after += u64::from(rec.counts_unread);
-                if watch_mentions
-                    && rec.counts_unread
-                    && let Some(at) = reminder(&rec, &self_id)
-                {
-                    mentions_after.push(at);
-                }
-                true
-            })?;
+            if watch_mentions {
+                self.tables.scan(key, from, MsgPos::MAX, false, |rec| {
+                    unread_after += u64::from(rec.counts_unread);
+                    if rec.counts_unread
+                        && let Some(at) = reminder(&rec, &self_id)
+                    {
+                        mentions_after.push(at);
+                    }
+                    true
+                })?;
+            } else {
+                unread_after = self.tables.count_unread(key, from, MsgPos::MAX)?;
+            }
         }
         if let Some(conv) = self.conv(key)? {
             apply_read_up_to(conv, mark, unread_after, read_seq, &mentions_after);
