@@ -1195,6 +1195,38 @@ mod tests {
         );
     }
 
+    /// Clearing a history removes its messages' ID rows, but only those that name them: on a
+    /// damaged file that lost an ID row, the ID may since name a copy in another conversation,
+    /// which must stay findable. Both with the ID rows folded and still held in memory.
+    #[test]
+    fn clearing_a_history_leaves_an_id_row_that_names_another_conversations_copy() {
+        for fold in [true, false] {
+            let dir = tempfile::tempdir().unwrap();
+            let (bob, carol) = (ConvKey::c2c("bob").unwrap(), ConvKey::c2c("carol").unwrap());
+            {
+                let (store, _) = Store::open(dir.path(), "alice").unwrap();
+                import(&store, &bob, &["m1", "m2"]).unwrap();
+            }
+            edit_file(dir.path(), |txn| {
+                assert!(txn.open_table(MESSAGE_IDS).unwrap().remove("m1").unwrap().is_some());
+            });
+            let (store, _) = Store::open(dir.path(), "alice").unwrap();
+            if fold {
+                import(&store, &carol, &["m1"]).unwrap();
+            } else {
+                import_pending(&store, &carol, &["m1"]).unwrap();
+            }
+            let clear = MsgOp::Clear { key: bob.clone() };
+            let cleared = store.execute(vec![clear], 100, 100, false, Vec::new()).unwrap().results;
+            assert!(cleared[0].is_ok(), "{cleared:?}");
+            let delete = MsgOp::Delete { key: carol.clone(), message: "m1".into() };
+            let deleted = store.execute(vec![delete], 100, 100, false, Vec::new()).unwrap().results;
+            assert!(deleted[0].is_ok(), "carol's m1 is still found by its ID (fold {fold}): {deleted:?}");
+            let (report, _) = doctor(&store, false);
+            assert_eq!((report.messages, report.mismatches.len()), (0, 0), "{report:?}");
+        }
+    }
+
     #[test]
     fn the_doctor_reports_log_records_no_conversation_indexes() {
         use crate::state::messages::Origin;
