@@ -185,6 +185,9 @@ int main(int argc, char** argv) {
         blank[n] = '\0';
         CHECK_INT(TIMConvSubscribeUnreadMessageCountByFilter(blank), TIM_ERR_PARAM);
         CHECK_INT(TIMMsgReportReaded("exists", kTIMConv_C2C, blank, h_comm_cb, s), TIM_ERR_PARAM);
+        /* Only `{}` is "no message": a null ID names none. */
+        CHECK_INT(TIMMsgReportReaded("exists", kTIMConv_C2C, "{\"message_msg_id\":null}", h_comm_cb, s),
+                  TIM_ERR_PARAM);
         CHECK_INT(TIMMsgGetMsgList("exists", kTIMConv_C2C, blank, h_comm_cb, s), TIM_ERR_PARAM);
         CHECK_INT(TIMConvGetConversationListByFilter(blank, 0, 10, h_comm_cb, s), TIM_ERR_PARAM);
         free(blank);

@@ -5,7 +5,7 @@
 
 use std::ffi::{c_char, c_int, c_void};
 
-use serde_json::json;
+use serde_json::{Map, Value, json};
 use tim_core::{CallError, ConvKey, ReadBound, ReadScope};
 use tim_types::keys::CONV_GET_TOTAL_UNREAD_MESSAGE_COUNT_RESULT_UNREAD_COUNT;
 use tim_types::parse::{optional_param, parse_json, parse_json_object};
@@ -61,11 +61,14 @@ pub extern "C" fn TIMMsgReportReaded(
         match optional_param(text)? {
             None => client.mark_read_with(ReadScope::Conversation(key), callback.unit()),
             Some(text) => {
-                let message: MessageRef = parse_json_object(text)?;
-                if message == MessageRef::default() {
-                    // `{}` names no message, as NULL does (and as in `TIMMsgGetMsgList`).
+                let object: Map<String, Value> = parse_json_object(text)?;
+                if object.is_empty() {
+                    // `{}` names no message, as NULL does (and as in `TIMMsgGetMsgList`); only
+                    // `{}`: `{"message_msg_id":null}` is refused below.
                     return client.mark_read_with(ReadScope::Conversation(key), callback.unit());
                 }
+                let message: MessageRef = serde_json::from_value(Value::Object(object))
+                    .map_err(|e| CallError::param(e.to_string()))?;
                 let message = message_name(&message, "json_msg_param")?;
                 client.read_up_to_with(key, ReadBound::Message(message), callback.unit())
             }

@@ -669,9 +669,14 @@ impl Batch<'_, '_> {
         if self.visible(key)?.is_none() {
             return Ok(Err(no_conversation(key)));
         }
-        let pos = match self.locate(key, message)? {
-            Ok(pos) => pos,
-            Err(e) => return Ok(Err(e)),
+        let pos = match self.locate(key, message) {
+            Ok(Ok(pos)) => pos,
+            Ok(Err(e)) => return Ok(Err(e)),
+            // Found before anything of this delete is written: a record that does not read on
+            // the way (a neighbour of a message named by its time) fails it alone, as
+            // `this_op_only` has a read fail.
+            Err(corrupt @ StoreError::Corrupt { .. }) => return Ok(Err(TimError::database(corrupt))),
+            Err(other) => return Err(other),
         };
         let Some(rec) = self.tables.remove(key, pos)? else {
             return Ok(Err(invalid(format!("message {message} does not exist"))));

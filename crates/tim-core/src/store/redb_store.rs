@@ -1195,6 +1195,46 @@ mod tests {
         );
     }
 
+    /// A group read report up to a sequence on a file written before the messages sharing a
+    /// sequence were listed (1cdb10c): the older of two has no sequence row. The mark is the
+    /// newest message whose sequence is at or below the bound, not that one (found newer on the
+    /// way from the newest).
+    #[test]
+    fn a_read_report_up_to_a_sequence_checks_messages_without_a_sequence_row() {
+        use crate::store::ops::ReadBound;
+        let dir = tempfile::tempdir().unwrap();
+        let g = ConvKey::group("g").unwrap();
+        let with_seq = |id: &str, time: u64, seq: u64| {
+            let mut op = import_op(&g, &[id]);
+            if let MsgOp::Insert { messages, .. } = &mut op {
+                messages[0].message_server_time = Some(time);
+                messages[0].message_seq = Some(seq);
+            }
+            op
+        };
+        {
+            let (store, _) = Store::open(dir.path(), "alice").unwrap();
+            let ops = vec![
+                with_seq("g1", 1000, 1),
+                with_seq("g2", 2000, 2),
+                with_seq("g3", 3000, 3),
+                with_seq("g4", 4000, 4),
+                with_seq("g4-twin", 3500, 4),
+            ];
+            let results = store.execute(ops, 100, 100, false, Vec::new()).unwrap().results;
+            assert!(results.iter().all(Result::is_ok), "{results:?}");
+        }
+        edit_file(dir.path(), |txn| {
+            txn.open_table(MESSAGE_SEQ_SHARED).unwrap().retain(|_, _| false).unwrap();
+        });
+        let (store, _) = Store::open(dir.path(), "alice").unwrap();
+        let read = MsgOp::ReadUpTo { key: g.clone(), bound: ReadBound::Seq(3) };
+        let outcome = store.execute(vec![read], 100, 100, false, Vec::new()).unwrap();
+        assert!(outcome.results[0].is_ok(), "{:?}", outcome.results);
+        let conv = outcome.changed.iter().find(|(k, _)| *k == g).and_then(|(_, c)| c.clone()).unwrap();
+        assert_eq!(conv.read_mark().map(|p| p.time), Some(3000), "up to g3 (3), not g4-twin (4)");
+    }
+
     /// Clearing a history removes its messages' ID rows, but only those that name them: on a
     /// damaged file that lost an ID row, the ID may since name a copy in another conversation,
     /// which must stay findable. Both with the ID rows folded and still held in memory.
