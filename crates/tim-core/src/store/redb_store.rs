@@ -1204,14 +1204,7 @@ mod tests {
         use crate::store::ops::ReadBound;
         let dir = tempfile::tempdir().unwrap();
         let g = ConvKey::group("g").unwrap();
-        let with_seq = |id: &str, time: u64, seq: u64| {
-            let mut op = import_op(&g, &[id]);
-            if let MsgOp::Insert { messages, .. } = &mut op {
-                messages[0].message_server_time = Some(time);
-                messages[0].message_seq = Some(seq);
-            }
-            op
-        };
+        let with_seq = |id: &str, time: u64, seq: u64| import_at(&g, id, time, seq);
         {
             let (store, _) = Store::open(dir.path(), "alice").unwrap();
             let ops = vec![
@@ -1311,6 +1304,17 @@ mod tests {
         import_pending(store, key, ids)?;
         store.fold_pending_rows()?;
         Ok(())
+    }
+
+    /// The import of one text message into `key`'s conversation, with a server time and a
+    /// sequence.
+    fn import_at(key: &ConvKey, id: &str, time: u64, seq: u64) -> MsgOp {
+        let mut op = import_op(key, &[id]);
+        if let MsgOp::Insert { messages, .. } = &mut op {
+            messages[0].message_server_time = Some(time);
+            messages[0].message_seq = Some(seq);
+        }
+        op
     }
 
     /// The import of one text message per ID into `key`'s conversation.
@@ -1719,14 +1723,7 @@ mod tests {
         use crate::store::ops::{HistoryQuery, OpOutput};
         let dir = tempfile::tempdir().unwrap();
         let (bob, g) = (ConvKey::c2c("bob").unwrap(), ConvKey::group("g").unwrap());
-        let with_seq = |id: &str, time: u64, seq: u64| {
-            let mut op = import_op(&g, &[id]);
-            if let MsgOp::Insert { messages, .. } = &mut op {
-                messages[0].message_server_time = Some(time);
-                messages[0].message_seq = Some(seq);
-            }
-            op
-        };
+        let with_seq = |id: &str, time: u64, seq: u64| import_at(&g, id, time, seq);
         {
             let (store, _) = Store::open(dir.path(), "alice").unwrap();
             import(&store, &bob, &["b1"]).unwrap();
