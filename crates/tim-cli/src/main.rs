@@ -18,7 +18,8 @@ fn main() -> ExitCode {
     match commands::run(args) {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
-            eprintln!("tim: {error}");
+            // Errors name conversations and messages from the store: escaped as the output is.
+            eprintln!("tim: {}", output::printable(&error));
             ExitCode::FAILURE
         }
     }

@@ -71,7 +71,7 @@ pub fn print_messages(list: &[Message], json: bool) {
             clip(msg.message_sender.as_deref().unwrap_or_default(), 12),
             if msg.message_is_read == Some(true) { "read" } else { "new" },
             clip(&elems_text(&msg.message_elem_array), 60),
-            msg.message_msg_id.as_deref().unwrap_or_default(),
+            printable(msg.message_msg_id.as_deref().unwrap_or_default()),
         );
     }
     out!("{} message(s)", list.len());
@@ -100,6 +100,18 @@ fn elems_text(elems: &[Elem]) -> String {
         .join(" ")
 }
 
+/// `text` with every control character (C0, DEL, C1) written as an escape (`\u{1b}`), whole:
+/// IDs and report lines come from the store, that is from peers, and printed raw they could
+/// drive the operator's terminal (set its title, clear it, forge rows). An ID stays whole and
+/// readable, to be copied into another command (with the escapes turned back, as a shell's
+/// `$'...'` does).
+pub fn printable(text: &str) -> String {
+    text.chars()
+        .map(|c| if c.is_control() { c.escape_unicode().to_string() } else { c.to_string() })
+        .collect()
+}
+
+/// `text` on one line of at most `width` characters (control characters become spaces).
 fn clip(text: &str, width: usize) -> String {
     let flat: String = text.chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
     if flat.chars().count() <= width {

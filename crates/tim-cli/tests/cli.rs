@@ -363,3 +363,40 @@ fn salvage_replaces_a_store_whose_login_fails() {
     let out = tim(dir.path(), &["--user", "nobody", "salvage"]);
     assert!(!out.status.success() && String::from_utf8_lossy(&out.stderr).contains("no store to salvage"));
 }
+
+/// IDs from the store (peers choose them) never reach the operator's terminal with their
+/// control characters: `unread`, `msg list`, `conv list`, confirmations and errors escape them.
+#[test]
+fn control_characters_in_stored_ids_are_never_printed_raw() {
+    let dir = tempfile::tempdir().unwrap();
+    let evil = "x\u{1b}]0;PWNED\u{7}\u{1b}[2Jy\nfake 99";
+    let run = |args: &[&str]| {
+        let out = tim(dir.path(), &[&["--user", "op"][..], args].concat());
+        (out.status.success(), String::from_utf8(out.stdout).unwrap(), String::from_utf8(out.stderr).unwrap())
+    };
+    assert!(run(&["msg", "receive", evil, "--text", "hi"]).0);
+    let file = dir.path().join("m.json");
+    let message = serde_json::json!([{
+        "message_elem_array": [{"elem_type": 0, "text_elem_content": "hi"}],
+        "message_msg_id": "m\u{1b}]0;PWNED\u{7}\nfake row",
+    }]);
+    std::fs::write(&file, message.to_string()).unwrap();
+    assert!(run(&["msg", "import", "bob", "--file", file.to_str().unwrap()]).0);
+    let printed = [
+        run(&["unread"]),
+        run(&["msg", "list", "bob"]),
+        run(&["conv", "list"]),
+        run(&["msg", "delete", "bob", "no\u{1b}[2Jsuch"]),
+        run(&["conv", "delete", evil]),
+    ];
+    for (_, stdout, stderr) in &printed {
+        for text in [stdout, stderr] {
+            assert!(!text.chars().any(|c| c.is_control() && c != '\n'), "{text:?}");
+            assert!(!text.contains("\nfake"), "no forged line: {text:?}");
+        }
+    }
+    assert!(printed[0].1.contains(r"x\u{1b}]0;PWNED\u{7}\u{1b}[2Jy\u{a}fake 99"), "{:?}", printed[0].1);
+    assert!(printed[1].1.contains(r"[m\u{1b}]0;PWNED\u{7}\u{a}fake row]"), "{:?}", printed[1].1);
+    assert!(!printed[3].0 && printed[3].2.contains(r"no\u{1b}[2Jsuch"), "{:?}", printed[3]);
+    assert!(printed[4].0 && printed[4].1.contains(r"deleted c2c_x\u{1b}"), "{:?}", printed[4]);
+}

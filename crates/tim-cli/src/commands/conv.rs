@@ -4,7 +4,7 @@ use tim_core::{ConvKey, ReadScope, block_on};
 
 use super::key;
 use crate::args::{ConvCommand, Target};
-use crate::output::out;
+use crate::output::{out, printable};
 use crate::output::{print_list, print_one};
 use crate::session::Session;
 
@@ -44,7 +44,7 @@ pub fn run(session: &Session, job: Job, json: bool) -> Result<(), String> {
         Job::Delete(key) => {
             block_on(client.delete_conversation(key.clone())).map_err(|e| e.to_string())?;
             if !json {
-                out!("deleted {key}");
+                out!("deleted {}", printable(&key.to_string()));
             }
         }
         Job::List => {

@@ -2,7 +2,7 @@
 
 use tim_core::{DoctorReport, block_on};
 
-use crate::output::out;
+use crate::output::{out, printable};
 use crate::session::Session;
 
 /// Prints the total unread count and every conversation with unread messages.
@@ -24,7 +24,7 @@ pub fn unread(session: &Session, json: bool) -> Result<(), String> {
         out!("total unread: {total}");
         for c in unread {
             let muted = if c.conv_recv_opt.value() == 0 { "" } else { " (muted, not in the total)" };
-            out!("  {:<24} {:>6}{muted}", c.conv_id, c.conv_unread_num);
+            out!("  {:<24} {:>6}{muted}", printable(&c.conv_id), c.conv_unread_num);
         }
     }
     Ok(())
@@ -57,7 +57,7 @@ pub fn run(session: &Session, fix: bool, json: bool) -> Result<(), String> {
     } else {
         out!("checked {} conversation(s), {} message(s)", report.conversations, report.messages);
         for line in &report.mismatches {
-            out!("  mismatch: {line}");
+            out!("  mismatch: {}", printable(line));
         }
         if report.mismatches.is_empty() {
             out!("no mismatches");
@@ -69,10 +69,10 @@ pub fn run(session: &Session, fix: bool, json: bool) -> Result<(), String> {
             out!("  unindexed: {count} message record(s) no conversation reaches (left in place)");
         }
         for line in &report.damaged_numbers {
-            out!("  damaged: {line} (no fix can undo it)");
+            out!("  damaged: {} (no fix can undo it)", printable(line));
         }
         for line in &report.unreadable_records {
-            out!("  unreadable: {line} (left in place)");
+            out!("  unreadable: {} (left in place)", printable(line));
         }
     }
     if !report.mismatches.is_empty() && !report.fixed {

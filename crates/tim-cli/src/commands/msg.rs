@@ -8,8 +8,8 @@ use tim_types::{ConvType, Elem, Message};
 
 use super::key;
 use crate::args::MsgCommand;
-use crate::output::out;
 use crate::output::print_messages;
+use crate::output::{out, printable};
 use crate::session::Session;
 
 fn text(t: &str) -> Message {
@@ -87,7 +87,7 @@ pub fn run(session: &Session, job: Job, json: bool) -> Result<(), String> {
             if json {
                 out!("{}", serde_json::json!({ "stored": stored }));
             } else {
-                out!("imported {stored} message(s) into {key}");
+                out!("imported {stored} message(s) into {}", printable(&key.to_string()));
             }
         }
         Job::List(key, query) => {
@@ -97,7 +97,7 @@ pub fn run(session: &Session, job: Job, json: bool) -> Result<(), String> {
         Job::Delete(key, msg_id) => {
             block_on(client.delete_message(key, msg_id.clone())).map_err(err)?;
             if !json {
-                out!("deleted {msg_id}");
+                out!("deleted {}", printable(&msg_id));
             }
         }
     }

@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use crate::output::out;
+use crate::output::{out, printable};
 
 /// Salvages the store of `user` and prints what was kept and lost; fails (changing nothing) when
 /// there is no store, it is open elsewhere, or it is another user's or a newer build's.
@@ -61,10 +61,10 @@ pub fn run(data_dir: &Path, user: &str, json: bool) -> Result<(), String> {
         out!("  lost: the conversation groups' list (made again from the conversations)");
     }
     for line in &report.cut_short {
-        out!("  cut short: {line}");
+        out!("  cut short: {}", printable(line));
     }
     for line in &report.doctor.mismatches {
-        out!("  recounted: {line}");
+        out!("  recounted: {}", printable(line));
     }
     out!("the damaged file is kept as {}", report.damaged_copy.display());
     Ok(())

@@ -193,13 +193,15 @@ impl Store {
             Some(backend) => builder.create_with_backend(backend),
             None => {
                 drop_cached_pages_if_unclean(&path);
-                create_whole_if_missing(&path, folder, &made_dirs).and_then(|()| builder.create(&path))
+                create_whole_if_missing(&path, folder, &made_dirs)
+                    .and_then(|()| open_same_file(&builder, &path, || {}))
             }
         };
         #[cfg(not(test))]
         let opened = {
             drop_cached_pages_if_unclean(&path);
-            create_whole_if_missing(&path, folder, &made_dirs).and_then(|()| builder.create(&path))
+            create_whole_if_missing(&path, folder, &made_dirs)
+                .and_then(|()| open_same_file(&builder, &path, || {}))
         };
         let db = match opened {
             Ok(db) => db,
@@ -537,6 +539,32 @@ impl Store {
         }
         Ok(())
     }
+}
+
+/// Opens the store file at `path` (creating it if missing, as redb does) and takes redb's lock,
+/// then checks that the file locked is still the one at `path`. A salvage replaces the file by a
+/// rename while it holds the old one's lock and lets go of it after: an open that found the old
+/// file just before the rename would get that lock and log in to a file without a name, every
+/// change it acknowledged then lost. The new file is opened instead (a few replacements in a
+/// row: "already open", tried again later). `before_lock` runs between the two steps (tests
+/// replace the file there).
+fn open_same_file(
+    builder: &redb::Builder,
+    path: &Path,
+    before_lock: impl Fn(),
+) -> Result<Database, DatabaseError> {
+    use std::os::unix::fs::MetadataExt;
+    for _ in 0..4 {
+        let file = std::fs::File::options().read(true).write(true).create(true).truncate(false).open(path)?;
+        let opened = file.metadata()?;
+        before_lock();
+        let db = builder.create_with_backend(redb::backends::FileBackend::new(file)?)?;
+        match std::fs::metadata(path) {
+            Ok(now) if now.ino() == opened.ino() && now.dev() == opened.dev() => return Ok(db),
+            _ => drop(db),
+        }
+    }
+    Err(DatabaseError::DatabaseAlreadyOpen)
 }
 
 /// Sets the store's file up whole when there is none, or only an empty one: under a name of its
@@ -1226,6 +1254,33 @@ mod tests {
         assert!(outcome.results[0].is_ok(), "{:?}", outcome.results);
         let conv = outcome.changed.iter().find(|(k, _)| *k == g).and_then(|(_, c)| c.clone()).unwrap();
         assert_eq!(conv.read_mark().map(|p| p.time), Some(3000), "up to g3 (3), not g4-twin (4)");
+    }
+
+    /// A store file replaced by a rename (a salvage) between an open of its path and the lock:
+    /// the file the open returns is the one now at the path, not the old one, which has no name
+    /// any more (a login there acknowledged changes that were then lost).
+    #[test]
+    fn an_open_that_finds_its_file_replaced_before_the_lock_opens_the_new_one() {
+        const MARK: redb::TableDefinition<&str, ()> = redb::TableDefinition::new("mark");
+        let dir = tempfile::tempdir().unwrap();
+        let (path, new) = (dir.path().join("store.redb"), dir.path().join("new.redb"));
+        for (file, mark) in [(&path, "old"), (&new, "new")] {
+            let db = Database::create(file).unwrap();
+            let txn = db.begin_write().unwrap();
+            txn.open_table(MARK).unwrap().insert(mark, ()).unwrap();
+            txn.commit().unwrap();
+        }
+        let renamed = std::sync::atomic::AtomicBool::new(false);
+        let db = open_same_file(&Database::builder(), &path, || {
+            if !renamed.swap(true, std::sync::atomic::Ordering::Relaxed) {
+                std::fs::rename(&new, &path).unwrap();
+            }
+        })
+        .unwrap();
+        let txn = db.begin_read().unwrap();
+        let table = txn.open_table(MARK).unwrap();
+        let marks: Vec<String> = table.iter().unwrap().map(|r| r.unwrap().0.value().to_owned()).collect();
+        assert_eq!(marks, ["new"]);
     }
 
     /// Clearing a history removes its messages' ID rows, but only those that name them: on a
