@@ -108,13 +108,14 @@ pub(super) fn decode(bytes: &[u8], what: impl FnOnce() -> String) -> Result<Mess
     }
 }
 
-/// What the pending rows (and a cleared history) need of a record: where it is, its
-/// conversation and its ID.
+/// What the pending rows (and a cleared history, and the sequence rows' rebuild) need of a
+/// record: where it is, its conversation, its ID and its sequence.
 #[derive(serde::Deserialize)]
 struct RowParts {
     message_conv_type: Option<tim_types::ConvType>,
     message_conv_id: Option<String>,
     message_msg_id: Option<String>,
+    message_seq: Option<u64>,
 }
 
 /// A record's position and [`RowParts`], read without the rest of the message (the rebuild of
@@ -142,10 +143,52 @@ fn decode_row_parts(bytes: &[u8]) -> Result<(MsgPos, RowParts), String> {
                 message_conv_type: rec.msg.message_conv_type,
                 message_conv_id: rec.msg.message_conv_id,
                 message_msg_id: rec.msg.message_msg_id,
+                message_seq: rec.msg.message_seq,
             };
             Ok((rec.pos, parts))
         }
     }
+}
+
+/// Rebuilds every group message's sequence row from the log (the upgrade to schema 8): the
+/// newest message of each sequence in [`MESSAGE_SEQS`], the others in [`MESSAGE_SEQ_SHARED`], as
+/// [`MessageTables::insert`] writes them. Files of builds before 1cdb10c lacked the rows of
+/// messages sharing a sequence, and a read report up to a sequence reads these rows. The C2C
+/// rows of schema 1, which nothing reads, go. A record that does not read gets none, as it gets
+/// no index row when the pending rows are rebuilt (the doctor reports it).
+pub fn rebuild_sequence_rows(txn: &WriteTransaction) -> Result<(), StoreError> {
+    let log = txn.open_table(MESSAGE_LOG)?;
+    let mut seqs = txn.open_table(MESSAGE_SEQS)?;
+    let mut shared = txn.open_table(MESSAGE_SEQ_SHARED)?;
+    seqs.retain(|_, _| false)?;
+    shared.retain(|_, _| false)?;
+    let group = tim_types::ConvType::Group.value() as u8;
+    for row in log.iter()? {
+        let (_, bytes) = row?;
+        let Ok((pos, parts)) = decode_row_parts(bytes.value()) else { continue };
+        let (Some(tim_types::ConvType::Group), Some(id)) = (parts.message_conv_type, parts.message_conv_id)
+        else {
+            continue;
+        };
+        let seq = parts.message_seq.unwrap_or_default();
+        let indexed = seqs.get((group, id.as_str(), seq))?.map(|g| {
+            let (time, uid) = g.value();
+            MsgPos { time, uid }
+        });
+        match indexed {
+            Some(other) if other > pos => {
+                shared.insert((group, id.as_str(), seq, pos.time, pos.uid), ())?;
+            }
+            Some(other) => {
+                shared.insert((group, id.as_str(), seq, other.time, other.uid), ())?;
+                seqs.insert((group, id.as_str(), seq), (pos.time, pos.uid))?;
+            }
+            None => {
+                seqs.insert((group, id.as_str(), seq), (pos.time, pos.uid))?;
+            }
+        }
+    }
+    Ok(())
 }
 
 impl<'txn> MessageTables<'txn> {

@@ -8,7 +8,7 @@ use super::numbers::Numbers;
 use super::redb_store::{StoreError, read_u64};
 use super::schema::{
     MESSAGE_INDEX, MESSAGE_INDEX_BEFORE_V6, MESSAGE_LOG, MESSAGE_LOG_SINCE, MESSAGES_BEFORE_V4,
-    META_NEXT_MSG_UID, NUMBERED_INDEX_SINCE, WRITTEN_BEHIND_SINCE,
+    META_NEXT_MSG_UID, NUMBERED_INDEX_SINCE, SEQUENCE_ROWS_WHOLE_SINCE, WRITTEN_BEHIND_SINCE,
 };
 
 /// Brings a file of schema `found` up to this build's layout.
@@ -28,6 +28,9 @@ pub fn upgrade(txn: &WriteTransaction, meta: &mut Table<&str, &[u8]>, found: u64
         // Every record such a file holds has its index rows in the trees.
         let counter = meta.get(META_NEXT_MSG_UID)?.map_or(0, |v| read_u64(v.value()));
         super::pending::mark_indexed_below(meta, counter)?;
+    }
+    if found < SEQUENCE_ROWS_WHOLE_SINCE {
+        super::messages::rebuild_sequence_rows(txn)?;
     }
     Ok(())
 }

@@ -1256,6 +1256,59 @@ mod tests {
         assert_eq!(conv.read_mark().map(|p| p.time), Some(3000), "up to g3 (3), not g4-twin (4)");
     }
 
+    /// A file of a build before 1cdb10c: the older of two messages sharing a sequence kept no
+    /// sequence row once the newer one was deleted (also C2C rows, of schema 1). Opened, its
+    /// rows are rebuilt from the log, and a read report up to that sequence, answered from the
+    /// rows at or below it, marks that message read.
+    #[test]
+    fn the_sequence_rows_an_older_build_left_out_are_rebuilt_when_its_file_is_opened() {
+        use crate::store::ops::ReadBound;
+        let dir = tempfile::tempdir().unwrap();
+        let g = ConvKey::group("g").unwrap();
+        {
+            let (store, _) = Store::open(dir.path(), "alice").unwrap();
+            let ops = [("a", 100, 1), ("b", 200, 5), ("c", 300, 5), ("d", 400, 9), ("e", 500, 10)]
+                .map(|(id, time, seq)| import_at(&g, id, time, seq));
+            let mut ops = ops.to_vec();
+            ops.push(MsgOp::Delete { key: g.clone(), message: "c".into() });
+            let results = store.execute(ops, 100, 100, false, Vec::new()).unwrap().results;
+            assert!(results.iter().all(Result::is_ok), "{results:?}");
+            store.fold_pending_rows().unwrap();
+        }
+        let rows = |dir: &Path| {
+            let db = Database::create(user_store_path(dir, "alice")).unwrap();
+            let txn = db.begin_read().unwrap();
+            let seqs: Vec<(u8, String, u64)> = txn
+                .open_table(MESSAGE_SEQS)
+                .unwrap()
+                .iter()
+                .unwrap()
+                .map(|r| {
+                    let key = r.unwrap().0;
+                    let (t, id, seq) = key.value();
+                    (t, id.to_owned(), seq)
+                })
+                .collect();
+            (seqs, txn.open_table(MESSAGE_SEQ_SHARED).unwrap().len().unwrap())
+        };
+        let whole = rows(dir.path());
+        edit_file(dir.path(), |txn| {
+            let mut seqs = txn.open_table(MESSAGE_SEQS).unwrap();
+            assert!(seqs.remove((2, "g", 5)).unwrap().is_some());
+            seqs.insert((1, "bob", 3), (1, 1)).unwrap();
+        });
+        write_version(dir.path(), 7);
+        let (store, _) = Store::open(dir.path(), "alice").unwrap();
+        let read = MsgOp::ReadUpTo { key: g.clone(), bound: ReadBound::Seq(5) };
+        let outcome = store.execute(vec![read], 100, 100, false, Vec::new()).unwrap();
+        assert!(outcome.results[0].is_ok(), "{:?}", outcome.results);
+        let conv = outcome.changed.iter().find(|(k, _)| *k == g).and_then(|(_, c)| c.clone()).unwrap();
+        assert_eq!(conv.read_mark().map(|p| p.time), Some(200), "read up to b (5), not only a (1)");
+        drop(store);
+        assert_eq!(read_version(dir.path()), SCHEMA_VERSION);
+        assert_eq!(rows(dir.path()), whole, "the rows as this build writes them, no C2C row");
+    }
+
     /// A store file replaced by a rename (a salvage) between an open of its path and the lock:
     /// the file the open returns is the one now at the path, not the old one, which has no name
     /// any more (a login there acknowledged changes that were then lost).

@@ -35,7 +35,16 @@ use crate::ids::ConvKey;
 /// below the mark `indexed_below` are sure to have theirs in the per-conversation and ID
 /// indexes. A version-6 build would miss the others. Opening an older file marks all of its log
 /// as indexed.
-pub const SCHEMA_VERSION: u64 = 7;
+/// 8: every group message has its sequence row, in `message_seqs` or `message_seq_shared`.
+/// Builds before those rows listed messages sharing a sequence (1cdb10c) left such a message
+/// without one (the last inserted took the row; the row went with a deleted sharer), and a read
+/// report up to a sequence reads these rows: opening an older file rebuilds them from the log.
+/// Nothing else changed: the bump makes the rebuild run once, also on files older builds of
+/// this layout already upgraded.
+pub const SCHEMA_VERSION: u64 = 8;
+
+/// The first schema whose files have every group message's sequence row (`migrate.rs`).
+pub const SEQUENCE_ROWS_WHOLE_SINCE: u64 = 8;
 
 /// The first schema whose index rows may be written behind (`pending.rs`).
 pub const WRITTEN_BEHIND_SINCE: u64 = 7;
