@@ -763,6 +763,70 @@ impl<'txn> MessageTables<'txn> {
         Ok(None)
     }
 
+    /// Compares a group's sequence rows with its messages' sequences, `(seq, position)` of every
+    /// message (sorted here): the newest message of each sequence in `message_seqs`, the others
+    /// in `message_seq_shared`, as [`Self::insert`] writes them. With `fix` the rows are written
+    /// so. Returns what differs, if anything (a read report up to a sequence reads these rows).
+    pub fn check_sequence_rows(
+        &mut self,
+        key: &ConvKey,
+        messages: &mut [(u64, MsgPos)],
+        fix: bool,
+    ) -> Result<Option<String>, StoreError> {
+        messages.sort_unstable();
+        let (mut expected, mut expected_shared) = (Vec::new(), Vec::new());
+        for same in messages.chunk_by(|a, b| a.0 == b.0) {
+            let (seq, newest) = same[same.len() - 1];
+            expected.push((seq, newest.time, newest.uid));
+            expected_shared.extend(same[..same.len() - 1].iter().map(|(seq, pos)| (*seq, pos.time, pos.uid)));
+        }
+        let (t, id) = conv_row(key);
+        let stored = self
+            .seqs
+            .range((t, id, 0)..=(t, id, u64::MAX))?
+            .map(|row| {
+                let (k, v) = row?;
+                let ((_, _, seq), (time, uid)) = (k.value(), v.value());
+                Ok((seq, time, uid))
+            })
+            .collect::<Result<Vec<_>, StoreError>>()?;
+        let shared_range = (t, id, 0, 0, 0)..=(t, id, u64::MAX, u64::MAX, u64::MAX);
+        let stored_shared = self
+            .seq_shared
+            .range(shared_range.clone())?
+            .map(|row| {
+                let (_, _, seq, time, uid) = row?.0.value();
+                Ok((seq, time, uid))
+            })
+            .collect::<Result<Vec<_>, StoreError>>()?;
+        if stored == expected && stored_shared == expected_shared {
+            return Ok(None);
+        }
+        let wrong = |stored: &[(u64, u64, u64)], expected: &[(u64, u64, u64)]| {
+            let expected: HashSet<_> = expected.iter().collect();
+            let stored_set: HashSet<_> = stored.iter().collect();
+            (
+                expected.iter().filter(|row| !stored_set.contains(**row)).count(),
+                stored.iter().filter(|row| !expected.contains(row)).count(),
+            )
+        };
+        let ((missing, extra), (missing_shared, extra_shared)) =
+            (wrong(&stored, &expected), wrong(&stored_shared, &expected_shared));
+        if fix {
+            self.seqs.retain_in((t, id, 0)..=(t, id, u64::MAX), |_, _| false)?;
+            self.seq_shared.retain_in(shared_range, |_, _| false)?;
+            for (seq, time, uid) in expected {
+                self.seqs.insert((t, id, seq), (time, uid))?;
+            }
+            for (seq, time, uid) in expected_shared {
+                self.seq_shared.insert((t, id, seq, time, uid), ())?;
+            }
+        }
+        Ok(Some(format!(
+            "sequence rows: {missing} missing and {extra} wrong; shared sequences: {missing_shared} missing and {extra_shared} wrong"
+        )))
+    }
+
     /// Removes every message of a conversation; returns how many.
     ///
     /// In bulk, not message by message (`remove_read`): each record is read from the bytes its

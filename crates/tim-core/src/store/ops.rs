@@ -910,6 +910,8 @@ impl Batch<'_, '_> {
             // Messages whose ID row names another position (a damaged file): found by ID, the
             // other message (or none) would be deleted or taken for it.
             let mut id_row_elsewhere = Vec::new();
+            // A group's (sequence, position) of every message, for its sequence rows.
+            let mut sequences = Vec::new();
             let tables = &self.tables;
             tables.scan_all_or_unreadable(
                 &key,
@@ -936,6 +938,9 @@ impl Batch<'_, '_> {
                     }
                     newest = Some(rec.pos);
                     max_seq = max_seq.max(rec.seq());
+                    if key.conv_type() == ConvType::Group {
+                        sequences.push((rec.seq(), rec.pos));
+                    }
                     if rec.can_be_last() {
                         last = Some(rec);
                     }
@@ -976,6 +981,12 @@ impl Batch<'_, '_> {
                 // A recount without them could be wrong (the unreadable one may be the last
                 // message, or unread): this conversation is reported, not corrected.
                 continue;
+            }
+            if key.conv_type() == ConvType::Group
+                && let Some(line) = self.tables.check_sequence_rows(&key, &mut sequences, fix)?
+            {
+                report.mismatches.push(format!("{key}: {line}"));
+                self.repaired_tables |= fix;
             }
             let last_pos = last.as_ref().map(|r| r.pos);
             if conv.last_pos() != last_pos || conv.newest() != newest {
