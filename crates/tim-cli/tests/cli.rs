@@ -400,3 +400,19 @@ fn control_characters_in_stored_ids_are_never_printed_raw() {
     assert!(!printed[3].0 && printed[3].2.contains(r"no\u{1b}[2Jsuch"), "{:?}", printed[3]);
     assert!(printed[4].0 && printed[4].1.contains(r"deleted c2c_x\u{1b}"), "{:?}", printed[4]);
 }
+
+/// `conv show` reads the one conversation (not the whole list): shown if it exists, the
+/// documented error otherwise.
+#[test]
+fn conv_show_shows_one_conversation_or_says_it_does_not_exist() {
+    let dir = tempfile::tempdir().unwrap();
+    assert!(tim(dir.path(), &["demo"]).status.success());
+    let group =
+        ok_json(dir.path(), &["--user", "demo", "--json", "conv", "show", "project-x", "--type", "group"]);
+    assert_eq!((group["conv_id"].as_str(), group["conv_type"].as_u64()), (Some("project-x"), Some(2)));
+    let missing = tim(dir.path(), &["--user", "demo", "conv", "show", "nobody"]);
+    assert!(!missing.status.success());
+    assert_eq!(String::from_utf8_lossy(&missing.stderr), "tim: conversation c2c_nobody does not exist\n");
+    let wrong_type = tim(dir.path(), &["--user", "demo", "conv", "show", "project-x"]);
+    assert!(!wrong_type.status.success(), "project-x is a group, not a C2C conversation");
+}

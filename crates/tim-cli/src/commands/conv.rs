@@ -52,11 +52,10 @@ pub fn run(session: &Session, job: Job, json: bool) -> Result<(), String> {
             print_list(&list, json);
         }
         Job::Show(key) => {
-            let list = block_on(client.conversation_list()).map_err(|e| e.to_string())?;
-            let info = list
-                .iter()
-                .find(|c| c.conv_type == key.conv_type() && c.conv_id == key.id())
-                .ok_or_else(|| format!("conversation {key} does not exist"))?;
+            // That one only, as `TIMConvGetConvInfo` (not the whole list: 100k conversations
+            // cost 80 ms and 100 MB more).
+            let found = block_on(client.conversation_info(vec![key.clone()])).map_err(|e| e.to_string())?;
+            let info = found.first().ok_or_else(|| format!("conversation {key} does not exist"))?;
             print_one(info, json);
         }
         Job::Read(scope) => {
