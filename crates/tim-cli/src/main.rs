@@ -18,8 +18,9 @@ fn main() -> ExitCode {
     match commands::run(args) {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
-            // Errors name conversations and messages from the store: escaped as the output is.
-            eprintln!("tim: {}", output::printable(&error));
+            // Errors name conversations and messages: escaped as the output is, but for the line
+            // breaks, which put a hint on a line of its own.
+            eprintln!("tim: {}", output::printable_lines(&error));
             ExitCode::FAILURE
         }
     }

@@ -111,6 +111,11 @@ pub fn printable(text: &str) -> String {
         .collect()
 }
 
+/// As [`printable`], line by line: the line breaks of a multi-line error (its hint) stay.
+pub fn printable_lines(text: &str) -> String {
+    text.split('\n').map(printable).collect::<Vec<_>>().join("\n")
+}
+
 /// `text` on one line of at most `width` characters (control characters become spaces).
 fn clip(text: &str, width: usize) -> String {
     let flat: String = text.chars().map(|c| if c.is_control() { ' ' } else { c }).collect();

@@ -416,3 +416,19 @@ fn conv_show_shows_one_conversation_or_says_it_does_not_exist() {
     let wrong_type = tim(dir.path(), &["--user", "demo", "conv", "show", "project-x"]);
     assert!(!wrong_type.status.success(), "project-x is a group, not a C2C conversation");
 }
+
+/// The salvage hint of a damaged store's error stays on a line of its own (errors are escaped
+/// line by line).
+#[test]
+fn the_salvage_hint_is_on_its_own_line() {
+    let dir = tempfile::tempdir().unwrap();
+    assert!(tim(dir.path(), &["--user", "me", "msg", "receive", "bob", "--text", "hi"]).status.success());
+    let path = tim_core::store::user_store_path(dir.path(), "me");
+    std::fs::write(&path, vec![0x5a; 8192]).unwrap();
+    let out = tim(dir.path(), &["--user", "me", "conv", "list"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success());
+    assert!(!stderr.contains(r"\u{a}"), "{stderr}");
+    let hint = "(if the file is damaged, `tim salvage` makes a new store of what still reads)";
+    assert_eq!(stderr.lines().nth(1), Some(hint), "{stderr}");
+}

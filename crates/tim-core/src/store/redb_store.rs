@@ -542,29 +542,39 @@ impl Store {
 }
 
 /// Opens the store file at `path` (creating it if missing, as redb does) and takes redb's lock,
-/// then checks that the file locked is still the one at `path`. A salvage replaces the file by a
+/// then checks that the file opened is still the one at `path`. A salvage replaces the file by a
 /// rename while it holds the old one's lock and lets go of it after: an open that found the old
 /// file just before the rename would get that lock and log in to a file without a name, every
-/// change it acknowledged then lost. The new file is opened instead (a few replacements in a
-/// row: "already open", tried again later). `before_lock` runs between the two steps (tests
-/// replace the file there).
+/// change it acknowledged then lost (or, the old file being the damaged one, fail on it). Then
+/// the file now at `path` is opened instead, whatever the old one gave (it is never created
+/// again: a store deleted meanwhile fails this login, and the next one sets it up whole). A
+/// file system whose file IDs differ between a file and its path (some overlay ones) would
+/// never agree: after a few tries the last open stands, as it did before this check.
+/// `before_lock` runs between the open and the lock (tests replace the file there).
 fn open_same_file(
     builder: &redb::Builder,
     path: &Path,
     before_lock: impl Fn(),
 ) -> Result<Database, DatabaseError> {
     use std::os::unix::fs::MetadataExt;
-    for _ in 0..4 {
-        let file = std::fs::File::options().read(true).write(true).create(true).truncate(false).open(path)?;
+    const TRIES: usize = 4;
+    for attempt in 1..=TRIES {
+        let file = std::fs::File::options()
+            .read(true)
+            .write(true)
+            .create(attempt == 1)
+            .truncate(false)
+            .open(path)?;
         let opened = file.metadata()?;
         before_lock();
-        let db = builder.create_with_backend(redb::backends::FileBackend::new(file)?)?;
-        match std::fs::metadata(path) {
-            Ok(now) if now.ino() == opened.ino() && now.dev() == opened.dev() => return Ok(db),
-            _ => drop(db),
+        let db = builder.create_with_backend(redb::backends::FileBackend::new(file)?);
+        let same =
+            std::fs::metadata(path).is_ok_and(|now| now.ino() == opened.ino() && now.dev() == opened.dev());
+        if same || attempt == TRIES {
+            return db;
         }
     }
-    Err(DatabaseError::DatabaseAlreadyOpen)
+    unreachable!("the last try returns")
 }
 
 /// Sets the store's file up whole when there is none, or only an empty one: under a name of its
@@ -1368,6 +1378,33 @@ mod tests {
             }
         })
         .unwrap();
+        let txn = db.begin_read().unwrap();
+        let table = txn.open_table(MARK).unwrap();
+        let marks: Vec<String> = table.iter().unwrap().map(|r| r.unwrap().0.value().to_owned()).collect();
+        assert_eq!(marks, ["new"]);
+    }
+
+    /// The same when the file replaced is a damaged one (the usual reason for a salvage): the
+    /// open does not fail on the old file, it opens the new one.
+    #[test]
+    fn an_open_that_finds_a_damaged_file_replaced_before_the_lock_opens_the_new_one() {
+        const MARK: redb::TableDefinition<&str, ()> = redb::TableDefinition::new("mark");
+        let dir = tempfile::tempdir().unwrap();
+        let (path, new) = (dir.path().join("store.redb"), dir.path().join("new.redb"));
+        std::fs::write(&path, vec![0x5a; 8192]).unwrap();
+        {
+            let db = Database::create(&new).unwrap();
+            let txn = db.begin_write().unwrap();
+            txn.open_table(MARK).unwrap().insert("new", ()).unwrap();
+            txn.commit().unwrap();
+        }
+        let renamed = std::sync::atomic::AtomicBool::new(false);
+        let db = open_same_file(&Database::builder(), &path, || {
+            if !renamed.swap(true, std::sync::atomic::Ordering::Relaxed) {
+                std::fs::rename(&new, &path).unwrap();
+            }
+        })
+        .unwrap_or_else(|e| panic!("the file now at the path was not opened: {e}"));
         let txn = db.begin_read().unwrap();
         let table = txn.open_table(MARK).unwrap();
         let marks: Vec<String> = table.iter().unwrap().map(|r| r.unwrap().0.value().to_owned()).collect();
