@@ -115,7 +115,9 @@ struct RowParts {
     message_conv_type: Option<tim_types::ConvType>,
     message_conv_id: Option<String>,
     message_msg_id: Option<String>,
-    message_seq: Option<u64>,
+    /// Read loosely: a sequence of the wrong type (no build writes one) makes the record
+    /// unreadable to the calls that decode it, not unindexed by the rows' rebuild.
+    message_seq: Option<serde_json::Value>,
 }
 
 /// A record's position and [`RowParts`], read without the rest of the message (the rebuild of
@@ -143,7 +145,7 @@ fn decode_row_parts(bytes: &[u8]) -> Result<(MsgPos, RowParts), String> {
                 message_conv_type: rec.msg.message_conv_type,
                 message_conv_id: rec.msg.message_conv_id,
                 message_msg_id: rec.msg.message_msg_id,
-                message_seq: rec.msg.message_seq,
+                message_seq: rec.msg.message_seq.map(Into::into),
             };
             Ok((rec.pos, parts))
         }
@@ -170,7 +172,8 @@ pub fn rebuild_sequence_rows(txn: &WriteTransaction) -> Result<(), StoreError> {
         else {
             continue;
         };
-        let seq = parts.message_seq.unwrap_or_default();
+        // A sequence that does not read as one: the record does not decode either (no row).
+        let Some(seq) = parts.message_seq.map_or(Some(0), |v| v.as_u64()) else { continue };
         let indexed = seqs.get((group, id.as_str(), seq))?.map(|g| {
             let (time, uid) = g.value();
             MsgPos { time, uid }
