@@ -1359,56 +1359,39 @@ mod tests {
 
     /// A store file replaced by a rename (a salvage) between an open of its path and the lock:
     /// the file the open returns is the one now at the path, not the old one, which has no name
-    /// any more (a login there acknowledged changes that were then lost).
+    /// any more (a login there acknowledged changes that were then lost), whether the old one
+    /// is a store or a damaged file (the usual reason for a salvage: the open must not fail on
+    /// it).
     #[test]
     fn an_open_that_finds_its_file_replaced_before_the_lock_opens_the_new_one() {
         const MARK: redb::TableDefinition<&str, ()> = redb::TableDefinition::new("mark");
-        let dir = tempfile::tempdir().unwrap();
-        let (path, new) = (dir.path().join("store.redb"), dir.path().join("new.redb"));
-        for (file, mark) in [(&path, "old"), (&new, "new")] {
+        let write_store = |file: &Path, mark: &str| {
             let db = Database::create(file).unwrap();
             let txn = db.begin_write().unwrap();
             txn.open_table(MARK).unwrap().insert(mark, ()).unwrap();
             txn.commit().unwrap();
-        }
-        let renamed = std::sync::atomic::AtomicBool::new(false);
-        let db = open_same_file(&Database::builder(), &path, || {
-            if !renamed.swap(true, std::sync::atomic::Ordering::Relaxed) {
-                std::fs::rename(&new, &path).unwrap();
+        };
+        for old_is_damaged in [false, true] {
+            let dir = tempfile::tempdir().unwrap();
+            let (path, new) = (dir.path().join("store.redb"), dir.path().join("new.redb"));
+            if old_is_damaged {
+                std::fs::write(&path, vec![0x5a; 8192]).unwrap();
+            } else {
+                write_store(&path, "old");
             }
-        })
-        .unwrap();
-        let txn = db.begin_read().unwrap();
-        let table = txn.open_table(MARK).unwrap();
-        let marks: Vec<String> = table.iter().unwrap().map(|r| r.unwrap().0.value().to_owned()).collect();
-        assert_eq!(marks, ["new"]);
-    }
-
-    /// The same when the file replaced is a damaged one (the usual reason for a salvage): the
-    /// open does not fail on the old file, it opens the new one.
-    #[test]
-    fn an_open_that_finds_a_damaged_file_replaced_before_the_lock_opens_the_new_one() {
-        const MARK: redb::TableDefinition<&str, ()> = redb::TableDefinition::new("mark");
-        let dir = tempfile::tempdir().unwrap();
-        let (path, new) = (dir.path().join("store.redb"), dir.path().join("new.redb"));
-        std::fs::write(&path, vec![0x5a; 8192]).unwrap();
-        {
-            let db = Database::create(&new).unwrap();
-            let txn = db.begin_write().unwrap();
-            txn.open_table(MARK).unwrap().insert("new", ()).unwrap();
-            txn.commit().unwrap();
+            write_store(&new, "new");
+            let renamed = std::sync::atomic::AtomicBool::new(false);
+            let db = open_same_file(&Database::builder(), &path, || {
+                if !renamed.swap(true, std::sync::atomic::Ordering::Relaxed) {
+                    std::fs::rename(&new, &path).unwrap();
+                }
+            })
+            .unwrap_or_else(|e| panic!("the file now at the path was not opened ({old_is_damaged}): {e}"));
+            let txn = db.begin_read().unwrap();
+            let table = txn.open_table(MARK).unwrap();
+            let marks: Vec<String> = table.iter().unwrap().map(|r| r.unwrap().0.value().to_owned()).collect();
+            assert_eq!(marks, ["new"], "{old_is_damaged}");
         }
-        let renamed = std::sync::atomic::AtomicBool::new(false);
-        let db = open_same_file(&Database::builder(), &path, || {
-            if !renamed.swap(true, std::sync::atomic::Ordering::Relaxed) {
-                std::fs::rename(&new, &path).unwrap();
-            }
-        })
-        .unwrap_or_else(|e| panic!("the file now at the path was not opened: {e}"));
-        let txn = db.begin_read().unwrap();
-        let table = txn.open_table(MARK).unwrap();
-        let marks: Vec<String> = table.iter().unwrap().map(|r| r.unwrap().0.value().to_owned()).collect();
-        assert_eq!(marks, ["new"]);
     }
 
     /// Clearing a history removes its messages' ID rows, but only those that name them: on a
