@@ -174,21 +174,36 @@ pub fn rebuild_sequence_rows(txn: &WriteTransaction) -> Result<(), StoreError> {
         };
         // A sequence that does not read as one: the record does not decode either (no row).
         let Some(seq) = parts.message_seq.map_or(Some(0), |v| v.as_u64()) else { continue };
-        let indexed = seqs.get((group, id.as_str(), seq))?.map(|g| {
-            let (time, uid) = g.value();
-            MsgPos { time, uid }
-        });
-        match indexed {
-            Some(other) if other > pos => {
-                shared.insert((group, id.as_str(), seq, pos.time, pos.uid), ())?;
-            }
-            Some(other) => {
-                shared.insert((group, id.as_str(), seq, other.time, other.uid), ())?;
-                seqs.insert((group, id.as_str(), seq), (pos.time, pos.uid))?;
-            }
-            None => {
-                seqs.insert((group, id.as_str(), seq), (pos.time, pos.uid))?;
-            }
+        file_sequence(&mut seqs, &mut shared, (group, id.as_str(), seq), pos)?;
+    }
+    Ok(())
+}
+
+/// Files a group message's sequence row: should several messages share a sequence (given
+/// ones), `message_seqs` points at the newest, as the C2C scan answers (an older one imported
+/// later does not take it); the others are listed in `message_seq_shared`, to take its place if
+/// it is deleted. The insert and the rebuild of schema 8 file them so.
+fn file_sequence(
+    seqs: &mut Table<'_, (u8, &'static str, u64), (u64, u64)>,
+    shared: &mut Table<'_, (u8, &'static str, u64, u64, u64), ()>,
+    (t, id, seq): (u8, &str, u64),
+    pos: MsgPos,
+) -> Result<(), StoreError> {
+    let indexed = seqs.get((t, id, seq))?.map(|g| {
+        let (time, uid) = g.value();
+        MsgPos { time, uid }
+    });
+    match indexed {
+        Some(other) if other > pos => {
+            shared.insert((t, id, seq, pos.time, pos.uid), ())?;
+        }
+        Some(other) if other != pos => {
+            shared.insert((t, id, seq, other.time, other.uid), ())?;
+            seqs.insert((t, id, seq), (pos.time, pos.uid))?;
+        }
+        Some(_) => {}
+        None => {
+            seqs.insert((t, id, seq), (pos.time, pos.uid))?;
         }
     }
     Ok(())
@@ -465,27 +480,7 @@ impl<'txn> MessageTables<'txn> {
         // Written behind (`pending.rs`); the caller checked that the ID is not in use.
         self.pending.insert(index_row(number, rec.pos), rec.msg_id(), key);
         if indexes_seqs(key) {
-            // Should several messages share a sequence (given ones), the index points at the
-            // newest, as the C2C scan answers: an older one imported later does not take it.
-            // The others are listed apart, to take its place if it is deleted.
-            let (t, id, seq) = (row.0, row.1, rec.seq());
-            let indexed = self.seqs.get((t, id, seq))?.map(|g| {
-                let (time, uid) = g.value();
-                MsgPos { time, uid }
-            });
-            match indexed {
-                Some(other) if other > rec.pos => {
-                    self.seq_shared.insert((t, id, seq, rec.pos.time, rec.pos.uid), ())?;
-                }
-                Some(other) if other != rec.pos => {
-                    self.seq_shared.insert((t, id, seq, other.time, other.uid), ())?;
-                    self.seqs.insert((t, id, seq), (rec.pos.time, rec.pos.uid))?;
-                }
-                Some(_) => {}
-                None => {
-                    self.seqs.insert((t, id, seq), (rec.pos.time, rec.pos.uid))?;
-                }
-            }
+            file_sequence(&mut self.seqs, &mut self.seq_shared, (row.0, row.1, rec.seq()), rec.pos)?;
         }
         Ok(())
     }
