@@ -669,14 +669,11 @@ impl Batch<'_, '_> {
         if self.visible(key)?.is_none() {
             return Ok(Err(no_conversation(key)));
         }
-        let pos = match self.locate(key, message) {
-            Ok(Ok(pos)) => pos,
-            Ok(Err(e)) => return Ok(Err(e)),
-            // Found before anything of this delete is written: a record that does not read on
-            // the way (a neighbour of a message named by its time) fails it alone, as
-            // `this_op_only` has a read fail.
-            Err(corrupt @ StoreError::Corrupt { .. }) => return Ok(Err(TimError::database(corrupt))),
-            Err(other) => return Err(other),
+        // Found before anything of this delete is written: a record that does not read on the
+        // way (a neighbour of a message named by its time) fails it alone.
+        let pos = match this_op_only(self.locate(key, message))? {
+            Ok(pos) => pos,
+            Err(e) => return Ok(Err(e)),
         };
         let Some(rec) = self.tables.remove(key, pos)? else {
             return Ok(Err(invalid(format!("message {message} does not exist"))));
@@ -1056,12 +1053,13 @@ impl Batch<'_, '_> {
 }
 
 /// A record that does not read (a damaged file), met by an operation that reads before it
-/// writes anything (a history page, a read report's scan): that operation fails with 6019, not
-/// the batch it shares with other callers' operations, which goes on. (An operation that may
-/// have written already, a delete, fails the batch: its transaction is not left half done.)
-fn this_op_only(
-    result: Result<Result<OpOutput, TimError>, StoreError>,
-) -> Result<Result<OpOutput, TimError>, StoreError> {
+/// writes anything (a history page, a read report's scan, a delete finding its message): that
+/// operation fails with 6019, not the batch it shares with other callers' operations, which
+/// goes on. (An operation that may have written already, a delete removing its message, fails
+/// the batch: its transaction is not left half done.)
+fn this_op_only<T>(
+    result: Result<Result<T, TimError>, StoreError>,
+) -> Result<Result<T, TimError>, StoreError> {
     match result {
         Err(corrupt @ StoreError::Corrupt { .. }) => Ok(Err(TimError::database(corrupt))),
         other => other,
