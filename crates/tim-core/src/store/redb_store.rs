@@ -1239,7 +1239,6 @@ mod tests {
     /// way from the newest).
     #[test]
     fn a_read_report_up_to_a_sequence_checks_messages_without_a_sequence_row() {
-        use crate::store::ops::ReadBound;
         let dir = tempfile::tempdir().unwrap();
         let g = ConvKey::group("g").unwrap();
         let with_seq = |id: &str, time: u64, seq: u64| import_at(&g, id, time, seq);
@@ -1259,11 +1258,7 @@ mod tests {
             txn.open_table(MESSAGE_SEQ_SHARED).unwrap().retain(|_, _| false).unwrap();
         });
         let (store, _) = Store::open(dir.path(), "alice").unwrap();
-        let read = MsgOp::ReadUpTo { key: g.clone(), bound: ReadBound::Seq(3) };
-        let outcome = store.execute(vec![read], 100, 100, false, Vec::new()).unwrap();
-        assert!(outcome.results[0].is_ok(), "{:?}", outcome.results);
-        let conv = outcome.changed.iter().find(|(k, _)| *k == g).and_then(|(_, c)| c.clone()).unwrap();
-        assert_eq!(conv.read_mark().map(|p| p.time), Some(3000), "up to g3 (3), not g4-twin (4)");
+        assert_eq!(read_mark_after_reading_up_to(&store, &g, 3), Some(3000), "up to g3 (3), not g4-twin (4)");
     }
 
     /// A file of a build before 1cdb10c: the older of two messages sharing a sequence kept no
@@ -1272,7 +1267,6 @@ mod tests {
     /// rows at or below it, marks that message read.
     #[test]
     fn the_sequence_rows_an_older_build_left_out_are_rebuilt_when_its_file_is_opened() {
-        use crate::store::ops::ReadBound;
         let dir = tempfile::tempdir().unwrap();
         let g = ConvKey::group("g").unwrap();
         {
@@ -1309,11 +1303,11 @@ mod tests {
         });
         write_version(dir.path(), 7);
         let (store, _) = Store::open(dir.path(), "alice").unwrap();
-        let read = MsgOp::ReadUpTo { key: g.clone(), bound: ReadBound::Seq(5) };
-        let outcome = store.execute(vec![read], 100, 100, false, Vec::new()).unwrap();
-        assert!(outcome.results[0].is_ok(), "{:?}", outcome.results);
-        let conv = outcome.changed.iter().find(|(k, _)| *k == g).and_then(|(_, c)| c.clone()).unwrap();
-        assert_eq!(conv.read_mark().map(|p| p.time), Some(200), "read up to b (5), not only a (1)");
+        assert_eq!(
+            read_mark_after_reading_up_to(&store, &g, 5),
+            Some(200),
+            "read up to b (5), not only a (1)"
+        );
         drop(store);
         assert_eq!(read_version(dir.path()), SCHEMA_VERSION);
         assert_eq!(rows(dir.path()), whole, "the rows as this build writes them, no C2C row");
@@ -1351,10 +1345,7 @@ mod tests {
         );
         assert_eq!(doctor(&store, true).0.mismatches.len(), 1);
         assert!(doctor(&store, false).0.mismatches.is_empty(), "fixed");
-        let read = MsgOp::ReadUpTo { key: g.clone(), bound: crate::store::ops::ReadBound::Seq(1) };
-        let outcome = store.execute(vec![read], 100, 100, false, Vec::new()).unwrap();
-        let conv = outcome.changed.iter().find(|(k, _)| *k == g).and_then(|(_, c)| c.clone()).unwrap();
-        assert_eq!(conv.read_mark().map(|p| p.time), Some(100), "sequence 1 found again");
+        assert_eq!(read_mark_after_reading_up_to(&store, &g, 1), Some(100), "sequence 1 found again");
     }
 
     /// A store file replaced by a rename (a salvage) between an open of its path and the lock:
@@ -1503,6 +1494,15 @@ mod tests {
         let outcome = store.execute(vec![import_op(key, ids)], 100, 100, false, Vec::new())?;
         assert!(outcome.results[0].is_ok(), "{:?}", outcome.results);
         Ok(())
+    }
+
+    /// Reads `key` (a group) up to sequence `seq`; the server time of its read mark after.
+    fn read_mark_after_reading_up_to(store: &Store, key: &ConvKey, seq: u64) -> Option<u64> {
+        let read = MsgOp::ReadUpTo { key: key.clone(), bound: crate::store::ops::ReadBound::Seq(seq) };
+        let outcome = store.execute(vec![read], 100, 100, false, Vec::new()).unwrap();
+        assert!(outcome.results[0].is_ok(), "{:?}", outcome.results);
+        let conv = outcome.changed.iter().find(|(k, _)| k == key).and_then(|(_, c)| c.clone()).unwrap();
+        conv.read_mark().map(|p| p.time)
     }
 
     fn doctor(store: &Store, fix: bool) -> (DoctorReport, usize) {
