@@ -106,6 +106,12 @@ pub enum Error {
     Failed(#[from] TimError),
 }
 
+impl From<tim_types::ParseError> for Error {
+    fn from(error: tim_types::ParseError) -> Self {
+        Error::Rejected(error.into())
+    }
+}
+
 impl Error {
     /// The numeric code: a `TIMResult` for rejections, a `TIMErrCode` for failures.
     pub fn code(&self) -> i32 {

@@ -13,6 +13,7 @@
 pub mod enums;
 pub mod keys;
 pub mod limits;
+pub mod message_file;
 pub mod model;
 pub mod parse;
 

@@ -3,7 +3,8 @@
 use indicatif::{ProgressBar, ProgressStyle};
 use tim_core::store::ops::check_delivery;
 use tim_core::{ConvKey, HistoryQuery, HistoryStart, block_on};
-use tim_types::parse::{check_sendable, parse_message_file};
+use tim_types::message_file::MessageFile;
+use tim_types::parse::check_sendable;
 use tim_types::{ConvType, Elem, Message};
 
 use super::key;
@@ -20,7 +21,7 @@ fn text(t: &str) -> Message {
 pub enum Job {
     Send(ConvKey, Message),
     Receive(Message),
-    Import { key: ConvKey, list: Vec<Message>, chunk: usize },
+    Import { key: ConvKey, file: MessageFile, chunk: usize },
     List(ConvKey, HistoryQuery),
     Delete(ConvKey, String),
 }
@@ -53,8 +54,8 @@ impl Job {
             MsgCommand::Import { target, file, chunk } => {
                 let key = key(target)?;
                 let text = std::fs::read_to_string(file).map_err(|e| format!("{}: {e}", file.display()))?;
-                let list = parse_message_file(&text).map_err(|e| e.to_string())?;
-                Job::Import { key, list, chunk: (*chunk).max(1) }
+                let file = MessageFile::check(text).map_err(|e| e.to_string())?;
+                Job::Import { key, file, chunk: (*chunk).max(1) }
             }
             MsgCommand::List { target, count, forward, after } => {
                 let start =
@@ -82,8 +83,8 @@ pub fn run(session: &Session, job: Job, json: bool) -> Result<(), String> {
             let stored = block_on(client.deliver(vec![message])).map_err(err)?;
             print_messages(&stored, json);
         }
-        Job::Import { key, list, chunk } => {
-            let stored = import(client, &key, list, chunk).map_err(err)?;
+        Job::Import { key, file, chunk } => {
+            let stored = import(client, &key, file, chunk).map_err(err)?;
             if json {
                 out!("{}", serde_json::json!({ "stored": stored }));
             } else {
@@ -108,19 +109,21 @@ pub fn run(session: &Session, job: Job, json: bool) -> Result<(), String> {
 fn import(
     client: &tim_core::Client,
     key: &ConvKey,
-    list: Vec<Message>,
+    file: MessageFile,
     chunk: usize,
 ) -> Result<usize, tim_core::Error> {
-    let bar = ProgressBar::new(list.len() as u64);
+    let bar = ProgressBar::new(file.len() as u64);
     bar.set_style(
         ProgressStyle::with_template("{bar:40} {pos}/{len} messages {per_sec} {eta}")
             .unwrap_or_else(|_| ProgressStyle::default_bar()),
     );
     let mut stored = 0;
-    for part in list.chunks(chunk) {
-        stored += block_on(client.import_messages(key.clone(), part.to_vec()))?;
-        bar.inc(part.len() as u64);
-    }
+    file.for_each_chunk(chunk, |part| {
+        let len = part.len() as u64;
+        stored += block_on(client.import_messages(key.clone(), part))?;
+        bar.inc(len);
+        Ok::<(), tim_core::Error>(())
+    })?;
     bar.finish_and_clear();
     Ok(stored)
 }
