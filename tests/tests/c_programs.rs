@@ -460,3 +460,51 @@ fn a_program_linked_with_the_static_library_runs() {
     );
     run_program(&exe, "happy_path (static)", &[]);
 }
+
+/// Every header compiles on its own, as C and as C++; and `TIMCloudDef.h` alone declares what
+/// Tencent's declares and code including only it uses: the common callback (7.5 and later) and
+/// the error codes (5.x).
+#[test]
+fn every_header_compiles_alone_and_the_def_header_declares_the_callback_and_the_codes() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut headers: Vec<PathBuf> = std::fs::read_dir(include_dir())
+        .expect("include dir")
+        .map(|entry| entry.expect("entry").path())
+        .filter(|path| path.extension().is_some_and(|e| e == "h"))
+        .collect();
+    headers.sort();
+    assert!(headers.len() >= 10, "{headers:?}");
+    for header in &headers {
+        for (compiler, language, standard) in [("gcc", "c", "-std=c99"), ("g++", "c++", "-std=c++11")] {
+            let mut cmd = Command::new(compiler);
+            cmd.args([standard, "-Wall", "-Wextra", "-Werror", "-pedantic", "-fsyntax-only", "-x", language])
+                .arg("-I")
+                .arg(include_dir())
+                .arg(header);
+            compile(cmd, &format!("{} as {language}", header.display()));
+        }
+    }
+    let source = dir.path().join("def_only.c");
+    std::fs::write(
+        &source,
+        "#include \"TIMCloudDef.h\"\n\
+         typedef struct { TIMCommCallback cb; const void* user_data; } Pending;\n\
+         int code_kind(int code) {\n\
+             switch (code) {\n\
+             case ERR_SUCC: return 0;\n\
+             case ERR_SVR_CONV_ADMIN_REQUIRED: return 1;\n\
+             case ERR_SDK_NET_WAIT_ACK_TIMEOUT: return 2;\n\
+             case ERR_SDK_COMM_INTERRUPT: return 3;\n\
+             default: return 4;\n\
+             }\n\
+         }\n\
+         int main(void) { Pending p = { 0, 0 }; return (p.cb != 0) + code_kind(ERR_SUCC); }\n",
+    )
+    .expect("write");
+    let mut cmd = Command::new("gcc");
+    cmd.args(["-std=c99", "-Wall", "-Wextra", "-Werror", "-pedantic", "-fsyntax-only"])
+        .arg("-I")
+        .arg(include_dir())
+        .arg(&source);
+    compile(cmd, "a file including only TIMCloudDef.h");
+}

@@ -22,20 +22,9 @@
 extern "C" {
 #endif
 
-/**
- * @brief The result of an asynchronous call.
- *
- * Runs exactly once for every asynchronous call that returned `TIM_SUCC` (and never for one that
- * returned anything else), on an SDK callback thread, possibly before the call has returned. The
- * callbacks of the calls of one thread run in the order of the calls.
- *
- * @param code        `ERR_SUCC` (0) on success, otherwise a `TIMErrCode` (`TIMErrorCode.h`).
- * @param desc        A human-readable description of the error; `""` on success. Never NULL.
- * @param json_params The result as UTF-8 JSON (documented with each call); `""` on failure and
- *                    for calls without a result. Never NULL.
- * @param user_data   The `user_data` passed to the call, unchanged.
- */
-typedef void (*TIMCommCallback)(int32_t code, const char* desc, const char* json_params, const void* user_data);
+/* `TIMCommCallback`, the result of an asynchronous call, is declared in `TIMCloudDef.h`, where
+ * Tencent's headers of 7.5 and later declare it (their `TIMManager.h` and
+ * `TIMConversationManager.h` include only `TIMCloudDef.h`). */
 
 /**
  * @brief Conversation events, registered with `TIMSetConvEventCallback`.

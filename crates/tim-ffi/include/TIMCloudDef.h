@@ -4,7 +4,10 @@
  *
  * Enums: `TIMResult` (the synchronous return value of every call), `TIMConvType`,
  * `TIMReceiveMessageOpt`, `TIMConvEvent`, `TIMElemType`, `TIMMsgStatus`, `TIMLoginStatus`,
- * `TIMGroupAtType` and `TIMConversationMarkType`. The error codes delivered to callbacks are in `TIMErrorCode.h`.
+ * `TIMGroupAtType` and `TIMConversationMarkType`. The error codes delivered to callbacks are in
+ * `TIMErrorCode.h`, which this header includes (Tencent's 5.x `TIMCloudDef.h` declared them itself).
+ *
+ * Callback: `TIMCommCallback`, the result of every asynchronous call (at the end).
  *
  * JSON keys: every parameter and result of the API is a UTF-8 JSON string; the keys are declared
  * below as `static const char*` variables (as in Tencent's headers), for example
@@ -19,6 +22,7 @@
 #define TIM_CLOUD_DEF_H_
 
 #include "TIMCloudComm.h"
+#include "TIMErrorCode.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -596,6 +600,25 @@ static const char* kTIMUserProfileFriendRemark = "user_profile_friend_remark";
 #if defined(__GNUC__) || defined(__clang__)
 #pragma GCC diagnostic pop
 #endif
+
+/* ======================================================================================== */
+/*                                  The common callback                                     */
+/* ======================================================================================== */
+
+/**
+ * @brief The result of an asynchronous call.
+ *
+ * Runs exactly once for every asynchronous call that returned `TIM_SUCC` (and never for one that
+ * returned anything else), on an SDK callback thread, possibly before the call has returned. The
+ * callbacks of the calls of one thread run in the order of the calls.
+ *
+ * @param code        `ERR_SUCC` (0) on success, otherwise a `TIMErrCode` (`TIMErrorCode.h`).
+ * @param desc        A human-readable description of the error; `""` on success. Never NULL.
+ * @param json_params The result as UTF-8 JSON (documented with each call); `""` on failure and
+ *                    for calls without a result. Never NULL.
+ * @param user_data   The `user_data` passed to the call, unchanged.
+ */
+typedef void (*TIMCommCallback)(int32_t code, const char* desc, const char* json_params, const void* user_data);
 
 #ifdef __cplusplus
 }
