@@ -48,18 +48,22 @@ impl Exited {
     }
 }
 
-/// Callback threads being stopped, still finishing their queues: each with the thread that stopped
-/// it and its own. A callback thread started next waits for them before running anything, so
-/// that an uninit followed by a new init (inside a callback, or on another thread meanwhile) never
-/// makes two threads call the application at once, nor the new instance's callbacks come before
-/// the old one's queued ones: one started from inside a callback waits for those that callback's
-/// thread stopped and for that thread itself, if it is being stopped (by another thread, which
-/// waits for it: an init inside its last callbacks); one started elsewhere, for all of them. (A
-/// thread exiting removes itself.)
+/// Callback threads being stopped, still finishing their queues: each with its lineage, the thread
+/// that stopped it and its own. A callback thread started next in the same lineage waits for them
+/// before running anything, so that an uninit followed by a new init (inside a callback, or on
+/// another thread meanwhile) never makes two threads call the application at once, nor the new
+/// instance's callbacks come before the old one's queued ones: one started from inside a callback
+/// waits for those that callback's thread stopped and for that thread itself, if it is being
+/// stopped (by another thread, which waits for it: an init inside its last callbacks); one started
+/// elsewhere, for all of them. Why by lineage: instances that do not succeed one another (two
+/// accounts of a Rust app) must not wait for each other; one shutting down while its last callback
+/// waits for an answer from the other, started meanwhile, would wait forever. (A thread exiting
+/// removes itself.)
 static FINISHING: Mutex<Vec<Finishing>> = Mutex::new(Vec::new());
 
 /// An entry of [`FINISHING`].
 struct Finishing {
+    lineage: Arc<str>,
     stopper: ThreadId,
     thread: ThreadId,
     exited: Arc<Exited>,
@@ -74,15 +78,16 @@ pub fn on_callback_thread() -> bool {
     ON_CALLBACK_THREAD.with(Cell::get)
 }
 
-/// Waits until every callback thread stopped from inside a callback has run what it had queued
-/// and exited: an uninit outside the callbacks, after one made inside one, returns once no
-/// callback of the instance it stopped can still run. At once on a callback thread (it cannot
+/// Waits until every callback thread of `lineage` stopped from inside a callback has run what it
+/// had queued and exited: an uninit outside the callbacks, after one made inside one, returns once
+/// no callback of the instance it stopped can still run. At once on a callback thread (it cannot
 /// wait for itself, nor for a thread that may be waiting for it).
-pub fn wait_for_finishing_callback_threads() {
+pub fn wait_for_finishing_callback_threads(lineage: &str) {
     if on_callback_thread() {
         return;
     }
-    let finishing: Vec<Arc<Exited>> = lock(&FINISHING).iter().map(|f| f.exited.clone()).collect();
+    let finishing: Vec<Arc<Exited>> =
+        lock(&FINISHING).iter().filter(|f| &*f.lineage == lineage).map(|f| f.exited.clone()).collect();
     for exited in finishing {
         exited.wait();
     }
@@ -96,19 +101,24 @@ pub struct Dispatcher {
 
 /// Owns the callback thread; [`CallbackThread::stop`] runs what is queued, then joins it.
 pub struct CallbackThread {
+    lineage: Arc<str>,
     queue: flume::Sender<Work>,
     handle: Option<JoinHandle<()>>,
     exited: Arc<Exited>,
 }
 
 impl CallbackThread {
-    /// Starts the callback thread.
-    pub fn start() -> std::io::Result<(Self, Dispatcher)> {
+    /// Starts the callback thread of an instance of `lineage`: instances that succeed one another
+    /// share one, and a new one's thread runs nothing before the callback threads of its lineage
+    /// being stopped have exited.
+    pub fn start(lineage: &str) -> std::io::Result<(Self, Dispatcher)> {
         let (queue, jobs) = flume::unbounded::<Work>();
         let here = thread::current().id();
         let inside_a_callback = on_callback_thread();
+        let lineage: Arc<str> = lineage.into();
         let previous: Vec<Arc<Exited>> = lock(&FINISHING)
             .iter()
+            .filter(|f| f.lineage == lineage)
             .filter(|f| !inside_a_callback || f.stopper == here || f.thread == here)
             .map(|f| f.exited.clone())
             .collect();
@@ -129,7 +139,7 @@ impl CallbackThread {
             lock(&FINISHING).retain(|f| !Arc::ptr_eq(&f.exited, &exiting));
         })?;
         let dispatcher = Dispatcher { queue: queue.clone() };
-        Ok((CallbackThread { queue, handle: Some(handle), exited }, dispatcher))
+        Ok((CallbackThread { lineage, queue, handle: Some(handle), exited }, dispatcher))
     }
 
     /// Runs everything queued so far, then stops the thread. When called from the callback thread
@@ -150,6 +160,7 @@ impl CallbackThread {
             if !self.exited.done.lock().map(|done| *done).unwrap_or(true) {
                 let stopper = thread::current().id();
                 finishing.push(Finishing {
+                    lineage: self.lineage.clone(),
                     stopper,
                     thread: handle.thread().id(),
                     exited: self.exited.clone(),
@@ -283,9 +294,11 @@ mod tests {
     use super::*;
     use std::sync::{Arc, Mutex};
 
+    const LINEAGE: &str = "dispatch tests";
+
     #[test]
     fn dispatched_work_runs_in_order_on_the_callback_thread() {
-        let (thread, dispatcher) = CallbackThread::start().unwrap();
+        let (thread, dispatcher) = CallbackThread::start(LINEAGE).unwrap();
         let seen = Arc::new(Mutex::new(Vec::new()));
         for i in 0..100 {
             let seen = seen.clone();
@@ -300,7 +313,7 @@ mod tests {
 
     #[test]
     fn a_dropped_completion_answers_once_with_the_shutdown_error() {
-        let (thread, dispatcher) = CallbackThread::start().unwrap();
+        let (thread, dispatcher) = CallbackThread::start(LINEAGE).unwrap();
         let answers = Arc::new(Mutex::new(Vec::new()));
         let sink = answers.clone();
         let completion = Completion::<u32>::dispatched(&dispatcher, move |r| sink.lock().unwrap().push(r));
@@ -317,7 +330,7 @@ mod tests {
     fn a_callback_thread_started_inside_a_callback_waits_for_the_stopping_one() {
         // An uninit and a new init inside one callback: the new thread must not call back while
         // the old one still runs the current callback and what was queued behind it.
-        let (first, dispatcher) = CallbackThread::start().unwrap();
+        let (first, dispatcher) = CallbackThread::start(LINEAGE).unwrap();
         let order = Arc::new(Mutex::new(Vec::new()));
         let first = Arc::new(Mutex::new(Some(first)));
         let (started, second) = flume::bounded(1);
@@ -327,7 +340,7 @@ mod tests {
             // The job queued behind this one must be in the queue before the stop is.
             go.recv().unwrap();
             in_callback.lock().unwrap().take().unwrap().stop();
-            let (thread, next) = CallbackThread::start().unwrap();
+            let (thread, next) = CallbackThread::start(LINEAGE).unwrap();
             let log = seen.clone();
             next.dispatch(move || log.lock().unwrap().push("second thread"));
             std::thread::sleep(std::time::Duration::from_millis(50));
@@ -347,7 +360,7 @@ mod tests {
     #[test]
     fn a_callback_thread_started_elsewhere_waits_for_one_stopping_inside_a_callback() {
         // An uninit inside a callback, then an init on another thread: the same rule.
-        let (first, dispatcher) = CallbackThread::start().unwrap();
+        let (first, dispatcher) = CallbackThread::start(LINEAGE).unwrap();
         let order = Arc::new(Mutex::new(Vec::new()));
         let first = Arc::new(Mutex::new(Some(first)));
         let (queued, go) = flume::bounded::<()>(1);
@@ -364,7 +377,7 @@ mod tests {
         dispatcher.dispatch(move || log.lock().unwrap().push("first thread, queued behind"));
         queued.send(()).unwrap();
         has_stopped.recv().unwrap();
-        let (second, next) = CallbackThread::start().unwrap();
+        let (second, next) = CallbackThread::start(LINEAGE).unwrap();
         let log = order.clone();
         next.dispatch(move || log.lock().unwrap().push("second thread"));
         second.stop();
@@ -375,8 +388,33 @@ mod tests {
     }
 
     #[test]
+    fn a_callback_thread_of_another_lineage_does_not_wait_for_one_stopping() {
+        // Two accounts of one app: the first stops while its callback waits for the second,
+        // started meanwhile, to call back. Waiting for the first, the second never would.
+        let (first, dispatcher) = CallbackThread::start("first account").unwrap();
+        let first = Arc::new(Mutex::new(Some(first)));
+        let (stopped, has_stopped) = flume::bounded::<()>(1);
+        let (answered, answer) = flume::bounded::<bool>(1);
+        let (to_second, second_dispatcher) = flume::bounded::<Dispatcher>(1);
+        let in_callback = first.clone();
+        dispatcher.dispatch(move || {
+            in_callback.lock().unwrap().take().unwrap().stop();
+            stopped.send(()).unwrap();
+            let second = second_dispatcher.recv().unwrap();
+            let (called_back, wait) = flume::bounded::<()>(1);
+            second.dispatch(move || called_back.send(()).unwrap());
+            answered.send(wait.recv_timeout(std::time::Duration::from_secs(10)).is_ok()).unwrap();
+        });
+        has_stopped.recv().unwrap();
+        let (second, next) = CallbackThread::start("second account").unwrap();
+        to_second.send(next).unwrap();
+        assert!(answer.recv().unwrap(), "the second account's callback waited for the first's thread");
+        second.stop();
+    }
+
+    #[test]
     fn a_panicking_callback_does_not_stop_the_thread() {
-        let (thread, dispatcher) = CallbackThread::start().unwrap();
+        let (thread, dispatcher) = CallbackThread::start(LINEAGE).unwrap();
         let ran = Arc::new(Mutex::new(false));
         dispatcher.dispatch(|| panic!("app bug"));
         let flag = ran.clone();

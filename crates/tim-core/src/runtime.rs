@@ -32,12 +32,25 @@ pub struct SdkConfig {
     pub sdk_app_id: u64,
     /// Where others' messages come from (default: offline).
     pub transport: Transport,
+    /// Instances of one lineage succeed one another: a new one's callbacks wait until every
+    /// callback of one shut down before it (even from inside one of them) has run, and never run
+    /// beside them. Instances of different lineages do not wait for each other. Default: the data
+    /// folder; the C API gives every `TIMInit` one lineage.
+    pub lineage: String,
 }
 
 impl SdkConfig {
     /// A configuration with the given data folder.
     pub fn new(data_dir: impl Into<PathBuf>) -> Self {
-        SdkConfig { data_dir: data_dir.into(), sdk_app_id: 0, transport: Transport::Offline }
+        let data_dir = data_dir.into();
+        let lineage = data_dir.to_string_lossy().into_owned();
+        SdkConfig { data_dir, sdk_app_id: 0, transport: Transport::Offline, lineage }
+    }
+
+    /// The same configuration in another lineage (see [`SdkConfig::lineage`]).
+    pub fn with_lineage(mut self, lineage: impl Into<String>) -> Self {
+        self.lineage = lineage.into();
+        self
     }
 
     /// The same configuration with another transport.
@@ -59,7 +72,7 @@ pub struct Sdk {
 impl Sdk {
     /// Starts the threads and actors. No store is opened until a user logs in.
     pub fn start(config: SdkConfig) -> std::io::Result<Sdk> {
-        let (callback_thread, dispatcher) = CallbackThread::start()?;
+        let (callback_thread, dispatcher) = CallbackThread::start(&config.lineage)?;
         let (ingress, commands) = flume::unbounded::<Command>();
         let session = Arc::new(Session::default());
         let hub = Arc::new(EventHub::default());

@@ -46,7 +46,8 @@ fn parse_config(sdk_app_id: u64, text: Option<&str>) -> Result<SdkConfig, CallEr
         Some(path) if path.contains('\0') => return Err(CallError::param("config file path holds NUL")),
         Some(path) => PathBuf::from(path),
     };
-    let mut config = SdkConfig::new(data_dir);
+    // Every TIMInit succeeds the last, whatever its folder: C apps have one instance at a time.
+    let mut config = SdkConfig::new(data_dir).with_lineage(crate::runtime::C_LINEAGE);
     config.sdk_app_id = sdk_app_id;
     Ok(config)
 }

@@ -119,6 +119,9 @@ fn wait_until_stopped() {
     }
 }
 
+/// The lineage of every instance the C API starts (`SdkConfig::lineage`).
+pub const C_LINEAGE: &str = "TIMInit";
+
 /// Starts the SDK unless it runs already (a second `TIMInit` keeps the running instance).
 pub fn init(config: SdkConfig) -> std::io::Result<()> {
     let mut slot = loop {
@@ -185,7 +188,7 @@ pub fn uninit() -> bool {
             wait_until_stopped();
             // An uninit made inside a callback returned before the callbacks queued behind that
             // one ran: this one returns after them.
-            tim_core::dispatch::wait_for_finishing_callback_threads();
+            tim_core::dispatch::wait_for_finishing_callback_threads(C_LINEAGE);
             false
         }
     }
