@@ -1085,3 +1085,66 @@ fn reading_a_group_up_to_a_sequence_reads_up_to_the_newest_message_at_or_below_i
     assert_eq!(unread(), 0);
     sdk.shutdown();
 }
+
+#[test]
+fn a_c2c_conversation_shows_the_peer_as_their_newest_message_does_remark_first() {
+    let dir = tempfile::tempdir().unwrap();
+    let sdk = start(dir.path(), "me");
+    let client = sdk.client();
+    let with_profile = |sender: &str, id: &str, time: u64, profile: serde_json::Value| {
+        let mut msg = from(sender, ConvType::C2C, None, "hi", id);
+        msg.message_server_time = Some(time);
+        msg.message_sender_profile = profile.as_object().cloned();
+        msg
+    };
+    let shown = |id: &str| {
+        let info = &block_on(client.conversation_info(vec![ConvKey::c2c(id).unwrap()])).unwrap()[0];
+        (info.conv_show_name.clone(), info.conv_face_url.clone())
+    };
+    block_on(client.deliver(vec![
+        with_profile(
+            "bob",
+            "b1",
+            1_700_000_001,
+            serde_json::json!({"user_profile_nick_name": "Bobby", "user_profile_friend_remark": "My Bob"}),
+        ),
+        with_profile(
+            "carol",
+            "c1",
+            1_700_000_002,
+            serde_json::json!({"user_profile_friend_remark": "Aunt C"}),
+        ),
+        with_profile(
+            "dave",
+            "d-new",
+            1_700_000_100,
+            serde_json::json!({"user_profile_nick_name": "Dave 2023", "user_profile_face_url": "new.png"}),
+        ),
+    ]))
+    .unwrap();
+    assert_eq!(shown("bob").0, "My Bob", "the friend remark comes before the nickname");
+    assert_eq!(shown("carol").0, "Aunt C");
+    // History imported later, older than what the conversation holds: the peer's old name and
+    // picture stay in that history.
+    let old = with_profile(
+        "dave",
+        "d-old",
+        1_400_000_000,
+        serde_json::json!({"user_profile_nick_name": "Dave 2014", "user_profile_face_url": "old.png"}),
+    );
+    assert_eq!(block_on(client.import_messages(ConvKey::c2c("dave").unwrap(), vec![old])).unwrap(), 1);
+    assert_eq!(shown("dave"), ("Dave 2023".to_owned(), Some("new.png".to_owned())));
+    // A newer message renames them.
+    block_on(client.deliver(vec![with_profile(
+        "dave",
+        "d-newer",
+        1_700_000_200,
+        serde_json::json!({"user_profile_nick_name": "Dave 2024"}),
+    )]))
+    .unwrap();
+    assert_eq!(shown("dave"), ("Dave 2024".to_owned(), Some("new.png".to_owned())));
+    drop(sdk);
+    let sdk = start(dir.path(), "me");
+    let info = block_on(sdk.client().conversation_info(vec![ConvKey::c2c("bob").unwrap()])).unwrap();
+    assert_eq!(info[0].conv_show_name, "My Bob", "kept across a restart");
+}

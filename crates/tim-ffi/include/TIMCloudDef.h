@@ -590,11 +590,11 @@ static const char* kImSDK_MessageAtALL = "__kImSDK_MessageAtALL__";
 /* ---- UserProfile (inside `message_sender_profile`) ---- */
 /** string: the user's ID. */
 static const char* kTIMUserProfileIdentifier = "user_profile_identifier";
-/** string: the nickname; a C2C conversation received from this sender shows it (`conv_show_name`). */
+/** string: the nickname; a C2C conversation received from this sender shows it (`conv_show_name`) when it has no remark. */
 static const char* kTIMUserProfileNickName = "user_profile_nick_name";
 /** string: the avatar URL; a C2C conversation received from this sender shows it (`conv_face_url`). */
 static const char* kTIMUserProfileFaceUrl = "user_profile_face_url";
-/** string: the friend remark (kept as given). */
+/** string: the user's remark for this sender; a C2C conversation received from them shows it (`conv_show_name`) before the nickname. */
 static const char* kTIMUserProfileFriendRemark = "user_profile_friend_remark";
 
 #if defined(__GNUC__) || defined(__clang__)

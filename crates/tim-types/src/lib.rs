@@ -8,7 +8,8 @@
 //!
 //! Parsing is strict: text that is not JSON is [`ParseError::Json`] (the C API answers
 //! `TIM_ERR_JSON`), JSON of the wrong shape or types is [`ParseError::Param`] (`TIM_ERR_PARAM`).
-//! Keys of a message that are not modelled are kept and written back unchanged.
+//! Keys of a message that are not modelled are kept and written back unchanged (numbers as their
+//! value: an integer beyond the 64-bit range comes back as the nearest `f64`).
 
 pub mod enums;
 pub mod keys;

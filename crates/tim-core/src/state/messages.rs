@@ -280,14 +280,20 @@ pub fn apply_insert_but_last_text(
         conv.order_key = *next_order_key;
         *next_order_key += 1;
     }
-    if conv.key.conv_type() == ConvType::C2C
+    let newest = Some(rec.pos) > conv.newest();
+    // The peer as the newest message shows them: older history imported or saved later carries
+    // what they were called then. The friend remark, which the user chose, comes before the
+    // nickname (TIM: "C2C: friend remark, else nickname, else userID").
+    if newest
+        && conv.key.conv_type() == ConvType::C2C
         && rec.msg.message_is_from_self == Some(false)
         && let Some(profile) = &rec.msg.message_sender_profile
     {
         let text = |key: &str| {
             profile.get(key).and_then(|v| v.as_str()).filter(|s| !s.is_empty()).map(str::to_owned)
         };
-        let (name, face) = (text(keys::USER_PROFILE_NICK_NAME), text(keys::USER_PROFILE_FACE_URL));
+        let name = text(keys::USER_PROFILE_FRIEND_REMARK).or_else(|| text(keys::USER_PROFILE_NICK_NAME));
+        let face = text(keys::USER_PROFILE_FACE_URL);
         if name.is_some() || face.is_some() {
             conv.edit_extras(|x| {
                 x.show_name = name.or(x.show_name.take());
@@ -295,7 +301,7 @@ pub fn apply_insert_but_last_text(
             });
         }
     }
-    if Some(rec.pos) > conv.newest() {
+    if newest {
         conv.set_newest(Some(rec.pos));
         conv.order_key = *next_order_key;
         *next_order_key += 1;
