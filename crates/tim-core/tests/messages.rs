@@ -1148,3 +1148,46 @@ fn a_c2c_conversation_shows_the_peer_as_their_newest_message_does_remark_first()
     let info = block_on(sdk.client().conversation_info(vec![ConvKey::c2c("bob").unwrap()])).unwrap();
     assert_eq!(info[0].conv_show_name, "My Bob", "kept across a restart");
 }
+
+#[test]
+fn deleting_a_muted_conversation_does_not_unmute_the_peer() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut sdk = start(dir.path(), "me");
+    let mut client = sdk.client();
+    let (bob, team) = (ConvKey::c2c("bob").unwrap(), ConvKey::group("team").unwrap());
+    let group_msg = |id: &str, seq: u64| {
+        let mut msg = from("erin", ConvType::Group, Some("team"), "standup", id);
+        msg.message_seq = Some(seq);
+        msg
+    };
+    block_on(client.deliver(vec![from("bob", ConvType::C2C, None, "hi", "b1"), group_msg("t1", 1)])).unwrap();
+    block_on(client.set_receive_option(vec![bob.clone()], ReceiveMessageOpt::NotNotify)).unwrap();
+    block_on(client.set_receive_option(vec![team.clone()], ReceiveMessageOpt::NotReceive)).unwrap();
+    block_on(client.delete_conversation(bob.clone())).unwrap();
+    block_on(client.delete_conversation_list(vec![team.clone()], true)).unwrap();
+    assert!(block_on(client.conversation_list()).unwrap().is_empty());
+    assert_eq!(
+        block_on(client.message_list(bob.clone(), HistoryQuery::default()))
+            .map(|l| l.len())
+            .map_err(|e| e.code()),
+        Err(ErrCode::InvalidConversation.value()),
+        "the messages went with the conversation"
+    );
+    sdk.shutdown();
+    sdk = start(dir.path(), "me");
+    client = sdk.client();
+    block_on(client.deliver(vec![from("bob", ConvType::C2C, None, "again", "b2"), group_msg("t2", 2)]))
+        .unwrap();
+    let list = block_on(client.conversation_list()).unwrap();
+    assert_eq!(conv(&list, "bob").conv_recv_opt, ReceiveMessageOpt::NotNotify);
+    assert_eq!(conv(&list, "team").conv_recv_opt, ReceiveMessageOpt::NotReceive);
+    assert_eq!(
+        block_on(client.message_list(bob, HistoryQuery::default())).unwrap().len(),
+        1,
+        "only the new one"
+    );
+    assert_eq!(block_on(client.total_unread()).unwrap(), 0, "both still muted");
+    let doctor = block_on(client.doctor(false)).unwrap();
+    assert!(doctor.mismatches.is_empty(), "{doctor:?}");
+    sdk.shutdown();
+}

@@ -133,6 +133,18 @@ impl Model {
         self.next_order
     }
 
+    /// Deletes the conversation with its messages; its receive option stays, in a hidden
+    /// conversation, as TIM keeps it on its server.
+    fn purge(&mut self, c: usize) {
+        let conv = self.convs.remove(&c).unwrap();
+        for msg in &conv.msgs {
+            self.ids.remove(&msg.id);
+        }
+        if conv.recv != 0 {
+            self.convs.insert(c, MConv { recv: conv.recv, hidden: true, ..Default::default() });
+        }
+    }
+
     /// Creates the conversation, or brings a hidden one back at the top. Returns whether it was
     /// absent (or hidden) before.
     fn ensure(&mut self, c: usize) -> bool {
@@ -249,9 +261,7 @@ fn apply(h: &mut Harness, m: &mut Model, op: &Op) {
                 return assert!(r.is_err());
             }
             r.unwrap();
-            for msg in m.convs.remove(&c).unwrap().msgs {
-                m.ids.remove(&msg.id);
-            }
+            m.purge(c);
         }
         Op::SetDraft(c, t) => {
             client.set_draft_blocking(key(c), draft(t)).unwrap();
@@ -499,9 +509,7 @@ fn apply(h: &mut Harness, m: &mut Model, op: &Op) {
                 return;
             }
             if clear {
-                for msg in m.convs.remove(&c).unwrap().msgs {
-                    m.ids.remove(&msg.id);
-                }
+                m.purge(c);
             } else {
                 let conv = m.convs.get_mut(&c).unwrap();
                 read_all(conv);

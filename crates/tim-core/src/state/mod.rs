@@ -286,12 +286,17 @@ impl ConvState {
         self.purge(key)
     }
 
-    /// Deletes the conversation whether visible or hidden, with its messages.
+    /// Deletes the conversation whether visible or hidden, with its messages. Its receive option
+    /// stays (in a hidden record, as [`ConvState::set_recv_opt`] keeps one): TIM keeps it with the
+    /// user or group on its server, so deleting a muted conversation does not unmute them.
     pub fn purge(&mut self, key: &ConvKey) -> Option<Conversation> {
         let conv = self.convs.get(key)?;
+        let recv_opt = conv.recv_opt;
         self.journal.record(key, Some(conv));
         self.journal.record_purge(key);
-        self.install(key.clone(), None)
+        let purged = self.install(key.clone(), None);
+        self.set_recv_opt(key, recv_opt);
+        purged
     }
 
     /// Deletes the conversation from the list but keeps its messages: it leaves every list, count,
