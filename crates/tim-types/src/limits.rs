@@ -1,5 +1,10 @@
 //! Size limits that every entry point enforces before anything is queued or stored.
 //!
+//! The limits on text (IDs, JSON parameters) apply where text comes in: the C API's parameters,
+//! and IDs wherever they are made (`ConvKey`). A Rust caller hands typed values (a `Draft`, a
+//! `Message`), which are not measured against [`MAX_JSON_BYTES`]; the counts and the other limits
+//! below hold on both APIs.
+//!
 //! The TIM documentation names few input limits; these are ours, chosen so that no single call can
 //! make the store or the memory of the conversation actor grow without bound. Oversize input is
 //! rejected with `TIM_ERR_PARAM` and changes nothing.

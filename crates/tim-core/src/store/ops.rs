@@ -127,14 +127,18 @@ impl Default for HistoryQuery {
     }
 }
 
-/// How far a read report goes.
+/// How far a read report goes. `Time(0)` and `Seq(0)` are bounds like any other (at most
+/// messages at 0 are read), not "everything" as the C call's 0 is: to read a whole
+/// conversation, use [`ReadScope::Conversation`] with `mark_read`.
+///
+/// [`ReadScope::Conversation`]: crate::ReadScope::Conversation
 #[derive(Debug, Clone, PartialEq)]
 pub enum ReadBound {
     /// Up to and including this message.
     Message(MessageName),
-    /// Up to this UTC second (C2C).
+    /// Up to and including this UTC second (C2C).
     Time(u64),
-    /// Up to this sequence (group).
+    /// Up to and including this sequence (group).
     Seq(u64),
 }
 
