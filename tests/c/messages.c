@@ -514,7 +514,24 @@ static void test_import_and_history(void) {
         sprintf(p, "{\"%s\":%lld,\"%s\":4}", kTIMMsgGetMsgListParamTimeBegin, IMPORT_BASE_TIME + 10,
                 kTIMMsgGetMsgListParamTimePeriod);
         list = h_msgs("imp", kTIMConv_C2C, p);
-        check_imp_run(list, 14, -1, 5, "time window");
+        /* As Tencent's getTimeBegin / getTimePeriod: backward (the default), back from begin. */
+        check_imp_run(list, 10, -1, 5, "time window, backward");
+        free(list);
+        sprintf(p, "{\"%s\":%lld,\"%s\":4,\"%s\":true}", kTIMMsgGetMsgListParamTimeBegin, IMPORT_BASE_TIME + 10,
+                kTIMMsgGetMsgListParamTimePeriod, kTIMMsgGetMsgListParamIsForward);
+        list = h_msgs("imp", kTIMConv_C2C, p);
+        check_imp_run(list, 10, 1, 5, "time window, forward");
+        free(list);
+        sprintf(p, "{\"%s\":%lld,\"%s\":3}", kTIMMsgGetMsgListParamTimeBegin, IMPORT_BASE_TIME + 10,
+                kTIMMsgGetMsgListParamCount);
+        list = h_msgs("imp", kTIMConv_C2C, p);
+        check_imp_run(list, 10, -1, 3, "time begin alone, backward: everything up to it");
+        free(list);
+        /* Begin 0 is now: the period back from now reaches the newest imports only. */
+        sprintf(p, "{\"%s\":%lld,\"%s\":3}", kTIMMsgGetMsgListParamTimePeriod,
+                (long long)time(NULL) - (IMPORT_BASE_TIME + IMPORT_COUNT - 10), kTIMMsgGetMsgListParamCount);
+        list = h_msgs("imp", kTIMConv_C2C, p);
+        check_imp_run(list, IMPORT_COUNT, -1, 3, "a period back from now");
         free(list);
         sprintf(p, "{\"%s\":[%d]}", kTIMMsgGetMsgListMessageTypeArray, (int)kTIMElem_Custom);
         list = h_msgs("imp", kTIMConv_C2C, p);

@@ -575,8 +575,10 @@ TIM_DECL int TIMMsgImportMsgList(const char* conv_id, enum TIMConvType conv_type
  *                             included (no such message: an empty result);
  *                           - `kTIMMsgGetMsgListParamTimeBegin` /
  *                             `kTIMMsgGetMsgListParamTimePeriod` (uint64 UTC seconds / seconds):
- *                             only messages whose server time is at or after the begin and, with a
- *                             non-zero period, at most begin + period;
+ *                             only messages whose server time lies in the window that starts at
+ *                             the begin (0: now) and goes the way the listing goes, period seconds
+ *                             long (0: no limit): backward [begin - period, begin], forward
+ *                             [begin, begin + period]; neither set: no window;
  *                           - `kTIMMsgGetMsgListMessageTypeArray`
  *                             (`"msg_getmsglist_param_message_type_array"`, array of
  *                             `TIMElemType`): only messages holding an elem of these types;

@@ -561,9 +561,9 @@ static const char* kTIMMsgGetMsgListParamIsRamble = "msg_getmsglist_param_is_ram
 static const char* kTIMMsgGetMsgListParamIsForward = "msg_getmsglist_param_is_forward";
 /** uint64: start at this sequence (included). */
 static const char* kTIMMsgGetMsgListParamLastMsgSeq = "msg_getmsglist_param_last_msg_seq";
-/** uint64: only messages at or after this UTC second. */
+/** uint64: the time window starts at this UTC second (0: now) and goes the way the listing goes. */
 static const char* kTIMMsgGetMsgListParamTimeBegin = "msg_getmsglist_param_time_begin";
-/** uint64: with the time begin, only messages within this many seconds after it. */
+/** uint64: the time window's length in seconds, back from its begin (backward) or on (forward); 0: no limit. */
 static const char* kTIMMsgGetMsgListParamTimePeriod = "msg_getmsglist_param_time_period";
 /** array of uint: only messages holding an element of these types; empty = all. */
 static const char* kTIMMsgGetMsgListMessageTypeArray = "msg_getmsglist_param_message_type_array";

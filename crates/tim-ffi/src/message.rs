@@ -221,15 +221,30 @@ fn history_query(text: Option<&str>) -> Result<HistoryQuery, CallError> {
         // 0 is "not set" (sequences start at 1): apps that fill every field send it.
         query.start = HistoryStart::AtSeq(seq);
     }
-    if let Some(begin) = param.msg_getmsglist_param_time_begin {
-        query.time_from = begin;
-    }
-    if let Some(period) = param.msg_getmsglist_param_time_period.filter(|p| *p > 0) {
-        query.time_to = query.time_from.saturating_add(period);
-    }
+    let begin = param.msg_getmsglist_param_time_begin.unwrap_or(0);
+    let period = param.msg_getmsglist_param_time_period.unwrap_or(0);
+    (query.time_from, query.time_to) = time_window(begin, period, query.forward);
     query.types = param.msg_getmsglist_param_message_type_array.unwrap_or_default();
     query.seqs = param.msg_getmsglist_param_message_seq_array.filter(|s| !s.is_empty());
     Ok(query)
+}
+
+/// The inclusive `message_server_time` window of `msg_getmsglist_param_time_begin` and
+/// `_time_period`, as TIM reads them: the window starts at `begin` (0: now) and goes the way the
+/// listing goes, `period` seconds long (0: no limit); neither set is no window. Why by direction:
+/// Tencent's `getTimeBegin` / `getTimePeriod`, which these keys carry, say so ("the start and end
+/// of the time range depend on the pulling direction").
+fn time_window(begin: u64, period: u64, forward: bool) -> (u64, u64) {
+    if begin == 0 && period == 0 {
+        return (0, u64::MAX);
+    }
+    let start = if begin == 0 { crate::connection::TIMGetServerTime() } else { begin };
+    match (forward, period) {
+        (true, 0) => (start, u64::MAX),
+        (true, period) => (start, start.saturating_add(period)),
+        (false, 0) => (0, start),
+        (false, period) => (start.saturating_sub(period), start),
+    }
 }
 
 /// Reads history: a JSON array of Message (backward: newest first; forward: oldest first).
@@ -328,6 +343,22 @@ pub extern "C" fn TIMExtDeliverIncomingMessages(
 mod tests {
     use super::*;
     use tim_core::MessageLocator;
+
+    #[test]
+    fn the_time_window_goes_the_way_the_listing_goes() {
+        assert_eq!(time_window(0, 0, false), (0, u64::MAX), "neither set: no window");
+        assert_eq!(time_window(0, 0, true), (0, u64::MAX));
+        assert_eq!(time_window(300, 100, false), (200, 300), "older: back from begin");
+        assert_eq!(time_window(300, 0, false), (0, 300));
+        assert_eq!(time_window(50, 100, false), (0, 50));
+        assert_eq!(time_window(200, 100, true), (200, 300), "newer: on from begin");
+        assert_eq!(time_window(200, 0, true), (200, u64::MAX));
+        assert_eq!(time_window(u64::MAX, 10, true), (u64::MAX, u64::MAX));
+        let before = crate::connection::TIMGetServerTime();
+        let (from, to) = time_window(0, 60, false);
+        let after = crate::connection::TIMGetServerTime();
+        assert!((before..=after).contains(&to) && to - from == 60, "begin 0 is now: {from}..{to}");
+    }
 
     #[test]
     fn a_last_msg_named_as_tim_5_names_it_starts_after_that_message() {
