@@ -429,6 +429,8 @@ fn a_sent_reply_is_the_newest_even_when_this_clock_is_behind_the_server() {
     block_on(client.deliver(vec![ahead])).unwrap();
     let reply = block_on(client.send_message(key.clone(), text("reply"))).unwrap();
     assert!(reply.message_server_time.unwrap() >= server_time);
+    let client_time = reply.message_client_time.unwrap();
+    assert!((now..now + 60).contains(&client_time), "the client time is this device's clock: {client_time}");
     let list = block_on(client.conversation_list()).unwrap();
     assert_eq!(body(&conv(&list, "bob").conv_last_msg.clone().unwrap().message()), "reply");
     let history = block_on(client.message_list(key, HistoryQuery::default())).unwrap();

@@ -176,7 +176,10 @@ pub fn file_message(
         (_, given) => given.unwrap_or(f.now),
     };
     msg.message_server_time = Some(server_time);
-    msg.message_client_time = Some(given_time(msg.message_client_time).unwrap_or(server_time));
+    // The client time is the sending device's clock: for a message sent here, this device's,
+    // even when the server time had to follow a newer message's.
+    let client_default = if origin == Origin::Sent { f.now } else { server_time };
+    msg.message_client_time = Some(given_time(msg.message_client_time).unwrap_or(client_default));
     // Saturating: a caller may give any sequence, u64::MAX too; the next is then shared.
     let given_seq = msg.message_seq.filter(|&seq| seq > 0);
     msg.message_seq = Some(given_seq.unwrap_or(conv.max_seq.saturating_add(1)));
