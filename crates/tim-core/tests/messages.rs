@@ -1193,3 +1193,16 @@ fn deleting_a_muted_conversation_does_not_unmute_the_peer() {
     assert!(doctor.mismatches.is_empty(), "{doctor:?}");
     sdk.shutdown();
 }
+
+#[test]
+fn a_receive_option_is_refused_for_an_id_no_c_string_could_name_as_the_c_call_refuses_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let sdk = start(dir.path(), "me");
+    let client = sdk.client();
+    let nul = ConvKey::existing(ConvType::C2C, "a\0b").unwrap();
+    let refused = block_on(client.set_receive_option(vec![nul.clone()], ReceiveMessageOpt::NotNotify));
+    assert_eq!(refused.map_err(|e| e.code()), Err(tim_types::TimResult::Param.value()));
+    assert!(client.set_receive_option_with(vec![nul], ReceiveMessageOpt::NotNotify, |_| {}).is_err());
+    let doctor = block_on(client.doctor(false)).unwrap();
+    assert_eq!(doctor.conversations, 0, "no record was made: {doctor:?}");
+}

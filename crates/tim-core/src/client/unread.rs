@@ -6,7 +6,7 @@ use super::Client;
 use crate::command::{Command, ReadScope};
 use crate::error::{CallError, Error, TimError};
 use crate::events::{NewMessageHandler, TotalUnreadHandler};
-use crate::ids::ConvKey;
+use crate::ids::{ConvKey, check_creatable};
 use crate::store::ops::{MsgOp, ReadBound};
 
 impl Client {
@@ -42,19 +42,22 @@ impl Client {
     }
 
     /// Sets the receive option of conversations; one that does not exist (or is hidden) keeps it
-    /// for when it comes, without an event.
+    /// for when it comes, without an event. Every key must be one a new conversation may have
+    /// ([`check_creatable`]), as the option may make a record for it.
     pub fn set_receive_option_with(
         &self,
         keys: Vec<ConvKey>,
         opt: ReceiveMessageOpt,
         done: impl FnOnce(Result<(), TimError>) + Send + 'static,
     ) -> Result<(), CallError> {
+        keys.iter().try_for_each(check_creatable)?;
         let done = self.logged_in(self.dispatched(Box::new(done)))?;
         self.submit(Command::SetRecvOpt { keys, opt, done })
     }
 
     /// Sets receive options (async).
     pub async fn set_receive_option(&self, keys: Vec<ConvKey>, opt: ReceiveMessageOpt) -> Result<(), Error> {
+        keys.iter().try_for_each(check_creatable)?;
         self.ask(|done| Ok(Command::SetRecvOpt { keys, opt, done: self.logged_in(done)? })).await
     }
 
