@@ -7,6 +7,7 @@
 
 use std::path::PathBuf;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::thread::{self, JoinHandle};
 
 use actix::prelude::*;
@@ -34,22 +35,21 @@ pub struct SdkConfig {
     pub transport: Transport,
     /// Instances of one lineage succeed one another: a new one's callbacks wait until every
     /// callback of one shut down before it (even from inside one of them) has run, and never run
-    /// beside them. Instances of different lineages do not wait for each other. Default: the data
-    /// folder; the C API gives every `TIMInit` one lineage.
-    pub lineage: String,
+    /// beside them. Instances of different lineages do not wait for each other. Default (`None`):
+    /// a lineage of its own, as two accounts of one app (in one folder or two) are independent;
+    /// the C API gives every `TIMInit` one lineage, as a C app has one instance at a time.
+    pub lineage: Option<String>,
 }
 
 impl SdkConfig {
     /// A configuration with the given data folder.
     pub fn new(data_dir: impl Into<PathBuf>) -> Self {
-        let data_dir = data_dir.into();
-        let lineage = data_dir.to_string_lossy().into_owned();
-        SdkConfig { data_dir, sdk_app_id: 0, transport: Transport::Offline, lineage }
+        SdkConfig { data_dir: data_dir.into(), sdk_app_id: 0, transport: Transport::Offline, lineage: None }
     }
 
     /// The same configuration in another lineage (see [`SdkConfig::lineage`]).
     pub fn with_lineage(mut self, lineage: impl Into<String>) -> Self {
-        self.lineage = lineage.into();
+        self.lineage = Some(lineage.into());
         self
     }
 
@@ -72,7 +72,13 @@ pub struct Sdk {
 impl Sdk {
     /// Starts the threads and actors. No store is opened until a user logs in.
     pub fn start(config: SdkConfig) -> std::io::Result<Sdk> {
-        let (callback_thread, dispatcher) = CallbackThread::start(&config.lineage)?;
+        // An instance of no named lineage waits for none: a name no other instance has.
+        static UNNAMED: AtomicU64 = AtomicU64::new(0);
+        let lineage = config
+            .lineage
+            .clone()
+            .unwrap_or_else(|| format!("unnamed instance {}", UNNAMED.fetch_add(1, Ordering::Relaxed)));
+        let (callback_thread, dispatcher) = CallbackThread::start(&lineage)?;
         let (ingress, commands) = flume::unbounded::<Command>();
         let session = Arc::new(Session::default());
         let hub = Arc::new(EventHub::default());

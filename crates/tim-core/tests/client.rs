@@ -473,3 +473,41 @@ fn a_refused_logout_never_runs_its_callback() {
     }
     sdk.shutdown();
 }
+
+/// Two accounts of one app, in one data folder: the first shuts down inside its last callback,
+/// which waits for an answer from the second, started meanwhile. Had the second's callback thread
+/// waited for the first's to exit, neither would ever go on.
+#[test]
+fn two_accounts_in_one_folder_never_wait_for_each_others_callbacks() {
+    use std::time::Duration;
+    let dir = tempfile::tempdir().unwrap();
+    let first = start(dir.path());
+    let first_client = first.client();
+    tim_core::block_on(first_client.login("alice", "")).unwrap();
+    let slot = Arc::new(Mutex::new(Some(first)));
+    let (stopped_tx, stopped_rx) = flume::bounded::<()>(1);
+    let (second_tx, second_rx) = flume::bounded::<Client>(1);
+    let (answer_tx, answer_rx) = flume::bounded::<bool>(1);
+    let in_callback = slot.clone();
+    first_client
+        .create_conversation_with(ConvKey::c2c("x").unwrap(), move |_| {
+            in_callback.lock().unwrap().take().unwrap().shutdown();
+            stopped_tx.send(()).unwrap();
+            let second = second_rx.recv().unwrap();
+            let (called_tx, called_rx) = flume::bounded::<()>(1);
+            second
+                .create_conversation_with(ConvKey::c2c("y").unwrap(), move |_| {
+                    let _ = called_tx.send(());
+                })
+                .unwrap();
+            let _ = answer_tx.send(called_rx.recv_timeout(Duration::from_secs(10)).is_ok());
+        })
+        .unwrap();
+    stopped_rx.recv().unwrap();
+    let second = start(dir.path());
+    tim_core::block_on(second.client().login("bob", "")).unwrap();
+    second_tx.send(second.client()).unwrap();
+    let answered = answer_rx.recv_timeout(Duration::from_secs(30)).unwrap();
+    second.shutdown();
+    assert!(answered, "the second account's callback waited for the first account's callback thread");
+}
