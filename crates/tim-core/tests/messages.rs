@@ -1168,6 +1168,10 @@ fn deleting_a_muted_conversation_does_not_unmute_the_peer() {
     block_on(client.delete_conversation(bob.clone())).unwrap();
     block_on(client.delete_conversation_list(vec![team.clone()], true)).unwrap();
     assert!(block_on(client.conversation_list()).unwrap().is_empty());
+    // Deleted already: missing, muted or not, and the option stays.
+    let again = block_on(client.delete_conversation_list(vec![bob.clone(), team.clone()], true)).unwrap();
+    assert!(again.iter().all(|(_, r)| r.as_ref().is_err_and(|e| e.code == 6004)), "{again:?}");
+    assert!(block_on(client.delete_conversation(bob.clone())).is_err());
     assert_eq!(
         block_on(client.message_list(bob.clone(), HistoryQuery::default()))
             .map(|l| l.len())
@@ -1205,4 +1209,28 @@ fn a_receive_option_is_refused_for_an_id_no_c_string_could_name_as_the_c_call_re
     assert!(client.set_receive_option_with(vec![nul], ReceiveMessageOpt::NotNotify, |_| {}).is_err());
     let doctor = block_on(client.doctor(false)).unwrap();
     assert_eq!(doctor.conversations, 0, "no record was made: {doctor:?}");
+}
+
+#[test]
+fn a_peer_is_named_whichever_order_their_messages_and_the_users_came_in() {
+    let named = |own_first: bool| {
+        let dir = tempfile::tempdir().unwrap();
+        let sdk = start(dir.path(), "me");
+        let client = sdk.client();
+        // The user's message stamped ahead (a clock ahead), the peer's reply behind it.
+        let mut own = from("me", ConvType::C2C, Some("bob"), "hi", "m1");
+        own.message_server_time = Some(2000);
+        let mut reply = from("bob", ConvType::C2C, None, "hello", "b1");
+        reply.message_server_time = Some(1990);
+        reply.message_sender_profile =
+            serde_json::json!({"user_profile_nick_name": "Bobby"}).as_object().cloned();
+        let order = if own_first { [own, reply] } else { [reply, own] };
+        for msg in order {
+            block_on(client.deliver(vec![msg])).unwrap();
+        }
+        let info = block_on(client.conversation_info(vec![ConvKey::c2c("bob").unwrap()])).unwrap();
+        info[0].conv_show_name.clone()
+    };
+    assert_eq!(named(false), "Bobby");
+    assert_eq!(named(true), "Bobby", "an older message names the peer while no name is known");
 }

@@ -181,6 +181,21 @@ impl MConv {
     fn newest(&self) -> Option<(u64, u64)> {
         self.msgs.iter().map(|m| m.pos).max()
     }
+    /// Hidden, muted, and otherwise as new: a user or group muted with no conversation.
+    fn holds_only_a_receive_option(&self) -> bool {
+        self.hidden
+            && self.recv != 0
+            && self.msgs.is_empty()
+            && self.draft.is_none()
+            && self.read_mark.is_none()
+            && self.read_seq == 0
+            && self.max_seq == 0
+            && self.at.is_empty()
+            && !self.pinned
+            && self.marks == 0
+            && self.groups.is_empty()
+            && self.custom.is_empty()
+    }
 }
 
 #[derive(Debug, Default)]
@@ -696,7 +711,12 @@ fn model_pin(m: &mut Model, c: usize, pinned: bool, ok: bool) {
 }
 
 fn model_delete_list(m: &mut Model, c: usize, clear: bool, ok: bool) {
-    let exists = if clear { m.convs.contains_key(&c) } else { m.visible(c).is_some() };
+    // A record kept only for its receive option is no conversation.
+    let exists = if clear {
+        m.convs.get(&c).is_some_and(|conv| !conv.holds_only_a_receive_option())
+    } else {
+        m.visible(c).is_some()
+    };
     assert_eq!(ok, exists, "delete list result of {c}");
     if !exists {
         return;

@@ -284,11 +284,12 @@ pub fn apply_insert_but_last_text(
         *next_order_key += 1;
     }
     let newest = Some(rec.pos) > conv.newest();
-    // The peer as the newest message shows them: older history imported or saved later carries
-    // what they were called then. The friend remark, which the user chose, comes before the
-    // nickname (TIM: "C2C: friend remark, else nickname, else userID").
-    if newest
-        && conv.key.conv_type() == ConvType::C2C
+    // The peer as their newest message shows them; an older one (history imported or saved
+    // later, carrying what they were called then, or a reply stamped before one of the user's
+    // own by a clock behind) only names them while no name is known, so that a conversation
+    // shows a name whichever order its messages came in. The friend remark, which the user
+    // chose, comes before the nickname (TIM: "C2C: friend remark, else nickname, else userID").
+    if conv.key.conv_type() == ConvType::C2C
         && rec.msg.message_is_from_self == Some(false)
         && let Some(profile) = &rec.msg.message_sender_profile
     {
@@ -297,6 +298,9 @@ pub fn apply_insert_but_last_text(
         };
         let name = text(keys::USER_PROFILE_FRIEND_REMARK).or_else(|| text(keys::USER_PROFILE_NICK_NAME));
         let face = text(keys::USER_PROFILE_FACE_URL);
+        let known = conv.extras();
+        let name = name.filter(|_| newest || known.show_name.is_none());
+        let face = face.filter(|_| newest || known.face_url.is_none());
         if name.is_some() || face.is_some() {
             conv.edit_extras(|x| {
                 x.show_name = name.or(x.show_name.take());

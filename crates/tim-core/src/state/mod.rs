@@ -288,9 +288,13 @@ impl ConvState {
 
     /// Deletes the conversation whether visible or hidden, with its messages. Its receive option
     /// stays (in a hidden record, as [`ConvState::set_recv_opt`] keeps one): TIM keeps it with the
-    /// user or group on its server, so deleting a muted conversation does not unmute them.
+    /// user or group on its server, so deleting a muted conversation does not unmute them. A
+    /// record that holds nothing but such an option is no conversation: `None`, as for none.
     pub fn purge(&mut self, key: &ConvKey) -> Option<Conversation> {
         let conv = self.convs.get(key)?;
+        if holds_only_a_receive_option(conv) {
+            return None;
+        }
         let recv_opt = conv.recv_opt;
         self.journal.record(key, Some(conv));
         self.journal.record_purge(key);
@@ -442,4 +446,13 @@ mod tests;
 /// What a conversation adds to [`ConvState::total_unread_of`] the group type.
 fn group_unread_of(conv: &Conversation) -> u64 {
     if conv.key.conv_type() == ConvType::Group { conv.unread_contribution() } else { 0 }
+}
+
+/// Whether the record is one kept only for its receive option (a user or group muted with no
+/// conversation, or whose conversation was deleted): hidden, and otherwise as new.
+fn holds_only_a_receive_option(conv: &Conversation) -> bool {
+    let mut kept = Conversation::new(&conv.key, conv.order_key);
+    kept.hidden = true;
+    kept.recv_opt = conv.recv_opt;
+    conv.recv_opt != ReceiveMessageOpt::Receive && *conv == kept
 }
