@@ -157,6 +157,13 @@ static void check_imp_run(const char* list, int first, int step, int count, cons
     }
 }
 
+/* Lists imp's history with `param` and checks it is the run check_imp_run describes. */
+static void check_imp_query(const char* param, int first, int step, int count, const char* what) {
+    char* list = h_msgs("imp", kTIMConv_C2C, param);
+    check_imp_run(list, first, step, count, what);
+    free(list);
+}
+
 /* A malloc'd MsgGetMsgListParam with the last_msg copied from `msg` (may be NULL) plus `extra`. */
 static char* history_param(const char* msg, const char* extra) {
     char* last = msg != NULL ? h_json_dup_value(msg) : NULL;
@@ -513,26 +520,18 @@ static void test_import_and_history(void) {
         free(list);
         sprintf(p, "{\"%s\":%lld,\"%s\":4}", kTIMMsgGetMsgListParamTimeBegin, IMPORT_BASE_TIME + 10,
                 kTIMMsgGetMsgListParamTimePeriod);
-        list = h_msgs("imp", kTIMConv_C2C, p);
         /* As Tencent's getTimeBegin / getTimePeriod: backward (the default), back from begin. */
-        check_imp_run(list, 10, -1, 5, "time window, backward");
-        free(list);
+        check_imp_query(p, 10, -1, 5, "time window, backward");
         sprintf(p, "{\"%s\":%lld,\"%s\":4,\"%s\":true}", kTIMMsgGetMsgListParamTimeBegin, IMPORT_BASE_TIME + 10,
                 kTIMMsgGetMsgListParamTimePeriod, kTIMMsgGetMsgListParamIsForward);
-        list = h_msgs("imp", kTIMConv_C2C, p);
-        check_imp_run(list, 10, 1, 5, "time window, forward");
-        free(list);
+        check_imp_query(p, 10, 1, 5, "time window, forward");
         sprintf(p, "{\"%s\":%lld,\"%s\":3}", kTIMMsgGetMsgListParamTimeBegin, IMPORT_BASE_TIME + 10,
                 kTIMMsgGetMsgListParamCount);
-        list = h_msgs("imp", kTIMConv_C2C, p);
-        check_imp_run(list, 10, -1, 3, "time begin alone, backward: everything up to it");
-        free(list);
+        check_imp_query(p, 10, -1, 3, "time begin alone, backward: everything up to it");
         /* Begin 0 is now: the period back from now reaches the newest imports only. */
         sprintf(p, "{\"%s\":%lld,\"%s\":3}", kTIMMsgGetMsgListParamTimePeriod,
                 (long long)time(NULL) - (IMPORT_BASE_TIME + IMPORT_COUNT - 10), kTIMMsgGetMsgListParamCount);
-        list = h_msgs("imp", kTIMConv_C2C, p);
-        check_imp_run(list, IMPORT_COUNT, -1, 3, "a period back from now");
-        free(list);
+        check_imp_query(p, IMPORT_COUNT, -1, 3, "a period back from now");
         sprintf(p, "{\"%s\":[%d]}", kTIMMsgGetMsgListMessageTypeArray, (int)kTIMElem_Custom);
         list = h_msgs("imp", kTIMConv_C2C, p);
         CHECK_INT(h_json_len(list), 0);

@@ -154,6 +154,14 @@ struct MMsg {
     stored_read: bool,
 }
 
+impl MMsg {
+    /// A message sent or saved: stored read, never counted, able to be the last message (its
+    /// position's second part is filled in by `Model::insert`).
+    fn own_history(time: u64, id: String, text: String, seq: u64, rand: u64) -> MMsg {
+        MMsg { pos: (time, 0), id, text, counts: false, can_be_last: true, seq, rand, stored_read: true }
+    }
+}
+
 #[derive(Debug, Clone, Default)]
 struct MConv {
     order: u64,
@@ -382,20 +390,7 @@ fn apply(h: &mut Harness, m: &mut Model, op: &Op) {
             let time = sent.message_server_time.unwrap();
             let id = sent.message_msg_id.unwrap();
             let rand = sent.message_rand.unwrap();
-            m.insert(
-                c,
-                MMsg {
-                    pos: (time, 0),
-                    id,
-                    text: format!("s{t}"),
-                    counts: false,
-                    can_be_last: true,
-                    seq: 0,
-                    rand,
-                    stored_read: true,
-                },
-                None,
-            );
+            m.insert(c, MMsg::own_history(time, id, format!("s{t}"), 0, rand), None);
         }
         Op::Receive { conv: c, text, flags, id, mention, seq, rand } => {
             let (msg, recv) = build_receive(m, c, text, flags, id, mention, seq, rand);
@@ -636,20 +631,7 @@ fn apply(h: &mut Harness, m: &mut Model, op: &Op) {
             }
             let stored = r.unwrap();
             let rand = stored.message_rand.unwrap();
-            m.insert(
-                c,
-                MMsg {
-                    pos: (time, 0),
-                    id,
-                    text: format!("v{seq}"),
-                    counts: false,
-                    can_be_last: true,
-                    seq: given_seq.unwrap_or(0),
-                    rand,
-                    stored_read: true,
-                },
-                None,
-            );
+            m.insert(c, MMsg::own_history(time, id, format!("v{seq}"), given_seq.unwrap_or(0), rand), None);
         }
         Op::HistorySeq { conv: c, seqs, at, forward, count } => {
             let seqs: Vec<u64> = seqs.into_iter().map(u64::from).collect();
@@ -1336,20 +1318,7 @@ fn check_filters(client: &tim_core::Client, list: &[tim_types::ConvInfo], m: &Mo
             .iter()
             .filter(|info| {
                 let c = conv_index(info);
-                let conv = &m.convs[&c];
-                filter.conv_type.is_none_or(|t| KEYS[c].0 == t)
-                    && match filter.group.as_deref() {
-                        None => true,
-                        Some("") => conv.groups.is_empty(),
-                        Some(g) => conv.groups.iter().any(|x| x == g),
-                    }
-                    && match filter.mark {
-                        None => true,
-                        Some(0) => conv.marks == 0,
-                        Some(bits) => conv.marks & bits == bits,
-                    }
-                    && (!filter.has_unread || conv.unread() > 0)
-                    && (!filter.has_at || !conv.at.is_empty())
+                model_matches(&filter, c, &m.convs[&c])
             })
             .map(label_of)
             .collect();
