@@ -237,6 +237,18 @@ impl Model {
         self.next_order
     }
 
+    /// The visible conversations' labels in list order: pinned first, then by order key.
+    fn list_order(&self) -> Vec<String> {
+        let mut expected: Vec<(bool, u64, usize)> = self
+            .convs
+            .iter()
+            .filter(|(_, conv)| !conv.hidden)
+            .map(|(c, conv)| (conv.pinned, conv.order, *c))
+            .collect();
+        expected.sort_by(|a, b| b.cmp(a));
+        expected.iter().map(|(_, _, c)| label(*c)).collect()
+    }
+
     /// Deletes the conversation with its messages; its receive option stays, in a hidden
     /// conversation, as TIM keeps it on its server.
     fn purge(&mut self, c: usize) {
@@ -1024,15 +1036,7 @@ fn batch(client: &tim_core::Client, m: &mut Model, ops: &[Op]) {
             (Sent::Pin(c, p), Got::Unit(r)) => model_pin(m, c, p, r.is_ok()),
             (Sent::DeleteList(c, clear), Got::Unit(r)) => model_delete_list(m, c, clear, r.is_ok()),
             (Sent::Page, Got::Ids(r)) => {
-                let mut expected: Vec<(bool, u64, usize)> = m
-                    .convs
-                    .iter()
-                    .filter(|(_, conv)| !conv.hidden)
-                    .map(|(c, conv)| (conv.pinned, conv.order, *c))
-                    .collect();
-                expected.sort_by(|a, b| b.cmp(a));
-                let want: Vec<String> = expected.iter().map(|(_, _, c)| label(*c)).collect();
-                assert_eq!(r.unwrap(), want, "a page taken within a batch");
+                assert_eq!(r.unwrap(), m.list_order(), "a page taken within a batch")
             }
             _ => unreachable!(),
         }
@@ -1222,16 +1226,8 @@ fn read_all(conv: &mut MConv) {
 fn check(h: &Harness, m: &Model, step: usize) {
     let client = h.client();
     let list = block_on(client.conversation_list()).unwrap();
-    let mut expected: Vec<(bool, u64, usize)> = m
-        .convs
-        .iter()
-        .filter(|(_, conv)| !conv.hidden)
-        .map(|(c, conv)| (conv.pinned, conv.order, *c))
-        .collect();
-    expected.sort_by(|a, b| b.cmp(a));
     let got: Vec<String> = list.iter().map(label_of).collect();
-    let want: Vec<String> = expected.iter().map(|(_, _, c)| label(*c)).collect();
-    assert_eq!(got, want, "step {step}: list order");
+    assert_eq!(got, m.list_order(), "step {step}: list order");
     let mut total = 0;
     for info in &list {
         let c = conv_index(info);
