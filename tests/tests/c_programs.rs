@@ -10,6 +10,7 @@
 //!   called with Tencent's argument types and lambdas) is compiled with
 //!   `g++ -std=c++11 -Wall -Wextra -Werror` and run.
 //! - `nm -D` must list every function `TIMCloud.h` declares, and `libtim_ffi.a` must exist.
+//! - README.md's C quick start is compiled with the README's command and run.
 //!
 //! Each program is its own test, so a failure names it. A program must exit 0; its output is
 //! printed when it does not, or when it runs longer than the timeout.
@@ -507,4 +508,47 @@ fn every_header_compiles_alone_and_the_def_header_declares_the_callback_and_the_
         .arg(include_dir())
         .arg(&source);
     compile(cmd, "a file including only TIMCloudDef.h");
+}
+
+/// The C quick start of README.md, as it stands there, compiles with the command the README
+/// gives (with warnings as errors; in the compiler's default dialect, as the README's command:
+/// the example sleeps with POSIX `usleep`, which `-std=c99` hides), runs in a fresh folder and
+/// lists the draft it set: a reader's first contact with the library must not be a broken
+/// example.
+#[test]
+fn the_readme_c_quick_start_compiles_and_runs() {
+    let readme = fs::read_to_string(workspace_root().join("README.md")).expect("README.md");
+    let source: String = readme
+        .split("```c\n")
+        .nth(1)
+        .and_then(|rest| rest.split("\n```").next())
+        .expect("README.md has a ```c block")
+        .to_owned();
+    let command = "gcc app.c -I crates/tim-ffi/include -L target/release -ltim_ffi -Wl,-rpath,$PWD/target/release -lpthread";
+    assert!(readme.contains(command), "README.md no longer gives `{command}`: update this test with it");
+    let release = release_dir();
+    let dir = tempfile::tempdir().expect("temp dir");
+    fs::write(dir.path().join("app.c"), &source).expect("app.c");
+    let exe = dir.path().join("app");
+    let mut cmd = Command::new("gcc");
+    cmd.args(["-Wall", "-Wextra", "-Werror"])
+        .arg(dir.path().join("app.c"))
+        .arg("-I")
+        .arg(include_dir())
+        .args(link_flags(release))
+        .arg("-lpthread")
+        .arg("-o")
+        .arg(&exe);
+    compile(cmd, "README.md's C quick start");
+    let output = Command::new(&exe)
+        .current_dir(dir.path())
+        .env_remove("LD_LIBRARY_PATH")
+        .stdin(Stdio::null())
+        .output()
+        .expect("run the quick start");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "the quick start failed ({}): {stdout}", output.status);
+    assert!(stdout.starts_with("code 0: [{\"conv_id\":\"bob\""), "unexpected output: {stdout}");
+    assert!(stdout.contains("\"conv_is_has_draft\":true"), "the draft is not listed: {stdout}");
+    assert!(dir.path().join("tim-data").is_dir(), "the store is not in ./tim-data");
 }

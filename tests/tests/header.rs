@@ -1,4 +1,5 @@
-//! The C headers agree with `tim-types` (keys, enums) and with the exports of `tim-ffi`.
+//! The C headers agree with `tim-types` (keys, enums) and with the exports of `tim-ffi`; the
+//! guides (`docs/c-api.md`, `docs/json.md`) show the headers' declarations and key constants.
 //!
 //! The same check runs as `cargo xtask check-header`; the parsers' own tests (that a wrong
 //! header or Rust snippet is reported) are in `src/header_check.rs`, and one is repeated here so
@@ -258,4 +259,100 @@ fn wrong_newer_conversation_types_are_reported() {
     assert!(has("function TIMConvMarkConversation"), "{errors:#?}");
     assert!(has("function TIMConvGetConversationListByFilter"), "{errors:#?}");
     assert!(has("function TIMConvPinConversation"), "{errors:#?}");
+}
+
+/// The text of every header in `crates/tim-ffi/include`, one after the other.
+fn all_headers() -> String {
+    let mut headers = String::new();
+    for entry in std::fs::read_dir(workspace_root().join("crates/tim-ffi/include")).expect("include dir") {
+        let path = entry.expect("entry").path();
+        if path.extension().is_some_and(|e| e == "h") {
+            headers.push_str(&std::fs::read_to_string(&path).expect("header"));
+            headers.push('\n');
+        }
+    }
+    headers
+}
+
+/// The declarations `docs/c-api.md` shows (each `TIM_DECL` prototype and `typedef` of a TIM
+/// name in its C blocks) are the headers' own, word for word but for spacing: a reader copies them.
+#[test]
+fn the_c_api_guide_shows_the_headers_declarations() {
+    let root = workspace_root();
+    let squeeze = |text: &str| text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let headers = squeeze(&all_headers());
+    let guide = std::fs::read_to_string(root.join("docs/c-api.md")).expect("docs/c-api.md");
+    let mut shown = Vec::new();
+    for block in guide.split("```c\n").skip(1) {
+        let code = block.split("\n```").next().unwrap_or_default();
+        let mut statement = String::new();
+        for line in code.lines() {
+            // An example's own types (`typedef struct { ... } waiter;`) are not the header's.
+            let declares =
+                line.starts_with("TIM_DECL ") || (line.starts_with("typedef ") && line.contains("TIM"));
+            if statement.is_empty() && !declares {
+                continue;
+            }
+            statement.push_str(line);
+            statement.push(' ');
+            if line.trim_end().ends_with(';') {
+                shown.push(squeeze(&statement));
+                statement.clear();
+            }
+        }
+    }
+    assert!(shown.len() > 58, "only {} declarations found in docs/c-api.md", shown.len());
+    let wrong: Vec<&String> = shown.iter().filter(|d| !headers.contains(d.as_str())).collect();
+    assert!(wrong.is_empty(), "docs/c-api.md shows declarations the headers do not have:\n  {wrong:#?}");
+}
+
+/// Where the JSON reference names a key with its constant (`` `conv_id` (`kTIMConvId`) ``), the
+/// pair is the headers'; and every `kTIM...` name the guides mention is declared.
+#[test]
+fn the_guides_name_keys_with_their_constants() {
+    let root = workspace_root();
+    let headers = all_headers();
+    let is_name_char = |c: char| c.is_ascii_alphanumeric() || c == '_';
+    let declared = |name: &str| {
+        headers.match_indices(name).any(|(at, _)| {
+            !headers[at + name.len()..].starts_with(is_name_char) && !headers[..at].ends_with(is_name_char)
+        })
+    };
+    let mut problems = Vec::new();
+    let mut pairs = 0;
+    for doc in ["docs/json.md", "docs/c-api.md", "README.md", "ARCHITECTURE.md"] {
+        let text = std::fs::read_to_string(root.join(doc)).expect(doc);
+        for (at, _) in text.match_indices("`kTIM") {
+            let name: String = text[at + 1..].chars().take_while(|&c| is_name_char(c)).collect();
+            // `kTIMSetConfig*` names the keys that start so.
+            let prefix_only = text[at + 1 + name.len()..].starts_with('*');
+            if !(declared(&name) || prefix_only && headers.contains(&format!(" {name}"))) {
+                problems.push(format!("{doc}: `{name}` is not declared in the headers"));
+            }
+        }
+        for (at, _) in text.match_indices("` (`kTIM") {
+            let value: String = text[..at]
+                .chars()
+                .rev()
+                .take_while(|&c| c != '`')
+                .collect::<Vec<_>>()
+                .into_iter()
+                .rev()
+                .collect();
+            let name: String = text[at + 4..].chars().take_while(|&c| is_name_char(c)).collect();
+            pairs += 1;
+            match tim_types::keys::ALL.iter().find(|k| k.c_name == name) {
+                Some(key) if key.value == value => {}
+                Some(key) => {
+                    problems.push(format!("{doc}: `{value}` (`{name}`), but {name} is `{}`", key.value))
+                }
+                None if doc == "docs/json.md" => {
+                    problems.push(format!("{doc}: `{name}` is not a key constant"))
+                }
+                None => {}
+            }
+        }
+    }
+    assert!(pairs > 50, "only {pairs} key/constant pairs found");
+    assert!(problems.is_empty(), "{} problem(s):\n  {}", problems.len(), problems.join("\n  "));
 }

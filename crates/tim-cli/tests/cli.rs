@@ -432,3 +432,40 @@ fn the_salvage_hint_is_on_its_own_line() {
     let hint = "(if the file is damaged, `tim salvage` makes a new store of what still reads)";
     assert_eq!(stderr.lines().nth(1), Some(hint), "{stderr}");
 }
+
+/// The README's CLI transcript, run as written (in a fresh folder, the default `./tim-data`):
+/// each command prints what the README shows, but for the engine-made message ID in brackets.
+#[test]
+fn the_readme_transcript_prints_what_it_shows() {
+    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../README.md")).unwrap();
+    let section = readme.split("\n## CLI\n").nth(1).expect("README.md has a CLI section");
+    let block = section.split("```sh\n").nth(1).and_then(|b| b.split("\n```").next()).expect("a sh block");
+    let dir = tempfile::tempdir().unwrap();
+    // Each `$ tim ...` line (its comment cut off) and the lines shown after it.
+    let mut steps: Vec<(Vec<String>, Vec<String>)> = Vec::new();
+    for line in block.lines() {
+        match line.strip_prefix("$ tim ") {
+            Some(command) => {
+                let command = command.split('#').next().unwrap_or_default();
+                // Split on spaces as a shell would without quotes; the README quotes nothing.
+                assert!(!command.contains(['"', '\'']), "a quoted word in `{command}`");
+                steps.push((command.split_whitespace().map(str::to_owned).collect(), Vec::new()));
+            }
+            None => steps.last_mut().expect("output before a command").1.push(line.to_owned()),
+        }
+    }
+    assert!(steps.len() >= 3, "the transcript has {} commands", steps.len());
+    let without_id = |line: &str| match (line.find('['), line.rfind(']')) {
+        (Some(open), Some(close)) if open < close => format!("{}[ID]{}", &line[..open], &line[close + 1..]),
+        _ => line.to_owned(),
+    };
+    for (args, shown) in steps {
+        let out =
+            Command::new(env!("CARGO_BIN_EXE_tim")).current_dir(dir.path()).args(&args).output().unwrap();
+        assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        let printed: Vec<String> = String::from_utf8_lossy(&out.stdout).lines().map(without_id).collect();
+        let shown: Vec<String> = shown.iter().map(|l| without_id(l)).collect();
+        assert_eq!(printed, shown, "`tim {}` prints otherwise than README.md shows", args.join(" "));
+    }
+    assert!(dir.path().join("tim-data").is_dir(), "the default data folder is ./tim-data");
+}
