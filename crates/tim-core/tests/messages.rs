@@ -279,6 +279,50 @@ fn two_clients_talk_through_the_loopback_hub() {
     drop((alice, bob, carol));
 }
 
+/// A group its user has hidden (deleted with its messages kept) is still the user's: a message
+/// the hub brings comes back with it, as a C2C one does (the hub drops messages only for groups
+/// the user has no conversation of), and stays in its history.
+#[test]
+fn a_hidden_group_comes_back_with_the_next_loopback_message() {
+    let hub = LoopbackHub::new();
+    let dirs = [tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap()];
+    let make = |dir: &tempfile::TempDir, user: &str| {
+        let sdk =
+            Sdk::start(SdkConfig::new(dir.path()).with_transport(Transport::Loopback(hub.clone()))).unwrap();
+        block_on(sdk.client().login(user, "")).unwrap();
+        sdk
+    };
+    let alice = make(&dirs[0], "alice");
+    let bob = make(&dirs[1], "bob");
+    let (a, b) = (alice.client(), bob.client());
+    let team = ConvKey::group("team").unwrap();
+    block_on(b.create_conversation(team.clone())).unwrap();
+    let wait_for = |want: &[(&str, u64)]| {
+        for _ in 0..300 {
+            let list = block_on(b.conversation_list()).unwrap();
+            if want.iter().all(|(id, n)| list.iter().any(|c| c.conv_id == *id && c.conv_unread_num == *n)) {
+                return list;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(10));
+        }
+        panic!("bob never got {want:?}: {:?}", block_on(b.conversation_list()).unwrap());
+    };
+    block_on(a.send_message(ConvKey::c2c("bob").unwrap(), text("c2c 1"))).unwrap();
+    block_on(a.send_message(team.clone(), text("team 1"))).unwrap();
+    wait_for(&[("alice", 1), ("team", 1)]);
+    block_on(b.delete_conversation_list(vec![ConvKey::c2c("alice").unwrap(), team.clone()], false)).unwrap();
+    assert!(block_on(b.conversation_list()).unwrap().is_empty());
+
+    block_on(a.send_message(ConvKey::c2c("bob").unwrap(), text("c2c 2"))).unwrap();
+    block_on(a.send_message(team.clone(), text("team 2"))).unwrap();
+    let list = wait_for(&[("alice", 1), ("team", 1)]);
+    let back = conv(&list, "team");
+    assert_eq!(body(&back.conv_last_msg.as_ref().unwrap().message()), "team 2");
+    let history = block_on(b.message_list(team, HistoryQuery { count: 10, ..Default::default() })).unwrap();
+    assert_eq!(history.iter().map(body).collect::<Vec<_>>(), ["team 2", "team 1"]);
+    drop((alice, bob));
+}
+
 /// Groups answer sequence queries from their sequence index, C2C conversations by scanning their
 /// messages (the index is kept for groups only): both must give the same answers.
 #[test]
@@ -1233,4 +1277,31 @@ fn a_peer_is_named_whichever_order_their_messages_and_the_users_came_in() {
     };
     assert_eq!(named(false), "Bobby");
     assert_eq!(named(true), "Bobby", "an older message names the peer while no name is known");
+}
+
+/// A saved or imported message whose `message_sender` is `""` (an app filling every field) is
+/// the user's, as one without it: an ID is never stored empty.
+#[test]
+fn an_empty_sender_of_a_saved_or_imported_message_is_the_user() {
+    let dir = tempfile::tempdir().unwrap();
+    let sdk = start(dir.path(), "me");
+    let client = sdk.client();
+    let peer = ConvKey::c2c("peer").unwrap();
+    let with_empty_sender = |t: &str, id: &str| {
+        let mut msg = text(t);
+        msg.message_sender = Some(String::new());
+        msg.message_msg_id = Some(id.into());
+        msg
+    };
+    block_on(client.import_messages(peer.clone(), vec![with_empty_sender("imported", "imp-1")])).unwrap();
+    let saved = block_on(client.save_message(peer.clone(), with_empty_sender("saved", "save-1"))).unwrap();
+    assert_eq!(saved.message_sender.as_deref(), Some("me"));
+    let history =
+        block_on(client.message_list(peer, HistoryQuery { count: 10, ..Default::default() })).unwrap();
+    assert_eq!(history.len(), 2);
+    for msg in &history {
+        assert_eq!(msg.message_sender.as_deref(), Some("me"), "{}", body(msg));
+        assert_eq!(msg.message_is_from_self, Some(true), "{}", body(msg));
+    }
+    sdk.shutdown();
 }

@@ -158,7 +158,8 @@ pub enum MsgOp {
     Deliver {
         /// The messages (`message_conv_type`, `message_conv_id` or, for C2C, the sender).
         messages: Vec<Message>,
-        /// Drop group messages for groups the user has no conversation with (loopback hub).
+        /// Drop group messages for groups the user has no conversation with, shown or hidden
+        /// (loopback hub).
         only_known_groups: bool,
         /// The user they are for (loopback hub): dropped if another user is logged in by the time
         /// they are stored (a logout and another login came first). `None`: whoever is logged in.
@@ -409,11 +410,10 @@ impl Batch<'_, '_> {
                 for msg in messages {
                     let Some(key) = delivery_key(&msg, Some(&self.ctx.self_id)) else { continue };
                     // Read before any of the call is filed, as before each message: a message
-                    // for an unknown group is skipped, so none of them makes the group known.
-                    if only_known_groups
-                        && key.conv_type() == ConvType::Group
-                        && self.visible(&key)?.is_none()
-                    {
+                    // for an unknown group is skipped, so none of them makes the group known. A
+                    // hidden group is known (its user only deleted it from the list, kept its
+                    // messages, and is still a member): the message brings it back.
+                    if only_known_groups && key.conv_type() == ConvType::Group && self.conv(&key)?.is_none() {
                         continue;
                     }
                     items.push((key, msg));
