@@ -150,6 +150,11 @@ static inline int h_cond_wait_until(const struct timespec* deadline) {
     return rc != ETIMEDOUT;
 }
 
+/* A flag one thread sets and another polls: atomic, as a plain (or volatile) int shared so would
+ * be a data race (undefined behaviour; ThreadSanitizer reports it). */
+static inline int h_flag(const int* flag) { return __atomic_load_n(flag, __ATOMIC_SEQ_CST); }
+static inline void h_set_flag(int* flag, int value) { __atomic_store_n(flag, value, __ATOMIC_SEQ_CST); }
+
 static inline void h_sleep_ms(long ms) {
     struct timespec ts;
     ts.tv_sec = ms / 1000;

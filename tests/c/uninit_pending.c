@@ -97,7 +97,7 @@ static void round_trip(int round) {
 
 /* TIMUninit inside a callback returns before the callbacks queued behind that one have run;
  * a TIMUninit on another thread afterwards returns (TIM_ERR_SDKUNINIT) only once they have. */
-static volatile int inner_uninit_done, both_queued;
+static int inner_uninit_done, both_queued; /* h_flag / h_set_flag */
 static int second_ran;
 
 static void uninit_inside_cb(int32_t code, const char* desc, const char* json_params, const void* user_data) {
@@ -105,9 +105,9 @@ static void uninit_inside_cb(int32_t code, const char* desc, const char* json_pa
     (void)desc;
     (void)json_params;
     (void)user_data;
-    while (!both_queued) h_sleep_ms(1);
+    while (!h_flag(&both_queued)) h_sleep_ms(1);
     TIMUninit();
-    inner_uninit_done = 1;
+    h_set_flag(&inner_uninit_done, 1);
     h_sleep_ms(100); /* the main thread's TIMUninit comes meanwhile */
 }
 
@@ -126,8 +126,8 @@ static void uninit_inside_then_outside(void) {
     CHECK_INT(h_init(), TIM_SUCC);
     CHECK_INT(TIMSetConfig("{}", uninit_inside_cb, NULL), TIM_SUCC);
     CHECK_INT(TIMSetConfig("{}", queued_behind_cb, NULL), TIM_SUCC);
-    both_queued = 1;
-    while (!inner_uninit_done) h_sleep_ms(1);
+    h_set_flag(&both_queued, 1);
+    while (!h_flag(&inner_uninit_done)) h_sleep_ms(1);
     CHECK_INT(TIMUninit(), TIM_ERR_SDKUNINIT);
     h_lock();
     ran = second_ran;
@@ -139,7 +139,7 @@ static void uninit_inside_then_outside(void) {
  * TIMUninit: the old instance's callbacks queued behind that one run first, the new instance's
  * after them and never at the same time, and the login succeeds (the old store is closed first). */
 #define BEHIND 50
-static volatile int in_restarting_cb, uninit_begun, new_login_done;
+static int in_restarting_cb, uninit_begun, new_login_done; /* h_flag / h_set_flag */
 static int new_login_code = -999, overlapped, behind_ran, behind_after_new;
 static int restart_at_once; /* restart as soon as the logout is seen, while the store may be open */
 
@@ -148,10 +148,10 @@ static void new_login_cb(int32_t code, const char* desc, const char* json_params
     (void)json_params;
     (void)user_data;
     h_lock();
-    if (in_restarting_cb) overlapped = 1;
+    if (h_flag(&in_restarting_cb)) overlapped = 1;
     new_login_code = code;
     h_unlock();
-    new_login_done = 1;
+    h_set_flag(&new_login_done, 1);
 }
 
 static void behind_restart_cb(int32_t code, const char* desc, const char* json_params, const void* user_data) {
@@ -161,7 +161,7 @@ static void behind_restart_cb(int32_t code, const char* desc, const char* json_p
     (void)user_data;
     h_lock();
     behind_ran++;
-    if (new_login_done) behind_after_new++;
+    if (h_flag(&new_login_done)) behind_after_new++;
     h_unlock();
 }
 
@@ -170,8 +170,8 @@ static void restarting_cb(int32_t code, const char* desc, const char* json_param
     (void)desc;
     (void)json_params;
     (void)user_data;
-    in_restarting_cb = 1;
-    while (!uninit_begun) h_sleep_ms(1);
+    h_set_flag(&in_restarting_cb, 1);
+    while (!h_flag(&uninit_begun)) h_sleep_ms(1);
     if (restart_at_once) {
         while (TIMGetLoginStatus() != kTIMLoginStatus_UnLogined) {
         }
@@ -181,26 +181,28 @@ static void restarting_cb(int32_t code, const char* desc, const char* json_param
     CHECK_INT(h_init(), TIM_SUCC);
     CHECK_INT(TIMLogin("restart-user", "", new_login_cb, NULL), TIM_SUCC);
     h_sleep_ms(200); /* a new instance's callback that ran now would run beside this one */
-    in_restarting_cb = 0;
+    h_set_flag(&in_restarting_cb, 0);
 }
 
 static void init_inside_a_callback_during_uninit(int at_once) {
     int i;
     restart_at_once = at_once;
-    in_restarting_cb = uninit_begun = new_login_done = 0;
+    h_set_flag(&in_restarting_cb, 0);
+    h_set_flag(&uninit_begun, 0);
+    h_set_flag(&new_login_done, 0);
     new_login_code = -999;
     overlapped = behind_ran = behind_after_new = 0;
     CHECK_INT(h_init(), TIM_SUCC);
     h_login("restart-user");
     CHECK_INT(TIMSetConfig("{}", restarting_cb, NULL), TIM_SUCC);
     for (i = 0; i < BEHIND; i++) CHECK_INT(TIMSetConfig("{}", behind_restart_cb, NULL), TIM_SUCC);
-    while (!in_restarting_cb) h_sleep_ms(1);
-    uninit_begun = 1;
+    while (!h_flag(&in_restarting_cb)) h_sleep_ms(1);
+    h_set_flag(&uninit_begun, 1);
     CHECK_INT(TIMUninit(), TIM_SUCC);
     h_lock();
     CHECK_MSG(behind_ran == BEHIND, "TIMUninit returned with %d of %d old callbacks run", behind_ran, BEHIND);
     h_unlock();
-    while (!new_login_done) h_sleep_ms(1);
+    while (!h_flag(&new_login_done)) h_sleep_ms(1);
     h_lock();
     CHECK_MSG(new_login_code == ERR_SUCC, "the new instance's login failed: %d", new_login_code);
     CHECK_MSG(!overlapped, "the new instance's callback ran beside the old instance's");

@@ -356,3 +356,49 @@ fn the_guides_name_keys_with_their_constants() {
     assert!(pairs > 50, "only {pairs} key/constant pairs found");
     assert!(problems.is_empty(), "{} problem(s):\n  {}", problems.len(), problems.join("\n  "));
 }
+
+/// The callback error codes of a call (other than 6013, 6014 and 6019, which any call may
+/// give) are the same in its header comment and in the callback table of its `docs/c-api.md`
+/// section (the calls that have one).
+#[test]
+fn the_header_and_the_guide_give_each_call_the_same_callback_codes() {
+    let err_codes: Vec<(&str, i64)> = tim_types::enums::ALL
+        .iter()
+        .filter(|e| e.c_name == "TIMErrCode")
+        .flat_map(|e| e.variants.iter().copied())
+        .collect();
+    assert!(!err_codes.is_empty(), "TIMErrCode is in the enum table");
+    // The SDK error codes a text names, by number (6004) or by name (ERR_INVALID_CONVERSATION).
+    let codes_in = |text: &str| {
+        let mut found = std::collections::BTreeSet::new();
+        for word in text.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_')) {
+            let by_number =
+                word.parse::<i64>().ok().filter(|n| err_codes.iter().any(|&(_, code)| code == *n));
+            let by_name = err_codes.iter().find(|(name, _)| *name == word).map(|&(_, n)| n);
+            if let Some(code) = by_number.or(by_name).filter(|n| ![0, 6013, 6014, 6019].contains(n)) {
+                found.insert(code);
+            }
+        }
+        found
+    };
+    let guide = std::fs::read_to_string(workspace_root().join("docs/c-api.md")).expect("docs/c-api.md");
+    let header = std::fs::read_to_string(workspace_root().join("crates/tim-ffi/include/TIMCloud.h"))
+        .expect("TIMCloud.h");
+    let mut compared = 0;
+    let mut differ = Vec::new();
+    for section in guide.split("\n### ").skip(1) {
+        let name = section.lines().next().unwrap_or_default().trim();
+        let Some(table) = section.split("| Callback `code`").nth(1) else { continue };
+        let table = table.split("\n\n").next().unwrap_or_default();
+        let Some(decl) = header.find(&format!(" {name}(")) else { continue };
+        let comment_start = header[..decl].rfind("/**").expect("a comment before each declaration");
+        let comment = &header[comment_start..decl];
+        compared += 1;
+        let (in_guide, in_header) = (codes_in(table), codes_in(comment));
+        if in_guide != in_header {
+            differ.push(format!("{name}: docs/c-api.md {in_guide:?}, TIMCloud.h {in_header:?}"));
+        }
+    }
+    assert!(compared >= 12, "only {compared} calls compared");
+    assert!(differ.is_empty(), "callback codes differ:\n  {}", differ.join("\n  "));
+}

@@ -123,8 +123,9 @@ TIM_DECL const char* TIMGetSDKVersion(void);
  * @param user_sig  The user signature. There is no server: it is not verified; NULL is taken as
  *                  `""`.
  * @param cb        Called once with `code` = `ERR_SUCC` and `json_params` = `""` when the user
- *                  is logged in, or with an error code (for example `ERR_DATABASE_OPERATE_FAILED`
- *                  if the store cannot be opened). May be NULL.
+ *                  is logged in, or with an error code: `ERR_SDK_INVALID_OPERATION` (7014) if
+ *                  another user is logged in (log out first), `ERR_DATABASE_OPERATE_FAILED`
+ *                  (6019) if the store cannot be opened. May be NULL.
  * @param user_data Passed back to `cb` unchanged.
  *
  * @return `TIM_SUCC` if the call was accepted (then `cb` runs exactly once);
@@ -596,8 +597,9 @@ TIM_DECL int TIMMsgImportMsgList(const char* conv_id, enum TIMConvType conv_type
  * @return `TIM_SUCC` if the call was accepted (then `cb` runs exactly once);
  *         `TIM_ERR_SDKUNINIT`; `TIM_ERR_NOTLOGIN`; `TIM_ERR_JSON` if the parameter is not JSON;
  *         `TIM_ERR_PARAM` if `conv_id` or `conv_type` is invalid, or the parameter is not an
- *         object, has keys of the wrong types, a count above 10000, or a last message without
- *         `message_msg_id`.
+ *         object, has keys of the wrong types, a count above 10000, or a last message other
+ *         than `{}` naming no message (neither a non-empty `message_msg_id` nor
+ *         `message_server_time` with `message_seq` or `message_rand`).
  *
  * Threading: `cb` runs on an SDK callback thread once the call is accepted, in call order; the
  * result reflects every call that returned before this one was made.
@@ -615,19 +617,22 @@ TIM_DECL int TIMMsgGetMsgList(const char* conv_id, enum TIMConvType conv_type, c
  * @param conv_type         `kTIMConv_C2C` or `kTIMConv_Group`.
  * @param json_msgdel_param A MsgDeleteParam JSON object:
  *                          - `kTIMMsgDeleteParamMsg` (`"msg_delete_param_msg"`, required): the
- *                            Message object to delete, identified by its `message_msg_id` (pass
- *                            the message as the SDK returned it: like every Message object it
- *                            needs a `message_elem_array`, which may be empty here);
+ *                            Message object to delete, identified by its `message_msg_id`, or
+ *                            without one (as TIM 5.x code does) by `message_server_time` with
+ *                            `message_seq` and/or `message_rand` (pass the message as the SDK
+ *                            returned it);
  *                          - `kTIMMsgDeleteParamIsRamble`: accepted and ignored (no cloud).
  * @param cb                Called once with `code` = `ERR_SUCC` and `json_params` = `""`; with
- *                          `ERR_INVALID_PARAMETERS` (6017) if no message with that ID is stored
- *                          in this conversation. May be NULL.
+ *                          `ERR_INVALID_CONVERSATION` (6004) if the conversation does not exist
+ *                          or is hidden; with `ERR_INVALID_PARAMETERS` (6017) if no such message
+ *                          is stored in this conversation. May be NULL.
  * @param user_data         Passed back to `cb` unchanged.
  *
  * @return `TIM_SUCC` if the call was accepted (then `cb` runs exactly once);
  *         `TIM_ERR_SDKUNINIT`; `TIM_ERR_NOTLOGIN`; `TIM_ERR_JSON` if the parameter is not JSON;
  *         `TIM_ERR_PARAM` if `conv_id` or `conv_type` is invalid, or the parameter is NULL, not
- *         an object, has no `msg_delete_param_msg` or one without `message_msg_id`.
+ *         an object, has no `msg_delete_param_msg` or one naming no message (neither a non-empty
+ *         `message_msg_id` nor `message_server_time` with `message_seq` or `message_rand`).
  *
  * Threading: `cb` runs on an SDK callback thread once the call is accepted, in call order.
  */

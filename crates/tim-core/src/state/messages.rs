@@ -159,7 +159,9 @@ pub fn file_message(
     msg.message_conv_type = Some(key.conv_type());
     let sender = match origin {
         Origin::Sent => f.self_id.to_owned(),
-        _ => msg.message_sender.clone().unwrap_or_else(|| f.self_id.to_owned()),
+        // Empty as absent (an app filling every field of its message sends ""), as the check
+        // of the call took it: an ID is never empty.
+        _ => msg.message_sender.clone().filter(|s| !s.is_empty()).unwrap_or_else(|| f.self_id.to_owned()),
     };
     let from_self = sender == f.self_id;
     msg.message_sender = Some(sender);
