@@ -1242,6 +1242,39 @@ fn deleting_a_muted_conversation_does_not_unmute_the_peer() {
     sdk.shutdown();
 }
 
+/// Unmuting a user or group with no conversation (never one, or one deleted while muted)
+/// leaves nothing stored: the record kept for the option goes with it, instead of one record
+/// per unmute for good, each read at every login.
+#[test]
+fn unmuting_a_user_with_no_conversation_leaves_no_record() {
+    let dir = tempfile::tempdir().unwrap();
+    let sdk = start(dir.path(), "me");
+    let client = sdk.client();
+    for n in 0..20 {
+        let key = ConvKey::c2c(format!("stranger{n}")).unwrap();
+        block_on(client.set_receive_option(vec![key.clone()], ReceiveMessageOpt::NotReceive)).unwrap();
+        block_on(client.set_receive_option(vec![key], ReceiveMessageOpt::Receive)).unwrap();
+    }
+    let (bob, kept) = (ConvKey::c2c("bob").unwrap(), ConvKey::c2c("still-muted").unwrap());
+    block_on(client.deliver(vec![from("bob", ConvType::C2C, None, "hi", "b1")])).unwrap();
+    block_on(client.set_receive_option(vec![bob.clone(), kept], ReceiveMessageOpt::NotNotify)).unwrap();
+    block_on(client.delete_conversation(bob.clone())).unwrap();
+    block_on(client.set_receive_option(vec![bob.clone()], ReceiveMessageOpt::Receive)).unwrap();
+    assert!(block_on(client.conversation_list()).unwrap().is_empty());
+    sdk.shutdown();
+    let (records, _) =
+        tim_core::store::Store::open_file(dir.path(), "me").unwrap().conversation_record_bytes().unwrap();
+    assert_eq!(records, 1, "only the record of the user still muted is stored");
+    // And a message from bob now arrives as from anyone not muted.
+    let sdk = start(dir.path(), "me");
+    let client = sdk.client();
+    block_on(client.deliver(vec![from("bob", ConvType::C2C, None, "again", "b2")])).unwrap();
+    let list = block_on(client.conversation_list()).unwrap();
+    assert_eq!(conv(&list, "bob").conv_recv_opt, ReceiveMessageOpt::Receive);
+    assert_eq!(block_on(client.total_unread()).unwrap(), 1);
+    sdk.shutdown();
+}
+
 #[test]
 fn a_receive_option_is_refused_for_an_id_no_c_string_could_name_as_the_c_call_refuses_it() {
     let dir = tempfile::tempdir().unwrap();
@@ -1303,5 +1336,40 @@ fn an_empty_sender_of_a_saved_or_imported_message_is_the_user() {
         assert_eq!(msg.message_sender.as_deref(), Some("me"), "{}", body(msg));
         assert_eq!(msg.message_is_from_self, Some(true), "{}", body(msg));
     }
+    sdk.shutdown();
+}
+
+/// A message arriving without a time after the messages that set the read mark were deleted
+/// or cleared counts, though the mark is later than this device's clock (the server's clock
+/// ahead, or this one gone back): it arrives now, after whatever was read. It was stamped with
+/// this clock, fell before the mark and arrived read, never counted.
+#[test]
+fn a_message_arriving_without_a_time_after_the_read_ones_went_counts() {
+    let dir = tempfile::tempdir().unwrap();
+    let sdk = start(dir.path(), "me");
+    let client = sdk.client();
+    let an_hour_ahead =
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() + 3600;
+    let (bob, carol) = (ConvKey::c2c("bob").unwrap(), ConvKey::c2c("carol").unwrap());
+    let ahead = |sender: &str, id: &str| {
+        let mut msg = from(sender, ConvType::C2C, None, id, id);
+        msg.message_server_time = Some(an_hour_ahead);
+        msg
+    };
+    block_on(client.deliver(vec![ahead("bob", "b-ahead"), ahead("carol", "c-ahead")])).unwrap();
+    block_on(client.mark_read(ReadScope::All(None))).unwrap();
+    block_on(client.clear_history(bob)).unwrap();
+    block_on(client.delete_message(carol, "c-ahead")).unwrap();
+    let arrived = block_on(client.deliver(vec![
+        from("bob", ConvType::C2C, None, "b-now", "b-now"),
+        from("carol", ConvType::C2C, None, "c-now", "c-now"),
+    ]))
+    .unwrap();
+    assert!(arrived.iter().all(|m| m.message_is_read == Some(false)), "{arrived:?}");
+    let list = block_on(client.conversation_list()).unwrap();
+    assert_eq!((conv(&list, "bob").conv_unread_num, conv(&list, "carol").conv_unread_num), (1, 1));
+    assert_eq!(block_on(client.total_unread()).unwrap(), 2);
+    let doctor = block_on(client.doctor(false)).unwrap();
+    assert!(doctor.mismatches.is_empty(), "{doctor:?}");
     sdk.shutdown();
 }

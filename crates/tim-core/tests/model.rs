@@ -492,8 +492,12 @@ fn apply(h: &mut Harness, m: &mut Model, op: &Op) {
         Op::RecvOpt(c, o) => {
             let opt = ReceiveMessageOpt::from_value(o.into()).unwrap();
             block_on(client.set_receive_option(vec![key(c)], opt)).unwrap();
-            // Hidden ones keep it too; a missing one gets a hidden record keeping any but Receive.
+            // Hidden ones keep it too; a missing one gets a hidden record keeping any but Receive,
+            // which goes when set back to Receive.
             match m.convs.get_mut(&c) {
+                Some(conv) if opt == ReceiveMessageOpt::Receive && conv.holds_only_a_receive_option() => {
+                    m.convs.remove(&c);
+                }
                 Some(conv) => conv.recv = opt.value(),
                 None if opt != ReceiveMessageOpt::Receive => {
                     m.convs.insert(c, MConv { recv: opt.value(), hidden: true, ..Default::default() });
@@ -804,10 +808,15 @@ fn model_received(m: &mut Model, recv: Recv, stored: Result<Vec<Message>, String
     let counts = !excl_unread && !read && !covered;
     let rand = stored[0].message_rand.unwrap();
     if no_time {
-        // Stamped as a sent message: now, or the conversation's newest time if later.
+        // Stamped now, or the conversation's newest time or its read mark's if later: it
+        // arrives after what is stored and after what was read (deleted since or not).
         time = stored[0].message_server_time.unwrap();
         let newest = m.convs.get(&c).and_then(MConv::newest).map_or(0, |p| p.0);
-        assert!(time >= newest, "a message without a time is stamped at or after the newest");
+        let mark = m.convs.get(&c).and_then(|conv| conv.read_mark).map_or(0, |p| p.0);
+        assert!(
+            time >= newest.max(mark),
+            "a message without a time is stamped at or after the newest and the mark"
+        );
         stat("received without time");
     } else {
         assert_eq!(stored[0].message_server_time, Some(time));

@@ -170,11 +170,14 @@ pub fn file_message(
     let given_time = |t: Option<u64>| t.filter(|&t| t > 0);
     // A message sent now, or arriving now without a time, is the newest of its conversation,
     // even when this device's clock is behind the server time of one it holds (else, once that
-    // one is read, it would fall before the read mark and never count).
+    // one is read, it would fall before the read mark and never count). One arriving is also
+    // after what was read: the read mark outlives the messages it was set by (a delete, a
+    // clear), and one of them may have been later than this clock.
     let now_or_newest = f.now.max(conv.newest().map_or(0, |newest| newest.time));
     let given = given_time(msg.message_server_time).or(given_time(msg.message_client_time));
     let server_time = match (origin, given) {
-        (Origin::Sent, _) | (Origin::Received, None) => now_or_newest,
+        (Origin::Sent, _) => now_or_newest,
+        (Origin::Received, None) => now_or_newest.max(conv.read_mark().map_or(0, |mark| mark.time)),
         (_, given) => given.unwrap_or(f.now),
     };
     msg.message_server_time = Some(server_time);

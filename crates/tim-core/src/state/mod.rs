@@ -347,10 +347,16 @@ impl ConvState {
     /// Sets the receive option of a conversation, hidden ones included. One without a record gets
     /// a hidden record holding an option other than `Receive`, so that the conversation has it when
     /// it comes (a message, a draft, a create): TIM keeps a user's or group's option on its
-    /// server, and muting someone before the first message must hold.
+    /// server, and muting someone before the first message must hold. Set back to `Receive`,
+    /// such a record has nothing left to keep and goes (else every unmute of a user or group with
+    /// no conversation would leave a record for good, read at every login).
     pub fn set_recv_opt(&mut self, key: &ConvKey, opt: ReceiveMessageOpt) {
         match self.convs.get(key) {
             Some(conv) if conv.recv_opt == opt => {}
+            Some(conv) if opt == ReceiveMessageOpt::Receive && holds_only_a_receive_option(conv) => {
+                self.journal.record(key, Some(conv));
+                self.install(key.clone(), None);
+            }
             Some(_) => self.update(key, |conv| conv.recv_opt = opt),
             None if opt == ReceiveMessageOpt::Receive => {}
             None => {
