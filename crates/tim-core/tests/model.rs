@@ -14,7 +14,9 @@
 //!
 //! `TIM_MODEL_CASES` sets the number of cases (default 24, for CI); set it high for a long run.
 //! `TIM_MODEL_FOCUS=1` plays on three conversations (deeper histories); `TIM_FOLD_RECENT` and
-//! `TIM_FOLD_PENDING` set how often the store folds; `TIM_MODEL_STATS=1` prints op counts.
+//! `TIM_FOLD_PENDING` set how often the store folds; deleted and cleared histories longer than
+//! `TIM_RETIRE_ABOVE` (default 1) are retired, their rows removed afterwards
+//! (`store/numbers.rs`); `TIM_MODEL_STATS=1` prints op counts.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -1368,6 +1370,9 @@ proptest! {
         // Message index rows are written behind and folded by the operation that finds 3
         // pending: folds between reads, deletions and restarts (each closing folds them too).
         tim_core::store::fold_pending_rows_at(env("TIM_FOLD_PENDING", 3) as usize);
+        // A deleted or cleared history of more than one message gives its conversation number
+        // up, its rows removed at idle moments (or by the doctor): both ways are taken.
+        tim_core::store::retire_histories_longer_than(env("TIM_RETIRE_ABOVE", 1) as usize);
         let mut h = Harness::new();
         let mut m = Model::default();
         for (step, op) in ops.iter().enumerate() {

@@ -180,7 +180,14 @@ impl ConvActor {
         self.idle_check_armed = true;
         ctx.run_later(IDLE_FOLD_AFTER, move |actor, ctx| {
             actor.idle_check_armed = false;
-            if actor.shutting_down || actor.deps.session.is_stopping() || actor.user.is_none() {
+            // No store without a user, but a login still at the store will open one: checked
+            // again after it (else a session that only logs in would never fold nor remove the
+            // rows of deleted histories, `PurgeRetired`).
+            let logging_in = actor.user.is_none() && actor.store_call;
+            if actor.shutting_down
+                || actor.deps.session.is_stopping()
+                || (actor.user.is_none() && !logging_in)
+            {
                 return;
             }
             let busy = actor.last_busy.elapsed() < IDLE_FOLD_AFTER

@@ -23,6 +23,7 @@ mod redb_store;
 mod salvage;
 mod schema;
 
+pub use messages::retire_histories_longer_than;
 pub use path::{USERS_DIR, user_store_file_name, user_store_path};
 pub use pending::fold_pending_rows_at;
 pub use recent::fold_recent_records_at;
@@ -124,6 +125,15 @@ impl Message for FoldWhenIdle {
     type Result = ();
 }
 
+/// Removes a chunk of the messages of deleted or cleared histories, and asks for the next chunk
+/// while any are left (the store thread sends it to itself, behind whatever calls came
+/// meanwhile: see `numbers.rs`).
+pub struct PurgeRetired;
+
+impl Message for PurgeRetired {
+    type Result = ();
+}
+
 /// The open store and what a failed write left to do, shared by the store thread and the
 /// conversation actor (which commits its batches itself when nothing else is at the store: one
 /// thread wake-up less per durable write; W3 in docs/performance.md). redb serializes write
@@ -184,6 +194,10 @@ pub fn lock_store(slot: &SharedStore) -> MutexGuard<'_, StoreSlot> {
 /// The actor that owns the open store.
 pub struct StoreActor {
     slot: SharedStore,
+    /// A [`PurgeRetired`] is in the mailbox: the idle folds start no second one (each idle
+    /// moment would add a chain, and a commit coming through the mailbox would wait for a part
+    /// of each).
+    purging: bool,
     /// Dropped with the actor; lets shutdown wait until the file is closed.
     _alive: flume::Sender<()>,
 }
@@ -203,7 +217,7 @@ impl StoreActor {
         let addr = SyncArbiter::start_with_thread_builder(
             1,
             || std::thread::Builder::new().name("tim-store".into()),
-            move || StoreActor { slot: actor_slot.clone(), _alive: alive.clone() },
+            move || StoreActor { slot: actor_slot.clone(), purging: false, _alive: alive.clone() },
         );
         (addr, closed, slot)
     }
@@ -236,6 +250,23 @@ impl StoreSlot {
         }
         let Some(store) = self.store.as_ref().filter(|_| self.is_ready()) else { return Ok(false) };
         let result = contained(|| store.fold_recent_records_if_worth_it());
+        if result.is_err() {
+            self.idle_folds_paused = true;
+            self.close_after_failure();
+        }
+        result
+    }
+
+    /// Removes a chunk of the messages of retired conversation numbers if the store is open
+    /// and has nothing left from a failed write (see [`Store::purge_retired_chunk`]); whether
+    /// any are left. A failure closes the store, to be reopened by the next use, and pauses
+    /// this as it pauses the idle folds.
+    pub fn purge_retired_when_idle(&mut self) -> Result<bool, StoreError> {
+        if self.idle_folds_paused {
+            return Ok(false);
+        }
+        let Some(store) = self.store.as_ref().filter(|_| self.is_ready()) else { return Ok(false) };
+        let result = contained(|| store.purge_retired_chunk());
         if result.is_err() {
             self.idle_folds_paused = true;
             self.close_after_failure();
@@ -389,10 +420,27 @@ impl Handler<Execute> for StoreActor {
 impl Handler<FoldWhenIdle> for StoreActor {
     type Result = ();
 
-    fn handle(&mut self, _: FoldWhenIdle, _: &mut Self::Context) {
+    fn handle(&mut self, _: FoldWhenIdle, ctx: &mut Self::Context) {
         // A failure closed the store: the next write reopens it and reports its own outcome.
         // Nothing is lost either way: a fold moves records, it does not change them.
         let _ = lock_store(&self.slot).fold_recent_records_when_idle();
+        if !self.purging {
+            self.handle(PurgeRetired, ctx);
+        }
+    }
+}
+
+impl Handler<PurgeRetired> for StoreActor {
+    type Result = ();
+
+    fn handle(&mut self, _: PurgeRetired, ctx: &mut Self::Context) {
+        // As for a fold: a failure closed the store, and nothing visible changes either way.
+        // The lock is let go between chunks: a commit of the conversation actor that finds it
+        // taken comes through this thread's mailbox, ahead of the next chunk.
+        self.purging = lock_store(&self.slot).purge_retired_when_idle().unwrap_or(false);
+        if self.purging {
+            ctx.address().do_send(PurgeRetired);
+        }
     }
 }
 

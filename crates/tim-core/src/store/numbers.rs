@@ -17,11 +17,22 @@
 //! Why: a call of 1,000 messages for 1,000 conversations otherwise looks up 1,000 numbers in
 //! the file, about 6 % of the store thread's time in W1.
 //!
+//! A conversation deleted with its messages, or whose history is cleared, gives its number up
+//! ([`Numbers::retire`]): the pair becomes one of a retired number, whose index rows (and the
+//! records and ID rows they lead to) are removed afterwards, a few thousand per commit at idle
+//! moments ([`super::messages::MessageTables::purge_retired`]), and the conversation gets a new
+//! number with its next message. Why: removing a long history at once held every later call
+//! (0.6 s per 200,000 messages); giving the number up takes a few lookups, and nothing reads a
+//! conversation's history but through its current number.
+//!
 //! Invariants:
-//! - A number is never taken back or reused: a conversation keeps its number through deletion
-//!   and re-creation, so no index row can ever be read as another conversation's.
+//! - A number is never given twice: a retired one stays in both tables (as [`RETIRED_TYPE`],
+//!   then, once its rows are gone, as a reserved pair), so no index row can ever be read as
+//!   another conversation's.
 //! - [`CONVERSATION_NUMBERS`] and [`CONVERSATIONS_BY_NUMBER`] hold the same pairs, numbered
 //!   from 0 without gaps; a new number is one past the largest in the second.
+//! - The rows under a retired number are all in the index tree (the retirement removed its
+//!   pending ones with their records), so nothing past the index mark is a retired message.
 
 use std::cell::RefCell;
 
@@ -136,9 +147,59 @@ impl<'txn> Numbers<'txn> {
     }
 }
 
-/// The row of the number that a lost pair left unused (its conversation unknown): a type no
-/// conversation has, so that the number is never given again and both tables stay the same size.
+/// The row of the number that a lost pair left unused (its conversation unknown), or of a
+/// retired number whose rows are all gone: a type no conversation has, so that the number is
+/// never given again and both tables stay the same size.
 const LOST_TYPE: u8 = u8::MAX;
+
+/// The row of a retired number whose index rows are still to be removed: `(RETIRED_TYPE, the
+/// number in ten digits)`, so that the retired numbers are one key range, in order.
+pub(super) const RETIRED_TYPE: u8 = u8::MAX - 1;
+
+/// The `(type, ID)` row naming a retired number.
+fn retired_row(number: u32) -> String {
+    format!("{number:010}")
+}
+
+impl Numbers<'_> {
+    /// Gives up the conversation's number (it is deleted with its messages, or its history is
+    /// cleared): the pair becomes a retired number's; the next message of the conversation gets
+    /// a new one. Returns the number given up (`None`: it had none). The caller removed the
+    /// number's pending rows; its rows in the index tree stay until
+    /// [`super::messages::MessageTables::purge_retired`] removes them.
+    pub fn retire(&mut self, key: &ConvKey) -> Result<Option<u32>, StoreError> {
+        let Some(number) = self.find(key)? else { return Ok(None) };
+        self.known.get_mut().remove(key);
+        let row = retired_row(number);
+        self.by_key.remove(super::schema::conv_row(key))?;
+        self.by_key.insert((RETIRED_TYPE, row.as_str()), number)?;
+        self.by_number.insert(number, (RETIRED_TYPE, row.as_str()))?;
+        Ok(Some(number))
+    }
+
+    /// The first retired number whose rows may still be in the index, if any.
+    pub fn first_retired(&self) -> Result<Option<u32>, StoreError> {
+        Ok(self.retired(1)?.first().copied())
+    }
+
+    /// The first `most` retired numbers whose rows may still be in the index, in order.
+    pub fn retired(&self, most: usize) -> Result<Vec<u32>, StoreError> {
+        self.by_key
+            .range((RETIRED_TYPE, "")..(LOST_TYPE, ""))?
+            .take(most)
+            .map(|row| Ok(row?.1.value()))
+            .collect()
+    }
+
+    /// Marks a retired number as done with (its rows are gone): reserved from now on.
+    pub fn purged(&mut self, number: u32) -> Result<(), StoreError> {
+        let (retired, reserved) = (retired_row(number), format!("retired {number}"));
+        self.by_key.remove((RETIRED_TYPE, retired.as_str()))?;
+        self.by_key.insert((LOST_TYPE, reserved.as_str()), number)?;
+        self.by_number.insert(number, (LOST_TYPE, reserved.as_str()))?;
+        Ok(())
+    }
+}
 
 /// What the doctor found in the two number tables ([`Numbers::check`]).
 #[derive(Debug, Default)]

@@ -12,7 +12,7 @@ use hashbrown::{HashMap, HashSet};
 use redb::{ReadableTable, WriteTransaction};
 use tim_types::{ConvType, ElemType, ErrCode, Message, MessageJson};
 
-use super::messages::MessageTables;
+use super::messages::{MessageTables, PurgeSweep};
 use super::numbers::NumberCache;
 use super::pending::PendingRows;
 use super::recent::{self, RecentIndex, RecordWriter};
@@ -431,7 +431,7 @@ impl Batch<'_, '_> {
                 if self.visible(&key)?.is_none() {
                     return Ok(Err(no_conversation(&key)));
                 }
-                self.tables.clear(&key)?;
+                self.tables.retire_history(&key)?;
                 if let Some(conv) = self.conv(&key)? {
                     apply_clear(conv);
                 }
@@ -839,6 +839,14 @@ impl Batch<'_, '_> {
                 "meta: the message counter ({stored}) is not past the log's last record and the index mark (next {least})"
             ));
             self.repaired_tables |= fix;
+        }
+        // Histories deleted or cleared whose messages are still being removed (`numbers.rs`):
+        // removed now, so that the checks below meet only messages a call can find (their
+        // records would count as unindexed). Work the idle moments would do anyway: committed.
+        if self.tables.any_retired()? {
+            let mut sweep = PurgeSweep::default();
+            while self.tables.purge_retired(&mut sweep, usize::MAX)? {}
+            self.repaired_tables = true;
         }
         // The numbers first: a conversation whose number a damaged file lost would look empty
         // to the recount below, and a fix would clear its unread count and last message.

@@ -12,7 +12,7 @@ use redb::{
     Database, DatabaseError, ReadableDatabase, ReadableTable, ReadableTableMetadata, WriteTransaction,
 };
 
-use super::messages::MessageTables;
+use super::messages::{MessageTables, PurgeSweep};
 use super::numbers::NumberCache;
 use super::ops::{MsgOp, OpsContext, OpsOutcome};
 use super::path::user_store_path;
@@ -101,6 +101,22 @@ pub struct Loaded {
 /// (W4 in docs/performance.md).
 pub const CACHE_BYTES: usize = 1 << 20;
 
+/// Rows a part of the removal of deleted histories passes ([`Store::purge_retired_chunk`]):
+/// a few milliseconds, so that a call that comes meanwhile waits little.
+pub const PURGE_CHUNK: usize = 4096;
+
+/// [`PURGE_CHUNK`], or `TIM_PURGE_CHUNK` where set (a probe compares sizes).
+fn purge_chunk() -> usize {
+    static CHUNK: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
+    *CHUNK.get_or_init(|| {
+        std::env::var("TIM_PURGE_CHUNK")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .filter(|&n| n > 0)
+            .unwrap_or(PURGE_CHUNK)
+    })
+}
+
 /// Conversation records are handed over in chunks of this many while the store loads.
 pub const LOAD_CHUNK: usize = 2048;
 
@@ -142,6 +158,8 @@ pub struct Store {
     /// The index rows written behind, as the last successful commit left the file (`pending.rs`);
     /// `None` before any write and after a failed one (the next write reads them from the log).
     pending: Mutex<Option<PendingRows>>,
+    /// Where the removal of deleted histories' rows stands (`MessageTables::purge_retired`).
+    purge_sweep: Mutex<PurgeSweep>,
 }
 
 impl Store {
@@ -214,6 +232,7 @@ impl Store {
             user_id: user_id.to_owned(),
             recent: Mutex::new(None),
             numbers: Mutex::new(NumberCache::new()),
+            purge_sweep: Mutex::new(PurgeSweep::default()),
             pending: Mutex::new(None),
         };
         store.initialize(user_id)?;
@@ -358,6 +377,25 @@ impl Store {
         Ok(true)
     }
 
+    /// Removes a part of the rows of retired conversation numbers (deleted or cleared long
+    /// histories, `MessageTables::purge_retired`: 4,096 rows passed) in a durable commit of its
+    /// own; whether any are left. For idle moments: the removal changes nothing any call sees.
+    pub fn purge_retired_chunk(&self) -> Result<bool, StoreError> {
+        // The transaction before the slot, as every other write takes them.
+        let txn = self.db.begin_write()?;
+        let mut pending_held = self.pending_rows();
+        let left;
+        let pending_after = {
+            let mut tables = MessageTables::open(&txn, Default::default(), pending_held.take())?;
+            let mut sweep = self.purge_sweep.lock().unwrap_or_else(PoisonError::into_inner);
+            left = tables.purge_retired(&mut sweep, purge_chunk())?;
+            tables.into_parts().1
+        };
+        txn.commit()?;
+        *pending_held = Some(pending_after.settled());
+        Ok(left)
+    }
+
     /// Folds the pending rows (read from the file if `None`) in `txn`; returns them, empty.
     fn fold_pending_in(
         txn: &WriteTransaction,
@@ -414,6 +452,18 @@ impl Store {
             Ok(())
         })?;
         Ok((count, bytes))
+    }
+
+    /// How many rows the message tables hold in their trees: `(log records, index rows, ID
+    /// rows)`; after a clean close every stored message has one of each (rows written behind are
+    /// folded then), and a deleted history's are gone once removed (`numbers.rs`). For tests.
+    pub fn message_table_rows(&self) -> Result<(u64, u64, u64), StoreError> {
+        let txn = self.db.begin_read().map_err(redb::Error::from)?;
+        Ok((
+            txn.open_table(MESSAGE_LOG)?.len()?,
+            txn.open_table(MESSAGE_INDEX)?.len()?,
+            txn.open_table(MESSAGE_IDS)?.len()?,
+        ))
     }
 
     /// How many entries the recent records' log holds (see `recent.rs`).
@@ -500,7 +550,7 @@ impl Store {
                                     pending_held.take(),
                                 )?),
                             };
-                            messages.clear(key)?;
+                            messages.retire_history(key)?;
                         }
                         table.put(key, conv)?;
                     }
@@ -515,7 +565,7 @@ impl Store {
                                     pending_held.take(),
                                 )?),
                             };
-                            messages.clear(key)?;
+                            messages.retire_history(key)?;
                         }
                     }
                 }
@@ -529,6 +579,11 @@ impl Store {
                     detail: e.to_string(),
                 })?;
                 meta.insert(META_CONV_GROUPS, bytes.as_slice())?;
+            }
+            if messages.is_some() {
+                // A conversation gave its number up (`MessageTables::retire_history`): the
+                // numbers the store remembers for the next operations may name it.
+                self.numbers.lock().unwrap_or_else(PoisonError::into_inner).clear();
             }
             pending_after = messages.map(|messages| messages.into_parts().1);
         }

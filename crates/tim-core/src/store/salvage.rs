@@ -19,7 +19,9 @@
 //!    every conversation record that decodes (the recent records over the rows they override),
 //!    the conversation groups, and every message of the log that decodes, under its own uid
 //!    (so read marks still point where they did), each stored as a new message is: its
-//!    conversation numbered, its index, ID and sequence rows made. A table whose reading stops at
+//!    conversation numbered, its index, ID and sequence rows made (but for the messages of
+//!    long histories deleted or cleared and not yet removed, found by their retired number's
+//!    index rows: left out). A table whose reading stops at
 //!    damage is read again from its other end; a row on which redb panics is lost alone. New
 //!    messages are numbered past every uid the old file used (one deleted may be behind a read
 //!    mark). A conversation whose messages survive its record gets a new one, its messages taken
@@ -337,6 +339,11 @@ fn copy(old: &Damaged, store: &Store, user_id: &str, report: &mut SalvageReport)
         );
     }
 
+    // The messages of deleted or cleared histories not removed yet: left out (their
+    // conversation's number was retired, `numbers.rs`). As far as the number and index tables
+    // read: where they do not, such messages come back (with their conversation, as read).
+    let retired = retired_uids(&txn, report);
+
     // The messages, in uid order, in transactions of their own.
     let mut newest: BTreeMap<ConvKey, (MsgPos, u64)> = BTreeMap::new();
     let mut numbers = NumberCache::new();
@@ -351,7 +358,7 @@ fn copy(old: &Damaged, store: &Store, user_id: &str, report: &mut SalvageReport)
             |k| k,
             |report| report.messages_lost += 1,
             |uid, bytes, report| {
-                if failed.is_some() {
+                if failed.is_some() || retired.contains(&uid) {
                     return;
                 }
                 let Some((key, rec)) = readable_message(uid, bytes) else {
@@ -424,6 +431,34 @@ fn copy(old: &Damaged, store: &Store, user_id: &str, report: &mut SalvageReport)
     }
     txn.commit()?;
     Ok(())
+}
+
+/// The uids of the messages indexed under retired conversation numbers, as far as the tables
+/// read.
+fn retired_uids(txn: &redb::ReadTransaction, report: &mut SalvageReport) -> std::collections::HashSet<u64> {
+    let mut uids = std::collections::HashSet::new();
+    let (Some(numbers), Some(index)) =
+        (open(txn, CONVERSATION_NUMBERS, report), open(txn, MESSAGE_INDEX, report))
+    else {
+        return uids;
+    };
+    let retired = super::numbers::RETIRED_TYPE;
+    let mut retired_numbers = Vec::new();
+    let _ = caught(|| -> Result<(), redb::StorageError> {
+        for row in numbers.range((retired, "")..(retired.saturating_add(1), ""))? {
+            retired_numbers.push(row?.1.value());
+        }
+        Ok(())
+    });
+    for number in retired_numbers {
+        let _ = caught(|| -> Result<(), redb::StorageError> {
+            for row in index.range((number, 0, 0)..=(number, u64::MAX, u64::MAX))? {
+                uids.insert(row?.0.value().2);
+            }
+            Ok(())
+        });
+    }
+    uids
 }
 
 /// `uid` if a store could have reached it, else 1: a damaged counter or key near `u64::MAX` would

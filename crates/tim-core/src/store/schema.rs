@@ -41,7 +41,12 @@ use crate::ids::ConvKey;
 /// report up to a sequence reads these rows: opening an older file rebuilds them from the log.
 /// Nothing else changed: the bump makes the rebuild run once, also on files older builds of
 /// this layout already upgraded.
-pub const SCHEMA_VERSION: u64 = 8;
+/// 9: a conversation deleted with its messages, or whose history is cleared, gives its number
+/// up (`numbers.rs`): its rows stay under a retired number until removed at idle moments, and
+/// a message ID row may name such a message. A version-8 build would take those IDs as in use
+/// (a re-import after a deletion refused as duplicates) and count the rows as unindexed.
+/// Older files open as they are (they have no retired number).
+pub const SCHEMA_VERSION: u64 = 9;
 
 /// The first schema whose files have every group message's sequence row (`migrate.rs`).
 pub const SEQUENCE_ROWS_WHOLE_SINCE: u64 = 8;
