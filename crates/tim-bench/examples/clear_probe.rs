@@ -1,6 +1,6 @@
 //! Profiling aid: the time `TIMMsgClearHistoryMessage`'s work takes through the Rust API on one
 //! conversation of `MESSAGES` (default 75,000) messages (or of its share of them among
-//! `CONVERSATIONS`), after a restart (the index rows folded
+//! `CONVERSATIONS`; groups with `GROUP=1`), after a restart (the index rows folded
 //! into their trees) and, in a second store, right after the delivery (rows still pending); then
 //! the slowest of the drafts set every 3 ms while its rows are removed at idle moments
 //! (`TIM_PURGE_CHUNK` sets the rows a part of that removal passes).
@@ -22,14 +22,28 @@ fn main() {
         let mut sdk = Sdk::start(SdkConfig::new(dir.path())).unwrap();
         let mut client = sdk.client();
         block_on(client.login("bench", "")).unwrap();
-        common::deliver_w1(&client, messages, conversations);
+        let group = std::env::var_os("GROUP").is_some();
+        for batch in 0..messages / 1000 {
+            let list = (batch * 1000..(batch + 1) * 1000)
+                .map(|n| {
+                    let mut msg = common::w1_message(n, conversations);
+                    if group {
+                        // The same messages in groups `g000000`..: each with its sequence row.
+                        msg.message_conv_id = Some(format!("g{:06}", n % conversations));
+                        msg.message_conv_type = Some(tim_types::ConvType::Group);
+                    }
+                    msg
+                })
+                .collect();
+            block_on(client.deliver(list)).unwrap();
+        }
         if restart {
             sdk.shutdown();
             sdk = Sdk::start(SdkConfig::new(dir.path())).unwrap();
             client = sdk.client();
             block_on(client.login("bench", "")).unwrap();
         }
-        let key = ConvKey::c2c("u000000").unwrap();
+        let key = if group { ConvKey::group("g000000") } else { ConvKey::c2c("u000000") }.unwrap();
         let start = Instant::now();
         block_on(client.clear_history(key.clone())).unwrap();
         let label = if restart { "after a restart" } else { "right after delivery" };

@@ -4,7 +4,10 @@
 
 use std::path::Path;
 
-use tim_core::store::{CommitBatch, Store};
+use redb::{Database, TableDefinition};
+use tim_core::state::messages::Origin;
+use tim_core::store::ops::{MsgOp, OpOutput};
+use tim_core::store::{CommitBatch, Store, user_store_path};
 use tim_core::{ConvKey, HistoryQuery, Sdk, SdkConfig, block_on};
 use tim_types::{ConvType, Elem, ErrCode, Message};
 
@@ -228,4 +231,108 @@ fn a_salvage_does_not_bring_back_a_deleted_history_not_yet_removed() {
     assert_eq!(history_len(&sdk, &ConvKey::c2c("bob").unwrap()), Err(ErrCode::InvalidConversation.value()));
     assert_eq!(history_len(&sdk, &ConvKey::c2c("carol").unwrap()), Ok(10));
     sdk.shutdown();
+}
+
+/// Through the store alone: imports `ids` into `key`.
+fn import(store: &Store, key: &ConvKey, ids: &[String]) {
+    let messages = ids
+        .iter()
+        .map(|id| {
+            let mut msg = Message::from_elems(vec![Elem::text(id)]);
+            msg.message_msg_id = Some(id.clone());
+            msg
+        })
+        .collect();
+    let op = MsgOp::Insert { key: key.clone(), messages, origin: Origin::Imported };
+    let outcome = store.execute(vec![op], 100, 100, false, Vec::new()).unwrap();
+    assert!(outcome.results[0].is_ok(), "{:?}", outcome.results);
+}
+
+/// Through the store alone: the message IDs of `key`'s history, oldest first.
+fn stored_history(store: &Store, key: &ConvKey) -> Vec<String> {
+    let op =
+        MsgOp::History { key: key.clone(), query: HistoryQuery { count: 100_000, ..Default::default() } };
+    match store.execute(vec![op], 100, 100, false, Vec::new()).unwrap().results.remove(0) {
+        Ok(OpOutput::Messages(found)) => found.into_iter().rev().filter_map(|m| m.message_msg_id).collect(),
+        other => panic!("{other:?}"),
+    }
+}
+
+fn numbered(prefix: &str, n: usize) -> Vec<String> {
+    (0..n).map(|i| format!("{prefix}{i}")).collect()
+}
+
+/// Clears a history of 3,000 folded messages, stores one message, and closes cleanly (before any
+/// idle moment): the cleared records stay in the log for the sweeps.
+fn clear_a_long_history_then_add_one(store: &Store, carol: &ConvKey) {
+    import(store, carol, &numbered("c", 3_000));
+    store.fold_pending_rows().unwrap();
+    let clear = MsgOp::Clear { key: carol.clone() };
+    assert!(store.execute(vec![clear], 100, 100, false, Vec::new()).unwrap().results[0].is_ok());
+    import(store, carol, &["new".to_string()]);
+    assert_eq!(stored_history(store, carol), ["new"], "cleared at once");
+    store.fold_pending_rows().unwrap();
+}
+
+/// The rows written behind are rebuilt from the log past the index mark, which a stranded
+/// record holds back or a damaged file lost: a retired history's records there are no
+/// conversation's (review: filed under the conversation's new number, a cleared history of
+/// 3,000 came back whole).
+#[test]
+fn a_retired_history_past_the_index_mark_stays_gone() {
+    const NUMBERS: TableDefinition<(u8, &str), u32> = TableDefinition::new("conversation_numbers");
+    const BY_NUMBER: TableDefinition<u32, (u8, &str)> = TableDefinition::new("conversations_by_number");
+    const META: TableDefinition<&str, &[u8]> = TableDefinition::new("meta");
+    let (bob, dave, carol) =
+        (ConvKey::c2c("bob").unwrap(), ConvKey::c2c("dave").unwrap(), ConvKey::c2c("carol").unwrap());
+    // The mark held back by a stranded record: dave's pair lost from both tables (it held the
+    // last number) while his rows were pending.
+    let dir = tempfile::tempdir().unwrap();
+    {
+        let (store, _) = Store::open(dir.path(), "me").unwrap();
+        import(&store, &bob, &numbered("b", 1));
+        import(&store, &dave, &numbered("d", 2));
+    }
+    {
+        let db = Database::create(user_store_path(dir.path(), "me")).unwrap();
+        let txn = db.begin_write().unwrap();
+        {
+            let number = txn.open_table(NUMBERS).unwrap().remove((1, "dave")).unwrap().unwrap().value();
+            txn.open_table(BY_NUMBER).unwrap().remove(number).unwrap();
+        }
+        txn.commit().unwrap();
+    }
+    {
+        let (store, _) = Store::open(dir.path(), "me").unwrap();
+        clear_a_long_history_then_add_one(&store, &carol);
+    }
+    let (store, _) = Store::open(dir.path(), "me").unwrap();
+    let history = stored_history(&store, &carol);
+    assert!(
+        history == ["new"],
+        "behind a stranded record: {} messages, first {:?}",
+        history.len(),
+        history.first()
+    );
+    drop(store);
+    // The mark lost: the whole log read again.
+    let dir = tempfile::tempdir().unwrap();
+    {
+        let (store, _) = Store::open(dir.path(), "me").unwrap();
+        clear_a_long_history_then_add_one(&store, &carol);
+    }
+    {
+        let db = Database::create(user_store_path(dir.path(), "me")).unwrap();
+        let txn = db.begin_write().unwrap();
+        txn.open_table(META).unwrap().remove("indexed_below").unwrap().unwrap();
+        txn.commit().unwrap();
+    }
+    let (store, _) = Store::open(dir.path(), "me").unwrap();
+    let history = stored_history(&store, &carol);
+    assert!(
+        history == ["new"],
+        "with the mark lost: {} messages, first {:?}",
+        history.len(),
+        history.first()
+    );
 }

@@ -243,6 +243,10 @@ impl<'txn> MessageTables<'txn> {
     /// or ID is another's) is left out, as unindexed.
     fn read_pending(&mut self, below: Option<u64>) -> Result<(), StoreError> {
         let mut found = PendingRows::read_from(below);
+        // A retired history's records are past the mark where the mark is held back (a
+        // stranded record) or lost (a damaged file): indexed under their retired number, they
+        // are no conversation's any more (filed again, a cleared history would come back).
+        let retired = self.numbers.retired(usize::MAX)?;
         for entry in self.log.range(below.unwrap_or(0)..)? {
             let (uid, bytes) = entry?;
             let uid = uid.value();
@@ -254,6 +258,10 @@ impl<'txn> MessageTables<'txn> {
             };
             let Ok(key) = ConvKey::existing(conv_type, &conv_id) else { continue };
             if pos.uid != uid {
+                continue;
+            }
+            let mut under_retired = retired.iter().map(|&number| self.index.get(index_row(number, pos)));
+            if under_retired.try_fold(false, |any, row| row.map(|row| any || row.is_some()))? {
                 continue;
             }
             // Its ID the row of another message, or of one read before (a damaged file; or, for
@@ -968,7 +976,8 @@ impl<'txn> MessageTables<'txn> {
         if retired.iter().any(|n| !sweep.numbers.contains(n)) {
             *sweep = PurgeSweep { numbers: retired.clone(), stage: SweepStage::Log { from: 0 } };
         }
-        let budget = budget.max(1);
+        // Each row passed is looked up under each number: a part's lookups stay about `budget`.
+        let budget = (budget / sweep.numbers.len().max(1)).max(1);
         let is_retired = |index: &Table<'_, IndexRow, ()>, time: u64, uid: u64| -> Result<bool, StoreError> {
             for &number in &sweep.numbers {
                 if index.get((number, time, uid))?.is_some() {
@@ -988,8 +997,14 @@ impl<'txn> MessageTables<'txn> {
                         next = Some(uid);
                         break;
                     }
-                    // A record that does not read, or is at another uid, is left (the doctor's).
-                    if let Ok((pos, _)) = decode_row_parts(bytes.value())
+                    // Its position from the header alone (the records of the first builds,
+                    // JSON only, decoded). One without a position, or at another uid, is left
+                    // (the doctor's).
+                    let bytes = bytes.value();
+                    let pos = header(bytes)
+                        .map(|(pos, _)| pos)
+                        .or_else(|| decode_row_parts(bytes).ok().map(|(pos, _)| pos));
+                    if let Some(pos) = pos
                         && pos.uid == uid
                         && is_retired(&self.index, pos.time, uid)?
                     {

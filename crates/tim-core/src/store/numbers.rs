@@ -32,7 +32,9 @@
 //! - [`CONVERSATION_NUMBERS`] and [`CONVERSATIONS_BY_NUMBER`] hold the same pairs, numbered
 //!   from 0 without gaps; a new number is one past the largest in the second.
 //! - The rows under a retired number are all in the index tree (the retirement removed its
-//!   pending ones with their records), so nothing past the index mark is a retired message.
+//!   pending ones with their records). Its records may still be past the index mark where the
+//!   mark is held back by a stranded record or was lost (a damaged file): the rebuild of the
+//!   pending rows passes over every record indexed under a retired number.
 
 use std::cell::RefCell;
 
@@ -159,6 +161,17 @@ pub(super) const RETIRED_TYPE: u8 = u8::MAX - 1;
 /// The `(type, ID)` row naming a retired number.
 fn retired_row(number: u32) -> String {
     format!("{number:010}")
+}
+
+/// Whether the file has a retired number whose rows may still be in the index (read without a
+/// write transaction: an idle moment with nothing to remove commits nothing).
+pub fn any_retired_in(txn: &redb::ReadTransaction) -> Result<bool, StoreError> {
+    let by_key = match txn.open_table(CONVERSATION_NUMBERS) {
+        Ok(table) => table,
+        Err(redb::TableError::TableDoesNotExist(_)) => return Ok(false),
+        Err(e) => return Err(redb::Error::from(e).into()),
+    };
+    Ok(by_key.range((RETIRED_TYPE, "")..(LOST_TYPE, ""))?.next().is_some())
 }
 
 impl Numbers<'_> {

@@ -381,6 +381,11 @@ impl Store {
     /// histories, `MessageTables::purge_retired`: 4,096 rows passed) in a durable commit of its
     /// own; whether any are left. For idle moments: the removal changes nothing any call sees.
     pub fn purge_retired_chunk(&self) -> Result<bool, StoreError> {
+        // Most idle moments find nothing retired: read first, so that they make no commit.
+        if !super::numbers::any_retired_in(&self.db.begin_read().map_err(redb::Error::from)?)? {
+            *self.purge_sweep.lock().unwrap_or_else(PoisonError::into_inner) = PurgeSweep::default();
+            return Ok(false);
+        }
         // The transaction before the slot, as every other write takes them.
         let txn = self.db.begin_write()?;
         let mut pending_held = self.pending_rows();
