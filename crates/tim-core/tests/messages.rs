@@ -35,6 +35,13 @@ fn start(dir: &std::path::Path, user: &str) -> Sdk {
     sdk
 }
 
+/// An SDK connected to `hub`, with `user` logged in.
+fn start_on_hub(hub: &Arc<LoopbackHub>, dir: &std::path::Path, user: &str) -> Sdk {
+    let sdk = Sdk::start(SdkConfig::new(dir).with_transport(Transport::Loopback(hub.clone()))).unwrap();
+    block_on(sdk.client().login(user, "")).unwrap();
+    sdk
+}
+
 fn conv<'a>(list: &'a [ConvInfo], id: &str) -> &'a ConvInfo {
     list.iter().find(|c| c.conv_id == id).unwrap()
 }
@@ -227,12 +234,7 @@ fn deleting_a_conversation_deletes_its_messages() {
 fn two_clients_talk_through_the_loopback_hub() {
     let hub = LoopbackHub::new();
     let dirs = [tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap()];
-    let make = |dir: &tempfile::TempDir, user: &str| {
-        let sdk =
-            Sdk::start(SdkConfig::new(dir.path()).with_transport(Transport::Loopback(hub.clone()))).unwrap();
-        block_on(sdk.client().login(user, "")).unwrap();
-        sdk
-    };
+    let make = |dir: &tempfile::TempDir, user: &str| start_on_hub(&hub, dir.path(), user);
     let alice = make(&dirs[0], "alice");
     let bob = make(&dirs[1], "bob");
     let carol = make(&dirs[2], "carol");
@@ -286,12 +288,7 @@ fn two_clients_talk_through_the_loopback_hub() {
 fn a_hidden_group_comes_back_with_the_next_loopback_message() {
     let hub = LoopbackHub::new();
     let dirs = [tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap()];
-    let make = |dir: &tempfile::TempDir, user: &str| {
-        let sdk =
-            Sdk::start(SdkConfig::new(dir.path()).with_transport(Transport::Loopback(hub.clone()))).unwrap();
-        block_on(sdk.client().login(user, "")).unwrap();
-        sdk
-    };
+    let make = |dir: &tempfile::TempDir, user: &str| start_on_hub(&hub, dir.path(), user);
     let alice = make(&dirs[0], "alice");
     let bob = make(&dirs[1], "bob");
     let (a, b) = (alice.client(), bob.client());

@@ -242,31 +242,29 @@ impl StoreSlot {
     }
 
     /// Folds the recent records if the store is open, has nothing left from a failed write and
-    /// the log is worth it (see [`Store::fold_recent_records_if_worth_it`]); a failure closes
-    /// the store, to be reopened by the next use.
+    /// the log is worth it (see [`Store::fold_recent_records_if_worth_it`]); whether it folded.
     pub fn fold_recent_records_when_idle(&mut self) -> Result<bool, StoreError> {
-        if self.idle_folds_paused {
-            return Ok(false);
-        }
-        let Some(store) = self.store.as_ref().filter(|_| self.is_ready()) else { return Ok(false) };
-        let result = contained(|| store.fold_recent_records_if_worth_it());
-        if result.is_err() {
-            self.idle_folds_paused = true;
-            self.close_after_failure();
-        }
-        result
+        self.idle_work(Store::fold_recent_records_if_worth_it)
     }
 
-    /// Removes a chunk of the messages of retired conversation numbers if the store is open
-    /// and has nothing left from a failed write (see [`Store::purge_retired_chunk`]); whether
-    /// any are left. A failure closes the store, to be reopened by the next use, and pauses
-    /// this as it pauses the idle folds.
+    /// Removes a chunk of the messages of retired conversation numbers (see
+    /// [`Store::purge_retired_chunk`]); whether any are left.
     pub fn purge_retired_when_idle(&mut self) -> Result<bool, StoreError> {
+        self.idle_work(Store::purge_retired_chunk)
+    }
+
+    /// Runs the work of an idle moment if the store is open and has nothing left from a failed
+    /// write; `false` without running it otherwise. A failure closes the store, to be reopened
+    /// by the next use, and pauses all idle work until a write succeeds.
+    fn idle_work(
+        &mut self,
+        work: impl FnOnce(&Store) -> Result<bool, StoreError>,
+    ) -> Result<bool, StoreError> {
         if self.idle_folds_paused {
             return Ok(false);
         }
         let Some(store) = self.store.as_ref().filter(|_| self.is_ready()) else { return Ok(false) };
-        let result = contained(|| store.purge_retired_chunk());
+        let result = contained(|| work(store));
         if result.is_err() {
             self.idle_folds_paused = true;
             self.close_after_failure();
