@@ -954,7 +954,7 @@ impl<'txn> MessageTables<'txn> {
 
     /// Whether a retired number may still have messages to remove ([`Self::purge_retired`]).
     pub fn any_retired(&self) -> Result<bool, StoreError> {
-        Ok(self.numbers.first_retired()?.is_some())
+        Ok(!self.numbers.retired(1)?.is_empty())
     }
 
     /// Removes the next part of the rows of retired numbers' messages, about `budget` rows'

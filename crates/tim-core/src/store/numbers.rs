@@ -190,11 +190,6 @@ impl Numbers<'_> {
         Ok(Some(number))
     }
 
-    /// The first retired number whose rows may still be in the index, if any.
-    pub fn first_retired(&self) -> Result<Option<u32>, StoreError> {
-        Ok(self.retired(1)?.first().copied())
-    }
-
     /// The first `most` retired numbers whose rows may still be in the index, in order.
     pub fn retired(&self, most: usize) -> Result<Vec<u32>, StoreError> {
         self.by_key
