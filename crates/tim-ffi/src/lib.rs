@@ -4,7 +4,7 @@
 //! Every export validates its arguments synchronously (NULL, invalid UTF-8, out-of-range enums,
 //! malformed JSON, oversize strings) and returns a `TIMResult`; only `TIM_SUCC` queues work, and
 //! then the callback runs exactly once on the SDK callback thread. No panic crosses the boundary:
-//! each export runs inside [`boundary::guard`]. This crate is the only one that knows C types.
+//! each export that can fail runs inside [`boundary::guard`] (`TIMGetServerTime` and `TIMGetSDKVersion` cannot). This crate is the only one that knows C types.
 
 // The exported names are Tencent's, and exports take raw pointers from C by design (every pointer
 // is checked before use, as rustls-ffi does).

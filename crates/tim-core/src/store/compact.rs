@@ -90,6 +90,11 @@ const DICTIONARY: &[&str] = &[
 static INDEX: LazyLock<HashMap<&'static [u8], u8, BuildHasherDefault<Fnv1a>>> =
     LazyLock::new(|| DICTIONARY.iter().enumerate().map(|(i, key)| (key.as_bytes(), i as u8)).collect());
 
+/// The index `key` is compacted to, if it is in the dictionary (`sieve.rs` looks for it).
+pub fn key_index(key: &str) -> Option<u8> {
+    INDEX.get(key.as_bytes()).copied()
+}
+
 /// The FNV-1a hash (64 bits), for the short keys of [`INDEX`].
 struct Fnv1a(u64);
 

@@ -2,7 +2,8 @@
 //! conversation actor.
 //!
 //! The store actor runs in an actix [`SyncArbiter`] on its own thread (`tim-store`): logins,
-//! message operations, closing and the recent records' folds of idle moments run there, off the
+//! message operations, closing, and at idle moments the recent records' folds and the removal of
+//! retired histories' rows (`PurgeRetired`) run there, off the
 //! conversation actor's thread. The open [`Store`] sits in a [`StoreSlot`] behind a lock shared
 //! with the conversation actor, which commits its conversation batches (group commit) itself
 //! when nothing else is at the store (one thread wake-up less per durable write) and answers
@@ -22,6 +23,7 @@ mod record;
 mod redb_store;
 mod salvage;
 mod schema;
+mod sieve;
 
 pub use messages::retire_histories_longer_than;
 pub use path::{USERS_DIR, user_store_file_name, user_store_path};

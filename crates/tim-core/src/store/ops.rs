@@ -10,7 +10,7 @@ use std::panic::AssertUnwindSafe;
 
 use hashbrown::{HashMap, HashSet};
 use redb::{ReadableTable, WriteTransaction};
-use tim_types::{ConvType, ElemType, ErrCode, Message, MessageJson};
+use tim_types::{ConvType, ElemType, ErrCode, Message, MessageJson, keys};
 
 use super::messages::{MessageTables, PurgeSweep};
 use super::numbers::NumberCache;
@@ -18,6 +18,7 @@ use super::pending::PendingRows;
 use super::recent::{self, RecentIndex, RecordWriter};
 use super::redb_store::StoreError;
 use super::schema::{CONVERSATIONS, META, META_NEXT_MSG_UID, RECENT_RECORDS, conv_row};
+use super::sieve::Sieve;
 use crate::error::TimError;
 use crate::ids::{ConvKey, check_id};
 use crate::state::Conversation;
@@ -816,12 +817,19 @@ impl Batch<'_, '_> {
             }
         }
         if q.count > 0 {
-            self.tables.scan(key, from, to, !q.forward, |rec| {
+            let mut visit = |rec: MessageRecord| {
                 if keep(&rec) {
                     found.push(rec.present(read_mark));
                 }
                 found.len() < q.count
-            })?;
+            };
+            // A filter that matches little (a media gallery) passes over many messages: most
+            // are ruled out from their stored bytes, without being decoded.
+            let types: Vec<u64> = q.types.iter().filter_map(|t| u64::try_from(t.value()).ok()).collect();
+            match Sieve::new(keys::ELEM_TYPE, |t| types.contains(&t)).filter(|_| !types.is_empty()) {
+                Some(sieve) => self.tables.scan_sieved(key, (from, to), !q.forward, &sieve, &mut visit)?,
+                None => self.tables.scan(key, from, to, !q.forward, &mut visit)?,
+            }
         }
         Ok(Ok(OpOutput::Messages(found)))
     }
