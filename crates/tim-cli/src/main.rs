@@ -15,7 +15,12 @@ use clap::Parser;
 
 fn main() -> ExitCode {
     let args = args::Cli::parse();
-    match commands::run(args) {
+    // The store is closed when `run` returns: a failed write of the output is reported after.
+    let result = commands::run(args).and_then(|()| match output::write_failure() {
+        Some(why) => Err(format!("cannot write the output: {why}")),
+        None => Ok(()),
+    });
+    match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
             // Errors name conversations and messages: escaped as the output is, but for the line

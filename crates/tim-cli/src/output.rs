@@ -2,14 +2,40 @@
 
 /// Prints a line to standard output. Why not `println!`: it panics when the reader has gone
 /// (`tim conv list | head -1`); a closed pipe only means nobody reads the rest, so the command
-/// finishes (and closes its store) as usual.
+/// finishes (and closes its store) as usual. Any other failure (a full disk) is kept for
+/// [`write_failure`]: the command goes on, and then fails.
 macro_rules! out {
     ($($arg:tt)*) => {{
         use std::io::Write as _;
-        let _ = writeln!(std::io::stdout().lock(), $($arg)*);
+        if let Err(error) = writeln!(std::io::stdout().lock(), $($arg)*) {
+            $crate::output::note_write_error(error);
+        }
     }};
 }
 pub(crate) use out;
+
+/// The first error writing standard output met, but a closed pipe.
+static WRITE_ERROR: std::sync::Mutex<Option<String>> = std::sync::Mutex::new(None);
+
+/// Keeps `error` for [`write_failure`] unless it is a closed pipe or one is kept already.
+pub fn note_write_error(error: std::io::Error) {
+    if error.kind() == std::io::ErrorKind::BrokenPipe {
+        return;
+    }
+    let mut kept = WRITE_ERROR.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    kept.get_or_insert_with(|| error.to_string());
+}
+
+/// Why the output is incomplete, once everything is printed: standard output flushed, and the
+/// first write error but a closed pipe. Why it matters: `tim --json msg list bob > file && tim
+/// conv delete bob` must not go on after an export a full disk cut short.
+pub fn write_failure() -> Option<String> {
+    use std::io::Write as _;
+    if let Err(error) = std::io::stdout().lock().flush() {
+        note_write_error(error);
+    }
+    WRITE_ERROR.lock().unwrap_or_else(std::sync::PoisonError::into_inner).clone()
+}
 
 use tim_types::{ConvInfo, ConvType, Elem, Message};
 

@@ -17,10 +17,13 @@ impl Session {
         let sdk = Sdk::start(SdkConfig::new(data_dir)).map_err(|e| format!("cannot start: {e}"))?;
         let client = sdk.client();
         block_on(client.login(user, "")).map_err(|e| {
-            // Damage; not a file in use, another user's or a newer build's (a salvage refuses those).
+            // Damage; not a file in use, another user's or a newer build's (a salvage refuses those),
+            // nor one the system would not let us open (no permission, a folder in its place, a
+            // read-only file system: "(os error N)"), which a salvage cannot fix either.
             let why = e.to_string();
             let damaged = e.code() == ErrCode::DatabaseOperateFailed.value()
-                && ["corrupt record", "cannot open", "failed on its file"].iter().any(|d| why.contains(d));
+                && (["corrupt record", "failed on its file"].iter().any(|d| why.contains(d))
+                    || (why.contains("cannot open") && !why.contains("(os error")));
             let hint = if damaged {
                 "\n(if the file is damaged, `tim salvage` makes a new store of what still reads)"
             } else {

@@ -469,3 +469,104 @@ fn the_readme_transcript_prints_what_it_shows() {
     }
     assert!(dir.path().join("tim-data").is_dir(), "the default data folder is ./tim-data");
 }
+
+/// The number of messages `tim msg list` finds in a conversation (0 if it cannot list it).
+fn stored_in(dir: &std::path::Path, user: &str, conv: &str) -> usize {
+    let out = tim(dir, &["--user", user, "--json", "msg", "list", conv, "--count", "100000"]);
+    if !out.status.success() {
+        return 0;
+    }
+    serde_json::from_slice::<Value>(&out.stdout).unwrap().as_array().unwrap().len()
+}
+
+#[test]
+fn an_import_file_with_an_invalid_sender_imports_nothing_and_creates_no_store() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("history.json");
+    for bad_sender in [Value::from("a\u{0}b"), Value::from("s".repeat(1025))] {
+        let mut batch: Vec<_> = (0..1500)
+            .map(|i| {
+                serde_json::json!({"message_elem_array":[{"elem_type":0,"text_elem_content":format!("m{i}")}],
+                "message_msg_id": format!("h-{i}")})
+            })
+            .collect();
+        // In the second chunk of 1,000: the first would be imported before the second is read.
+        batch[1200]["message_sender"] = bad_sender;
+        std::fs::write(&file, serde_json::to_string(&batch).unwrap()).unwrap();
+        let out = tim(dir.path(), &["--user", "me", "msg", "import", "p", "--file", file.to_str().unwrap()]);
+        assert!(!out.status.success());
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.contains("message 1200: message_sender"), "{stderr}");
+        let store = tim_core::store::user_store_path(dir.path(), "me");
+        assert!(!store.exists(), "a store was created at {}", store.display());
+        assert_eq!(stored_in(dir.path(), "me", "p"), 0, "messages of a rejected file were imported");
+    }
+}
+
+#[test]
+fn importing_a_file_again_stores_nothing_twice_even_without_message_ids() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("old-chat.json");
+    // Two identical messages are two messages; the third differs by its time.
+    let batch: Vec<_> = [1000, 1000, 1001]
+        .iter()
+        .map(|t| {
+            serde_json::json!({"message_elem_array":[{"elem_type":0,"text_elem_content":"same"}],
+            "message_client_time": t, "message_server_time": t})
+        })
+        .collect();
+    std::fs::write(&file, serde_json::to_string(&batch).unwrap()).unwrap();
+    let import = |conv: &str| {
+        let out = tim(
+            dir.path(),
+            &["--user", "me", "--json", "msg", "import", conv, "--file", file.to_str().unwrap()],
+        );
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        serde_json::from_slice::<Value>(&out.stdout).unwrap()["stored"].as_u64().unwrap()
+    };
+    assert_eq!(import("dave"), 3);
+    // Interrupted or failed on a later chunk; the operator runs it again, as the docs say.
+    assert_eq!(import("dave"), 0);
+    assert_eq!(stored_in(dir.path(), "me", "dave"), 3);
+    // The same file into another conversation is other messages.
+    assert_eq!(import("erin"), 3);
+    let ids: Vec<Value> = ok_json(dir.path(), &["--user", "me", "--json", "msg", "list", "dave"])
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["message_msg_id"].clone())
+        .collect();
+    assert!(ids.iter().all(|id| id.as_str().is_some_and(|id| id.starts_with("import-"))), "{ids:?}");
+}
+
+#[test]
+fn a_failed_write_of_the_output_is_an_error() {
+    let dir = tempfile::tempdir().unwrap();
+    assert!(tim(dir.path(), &["--user", "me", "msg", "receive", "bob", "--text", "hi"]).status.success());
+    for args in [&["--json", "msg", "list", "bob"][..], &["conv", "list"][..]] {
+        let full = std::fs::OpenOptions::new().write(true).open("/dev/full").unwrap();
+        let out = Command::new(env!("CARGO_BIN_EXE_tim"))
+            .arg("--data-dir")
+            .arg(dir.path())
+            .args(["--user", "me"])
+            .args(args)
+            .stdout(full)
+            .output()
+            .unwrap();
+        assert!(!out.status.success(), "{args:?}: exit {:?} although nothing was written", out.status);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.contains("cannot write the output"), "{stderr}");
+    }
+}
+
+#[test]
+fn a_login_that_fails_for_another_reason_than_damage_does_not_suggest_salvage() {
+    let dir = tempfile::tempdir().unwrap();
+    // A folder where the store file should be: the system refuses to open it as a file.
+    std::fs::create_dir_all(tim_core::store::user_store_path(dir.path(), "me")).unwrap();
+    let out = tim(dir.path(), &["--user", "me", "conv", "create", "x"]);
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("cannot open"), "{stderr}");
+    assert!(!stderr.contains("tim salvage"), "the error suggests a salvage that cannot help: {stderr}");
+}

@@ -41,7 +41,7 @@ pub mod store;
 pub mod transport;
 
 pub use block_on::block_on;
-pub use client::{ALLOWED_MARK_BITS, Client, check_mark_bits};
+pub use client::{ALLOWED_MARK_BITS, Client, check_importable, check_mark_bits};
 pub use command::{ConvPage, GroupOp, ReadScope};
 pub use error::{CallError, Error, TimError};
 pub use events::{

@@ -33,15 +33,39 @@ pub enum MessageFile {
 impl MessageFile {
     /// Checks `text`: the messages [`parse_message_file`] would return, or its error.
     pub fn check(text: String) -> Result<MessageFile, ParseError> {
+        Self::check_with(text, |_| Ok(()))
+    }
+
+    /// [`MessageFile::check`], each message also checked by `also` (what the importer checks
+    /// beyond [`check_sendable`]: the whole file is checked before anything is imported). A
+    /// refusal names the message by its index: `message <n>: <why>`.
+    pub fn check_with(
+        text: String,
+        mut also: impl FnMut(&Message) -> Result<(), String>,
+    ) -> Result<MessageFile, ParseError> {
         let mut count = 0;
+        let mut refused = None;
         let streamed = each_message(&text, |message| {
             check_sendable(&message).map_err(drop)?;
+            if let Err(why) = also(&message) {
+                refused = Some(format!("message {count}: {why}"));
+                return Err(());
+            }
             count += 1;
             Ok(())
         });
+        if let Some(why) = refused {
+            return Err(ParseError::Param(why));
+        }
         match streamed {
             Ok(()) => Ok(MessageFile::Streamed { text, count }),
-            Err(_) => parse_message_file(&text).map(MessageFile::Parsed),
+            Err(_) => {
+                let list = parse_message_file(&text)?;
+                for (n, message) in list.iter().enumerate() {
+                    also(message).map_err(|why| ParseError::Param(format!("message {n}: {why}")))?;
+                }
+                Ok(MessageFile::Parsed(list))
+            }
         }
     }
 

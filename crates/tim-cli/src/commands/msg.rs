@@ -54,7 +54,10 @@ impl Job {
             MsgCommand::Import { target, file, chunk } => {
                 let key = key(target)?;
                 let text = std::fs::read_to_string(file).map_err(|e| format!("{}: {e}", file.display()))?;
-                let file = MessageFile::check(text).map_err(|e| e.to_string())?;
+                let file = MessageFile::check_with(text, |message| {
+                    tim_core::check_importable(message).map_err(|e| e.to_string())
+                })
+                .map_err(|e| e.to_string())?;
                 Job::Import { key, file, chunk: (*chunk).max(1) }
             }
             MsgCommand::List { target, count, forward, after } => {
@@ -118,7 +121,9 @@ fn import(
             .unwrap_or_else(|_| ProgressStyle::default_bar()),
     );
     let mut stored = 0;
-    file.for_each_chunk(chunk, |part| {
+    let mut ids = ImportIds::new(key);
+    file.for_each_chunk(chunk, |mut part| {
+        part.iter_mut().for_each(|message| ids.give(message));
         let len = part.len() as u64;
         stored += block_on(client.import_messages(key.clone(), part))?;
         bar.inc(len);
@@ -126,4 +131,37 @@ fn import(
     })?;
     bar.finish_and_clear();
     Ok(stored)
+}
+
+/// IDs for the messages of an import file that have none. Why: the store skips a message whose
+/// ID it holds, so a file imported again (after an interruption, or a chunk that failed) stores
+/// nothing twice; without an ID each run would store such a message anew. The ID is made of
+/// what the message is: the target conversation, its JSON and how many identical messages came
+/// before it in the file: `import-<32 hex digits>-<n>`.
+struct ImportIds {
+    conversation: String,
+    seen: std::collections::HashMap<[u8; 16], u64>,
+}
+
+impl ImportIds {
+    fn new(key: &ConvKey) -> Self {
+        ImportIds { conversation: key.to_string(), seen: std::collections::HashMap::new() }
+    }
+
+    /// Gives `message` its ID if it has none (absent or empty, as the store takes both).
+    fn give(&mut self, message: &mut tim_types::Message) {
+        if message.message_msg_id.as_deref().is_some_and(|id| !id.is_empty()) {
+            return;
+        }
+        use sha2::{Digest, Sha256};
+        let mut hasher = Sha256::new();
+        hasher.update(self.conversation.as_bytes());
+        hasher.update([0]);
+        hasher.update(tim_types::MessageJson::encode(message).text().as_bytes());
+        let digest: [u8; 16] = hasher.finalize()[..16].try_into().expect("16 of 32 bytes");
+        let seen = self.seen.entry(digest).or_default();
+        let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
+        message.message_msg_id = Some(format!("import-{hex}-{seen}"));
+        *seen += 1;
+    }
 }

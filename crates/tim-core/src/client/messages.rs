@@ -58,7 +58,10 @@ fn creatable(op: &MsgOp) -> Result<(), CallError> {
     }
 }
 
-fn sendable(message: &Message) -> Result<(), CallError> {
+/// What storing a message a caller gives checks: [`check_sendable`], and a sender given
+/// (imports, saves) is an ID as any other. Public so that a whole file of messages is checked
+/// before any of it is imported (the CLI).
+pub fn check_importable(message: &Message) -> Result<(), CallError> {
     check_sendable(message).map_err(CallError::from)?;
     // A sender given (imports, saves) is an ID as any other: no NUL, at most 1024 bytes.
     match message.message_sender.as_deref() {
@@ -93,7 +96,7 @@ impl Client {
 
     fn prepare_send(&self, mut message: Message) -> Result<(Message, String), CallError> {
         self.require_login()?;
-        sendable(&message)?;
+        check_importable(&message)?;
         let id = new_message_id();
         message.message_msg_id = Some(id.clone());
         // The engine numbers sent messages; a caller's sequence would collide with its own.
@@ -144,7 +147,7 @@ impl Client {
         message: Message,
         done: impl FnOnce(Result<Message, TimError>) + Send + 'static,
     ) -> Result<(), CallError> {
-        sendable(&message)?;
+        check_importable(&message)?;
         self.store_op_with(
             MsgOp::Insert { key, messages: vec![message], origin: Origin::Saved },
             first_message,
@@ -154,7 +157,7 @@ impl Client {
 
     /// Saves a message (async).
     pub async fn save_message(&self, key: ConvKey, message: Message) -> Result<Message, Error> {
-        sendable(&message)?;
+        check_importable(&message)?;
         self.store_op(MsgOp::Insert { key, messages: vec![message], origin: Origin::Saved }, first_message)
             .await
     }
@@ -167,21 +170,21 @@ impl Client {
         list: Vec<Message>,
         done: impl FnOnce(Result<usize, TimError>) + Send + 'static,
     ) -> Result<(), CallError> {
-        list.iter().try_for_each(sendable)?;
+        list.iter().try_for_each(check_importable)?;
         let op = MsgOp::Insert { key, messages: list, origin: Origin::Imported };
         self.store_op_with(op, count, done)
     }
 
     /// Imports messages (async); resolves to how many were stored.
     pub async fn import_messages(&self, key: ConvKey, list: Vec<Message>) -> Result<usize, Error> {
-        list.iter().try_for_each(sendable)?;
+        list.iter().try_for_each(check_importable)?;
         self.store_op(MsgOp::Insert { key, messages: list, origin: Origin::Imported }, count).await
     }
 
     fn check_deliveries(&self, list: &[Message]) -> Result<(), CallError> {
         let self_id = self.login_user_id();
         for (n, message) in list.iter().enumerate() {
-            sendable(message).map_err(|e| CallError::param(format!("message {n}: {e}")))?;
+            check_importable(message).map_err(|e| CallError::param(format!("message {n}: {e}")))?;
             check_delivery(message, self_id.as_deref())
                 .map_err(|e| CallError::param(format!("message {n}: {e}")))?;
         }

@@ -12,6 +12,7 @@ mod messages;
 mod unread;
 
 pub use extensions::{ALLOWED_MARK_BITS, check_mark_bits};
+pub use messages::check_importable;
 
 use std::sync::{Arc, RwLock};
 
