@@ -5,8 +5,8 @@
 mod common;
 
 use tim_core::store::user_store_path;
-use tim_core::{ConvKey, Error, Sdk, SdkConfig, block_on};
-use tim_types::{Draft, Elem, ErrCode, Message};
+use tim_core::{ConvKey, Error, HistoryQuery, Sdk, SdkConfig, block_on};
+use tim_types::{Draft, Elem, ElemType, ErrCode, Message};
 
 fn draft(n: usize) -> Draft {
     Draft {
@@ -120,5 +120,63 @@ fn a_record_that_does_not_read_fails_the_calls_that_reach_it_and_no_other() {
     }
     let list = block_on(client.conversation_list()).unwrap();
     assert_eq!(list.len(), 22, "bad, good and the 20 created");
+    sdk.shutdown();
+}
+
+/// A history query that can tell from a message's stored bytes that it does not want it (an
+/// element-type filter, C2C sequences) does not decode it, so a message whose text no longer
+/// reads (its header intact) fails only the queries that may want it (review of the sieve).
+#[test]
+fn a_filtered_query_fails_on_a_record_that_does_not_read_only_if_it_may_want_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let image: Elem =
+        serde_json::from_value(serde_json::json!({"elem_type": 1, "image_elem_orig_path": "/a.jpg"}))
+            .unwrap();
+    {
+        let sdk = Sdk::start(SdkConfig::new(dir.path())).unwrap();
+        let client = sdk.client();
+        block_on(client.login("demo", "")).unwrap();
+        let mut text = message_from("bad", "t1");
+        text.message_seq = Some(5);
+        let mut picture = message_from("bad", "i1");
+        picture.message_elem_array = vec![image];
+        picture.message_seq = Some(6);
+        block_on(client.deliver(vec![text, picture])).unwrap();
+        sdk.shutdown();
+    }
+    // The text's record: header and layout intact, a byte of its text no longer UTF-8.
+    {
+        use redb::ReadableTable;
+        const LOG: redb::TableDefinition<u64, &[u8]> = redb::TableDefinition::new("message_log");
+        let db = redb::Database::open(user_store_path(dir.path(), "demo")).unwrap();
+        let txn = db.begin_write().unwrap();
+        {
+            let mut log = txn.open_table(LOG).unwrap();
+            let (uid, mut bytes) = log
+                .iter()
+                .unwrap()
+                .map(|row| row.unwrap())
+                .map(|(uid, bytes)| (uid.value(), bytes.value().to_vec()))
+                .find(|(_, bytes)| bytes.windows(4).any(|w| w == b"\"t1\""))
+                .expect("the text's record");
+            let at = bytes.windows(7).position(|w| w == b"text t1").unwrap();
+            bytes[at] = 0xFF;
+            log.insert(uid, bytes.as_slice()).unwrap();
+        }
+        txn.commit().unwrap();
+    }
+    let sdk = Sdk::start(SdkConfig::new(dir.path())).unwrap();
+    let client = sdk.client();
+    block_on(client.login("demo", "")).unwrap();
+    let bad = ConvKey::c2c("bad").unwrap();
+    let found = |q: HistoryQuery| block_on(client.message_list(bad.clone(), q)).map(|list| list.len());
+    let failed = ErrCode::DatabaseOperateFailed.value();
+    assert_eq!(found(HistoryQuery::default()).unwrap_err().code(), failed, "a plain page reaches it");
+    let of_type = |t: ElemType| HistoryQuery { types: vec![t], ..Default::default() };
+    assert_eq!(found(of_type(ElemType::Image)).unwrap(), 1, "the images: the text is passed over");
+    assert_eq!(found(of_type(ElemType::Text)).unwrap_err().code(), failed, "the texts may include it");
+    let seqs = |s: Vec<u64>| HistoryQuery { seqs: Some(s), ..Default::default() };
+    assert_eq!(found(seqs(vec![6, 9])).unwrap(), 1);
+    assert_eq!(found(seqs(vec![5])).unwrap_err().code(), failed, "sequence 5 is the damaged one's");
     sdk.shutdown();
 }

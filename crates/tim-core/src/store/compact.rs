@@ -95,6 +95,11 @@ pub fn key_index(key: &str) -> Option<u8> {
     INDEX.get(key.as_bytes()).copied()
 }
 
+/// Whether `index` names a key of the dictionary (what [`expand`] accepts after [`ESCAPE`]).
+pub fn names_a_key(index: u8) -> bool {
+    usize::from(index) < DICTIONARY.len()
+}
+
 /// The FNV-1a hash (64 bits), for the short keys of [`INDEX`].
 struct Fnv1a(u64);
 

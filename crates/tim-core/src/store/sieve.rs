@@ -8,13 +8,14 @@
 //! Sound only where "no" is certain. A compacted text (`compact.rs`) holds [`ESCAPE`] and the
 //! key's index exactly where the JSON held `"key":`, followed by the value as serde wrote it.
 //! The answer is "maybe" (decode it) whenever a value after the key is not a plain unsigned
-//! integer, or the key's name is spelled out anywhere (a key `compact` left alone; or a string
+//! integer, an escape names no key (a body cut short or damaged), or the key's name is spelled
+//! out anywhere (a key `compact` left alone; or a string
 //! that ends with the name, which costs only a decode). Keys of nested messages (a merged
 //! message's elements) only add values to look at, so they can only turn a "no" into a "maybe".
 //! A message without the key is a "no": callers for whom an absent key is a wanted value (a
 //! sequence of 0) do not sieve.
 
-use super::compact::{ESCAPE, key_index};
+use super::compact::{ESCAPE, key_index, names_a_key};
 
 /// Wanted values of one dictionary key.
 pub struct Sieve<F> {
@@ -47,10 +48,16 @@ impl<F: Fn(u64) -> bool> Sieve<F> {
                 continue;
             }
             index_byte = Some(at + 1);
-            if body.get(at + 1) == Some(&self.index)
-                && self.value_may_be_wanted(&body[(at + 2).min(body.len())..])
-            {
-                return true;
+            match body.get(at + 1) {
+                Some(&index) if index == self.index => {
+                    if self.value_may_be_wanted(&body[at + 2..]) {
+                        return true;
+                    }
+                }
+                Some(&index) if names_a_key(index) => {}
+                // An escape that names no key (the body cut short, or damaged): not what
+                // `compact` wrote, so nothing can be told from it.
+                _ => return true,
             }
         }
         false
@@ -123,6 +130,20 @@ mod tests {
         assert!(Sieve::new(MSG_SEQ, |_| false).unwrap().may_hold(&odd));
         odd.splice(at..at + 2, b"null".iter().copied());
         assert!(Sieve::new(MSG_SEQ, |_| false).unwrap().may_hold(&odd));
+    }
+
+    #[test]
+    fn an_escape_that_names_no_key_means_maybe() {
+        let msg = Message::from_elems(vec![Elem::text("hi")]);
+        let images = Sieve::new(ELEM_TYPE, |t| t == 1).unwrap();
+        let mut cut = compacted(&msg);
+        assert!(!images.may_hold(&cut));
+        cut.truncate(cut.iter().rposition(|&b| b == ESCAPE).unwrap() + 1);
+        assert!(images.may_hold(&cut), "cut short after an escape");
+        let mut unknown = compacted(&msg);
+        let last = unknown.iter().rposition(|&b| b == ESCAPE).unwrap();
+        unknown[last + 1] = 0xEE;
+        assert!(images.may_hold(&unknown), "an index past the dictionary");
     }
 
     #[test]
