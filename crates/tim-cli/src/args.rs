@@ -45,6 +45,9 @@ pub enum Command {
     /// Replace a damaged store (one whose login fails) by a new one made of what still reads;
     /// the damaged file is kept aside as `<file>.damaged-<unix seconds>` (or `...-<n>` if taken).
     Salvage,
+    /// Give the store file's free space back (after large deletions): removes what deleted
+    /// histories left, then moves the used pages to the front and cuts the file short.
+    Compact,
     /// Fill the data folder with a few conversations and drafts (user `demo` unless --user) and
     /// print the list.
     Demo,

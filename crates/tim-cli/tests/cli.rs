@@ -570,3 +570,52 @@ fn a_login_that_fails_for_another_reason_than_damage_does_not_suggest_salvage() 
     assert!(stderr.contains("cannot open"), "{stderr}");
     assert!(!stderr.contains("tim salvage"), "the error suggests a salvage that cannot help: {stderr}");
 }
+
+#[test]
+fn compact_gives_back_what_a_deleted_history_freed_and_changes_nothing_seen() {
+    let dir = tempfile::tempdir().unwrap();
+    let me = |args: &[&str]| -> Vec<String> {
+        ["--user", "me"].iter().chain(args).map(|s| s.to_string()).collect()
+    };
+    let run = |args: Vec<String>| {
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let out = tim(dir.path(), &args);
+        assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8(out.stdout).unwrap()
+    };
+    // A history long enough to be removed at idle moments (more than 2,048 messages), which
+    // the CLI, exiting at once, leaves to be removed.
+    let file = dir.path().join("big.json");
+    let big: Vec<_> = (0..6000)
+        .map(|i| {
+            serde_json::json!({"message_elem_array":[{"elem_type":0,"text_elem_content":format!("{i} {}", "x".repeat(300))}],
+            "message_msg_id": format!("big-{i}"), "message_server_time": 1_700_000_000 + i})
+        })
+        .collect();
+    std::fs::write(&file, serde_json::to_string(&big).unwrap()).unwrap();
+    run(me(&["msg", "import", "big", "--file", file.to_str().unwrap()]));
+    run(me(&["msg", "receive", "small", "--text", "kept"]));
+    run(me(&["conv", "delete", "big"]));
+    let seen = || (run(me(&["--json", "conv", "list"])), run(me(&["--json", "msg", "list", "small"])));
+    let before = seen();
+
+    let report: Value = serde_json::from_str(&run(me(&["--json", "compact"]))).unwrap();
+    assert_eq!(report["removed_deleted_histories"], true, "{report}");
+    let (was, is) = (report["bytes_before"].as_u64().unwrap(), report["bytes_after"].as_u64().unwrap());
+    assert!(is < was / 2, "{was} -> {is} bytes");
+    let path = tim_core::store::user_store_path(dir.path(), "me");
+    assert_eq!(std::fs::metadata(&path).unwrap().len(), is);
+    assert_eq!(seen(), before, "nothing any call sees changed");
+    let doctor: Value = serde_json::from_str(&run(me(&["--json", "doctor"]))).unwrap();
+    assert_eq!(doctor["mismatches"], serde_json::json!([]), "{doctor}");
+    // Again: nothing left to remove, and the file stays as small.
+    let again: Value = serde_json::from_str(&run(me(&["--json", "compact"]))).unwrap();
+    assert_eq!(again["removed_deleted_histories"], false);
+    assert!(again["bytes_after"].as_u64().unwrap() <= is + 64 * 1024, "{again}");
+    // The store takes new messages, under the deleted one's name too.
+    run(me(&["msg", "receive", "big", "--text", "back"]));
+    assert!(run(me(&["msg", "list", "big"])).contains("1 message(s)"));
+
+    let out = tim(dir.path(), &["--user", "nobody", "compact"]);
+    assert!(!out.status.success() && String::from_utf8_lossy(&out.stderr).contains("no store to compact"));
+}

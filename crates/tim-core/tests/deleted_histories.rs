@@ -336,3 +336,34 @@ fn a_retired_history_past_the_index_mark_stays_gone() {
         history.first()
     );
 }
+
+/// `compact_file` (`tim compact`): refused while a session has the store open; on a closed
+/// store, removes what a deletion left (no idle moment came), then gives the freed pages back
+/// to the file system, every row of what lives kept.
+#[test]
+fn a_compaction_removes_what_deletions_left_and_shrinks_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let sdk = start(dir.path());
+    deliver(&sdk, "bob", None, "b", 0..20_000);
+    deliver(&sdk, "carol", None, "c", 0..300);
+    let bob = ConvKey::c2c("bob").unwrap();
+    block_on(sdk.client().delete_conversation(bob.clone())).unwrap();
+    match tim_core::store::compact_file(dir.path(), "me") {
+        Err(tim_core::store::StoreError::AlreadyOpen(_)) => {}
+        other => panic!("compacted a store open in a session: {other:?}"),
+    }
+    sdk.shutdown();
+    let path = user_store_path(dir.path(), "me");
+    let report = tim_core::store::compact_file(dir.path(), "me").unwrap();
+    assert!(report.removed_deleted_histories, "{report:?}");
+    assert_eq!(report.bytes_after, std::fs::metadata(&path).unwrap().len());
+    assert!(report.bytes_after * 3 < report.bytes_before, "{report:?}");
+    assert_eq!(Store::open_file(dir.path(), "me").unwrap().message_table_rows().unwrap(), (300, 300, 300));
+    let sdk = start(dir.path());
+    assert_eq!(history_len(&sdk, &ConvKey::c2c("carol").unwrap()), Ok(300));
+    assert_eq!(history_len(&sdk, &bob), Err(ErrCode::InvalidConversation.value()));
+    let doctor = block_on(sdk.client().doctor(false)).unwrap();
+    assert!(doctor.mismatches.is_empty() && doctor.unindexed_records == 0, "{doctor:?}");
+    assert_eq!(block_on(sdk.client().total_unread()).unwrap(), 300);
+    drop(sdk);
+}

@@ -1,5 +1,6 @@
 //! Carrying out the commands.
 
+mod compact;
 mod conv;
 mod demo;
 mod doctor;
@@ -39,6 +40,8 @@ pub fn run(cli: Cli) -> Result<(), String> {
         Command::Doctor { fix } => doctor::run(&open(&cli)?, *fix, cli.json),
         // Not through a session: the store's login is what fails.
         Command::Salvage => salvage::run(&cli.data_dir, user(&cli)?, cli.json),
+        // Not through a session either: it needs the file to itself, not a login's state.
+        Command::Compact => compact::run(&cli.data_dir, user(&cli)?, cli.json),
     }
 }
 
@@ -77,7 +80,7 @@ fn creates_content(command: &Command) -> bool {
                 MsgCommand::Send { .. } | MsgCommand::Receive { .. } | MsgCommand::Import { .. }
             )
         }
-        Command::Unread | Command::Doctor { .. } | Command::Salvage => false,
+        Command::Unread | Command::Doctor { .. } | Command::Salvage | Command::Compact => false,
     }
 }
 

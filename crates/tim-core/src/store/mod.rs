@@ -12,6 +12,7 @@
 mod compact;
 #[cfg(test)]
 pub(crate) mod fault;
+mod file_compaction;
 mod messages;
 mod migrate;
 mod numbers;
@@ -25,6 +26,7 @@ mod salvage;
 mod schema;
 mod sieve;
 
+pub use file_compaction::{CompactionReport, compact_file};
 pub use messages::retire_histories_longer_than;
 pub use path::{USERS_DIR, user_store_file_name, user_store_path};
 pub use pending::fold_pending_rows_at;
