@@ -367,3 +367,23 @@ fn a_compaction_removes_what_deletions_left_and_shrinks_the_file() {
     assert_eq!(block_on(sdk.client().total_unread()).unwrap(), 300);
     drop(sdk);
 }
+
+/// A store whose process was killed before it closed holds index rows only its log knows of
+/// (`pending.rs`): a compaction folds them too, so that the next session does not write them
+/// and grow the file again (review).
+#[test]
+fn a_compaction_folds_the_index_rows_a_killed_process_left_pending() {
+    let dir = tempfile::tempdir().unwrap();
+    {
+        let (store, _) = Store::open(dir.path(), "me").unwrap();
+        let ids = numbered("id-", 3_000);
+        import(&store, &ConvKey::c2c("bob").unwrap(), &ids);
+        // No fold at close: what a process killed before its store closed leaves.
+    }
+    assert_eq!(Store::open_file(dir.path(), "me").unwrap().message_table_rows().unwrap(), (3_000, 0, 0));
+    let report = tim_core::store::compact_file(dir.path(), "me").unwrap();
+    assert!(!report.removed_deleted_histories);
+    let store = Store::open_file(dir.path(), "me").unwrap();
+    assert_eq!(store.message_table_rows().unwrap(), (3_000, 3_000, 3_000), "{report:?}");
+    assert_eq!(stored_history(&store, &ConvKey::c2c("bob").unwrap()).len(), 3_000);
+}

@@ -1271,19 +1271,24 @@ mod tests {
         }
     }
 
+    /// A reproducible random number below `n` at each call (xorshift), from `seed`.
+    fn xorshift(seed: u64) -> impl FnMut(u64) -> u64 {
+        let mut state = seed;
+        move |n| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state % n
+        }
+    }
+
     /// `newest_at_or_below_seq` against a brute-force answer, on random group histories (shared
     /// sequences, same-second times, deletes), for every bound on both of its paths, also on a
     /// file without the rows of shared sequences (as written before 1cdb10c).
     #[test]
     fn the_newest_position_at_or_below_a_sequence_matches_a_brute_force_answer() {
         let key = ConvKey::group("g").unwrap();
-        let mut state = 0x9e37_79b9_7f4a_7c15u64;
-        let mut next = |n: u64| {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state % n
-        };
+        let mut next = xorshift(0x9e37_79b9_7f4a_7c15u64);
         let dir = tempfile::tempdir().unwrap();
         let db = Database::create(dir.path().join("db")).unwrap();
         for round in 0..300 {
@@ -1331,13 +1336,7 @@ mod tests {
     #[test]
     fn a_sieved_scan_finds_what_a_full_scan_finds() {
         let key = ConvKey::c2c("ann").unwrap();
-        let mut state = 0x2545_f491_4f6c_dd1du64;
-        let mut next = |n: u64| {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state % n
-        };
+        let mut next = xorshift(0x2545_f491_4f6c_dd1du64);
         let elem = |json: serde_json::Value| -> Elem { serde_json::from_value(json).unwrap() };
         let dir = tempfile::tempdir().unwrap();
         let db = Database::create(dir.path().join("db")).unwrap();

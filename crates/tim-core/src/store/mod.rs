@@ -182,7 +182,7 @@ fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
 
 /// Drops a store with [`contained`]: after a panic inside redb one of its locks may be poisoned,
 /// and the database's own drop then panics on it.
-fn drop_contained(store: Option<Store>) {
+pub(super) fn drop_contained(store: Option<Store>) {
     let _ = contained(|| {
         drop(store);
         Ok(())

@@ -377,6 +377,19 @@ impl Store {
         Ok(true)
     }
 
+    /// Folds every pending index row, those held in memory or, when none are held (a store just
+    /// opened), those its log holds past the mark, in a durable commit of its own. For a
+    /// compaction (`file_compaction.rs`): the rows a process killed before its store closed
+    /// left behind would otherwise be written by the next session, growing the file again.
+    pub fn fold_all_pending_rows(&self) -> Result<(), StoreError> {
+        let txn = self.db.begin_write()?;
+        let mut pending_held = self.pending_rows();
+        let folded = Self::fold_pending_in(&txn, pending_held.take())?;
+        txn.commit()?;
+        *pending_held = Some(folded.settled());
+        Ok(())
+    }
+
     /// Removes a part of the rows of retired conversation numbers (deleted or cleared long
     /// histories, `MessageTables::purge_retired`: 4,096 rows passed) in a durable commit of its
     /// own; whether any are left. For idle moments: the removal changes nothing any call sees.
