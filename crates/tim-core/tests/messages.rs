@@ -529,6 +529,22 @@ fn an_id_with_nul_is_refused_and_stores_nothing() {
     }
     assert!(tim_core::ConvKey::c2c("x\0y").is_err());
     assert!(block_on(client.conversation_list()).unwrap().is_empty(), "nothing of a refused batch is stored");
+    // A message ID is named again by C strings and CLI arguments too (a delete, a read bound),
+    // and is an ID as any other: no NUL, at most 1024 bytes; wherever the store keeps it.
+    let ann = tim_core::ConvKey::c2c("ann").unwrap();
+    for bad in ["m\0".to_string(), "m".repeat(1025)] {
+        let param =
+            |e: tim_core::Error| matches!(e, tim_core::Error::Rejected(tim_core::CallError::Param(_)));
+        let delivered = from("ann", ConvType::C2C, None, "hi", &bad);
+        assert!(param(block_on(client.deliver(vec![delivered.clone()])).unwrap_err()));
+        assert!(param(block_on(client.import_messages(ann.clone(), vec![delivered.clone()])).unwrap_err()));
+        assert!(param(block_on(client.save_message(ann.clone(), delivered.clone())).unwrap_err()));
+        // A sent message gets a new ID: the given one is replaced, not refused.
+        let sent = block_on(client.send_message(ann.clone(), delivered)).unwrap();
+        assert_ne!(sent.message_msg_id.as_deref(), Some(bad.as_str()));
+    }
+    let kept = block_on(client.message_list(ann, HistoryQuery::default())).unwrap();
+    assert_eq!(kept.len(), 2, "only the two sent messages are stored");
 }
 
 #[test]

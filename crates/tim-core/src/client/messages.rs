@@ -58,16 +58,21 @@ fn creatable(op: &MsgOp) -> Result<(), CallError> {
     }
 }
 
-/// What storing a message a caller gives checks: [`check_sendable`], and a sender given
-/// (imports, saves) is an ID as any other. Public so that a whole file of messages is checked
-/// before any of it is imported (the CLI).
+/// What storing a message a caller gives checks: [`check_sendable`], and a sender or message ID
+/// given (imports, saves, deliveries) is an ID as any other: no NUL (a C string or a CLI
+/// argument could not name it), at most 1024 bytes. Public so that a whole file of messages is
+/// checked before any of it is imported (the CLI).
 pub fn check_importable(message: &Message) -> Result<(), CallError> {
     check_sendable(message).map_err(CallError::from)?;
-    // A sender given (imports, saves) is an ID as any other: no NUL, at most 1024 bytes.
-    match message.message_sender.as_deref() {
-        Some(sender) if !sender.is_empty() => crate::ids::check_id("message_sender", sender),
-        _ => Ok(()),
+    for (what, id) in
+        [("message_sender", &message.message_sender), ("message_msg_id", &message.message_msg_id)]
+    {
+        // Absent and "" are the same: the store fills them in.
+        if let Some(id) = id.as_deref().filter(|id| !id.is_empty()) {
+            crate::ids::check_id(what, id)?;
+        }
     }
+    Ok(())
 }
 
 impl Client {
@@ -96,6 +101,8 @@ impl Client {
 
     fn prepare_send(&self, mut message: Message) -> Result<(Message, String), CallError> {
         self.require_login()?;
+        // A sent message gets a new ID whatever it was given: the given one is not checked.
+        message.message_msg_id = None;
         check_importable(&message)?;
         let id = new_message_id();
         message.message_msg_id = Some(id.clone());
