@@ -651,3 +651,22 @@ fn compact_fails_on_a_damaged_store_without_a_panic_and_refuses_an_empty_file() 
     assert!(String::from_utf8_lossy(&out.stderr).contains("empty (0 bytes)"));
     assert_eq!(std::fs::metadata(&path).unwrap().len(), 0, "left as it was");
 }
+
+#[test]
+fn importing_a_file_of_no_message_creates_no_store() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("empty.json");
+    std::fs::write(&file, "[]").unwrap();
+    let import = |user: &str| {
+        tim(dir.path(), &["--user", user, "msg", "import", "bob", "--file", file.to_str().unwrap()])
+    };
+    let out = import("typo");
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no store for \"typo\""));
+    assert!(!tim_core::store::user_store_path(dir.path(), "typo").exists(), "nothing was created");
+    // Into an existing store: nothing to import, said so.
+    assert!(tim(dir.path(), &["--user", "me", "msg", "receive", "ann", "--text", "hi"]).status.success());
+    let out = import("me");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "imported 0 message(s) into c2c_bob");
+}

@@ -34,7 +34,8 @@ pub fn run(cli: Cli) -> Result<(), String> {
         }
         Command::Msg(command) => {
             let job = msg::Job::prepare(command, user(&cli)?)?;
-            msg::run(&open(&cli)?, job, cli.json)
+            let creates = job.may_add();
+            msg::run(&open_creating(&cli, creates)?, job, cli.json)
         }
         Command::Unread => doctor::unread(&open(&cli)?, cli.json),
         Command::Doctor { fix } => doctor::run(&open(&cli)?, *fix, cli.json),
@@ -50,10 +51,15 @@ fn user(cli: &Cli) -> Result<&str, String> {
 }
 
 fn open(cli: &Cli) -> Result<Session, String> {
+    open_creating(cli, creates_content(&cli.command))
+}
+
+/// [`open`], creating a missing store only if `creates` (the command adds something).
+fn open_creating(cli: &Cli, creates: bool) -> Result<Session, String> {
     let user = user(cli)?;
     // Only a command that adds something may create the store: a mistyped --user or --data-dir
     // must not leave an empty store behind and report an empty list.
-    if !creates_content(&cli.command) {
+    if !creates {
         let path = tim_core::store::user_store_path(&cli.data_dir, user);
         match std::fs::metadata(&path) {
             Err(_) => return Err(format!("no store for {user:?} in {}", cli.data_dir.display())),

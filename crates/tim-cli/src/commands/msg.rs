@@ -27,6 +27,16 @@ pub enum Job {
 }
 
 impl Job {
+    /// Whether the job may add a message (and so may create the store): not an import of a file
+    /// holding none, which a mistyped `--user` must not turn into an empty store.
+    pub fn may_add(&self) -> bool {
+        match self {
+            Job::Send(..) | Job::Receive(..) => true,
+            Job::Import { file, .. } => !file.is_empty(),
+            Job::List(..) | Job::Delete(..) => false,
+        }
+    }
+
     /// Checks the arguments (a message as the store would take it from `user`; an import's
     /// file read and parsed), before any store is opened (or created).
     pub fn prepare(command: &MsgCommand, user: &str) -> Result<Job, String> {
