@@ -670,3 +670,25 @@ fn importing_a_file_of_no_message_creates_no_store() {
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "imported 0 message(s) into c2c_bob");
 }
+
+#[test]
+fn the_ids_an_import_makes_ignore_key_order_and_an_empty_id() {
+    let dir = tempfile::tempdir().unwrap();
+    let import = |name: &str, text: &str| {
+        let file = dir.path().join(name);
+        std::fs::write(&file, text).unwrap();
+        ok_json(
+            dir.path(),
+            &["--user", "me", "--json", "msg", "import", "p", "--file", file.to_str().unwrap()],
+        )["stored"]
+            .as_u64()
+            .unwrap()
+    };
+    let original = r#"[{"message_elem_array":[{"elem_type":0,"text_elem_content":"x","app_y":{"b":1,"a":2}}],"app_b":2,"app_a":1}]"#;
+    // The same message, its keys sorted (what `jq -S .` writes), and with an empty ID.
+    let sorted = r#"[{"app_a":1,"app_b":2,"message_elem_array":[{"app_y":{"a":2,"b":1},"elem_type":0,"text_elem_content":"x"}]}]"#;
+    let empty_id = r#"[{"message_elem_array":[{"elem_type":0,"text_elem_content":"x","app_y":{"b":1,"a":2}}],"app_b":2,"app_a":1,"message_msg_id":""}]"#;
+    assert_eq!(import("a.json", original), 1);
+    assert_eq!(import("b.json", sorted), 0, "the reformatted file stored a duplicate");
+    assert_eq!(import("c.json", empty_id), 0, "\"\" and no ID made two messages");
+}

@@ -539,9 +539,13 @@ fn an_id_with_nul_is_refused_and_stores_nothing() {
         assert!(param(block_on(client.deliver(vec![delivered.clone()])).unwrap_err()));
         assert!(param(block_on(client.import_messages(ann.clone(), vec![delivered.clone()])).unwrap_err()));
         assert!(param(block_on(client.save_message(ann.clone(), delivered.clone())).unwrap_err()));
-        // A sent message gets a new ID: the given one is replaced, not refused.
-        let sent = block_on(client.send_message(ann.clone(), delivered)).unwrap();
+        // A sent message gets a new ID and the user as its sender: the given ones are replaced,
+        // not refused (an app may send again a message it was given).
+        let mut again = delivered;
+        again.message_sender = Some(bad.clone());
+        let sent = block_on(client.send_message(ann.clone(), again)).unwrap();
         assert_ne!(sent.message_msg_id.as_deref(), Some(bad.as_str()));
+        assert_eq!(sent.message_sender.as_deref(), Some("me"));
     }
     let kept = block_on(client.message_list(ann, HistoryQuery::default())).unwrap();
     assert_eq!(kept.len(), 2, "only the two sent messages are stored");

@@ -507,7 +507,9 @@ TIM_DECL int TIMMsgSendNewMsgEx(const char* conv_id, enum TIMConvType conv_type,
  *
  * @param conv_id        Conversation ID; non-empty UTF-8.
  * @param conv_type      `kTIMConv_C2C` or `kTIMConv_Group`.
- * @param json_msg_param A Message JSON object, as for `TIMMsgSendMessage`.
+ * @param json_msg_param A Message JSON object, as for `TIMMsgSendMessage`; a given
+ *                       `message_sender` or `message_msg_id` is kept, so it must be 1 to 1024
+ *                       bytes without NUL (`TIM_ERR_PARAM` otherwise).
  * @param cb             Called once with `code` = `ERR_SUCC` and `json_params` = the stored Message
  *                       JSON object; with `ERR_INVALID_PARAMETERS` (6017) if its
  *                       `message_msg_id` is already stored (nothing is saved); or with another
@@ -536,8 +538,9 @@ TIM_DECL int TIMMsgSaveMsg(const char* conv_id, enum TIMConvType conv_type, cons
  * @param conv_id        Conversation ID; non-empty UTF-8.
  * @param conv_type      `kTIMConv_C2C` or `kTIMConv_Group`.
  * @param json_msg_array A JSON array of Message objects, each with a non-empty elem array and no
- *                       group tips or group report elem. One invalid element rejects the whole
- *                       call (`TIM_ERR_PARAM`) and nothing is imported.
+ *                       group tips or group report elem; a given `message_sender` or
+ *                       `message_msg_id` 1 to 1024 bytes without NUL. One invalid element
+ *                       rejects the whole call (`TIM_ERR_PARAM`) and nothing is imported.
  * @param cb             Called once with `code` = `ERR_SUCC` and `json_params` = `""`, or with an
  *                       error code. May be NULL.
  * @param user_data      Passed back to `cb` unchanged.
@@ -1417,7 +1420,8 @@ TIM_DECL void TIMSetConvConversationsDeletedFromGroupCallback(TIMConvConversatio
  * @param json_msg_array A JSON array of Message objects, each with a non-empty elem array (no
  *                       group tips or group report elem), a non-empty `message_sender`, a
  *                       `message_conv_type` of 1 or 2 and, for groups, a non-empty
- *                       `message_conv_id`. One invalid element rejects the whole call
+ *                       `message_conv_id` (IDs of 1 to 1024 bytes without NUL, as a given
+ *                       `message_msg_id`). One invalid element rejects the whole call
  *                       (`TIM_ERR_PARAM`) and nothing is delivered.
  * @param cb             Called once with `code` = `ERR_SUCC` and `json_params` = a JSON array of
  *                       the messages actually stored (duplicates left out; possibly `[]`), as

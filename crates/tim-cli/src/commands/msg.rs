@@ -146,8 +146,8 @@ fn import(
 /// IDs for the messages of an import file that have none. Why: the store skips a message whose
 /// ID it holds, so a file imported again (after an interruption, or a chunk that failed) stores
 /// nothing twice; without an ID each run would store such a message anew. The ID is made of
-/// what the message is: the target conversation, its JSON and how many identical messages came
-/// before it in the file: `import-<32 hex digits>-<n>`.
+/// what the message is: the target conversation, its JSON (keys sorted) and how many identical
+/// messages came before it in the file: `import-<32 hex digits>-<n>`.
 struct ImportIds {
     conversation: String,
     seen: std::collections::HashMap<[u8; 16], u64>,
@@ -164,10 +164,15 @@ impl ImportIds {
             return;
         }
         use sha2::{Digest, Sha256};
+        // "" is no ID (the same message without the key); every object's keys sorted: the app's
+        // own keys are kept in the file's order, which a reformatting tool may change.
+        message.message_msg_id = None;
+        let mut canonical = serde_json::to_value(&*message).unwrap_or_default();
+        canonical.sort_all_objects();
         let mut hasher = Sha256::new();
         hasher.update(self.conversation.as_bytes());
         hasher.update([0]);
-        hasher.update(tim_types::MessageJson::encode(message).text().as_bytes());
+        hasher.update(canonical.to_string().as_bytes());
         let digest: [u8; 16] = hasher.finalize()[..16].try_into().expect("16 of 32 bytes");
         let seen = self.seen.entry(digest).or_default();
         let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();

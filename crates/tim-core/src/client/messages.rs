@@ -75,6 +75,15 @@ pub fn check_importable(message: &Message) -> Result<(), CallError> {
     Ok(())
 }
 
+/// [`check_importable`] of each message; a refusal names the message by its index, as a
+/// delivery's does.
+fn check_each_importable(list: &[Message]) -> Result<(), CallError> {
+    for (n, message) in list.iter().enumerate() {
+        check_importable(message).map_err(|e| CallError::param(format!("message {n}: {e}")))?;
+    }
+    Ok(())
+}
+
 impl Client {
     pub(super) fn store_op_with<T: Send + 'static>(
         &self,
@@ -101,8 +110,10 @@ impl Client {
 
     fn prepare_send(&self, mut message: Message) -> Result<(Message, String), CallError> {
         self.require_login()?;
-        // A sent message gets a new ID whatever it was given: the given one is not checked.
+        // A sent message gets a new ID and the user as its sender whatever it was given: the given
+        // ones are replaced, not checked (an app may send again a message it was given).
         message.message_msg_id = None;
+        message.message_sender = None;
         check_importable(&message)?;
         let id = new_message_id();
         message.message_msg_id = Some(id.clone());
@@ -177,14 +188,14 @@ impl Client {
         list: Vec<Message>,
         done: impl FnOnce(Result<usize, TimError>) + Send + 'static,
     ) -> Result<(), CallError> {
-        list.iter().try_for_each(check_importable)?;
+        check_each_importable(&list)?;
         let op = MsgOp::Insert { key, messages: list, origin: Origin::Imported };
         self.store_op_with(op, count, done)
     }
 
     /// Imports messages (async); resolves to how many were stored.
     pub async fn import_messages(&self, key: ConvKey, list: Vec<Message>) -> Result<usize, Error> {
-        list.iter().try_for_each(check_importable)?;
+        check_each_importable(&list)?;
         self.store_op(MsgOp::Insert { key, messages: list, origin: Origin::Imported }, count).await
     }
 
