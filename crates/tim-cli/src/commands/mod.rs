@@ -34,7 +34,8 @@ pub fn run(cli: Cli) -> Result<(), String> {
         }
         Command::Msg(command) => {
             let job = msg::Job::prepare(command, user(&cli)?)?;
-            let creates = job.may_add();
+            // The command may add a message; the job says whether it will (a file of none not).
+            let creates = creates_content(&cli.command) && job.may_add();
             msg::run(&open_creating(&cli, creates)?, job, cli.json)
         }
         Command::Unread => doctor::unread(&open(&cli)?, cli.json),

@@ -523,16 +523,19 @@ impl<'txn> MessageTables<'txn> {
 
     /// The record of an indexed message; a missing one is corruption, not absence.
     fn record(&self, key: &ConvKey, pos: MsgPos) -> Result<MessageRecord, StoreError> {
+        Self::record_from(key, pos, self.log.get(pos.uid)?.as_ref().map(|bytes| bytes.value()))
+    }
+
+    /// [`Self::record`], of the log's bytes under `pos.uid` (`None`: none there).
+    fn record_from(key: &ConvKey, pos: MsgPos, bytes: Option<&[u8]>) -> Result<MessageRecord, StoreError> {
         let what = || format!("{key}@{}/{}", pos.time, pos.uid);
-        let rec = match self.log.get(pos.uid)? {
-            Some(bytes) => decode(bytes.value(), what)?,
-            None => {
-                return Err(StoreError::Corrupt {
-                    key: what(),
-                    detail: "indexed message missing from the log".into(),
-                });
-            }
+        let Some(bytes) = bytes else {
+            return Err(StoreError::Corrupt {
+                key: what(),
+                detail: "indexed message missing from the log".into(),
+            });
         };
+        let rec = decode(bytes, what)?;
         if rec.pos != pos {
             return Err(StoreError::Corrupt {
                 key: what(),
@@ -616,19 +619,9 @@ impl<'txn> MessageTables<'txn> {
         from: MsgPos,
         to: MsgPos,
         newest_first: bool,
-        mut visit: impl FnMut(MessageRecord) -> bool,
+        visit: impl FnMut(MessageRecord) -> bool,
     ) -> Result<(), StoreError> {
-        if from > to {
-            return Ok(());
-        }
-        let Some(number) = self.numbers.find(key)? else { return Ok(()) };
-        for row in self.rows(index_row(number, from)..=index_row(number, to), newest_first)? {
-            let (_, time, uid) = row?;
-            if !visit(self.record(key, MsgPos { time, uid })?) {
-                break;
-            }
-        }
-        Ok(())
+        self.scan_passing(key, (from, to), newest_first, None::<&Sieve<fn(u64) -> bool>>, visit)
     }
 
     /// [`MessageTables::scan`] of the messages that `sieve` may not rule out: the others are
@@ -636,9 +629,21 @@ impl<'txn> MessageTables<'txn> {
     pub fn scan_sieved<F: Fn(u64) -> bool>(
         &self,
         key: &ConvKey,
-        (from, to): (MsgPos, MsgPos),
+        range: (MsgPos, MsgPos),
         newest_first: bool,
         sieve: &Sieve<F>,
+        visit: impl FnMut(MessageRecord) -> bool,
+    ) -> Result<(), StoreError> {
+        self.scan_passing(key, range, newest_first, Some(sieve), visit)
+    }
+
+    /// The scan of both: each record read once, passed over if `sieve` rules it out.
+    fn scan_passing<F: Fn(u64) -> bool>(
+        &self,
+        key: &ConvKey,
+        (from, to): (MsgPos, MsgPos),
+        newest_first: bool,
+        sieve: Option<&Sieve<F>>,
         mut visit: impl FnMut(MessageRecord) -> bool,
     ) -> Result<(), StoreError> {
         if from > to {
@@ -648,15 +653,16 @@ impl<'txn> MessageTables<'txn> {
         for row in self.rows(index_row(number, from)..=index_row(number, to), newest_first)? {
             let (_, time, uid) = row?;
             let pos = MsgPos { time, uid };
-            let ruled_out = self.log.get(uid)?.is_some_and(|bytes| {
-                let bytes = bytes.value();
-                // Only a compacted record of this very position: anything else gets the full
-                // read, which reports a missing or misplaced record as corruption.
+            let stored = self.log.get(uid)?;
+            let bytes = stored.as_ref().map(|bytes| bytes.value());
+            // Only a compacted record of this very position can be ruled out: anything else gets
+            // the full read, which reports a missing or misplaced record as corruption.
+            let ruled_out = sieve.zip(bytes).is_some_and(|(sieve, bytes)| {
                 bytes.first() == Some(&FRAMED_V2)
                     && header(bytes).is_some_and(|(at, _)| at == pos)
                     && !sieve.may_hold(&bytes[FRAME_HEADER..])
             });
-            if !ruled_out && !visit(self.record(key, pos)?) {
+            if !ruled_out && !visit(Self::record_from(key, pos, bytes)?) {
                 break;
             }
         }
