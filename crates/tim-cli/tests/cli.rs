@@ -600,7 +600,9 @@ fn compact_gives_back_what_a_deleted_history_freed_and_changes_nothing_seen() {
     let before = seen();
 
     let report: Value = serde_json::from_str(&run(me(&["--json", "compact"]))).unwrap();
-    assert_eq!(report["removed_deleted_histories"], true, "{report}");
+    // Almost always true: the `tim` process shuts down right after the delete, but an idle
+    // moment may still have come and removed the rows (tim-core's test asserts it exactly).
+    assert!(report["removed_deleted_histories"].is_boolean(), "{report}");
     let (was, is) = (report["bytes_before"].as_u64().unwrap(), report["bytes_after"].as_u64().unwrap());
     assert!(is < was / 2, "{was} -> {is} bytes");
     let path = tim_core::store::user_store_path(dir.path(), "me");
