@@ -693,4 +693,7 @@ fn the_ids_an_import_makes_ignore_key_order_and_an_empty_id() {
     assert_eq!(import("a.json", original), 1);
     assert_eq!(import("b.json", sorted), 0, "the reformatted file stored a duplicate");
     assert_eq!(import("c.json", empty_id), 0, "\"\" and no ID made two messages");
+    // What the store takes as absent: an empty sender, zero times and sequence.
+    let zeros = r#"[{"message_elem_array":[{"elem_type":0,"text_elem_content":"x","app_y":{"b":1,"a":2}}],"app_b":2,"app_a":1,"message_sender":"","message_seq":0,"message_server_time":0,"message_client_time":0}]"#;
+    assert_eq!(import("d.json", zeros), 0, "absent and empty or zero made two messages");
 }

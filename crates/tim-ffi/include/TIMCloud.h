@@ -443,8 +443,8 @@ TIM_DECL void TIMRemoveRecvNewMsgCallback(TIMRecvNewMsgCallback cb);
  * The message is stored as sent by the logged-in user: `message_sender` is the logged-in user,
  * `"message_is_from_self": true`, `"message_is_read": true`, `message_status` is
  * `kTIMMsg_SendSucc` (2), `message_server_time` is now, `message_seq` the next sequence of the
- * conversation, and `message_msg_id` a new unique ID (a caller-given ID, sender or server time is
- * replaced; leave `message_seq` out: a caller-given sequence is kept as given). If the conversation does not exist it is created (`kTIMConvEvent_Add`), otherwise it
+ * conversation, and `message_msg_id` a new unique ID (a caller-given ID, sender, sequence or
+ * server time is replaced). If the conversation does not exist it is created (`kTIMConvEvent_Add`), otherwise it
  * changes (`kTIMConvEvent_Update`); either way it moves to the top of the list and the message
  * becomes its `conv_last_msg` (unless excluded from being the last message).
  *
@@ -509,7 +509,7 @@ TIM_DECL int TIMMsgSendNewMsgEx(const char* conv_id, enum TIMConvType conv_type,
  * @param conv_type      `kTIMConv_C2C` or `kTIMConv_Group`.
  * @param json_msg_param A Message JSON object, as for `TIMMsgSendMessage`; a given
  *                       `message_sender` or `message_msg_id` is kept, so it must be 1 to 1024
- *                       bytes without NUL (`TIM_ERR_PARAM` otherwise).
+ *                       bytes without NUL (`TIM_ERR_PARAM` otherwise; `""` counts as absent).
  * @param cb             Called once with `code` = `ERR_SUCC` and `json_params` = the stored Message
  *                       JSON object; with `ERR_INVALID_PARAMETERS` (6017) if its
  *                       `message_msg_id` is already stored (nothing is saved); or with another
@@ -539,7 +539,7 @@ TIM_DECL int TIMMsgSaveMsg(const char* conv_id, enum TIMConvType conv_type, cons
  * @param conv_type      `kTIMConv_C2C` or `kTIMConv_Group`.
  * @param json_msg_array A JSON array of Message objects, each with a non-empty elem array and no
  *                       group tips or group report elem; a given `message_sender` or
- *                       `message_msg_id` 1 to 1024 bytes without NUL. One invalid element
+ *                       `message_msg_id` 1 to 1024 bytes without NUL (`""` counts as absent). One invalid element
  *                       rejects the whole call (`TIM_ERR_PARAM`) and nothing is imported.
  * @param cb             Called once with `code` = `ERR_SUCC` and `json_params` = `""`, or with an
  *                       error code. May be NULL.

@@ -168,6 +168,16 @@ impl ImportIds {
         // own keys are kept in the file's order, which a reformatting tool may change.
         message.message_msg_id = None;
         let mut canonical = serde_json::to_value(&*message).unwrap_or_default();
+        if let Some(fields) = canonical.as_object_mut() {
+            // What the store takes as absent hashes as absent: a sender of "", times and a
+            // sequence of 0 (the same stored message either way).
+            use tim_types::keys::{MSG_CLIENT_TIME, MSG_SENDER, MSG_SEQ, MSG_SERVER_TIME};
+            fields.retain(|key, value| match key.as_str() {
+                MSG_SENDER => value != "",
+                MSG_CLIENT_TIME | MSG_SERVER_TIME | MSG_SEQ => value != 0,
+                _ => true,
+            });
+        }
         canonical.sort_all_objects();
         let mut hasher = Sha256::new();
         hasher.update(self.conversation.as_bytes());
