@@ -47,6 +47,17 @@ pub fn run(cli: Cli) -> Result<(), String> {
     }
 }
 
+/// Runs `work` with panic messages silenced. Why: redb panics on some damage, which the store
+/// work catches (`tim_core::store::contained`); the message on standard error would read as the
+/// tool's crash. Only for work that runs without the SDK's threads (salvage, compact).
+fn without_panic_messages<T>(work: impl FnOnce() -> T) -> T {
+    let hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(|_| {}));
+    let result = work();
+    std::panic::set_hook(hook);
+    result
+}
+
 fn user(cli: &Cli) -> Result<&str, String> {
     cli.user.as_deref().ok_or_else(|| "--user is required for this command".into())
 }

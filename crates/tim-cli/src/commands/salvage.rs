@@ -7,12 +7,8 @@ use crate::output::{out, printable};
 /// Salvages the store of `user` and prints what was kept and lost; fails (changing nothing) when
 /// there is no store, it is open elsewhere, or it is another user's or a newer build's.
 pub fn run(data_dir: &Path, user: &str, json: bool) -> Result<(), String> {
-    // redb panics on some damage (the salvage catches it and reads on): its message on standard
-    // error would read as the tool's failure. Silenced for the salvage only.
-    let hook = std::panic::take_hook();
-    std::panic::set_hook(Box::new(|_| {}));
-    let salvaged = tim_core::store::salvage(data_dir, user);
-    std::panic::set_hook(hook);
+    // The salvage catches redb's panics on damage and reads on.
+    let salvaged = super::without_panic_messages(|| tim_core::store::salvage(data_dir, user));
     let report = salvaged.map_err(|e| format!("cannot salvage the store of {user:?}: {e}"))?;
     if json {
         out!(
