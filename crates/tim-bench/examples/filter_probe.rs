@@ -26,19 +26,12 @@ fn main() {
         let sdk = Sdk::start(SdkConfig::new(dir.path())).unwrap();
         let client = sdk.client();
         block_on(client.login("bench", "")).unwrap();
-        for batch in 0..messages / 1000 {
-            let list = (batch * 1000..(batch + 1) * 1000)
-                .map(|n| {
-                    let mut msg = common::w1_message(n, 1);
-                    msg.message_seq = Some(n as u64 + 1);
-                    if n % 10_000 == 0 {
-                        msg.message_elem_array = vec![image.clone()];
-                    }
-                    msg
-                })
-                .collect();
-            block_on(client.deliver(list)).unwrap();
-        }
+        common::deliver_w1_edited(&client, messages, 1, |n, msg| {
+            msg.message_seq = Some(n as u64 + 1);
+            if n % 10_000 == 0 {
+                msg.message_elem_array = vec![image.clone()];
+            }
+        });
         sdk.shutdown();
     }
     let sdk = Sdk::start(SdkConfig::new(dir.path())).unwrap();

@@ -27,18 +27,11 @@ fn main() {
         block_on(client.login("bench", "")).unwrap();
         // u000000: plain messages. u000001: one plain message, then only excluded ones.
         common::deliver_w1(&client, messages, 1);
-        for run in 0..messages / 1000 {
-            let list = (run * 1000..(run + 1) * 1000)
-                .map(|n| {
-                    let mut msg = common::w1_message(n, 1);
-                    msg.message_sender = Some("u000001".into());
-                    msg.message_msg_id = Some(format!("x{n}"));
-                    msg.message_excluded_from_last_message = Some(n != 0);
-                    msg
-                })
-                .collect();
-            block_on(client.deliver(list)).unwrap();
-        }
+        common::deliver_w1_edited(&client, messages, 1, |n, msg| {
+            msg.message_sender = Some("u000001".into());
+            msg.message_msg_id = Some(format!("x{n}"));
+            msg.message_excluded_from_last_message = Some(n != 0);
+        });
         sdk.shutdown();
     }
     let sdk = Sdk::start(SdkConfig::new(dir.path())).unwrap();

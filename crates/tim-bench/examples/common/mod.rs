@@ -14,8 +14,25 @@ pub fn env_number(name: &str, default: usize) -> usize {
 /// Delivers W1's messages `0..messages` into `conversations` conversations, 1,000 per call.
 #[allow(dead_code)]
 pub fn deliver_w1(client: &Client, messages: usize, conversations: usize) {
+    deliver_w1_edited(client, messages, conversations, |_, _| {});
+}
+
+/// [`deliver_w1`], each message first changed by `edit` (given its number).
+#[allow(dead_code)]
+pub fn deliver_w1_edited(
+    client: &Client,
+    messages: usize,
+    conversations: usize,
+    edit: impl Fn(usize, &mut Message),
+) {
     for batch in 0..messages / 1000 {
-        let list = (batch * 1000..(batch + 1) * 1000).map(|n| w1_message(n, conversations)).collect();
+        let list = (batch * 1000..(batch + 1) * 1000)
+            .map(|n| {
+                let mut msg = w1_message(n, conversations);
+                edit(n, &mut msg);
+                msg
+            })
+            .collect();
         block_on(client.deliver(list)).unwrap();
     }
 }
